@@ -1,0 +1,105 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Ctx, Actor } from '../context';
+import type { Db, Tx } from '../db/connect';
+import type { Role, User } from '../db/schema';
+import { accounts } from '../ledger/accounts';
+import { balanceOf } from '../ledger/journal';
+import { AppError, conflict } from '../shared/errors';
+import { hashPassword, verifyPassword } from './passwords';
+
+export const passwordLengthMin = 8;
+export const passwordLengthMax = 128;
+export const sessionDays = 30;
+
+export interface UserView {
+  id: string;
+  email: string;
+  role: Role;
+  displayName: string;
+  riskLevel: 'normal' | 'high';
+  createdAt: string;
+}
+
+export const userView = (u: User): UserView => ({
+  id: u.id, email: u.email, role: u.role, displayName: u.display_name, riskLevel: u.risk_level, createdAt: u.created_at.toISOString(),
+});
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/** Creates an account; buyers and merchants register themselves, staff and admins come from the CLI. */
+export async function createUser(
+  ctx: Ctx,
+  input: { email: string; password: string; role: Role; displayName?: string },
+): Promise<User> {
+  const email = normalizeEmail(input.email);
+  const passwordHash = await hashPassword(input.password);
+  const now = ctx.clock.now();
+  const row = await ctx.db.insertInto('users').values({
+    id: randomUUID(), email, password_hash: passwordHash, role: input.role,
+    display_name: input.displayName?.trim() || email.split('@')[0], risk_level: 'normal', created_at: now,
+  }).onConflict((oc) => oc.column('email').doNothing()).returningAll().executeTakeFirst();
+  if (!row) throw conflict('EMAIL_TAKEN', 'an account with this email already exists');
+  return row;
+}
+
+export interface Session {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+const tokenId = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+/** Opens a session for a user, or a guest session scoped to one order. */
+export async function openSession(db: Db | Tx, owner: { userId?: string; orderId?: string }, now: Date): Promise<Session> {
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(18).toString('base64url');
+  const expiresAt = new Date(now.getTime() + sessionDays * 24 * 60 * 60_000);
+  await db.insertInto('sessions').values({
+    id: tokenId(token), user_id: owner.userId ?? null, order_id: owner.orderId ?? null, csrf_token: csrfToken, created_at: now, expires_at: expiresAt,
+  }).execute();
+  return { token, csrfToken, expiresAt };
+}
+
+export async function resolveSession(ctx: Ctx, token: string): Promise<{ actor: Actor; csrfToken: string } | null> {
+  const row = await ctx.db.selectFrom('sessions')
+    .leftJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.user_id', 'sessions.order_id', 'sessions.csrf_token', 'sessions.expires_at', 'users.role'])
+    .where('sessions.id', '=', tokenId(token)).executeTakeFirst();
+  if (!row || row.expires_at <= ctx.clock.now()) return null;
+  if (row.user_id && row.role) return { actor: { kind: 'user', userId: row.user_id, role: row.role }, csrfToken: row.csrf_token };
+  if (row.order_id) return { actor: { kind: 'guest', orderId: row.order_id }, csrfToken: row.csrf_token };
+  return null;
+}
+
+export async function closeSession(ctx: Ctx, token: string): Promise<void> {
+  await ctx.db.deleteFrom('sessions').where('id', '=', tokenId(token)).execute();
+}
+
+/** Same answer for an unknown email and a wrong password, so accounts cannot be enumerated. */
+export async function login(ctx: Ctx, input: { email: string; password: string }): Promise<{ user: User; session: Session }> {
+  const user = await ctx.db.selectFrom('users').selectAll().where('email', '=', normalizeEmail(input.email)).executeTakeFirst();
+  const ok = user ? await verifyPassword(user.password_hash, input.password) : false;
+  if (!user || !ok) throw new AppError('INVALID_CREDENTIALS', 401, 'email or password is wrong');
+  return { user, session: await openSession(ctx.db, { userId: user.id }, ctx.clock.now()) };
+}
+
+export async function register(
+  ctx: Ctx,
+  input: { email: string; password: string; role: 'buyer' | 'merchant'; displayName?: string },
+): Promise<{ user: User; session: Session }> {
+  const user = await createUser(ctx, input);
+  return { user, session: await openSession(ctx.db, { userId: user.id }, ctx.clock.now()) };
+}
+
+export async function getUser(db: Db, userId: string): Promise<User> {
+  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  if (!user) throw new AppError('UNAUTHENTICATED', 401, 'sign in first');
+  return user;
+}
+
+/** The signed-in user with their wallet balance. */
+export async function me(ctx: Ctx, userId: string): Promise<{ user: UserView; wallet: { balance: number } }> {
+  const user = await getUser(ctx.db, userId);
+  return { user: userView(user), wallet: { balance: await balanceOf(ctx.db, accounts.wallet(user.id)) } };
+}

@@ -1,0 +1,70 @@
+import pino, { type Logger } from 'pino';
+import { type Config, loadConfig } from './config';
+import type { Ctx } from './context';
+import { migrate, openDatabase, type Database } from './db/connect';
+import { SimulatedTopupProvider, type TopupResult } from './fulfillment/provider';
+import { dispatchTopup, expireTopup, handleTopupResult } from './fulfillment/topups';
+import { buildServer, type RouteGroup } from './http/server';
+import type { App } from './http/app-type';
+import { expireOrder } from './orders/expire';
+import { autoConfirm } from './orders/settle';
+import { completeRefundArrival } from './payments/refunds';
+import { ensureRuleSet, RuleBook } from './rules/rule-sets';
+import { Scheduler } from './scheduler/scheduler';
+import { Clock } from './shared/clock';
+import { SecretBox } from './shared/secret-box';
+import path from 'node:path';
+
+export interface Kameng {
+  ctx: Ctx;
+  server: App;
+  database: Database;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config?: Partial<Config>;
+  /** An already open database (tests share one per file). */
+  database?: Database;
+  logger?: Logger;
+  routes?: RouteGroup[];
+}
+
+/** Composition root: config → db → services → http → scheduler. */
+export async function createKameng(options: StartOptions = {}): Promise<Kameng> {
+  const config: Config = { ...loadConfig(), ...options.config };
+  const log = options.logger ?? pino({ level: config.logLevel });
+  const database = options.database ?? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
+  await migrate(database.db);
+  const clock = new Clock(config.sandbox);
+  await ensureRuleSet(database.db, clock.now());
+
+  const ctx = {
+    config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db), box: new SecretBox(config.secret),
+  } as Ctx;
+  const simulator = new SimulatedTopupProvider(config.topupSimulator, (orderId: string, result: TopupResult) => handleTopupResult(ctx, orderId, result));
+  ctx.topups = simulator;
+  ctx.scheduler = new Scheduler(database.db, clock, log);
+  registerJobs(ctx);
+
+  const server = await buildServer(ctx, options.routes);
+  await server.ready();
+  ctx.scheduler.start(config.schedulerIntervalMs);
+  return {
+    ctx, server, database,
+    async close() {
+      await ctx.scheduler.stop();
+      simulator.stop();
+      await server.close();
+      if (!options.database) await database.close();
+    },
+  };
+}
+
+function registerJobs(ctx: Ctx): void {
+  ctx.scheduler.register('order_expire', (id, now) => expireOrder(ctx, id, now));
+  ctx.scheduler.register('auto_confirm', (id, now) => autoConfirm(ctx, id, now));
+  ctx.scheduler.register('topup_dispatch', (id) => dispatchTopup(ctx, id));
+  ctx.scheduler.register('topup_timeout', (id, now) => expireTopup(ctx, id, now));
+  ctx.scheduler.register('refund_arrival', (id, now) => completeRefundArrival(ctx, id, now));
+}

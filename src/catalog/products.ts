@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor, Ctx } from '../context';
+import type { Db } from '../db/connect';
+import type { Product, ProductType } from '../db/schema';
+import type { RuleValues } from '../rules/defaults';
+import { badRequest, notFound, refused } from '../shared/errors';
+import { refundPolicyText } from './refund-policy';
+import { loadOwnedShop, requireRole } from './shops';
+import { merchantTrust, type MerchantTrust } from './trust';
+
+export const productTitleLengthMax = 120;
+export const productDescriptionLengthMax = 4000;
+export const productPriceMax = 10_000_000;
+export const productPageSizeMax = 100;
+export const stockLimitedMax = 1_000_000;
+
+export interface CreateProductInput {
+  shopId: string;
+  title: string;
+  description?: string;
+  type: ProductType;
+  price: number;
+  stockPolicy?: 'unlimited' | 'limited';
+  stock?: number;
+  afterSalesWindowMinutes?: number;
+  promisedDeliveryMinutes?: number;
+  noReasonRefund?: { allowed: boolean; feeRate?: number };
+}
+
+export interface ProductView {
+  id: string;
+  shopId: string;
+  title: string;
+  description: string;
+  type: ProductType;
+  price: number;
+  status: Product['status'];
+  stockPolicy: Product['stock_policy'];
+  stock: number | null;
+  afterSalesWindowMinutes: number | null;
+  promisedDeliveryMinutes: number | null;
+  noReasonRefund: { allowed: boolean; feeRate: number };
+  refundPolicy: string;
+  refundPolicyShort: string;
+  listed: boolean;
+  merchant: MerchantTrust & { shopId: string; name: string };
+  createdAt: string;
+}
+
+/** feeRate is basis points (500 = 5%); a fraction below 1 such as 0.05 is read as a share. */
+function feeRateBp(feeRate: number | undefined): number {
+  if (feeRate === undefined) return 0;
+  if (feeRate > 0 && feeRate < 1) return Math.round(feeRate * 10_000);
+  if (!Number.isInteger(feeRate)) throw badRequest('VALIDATION_FAILED', 'noReasonRefund.feeRate is basis points (500 = 5%)');
+  return feeRate;
+}
+
+function checkWindows(input: CreateProductInput, rules: RuleValues): void {
+  const window = input.afterSalesWindowMinutes;
+  if (window !== undefined) {
+    const [ruleMax, max] = input.type === 'card_key'
+      ? ['aftersales.card-key-report-window-max', rules['aftersales.card-key-report-window-max']] as const
+      : ['aftersales.other-window-max', rules['aftersales.other-window-max']] as const;
+    const min = input.type === 'card_key' ? 1 : rules['aftersales.other-window'];
+    if (window < min || window > max) {
+      throw refused('AFTER_SALES_WINDOW_OUT_OF_RANGE', ruleMax, `after-sales window must be between ${min} and ${max} minutes for ${input.type}`);
+    }
+  }
+  if (input.type === 'manual' && !input.promisedDeliveryMinutes) {
+    throw badRequest('VALIDATION_FAILED', 'manual goods need promisedDeliveryMinutes (承诺发货时间)');
+  }
+}
+
+/** Lists a new product in a shop the merchant owns. */
+export async function createProduct(ctx: Ctx, actor: Actor | null, input: CreateProductInput): Promise<ProductView> {
+  const shop = await loadOwnedShop(ctx.db, actor, input.shopId);
+  const rules = await ctx.rules.current();
+  checkWindows(input, rules.values);
+  const feeBp = feeRateBp(input.noReasonRefund?.feeRate);
+  if (feeBp > rules.values['aftersales.no-reason-fee-max']) {
+    throw refused('NO_REASON_FEE_TOO_HIGH', 'aftersales.no-reason-fee-max', `the no-reason refund fee may be at most ${rules.values['aftersales.no-reason-fee-max']} bp`);
+  }
+  const stockPolicy = input.type === 'card_key' ? 'keys' : input.stockPolicy ?? (input.stock !== undefined ? 'limited' : 'unlimited');
+  if (stockPolicy === 'limited' && input.stock === undefined) throw badRequest('VALIDATION_FAILED', 'a limited stock policy needs stock');
+  const product = await ctx.db.insertInto('products').values({
+    id: randomUUID(), shop_id: shop.id, title: input.title.trim(), description: input.description?.trim() ?? '', type: input.type,
+    price: input.price, stock_policy: stockPolicy, stock_limited: stockPolicy === 'limited' ? input.stock ?? 0 : null,
+    after_sales_window_minutes: input.afterSalesWindowMinutes ?? null,
+    promised_delivery_minutes: input.type === 'manual' ? input.promisedDeliveryMinutes ?? null : null,
+    no_reason_allowed: input.noReasonRefund?.allowed ?? false, no_reason_fee_bp: feeBp, status: 'active', created_at: ctx.clock.now(),
+  }).returningAll().executeTakeFirstOrThrow();
+  return (await productViews(ctx, [product]))[0];
+}
+
+async function stockOf(db: Db, products: Product[]): Promise<Map<string, number>> {
+  const keyed = products.filter((p) => p.stock_policy === 'keys').map((p) => p.id);
+  const counts = new Map<string, number>();
+  if (keyed.length === 0) return counts;
+  const rows = await db.selectFrom('card_keys').select(['product_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('product_id', 'in', keyed).where('status', '=', 'available').groupBy('product_id').execute();
+  for (const r of rows) counts.set(r.product_id, Number(r.n));
+  return counts;
+}
+
+async function productViews(ctx: Ctx, products: Product[]): Promise<ProductView[]> {
+  if (products.length === 0) return [];
+  const rules = await ctx.rules.current();
+  const stock = await stockOf(ctx.db, products);
+  const shopIds = [...new Set(products.map((p) => p.shop_id))];
+  const shops = await ctx.db.selectFrom('shops').select(['id', 'name', 'status']).where('id', 'in', shopIds).execute();
+  const trust = await merchantTrust(ctx, shopIds);
+  return products.map((p) => {
+    const shop = shops.find((s) => s.id === p.shop_id)!;
+    const policy = refundPolicyText({
+      type: p.type, afterSalesWindowMinutes: p.after_sales_window_minutes, promisedDeliveryMinutes: p.promised_delivery_minutes,
+      noReasonAllowed: p.no_reason_allowed, noReasonFeeBp: p.no_reason_fee_bp,
+    }, rules.values);
+    return {
+      id: p.id, shopId: p.shop_id, title: p.title, description: p.description, type: p.type, price: p.price, status: p.status,
+      stockPolicy: p.stock_policy,
+      stock: p.stock_policy === 'keys' ? stock.get(p.id) ?? 0 : p.stock_policy === 'limited' ? p.stock_limited : null,
+      afterSalesWindowMinutes: p.after_sales_window_minutes, promisedDeliveryMinutes: p.promised_delivery_minutes,
+      noReasonRefund: { allowed: p.no_reason_allowed, feeRate: p.no_reason_fee_bp },
+      refundPolicy: policy.full, refundPolicyShort: policy.short,
+      listed: shop.status === 'active' && p.status === 'active',
+      merchant: { shopId: shop.id, name: shop.name, ...trust.get(shop.id)! },
+      createdAt: p.created_at.toISOString(),
+    };
+  });
+}
+
+/** The public catalog: active products of active shops, demoted merchants last. */
+export async function listProducts(
+  ctx: Ctx, query: { shopId?: string; type?: ProductType; q?: string; limit?: number; offset?: number },
+): Promise<{ items: ProductView[]; total: number }> {
+  let base = ctx.db.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
+    .where('shops.status', '=', 'active').where('products.status', '=', 'active');
+  if (query.shopId) base = base.where('products.shop_id', '=', query.shopId);
+  if (query.type) base = base.where('products.type', '=', query.type);
+  if (query.q) base = base.where('products.title', 'ilike', `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+  const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const rows = await base.selectAll('products').orderBy('products.created_at', 'desc').orderBy('products.id')
+    .limit(Math.min(query.limit ?? 50, productPageSizeMax)).offset(query.offset ?? 0).execute();
+  const views = await productViews(ctx, rows);
+  views.sort((a, b) => Number(a.merchant.demoted) - Number(b.merchant.demoted));
+  return { items: views, total };
+}
+
+/** One product: public when listed; its owner and staff see it either way. */
+export async function getProduct(ctx: Ctx, actor: Actor | null, productId: string): Promise<ProductView> {
+  const product = await ctx.db.selectFrom('products').selectAll().where('id', '=', productId).executeTakeFirst();
+  if (!product) throw notFound('product');
+  const [view] = await productViews(ctx, [product]);
+  if (!view.listed) {
+    const owner = await ctx.db.selectFrom('shops').select('owner_id').where('id', '=', product.shop_id).executeTakeFirstOrThrow();
+    const mayView = actor?.kind === 'user' && (actor.userId === owner.owner_id || actor.role === 'staff' || actor.role === 'admin');
+    if (!mayView) throw notFound('product');
+  }
+  return view;
+}
+
+/** A merchant's own products across their shops, listed or not. */
+export async function listShopProducts(ctx: Ctx, actor: Actor | null, shopId: string): Promise<ProductView[]> {
+  await loadOwnedShop(ctx.db, actor, shopId, true);
+  const rows = await ctx.db.selectFrom('products').selectAll().where('shop_id', '=', shopId).orderBy('created_at', 'desc').limit(productPageSizeMax).execute();
+  return productViews(ctx, rows);
+}
+
+export async function loadProductForOwner(ctx: Ctx, actor: Actor | null, productId: string): Promise<Product> {
+  requireRole(actor, 'merchant');
+  const product = await ctx.db.selectFrom('products').selectAll().where('id', '=', productId).executeTakeFirst();
+  if (!product) throw notFound('product');
+  await loadOwnedShop(ctx.db, actor, product.shop_id);
+  return product;
+}
+

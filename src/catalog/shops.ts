@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Actor, Ctx } from '../context';
+import { isStaff } from '../context';
+import type { Db, Tx } from '../db/connect';
+import type { Shop } from '../db/schema';
+import { accounts } from '../ledger/accounts';
+import { balanceOf } from '../ledger/journal';
+import { ruleNumber } from '../rules/rule-sets';
+import { AppError, conflict, forbidden, notFound } from '../shared/errors';
+
+export interface ShopView {
+  id: string;
+  name: string;
+  status: Shop['status'];
+  ownerId: string;
+  createdAt: string;
+}
+
+export const shopView = (s: Shop): ShopView => ({ id: s.id, name: s.name, status: s.status, ownerId: s.owner_id, createdAt: s.created_at.toISOString() });
+
+export function requireRole(actor: Actor | null, ...roles: Array<'buyer' | 'merchant' | 'staff' | 'admin'>): asserts actor is Extract<Actor, { kind: 'user' }> {
+  if (!actor || actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 401, 'sign in first');
+  if (!roles.includes(actor.role)) throw forbidden(`this needs a ${roles.join(' or ')} account`);
+}
+
+/** Opens a shop for a merchant; it lists products once its deposit reaches the platform minimum. */
+export async function createShop(ctx: Ctx, actor: Actor | null, input: { name: string }): Promise<ShopView> {
+  requireRole(actor, 'merchant');
+  const name = input.name.trim();
+  if (!name) throw new AppError('VALIDATION_FAILED', 400, 'shop name must not be blank');
+  try {
+    const shop = await ctx.db.insertInto('shops').values({
+      id: randomUUID(), owner_id: actor.userId, name, status: 'pending_deposit', created_at: ctx.clock.now(),
+    }).returningAll().executeTakeFirstOrThrow();
+    return shopView(shop);
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') throw conflict('SHOP_NAME_TAKEN', 'a shop with this name exists already');
+    throw error;
+  }
+}
+
+/** The shop if the actor owns it (or is staff); another merchant's shop is a 404. */
+export async function loadOwnedShop(db: Db | Tx, actor: Actor | null, shopId: string, staffToo = false): Promise<Shop> {
+  requireRole(actor, 'merchant', 'staff', 'admin');
+  const shop = await db.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirst();
+  if (!shop || (shop.owner_id !== actor.userId && !(staffToo && isStaff(actor)))) throw notFound('shop');
+  return shop;
+}
+
+export async function listMyShops(ctx: Ctx, actor: Actor | null): Promise<ShopView[]> {
+  requireRole(actor, 'merchant');
+  const rows = await ctx.db.selectFrom('shops').selectAll().where('owner_id', '=', actor.userId).orderBy('created_at').execute();
+  return rows.map(shopView);
+}
+
+export interface ShopBalance {
+  available: number;
+  deposit: number;
+  /** What the merchant owes the platform after 先行赔付 (a positive number is a debt). */
+  receivable: number;
+  escrow: number;
+  depositMinimum: number;
+}
+
+export async function shopBalance(ctx: Ctx, actor: Actor | null, shopId: string): Promise<ShopBalance> {
+  const shop = await loadOwnedShop(ctx.db, actor, shopId, true);
+  const rules = await ctx.rules.current();
+  const escrow = await sql<{ escrow: number }>`
+    select coalesce(sum(paid - refunded - settled), 0)::bigint as escrow from orders
+    where shop_id = ${shop.id} and paid > refunded + settled`.execute(ctx.db);
+  return {
+    available: await balanceOf(ctx.db, accounts.merchantAvailable(shop.id)),
+    deposit: await balanceOf(ctx.db, accounts.merchantDeposit(shop.id)),
+    receivable: -(await balanceOf(ctx.db, accounts.merchantReceivable(shop.id))),
+    escrow: escrow.rows[0]?.escrow ?? 0,
+    depositMinimum: ruleNumber(rules, 'shop.deposit-minimum'),
+  };
+}
+
+/** Activates a shop waiting for its deposit once the deposit reaches the minimum (inside the deposit's transaction). */
+export async function activateIfDeposited(tx: Tx, shopId: string, depositMinimum: number): Promise<boolean> {
+  const deposit = await balanceOf(tx, accounts.merchantDeposit(shopId));
+  if (deposit < depositMinimum) return false;
+  const result = await tx.updateTable('shops').set({ status: 'active' }).where('id', '=', shopId).where('status', '=', 'pending_deposit').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Admin: suspend or reinstate a shop; a suspended shop lists nothing and sells nothing. */
+export async function setShopSuspended(ctx: Ctx, actor: Actor | null, shopId: string, suspended: boolean): Promise<ShopView> {
+  requireRole(actor, 'admin');
+  const rules = await ctx.rules.current();
+  return ctx.db.transaction().execute(async (tx) => {
+    const shop = await tx.selectFrom('shops').selectAll().where('id', '=', shopId).forUpdate().executeTakeFirst();
+    if (!shop) throw notFound('shop');
+    const deposit = await balanceOf(tx, accounts.merchantDeposit(shopId));
+    const status = suspended ? 'suspended' : deposit >= ruleNumber(rules, 'shop.deposit-minimum') ? 'active' : 'pending_deposit';
+    const updated = await tx.updateTable('shops').set({ status }).where('id', '=', shopId).returningAll().executeTakeFirstOrThrow();
+    return shopView(updated);
+  });
+}

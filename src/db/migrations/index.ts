@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely/migration';
+import * as core from './001_core';
+
+/** Every migration, in order. Both engines run the same list. */
+export const migrations: Record<string, Migration> = {
+  '001_core': core,
+};

@@ -1,0 +1,244 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date, Date>;
+type Json<T = Record<string, unknown>> = ColumnType<T, string, string>;
+
+export type Role = 'buyer' | 'merchant' | 'staff' | 'admin';
+export type ProductType = 'card_key' | 'topup' | 'manual';
+export type OrderStatus =
+  | 'pending_payment' | 'paid' | 'delivering' | 'delivered' | 'completed' | 'cancelled' | 'refunded' | 'partially_refunded';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  role: Role;
+  display_name: string;
+  risk_level: 'normal' | 'high';
+  created_at: Timestamp;
+}
+export interface SessionsTable {
+  id: string;
+  user_id: string | null;
+  order_id: string | null;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+export interface ShopsTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  status: 'pending_deposit' | 'active' | 'suspended';
+  created_at: Timestamp;
+}
+export interface ProductsTable {
+  id: string;
+  shop_id: string;
+  title: string;
+  description: string;
+  type: ProductType;
+  price: number;
+  stock_policy: 'keys' | 'unlimited' | 'limited';
+  stock_limited: number | null;
+  after_sales_window_minutes: number | null;
+  promised_delivery_minutes: number | null;
+  no_reason_allowed: boolean;
+  no_reason_fee_bp: number;
+  status: 'active' | 'inactive';
+  created_at: Timestamp;
+}
+export interface CardKeysTable {
+  id: string;
+  product_id: string;
+  code_cipher: string;
+  code_hash: string;
+  status: 'available' | 'reserved' | 'sold' | 'void';
+  order_id: string | null;
+  created_at: Timestamp;
+}
+export interface OrdersTable {
+  id: string;
+  order_no: string;
+  buyer_id: string | null;
+  guest_contact: string | null;
+  guest_query_hash: string | null;
+  shop_id: string;
+  product_id: string;
+  product_type: ProductType;
+  title: string;
+  quantity: number;
+  unit_price: number;
+  amount: number;
+  paid: Generated<number>;
+  refunded: Generated<number>;
+  settled: Generated<number>;
+  fee: Generated<number>;
+  status: OrderStatus;
+  channel: string;
+  topup_account: string | null;
+  buyer_ip: string | null;
+  expires_at: Timestamp;
+  paid_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  created_at: Timestamp;
+}
+export interface OrderItemsTable {
+  id: string;
+  order_id: string;
+  seq: number;
+  card_key_id: string | null;
+  amount: number;
+  status: 'pending' | 'delivered' | 'refunded';
+  revealed_at: Timestamp | null;
+}
+export interface DeliveriesTable {
+  id: string;
+  order_id: string;
+  kind: string;
+  content_cipher: string | null;
+  detail: Json;
+  created_at: Timestamp;
+}
+export interface KeyRevealsTable {
+  id: string;
+  order_id: string;
+  item_id: string;
+  user_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  consent_text: string;
+  at: Timestamp;
+}
+export interface PaymentsTable {
+  id: string;
+  purpose: 'order' | 'deposit' | 'wallet_topup';
+  order_id: string | null;
+  shop_id: string | null;
+  user_id: string | null;
+  amount: number;
+  channel: string;
+  status: 'pending' | 'succeeded' | 'cancelled';
+  created_at: Timestamp;
+  succeeded_at: Timestamp | null;
+}
+export interface RefundsTable {
+  id: string;
+  order_id: string;
+  case_id: string | null;
+  amount: number;
+  channel: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  reason: string;
+  expected_by: Timestamp | null;
+  created_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+export interface TopupRequestsTable {
+  id: string;
+  order_id: string;
+  provider: string;
+  account: string;
+  amount: number;
+  status: 'pending' | 'success' | 'failed' | 'partial' | 'timeout';
+  delivered_amount: number | null;
+  requested_at: Timestamp;
+  answered_at: Timestamp | null;
+  detail: Json;
+}
+export interface LedgerAccountsTable {
+  id: string;
+  kind: string;
+  owner_id: string | null;
+  non_negative: boolean;
+  tracked: boolean;
+  balance: Generated<number>;
+  created_at: Timestamp;
+}
+export interface JournalEntriesTable {
+  id: string;
+  kind: string;
+  order_id: string | null;
+  shop_id: string | null;
+  memo: string;
+  created_at: Timestamp;
+}
+export interface PostingsTable {
+  id: Generated<number>;
+  entry_id: string;
+  account_id: string;
+  amount: number;
+}
+export interface OrderEventsTable {
+  order_id: string;
+  seq: number;
+  type: string;
+  at: Timestamp;
+  actor: string;
+  data: Json;
+  hash: string;
+  prev_hash: string;
+}
+export interface JobsTable {
+  id: string;
+  kind: string;
+  ref_id: string;
+  due_at: Timestamp;
+  status: 'pending' | 'done' | 'failed';
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
+  done_at: Timestamp | null;
+}
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response: Json<unknown> | null;
+  created_at: Timestamp;
+}
+export interface RuleSetsTable {
+  version: number;
+  rules: Json;
+  note: string;
+  published_by: string | null;
+  published_at: Timestamp;
+}
+export interface RateLimitsTable {
+  key: string;
+  window_start: Timestamp;
+  count: number;
+}
+
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  shops: ShopsTable;
+  products: ProductsTable;
+  card_keys: CardKeysTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  deliveries: DeliveriesTable;
+  key_reveals: KeyRevealsTable;
+  payments: PaymentsTable;
+  refunds: RefundsTable;
+  topup_requests: TopupRequestsTable;
+  ledger_accounts: LedgerAccountsTable;
+  journal_entries: JournalEntriesTable;
+  postings: PostingsTable;
+  order_events: OrderEventsTable;
+  jobs: JobsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  rule_sets: RuleSetsTable;
+  rate_limits: RateLimitsTable;
+}
+
+export type Order = Selectable<OrdersTable>;
+export type Product = Selectable<ProductsTable>;
+export type Shop = Selectable<ShopsTable>;
+export type User = Selectable<UsersTable>;
+export type NewOrder = Insertable<OrdersTable>;
+export type OrderUpdate = Updateable<OrdersTable>;

@@ -1,0 +1,85 @@
+import type { Ctx } from '../context';
+import type { Tx } from '../db/connect';
+import type { Order } from '../db/schema';
+import { markDelivered } from '../orders/deliver';
+import { executeRefund } from '../payments/refunds';
+import type { RuleSet } from '../rules/rule-sets';
+import { cancelJob } from '../scheduler/jobs';
+import { badRequest, conflict, notFound } from '../shared/errors';
+import { appendEvent } from '../timeline/timeline';
+import type { TopupResult } from './provider';
+
+/** The dispatch job: sends a recorded top-up request to the supplier, after the payment committed. */
+export async function dispatchTopup(ctx: Ctx, orderId: string): Promise<void> {
+  const request = await ctx.db.selectFrom('topup_requests').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+  if (!request || request.status !== 'pending') return;
+  await ctx.topups.submit({ requestId: request.id, orderId, account: request.account, amount: request.amount });
+}
+
+/**
+ * The supplier's answer (上游回调). The guarded pending→answered update makes repeated callbacks
+ * harmless. Success delivers; failure refunds everything; partial refunds what did not arrive —
+ * at once, through the one refund path.
+ */
+export async function handleTopupResult(ctx: Ctx, orderId: string, answer: TopupResult): Promise<{ status: string; refunded: number; replayed: boolean }> {
+  const rules = await ctx.rules.current();
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
+    const request = order && await tx.selectFrom('topup_requests').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+    if (!order || !request) throw notFound('topup', 'TOPUP_NOT_FOUND');
+    if (answer.result === 'partial' && !(answer.deliveredAmount > 0 && answer.deliveredAmount < request.amount)) {
+      throw badRequest('VALIDATION_FAILED', `deliveredAmount must be between 1 and ${request.amount - 1} fen for a partial top-up`);
+    }
+    const status = answer.result === 'success' ? 'success' : answer.result;
+    const claimed = await tx.updateTable('topup_requests')
+      .set({ status, delivered_amount: answer.result === 'partial' ? answer.deliveredAmount : answer.result === 'success' ? request.amount : 0, answered_at: now, detail: JSON.stringify(answer) })
+      .where('id', '=', request.id).where('status', '=', 'pending').executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) {
+      if (request.status === answer.result) return { status: order.status, refunded: order.refunded, replayed: true };
+      await appendEvent(tx, order.id, 'topup_late_callback', { actor: `supplier:${request.provider}`, at: now, data: { answer, recorded: request.status } });
+      throw conflict('TOPUP_ALREADY_FINAL', `the top-up was already recorded as ${request.status}`);
+    }
+    await cancelJob(tx, 'topup_timeout', order.id, now);
+    await appendEvent(tx, order.id, 'topup_callback', { actor: `supplier:${request.provider}`, at: now, data: { ...answer } });
+    const refunded = await settleTopupOutcome(tx, order, answer, rules, now);
+    return { status: (await tx.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status, refunded, replayed: false };
+  });
+}
+
+async function settleTopupOutcome(tx: Tx, order: Order, answer: TopupResult, rules: RuleSet, now: Date): Promise<number> {
+  if (answer.result === 'success') {
+    await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).execute();
+    await markDelivered(tx, order, 'delivering', rules, now, { kind: 'topup', deliveredAmount: order.amount });
+    return 0;
+  }
+  if (answer.result === 'partial') {
+    const refund = await executeRefund(tx, { order, amount: order.amount - answer.deliveredAmount, reason: `直充部分到账：到账 ${answer.deliveredAmount} 分，退还差额`, actor: 'system', at: now, rules });
+    await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).execute();
+    await markDelivered(tx, order, 'delivering', rules, now, { kind: 'topup', deliveredAmount: answer.deliveredAmount, refundId: refund.id }, 'partially_refunded');
+    return refund.amount;
+  }
+  return refundWholeTopup(tx, order, answer.result === 'failed' ? '直充失败，全额退款' : '直充超时未到账，全额退款', rules, now);
+}
+
+async function refundWholeTopup(tx: Tx, order: Order, reason: string, rules: RuleSet, now: Date): Promise<number> {
+  const refund = await executeRefund(tx, { order, amount: order.paid - order.refunded, reason, actor: 'system', at: now, rules });
+  await tx.updateTable('orders').set({ status: 'refunded' }).where('id', '=', order.id).where('status', '=', 'delivering').execute();
+  await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
+  await appendEvent(tx, order.id, 'refunded', { actor: 'system', at: now, data: { refundId: refund.id, amount: refund.amount, cause: reason } });
+  return refund.amount;
+}
+
+/** The top-up timeout job: no answer within the rule's window refunds the buyer in full. */
+export async function expireTopup(ctx: Ctx, orderId: string, now: Date): Promise<void> {
+  const rules = await ctx.rules.current();
+  await ctx.db.transaction().execute(async (tx) => {
+    const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
+    if (!order) return;
+    const timedOut = await tx.updateTable('topup_requests').set({ status: 'timeout', answered_at: now, delivered_amount: 0 })
+      .where('order_id', '=', orderId).where('status', '=', 'pending').executeTakeFirst();
+    if (Number(timedOut.numUpdatedRows) !== 1) return;
+    await appendEvent(tx, order.id, 'topup_timeout', { actor: 'system', at: now, data: { ruleId: 'topup.upstream-timeout', ruleVersion: rules.version } });
+    await refundWholeTopup(tx, order, '直充超时未到账，全额退款', rules, now);
+  });
+}

@@ -1,0 +1,23 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { requireRole } from '../../catalog/shops';
+import type { Ctx } from '../../context';
+import { checkLedger } from '../../ledger/check';
+import { topUpCompensationFund } from '../../payments/payments';
+import type { App } from '../app-type';
+import { Money } from '../schemas';
+
+export function adminRoutes(app: App, ctx: Ctx): void {
+  app.get('/api/admin/ledger/check', { schema: { tags: ['admin'], summary: 'Verify every ledger invariant' } }, async (request) => {
+    requireRole(request.actor, 'admin', 'staff');
+    return checkLedger(ctx.db);
+  });
+
+  app.post('/api/admin/fund/topups', {
+    schema: { tags: ['admin'], summary: 'Add platform money to the advance-compensation fund (先行赔付基金)', body: Type.Object({ amount: Money, memo: Type.Optional(Type.String({ maxLength: 200 })) }) },
+  }, async (request, reply) => reply.status(201).send(await topUpCompensationFund(ctx, request.actor, request.body)));
+
+  app.get('/api/admin/rules', { schema: { tags: ['admin'], summary: 'The rule set in force' } }, async (request) => {
+    requireRole(request.actor, 'admin', 'staff');
+    return ctx.rules.current();
+  });
+}

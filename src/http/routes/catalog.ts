@@ -1,0 +1,74 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { importKeys, keysPerImportMax } from '../../catalog/card-keys';
+import { createProduct, getProduct, listProducts, listShopProducts, productDescriptionLengthMax, productPriceMax, productTitleLengthMax, stockLimitedMax } from '../../catalog/products';
+import { createShop, listMyShops, setShopSuspended, shopBalance } from '../../catalog/shops';
+import type { Ctx } from '../../context';
+import { payDeposit, withdraw } from '../../payments/payments';
+import type { App } from '../app-type';
+import { IdParams, Money, Paging, idempotencyHeader } from '../schemas';
+
+const ProductType = Type.Union([Type.Literal('card_key'), Type.Literal('topup'), Type.Literal('manual')]);
+
+export function catalogRoutes(app: App, ctx: Ctx): void {
+  app.post('/api/shops', {
+    schema: { tags: ['shops'], summary: 'Open a shop (merchant)', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 60 }) }) },
+  }, async (request, reply) => reply.status(201).send(await createShop(ctx, request.actor, request.body)));
+
+  app.get('/api/shops/mine', { schema: { tags: ['shops'], summary: "The merchant's shops" } }, async (request) => ({ items: await listMyShops(ctx, request.actor) }));
+
+  app.post('/api/shops/:id/deposit', {
+    schema: { tags: ['shops'], summary: 'Pay the shop deposit (保证金) through a payment', params: IdParams, body: Type.Object({ amount: Money, channel: Type.String({ minLength: 1, maxLength: 32 }) }) },
+  }, async (request, reply) => reply.status(201).send({ payment: await payDeposit(ctx, request.actor, request.params.id, request.body) }));
+
+  app.post('/api/shops/:id/withdrawals', {
+    schema: { tags: ['shops'], summary: 'Withdraw settled money (sandbox pays at once)', params: IdParams, headers: idempotencyHeader, body: Type.Object({ amount: Money }) },
+  }, async (request, reply) => reply.status(201).send(await withdraw(ctx, request.actor, request.params.id, request.body, request.headers['idempotency-key'])));
+
+  app.get('/api/shops/:id/balance', {
+    schema: { tags: ['shops'], summary: 'Available, deposit, receivable and escrow balances (fen)', params: IdParams },
+  }, async (request) => shopBalance(ctx, request.actor, request.params.id));
+
+  app.get('/api/shops/:id/products', {
+    schema: { tags: ['shops'], summary: "A shop's products, listed or not (owner, staff)", params: IdParams },
+  }, async (request) => ({ items: await listShopProducts(ctx, request.actor, request.params.id) }));
+
+  app.post('/api/admin/shops/:id/suspension', {
+    schema: { tags: ['admin'], summary: 'Suspend or reinstate a shop', params: IdParams, body: Type.Object({ suspended: Type.Boolean() }) },
+  }, async (request) => setShopSuspended(ctx, request.actor, request.params.id, request.body.suspended));
+
+  app.post('/api/products', {
+    schema: {
+      tags: ['products'], summary: 'List a product in your shop',
+      body: Type.Object({
+        shopId: Type.String({ format: 'uuid' }),
+        title: Type.String({ minLength: 1, maxLength: productTitleLengthMax }),
+        description: Type.Optional(Type.String({ maxLength: productDescriptionLengthMax })),
+        type: ProductType,
+        price: Type.Integer({ minimum: 1, maximum: productPriceMax, description: 'integer fen' }),
+        stockPolicy: Type.Optional(Type.Union([Type.Literal('unlimited'), Type.Literal('limited')], { description: 'for top-up and manual goods; card keys count their imported keys' })),
+        stock: Type.Optional(Type.Integer({ minimum: 0, maximum: stockLimitedMax })),
+        afterSalesWindowMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+        promisedDeliveryMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+        noReasonRefund: Type.Optional(Type.Object({
+          allowed: Type.Boolean(),
+          feeRate: Type.Optional(Type.Number({ minimum: 0, maximum: 10_000, description: 'basis points (500 = 5%); a fraction below 1 such as 0.05 is also read as a share' })),
+        })),
+      }),
+    },
+  }, async (request, reply) => reply.status(201).send(await createProduct(ctx, request.actor, request.body)));
+
+  app.get('/api/products', {
+    schema: { tags: ['products'], summary: 'The public catalog with stock, refund policy and merchant trust', querystring: Type.Object({ shopId: Type.Optional(Type.String({ format: 'uuid' })), type: Type.Optional(ProductType), q: Type.Optional(Type.String({ maxLength: 100 })), ...Paging }) },
+  }, async (request) => listProducts(ctx, request.query));
+
+  app.get('/api/products/:id', {
+    schema: { tags: ['products'], summary: 'One product with stock and its refund policy in plain words', params: IdParams },
+  }, async (request) => getProduct(ctx, request.actor, request.params.id));
+
+  app.post('/api/products/:id/keys', {
+    schema: {
+      tags: ['products'], summary: `Import card keys: a JSON array, or one text with a key per line (≤ ${keysPerImportMax})`, params: IdParams,
+      body: Type.Object({ keys: Type.Union([Type.Array(Type.String({ maxLength: 2048 }), { maxItems: keysPerImportMax * 2 }), Type.String({ maxLength: 4_000_000 })]) }),
+    },
+    bodyLimit: 5 * 1024 * 1024 }, async (request) => importKeys(ctx, request.actor, request.params.id, request.body.keys));
+}

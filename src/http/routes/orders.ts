@@ -1,0 +1,67 @@
+import { Type } from '@fastify/type-provider-typebox';
+import type { Ctx } from '../../context';
+import { createOrder, paymentChannels } from '../../orders/create-order';
+import { deliverManually, manualContentLengthMax, revealKeys } from '../../orders/deliver';
+import { getOrder, getTimeline, listOrders, lookupGuestOrder } from '../../orders/queries';
+import { confirmReceipt } from '../../orders/settle';
+import { getPayment, topUpWallet } from '../../payments/payments';
+import type { App } from '../app-type';
+import { clientIp } from '../auth';
+import { IdParams, Money, Paging, Uuid, idempotencyHeader } from '../schemas';
+
+const OrderStatus = Type.Union(['pending_payment', 'paid', 'delivering', 'delivered', 'completed', 'cancelled', 'refunded', 'partially_refunded'].map((s) => Type.Literal(s)));
+
+export function orderRoutes(app: App, ctx: Ctx): void {
+  app.post('/api/orders', {
+    schema: {
+      tags: ['orders'], summary: 'Place an order (signed-in buyer, or guest with contact + query password); reserves stock', headers: idempotencyHeader,
+      body: Type.Object({
+        productId: Uuid,
+        quantity: Type.Integer({ minimum: 1, maximum: 1000 }),
+        channel: Type.Union(paymentChannels.map((c) => Type.Literal(c))),
+        topupAccount: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        couponCode: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        guest: Type.Optional(Type.Object({ contact: Type.String({ minLength: 3, maxLength: 100 }), queryPassword: Type.String({ minLength: 6, maxLength: 64 }) })),
+      }),
+    },
+  }, async (request, reply) => {
+    const result = await createOrder(ctx, request.actor, request.body, { idempotencyKey: request.headers['idempotency-key'], ip: clientIp(request) });
+    return reply.status(201).send(result);
+  });
+
+  app.get('/api/orders', {
+    schema: { tags: ['orders'], summary: "A buyer's orders, or a shop's orders with shopId", querystring: Type.Object({ shopId: Type.Optional(Uuid), status: Type.Optional(OrderStatus), ...Paging }) },
+  }, async (request) => listOrders(ctx, request.actor, request.query));
+
+  app.post('/api/orders/lookup', {
+    schema: { tags: ['orders'], summary: 'Guest order lookup by order number + query password (rate limited); returns a token scoped to that order', body: Type.Object({ orderNo: Type.String({ minLength: 1, maxLength: 40 }), queryPassword: Type.String({ minLength: 1, maxLength: 64 }) }) },
+  }, async (request) => lookupGuestOrder(ctx, request.body, clientIp(request)));
+
+  app.get('/api/orders/:id', { schema: { tags: ['orders'], summary: "An order (its buyer, the shop's owner, staff)", params: IdParams } },
+    async (request) => getOrder(ctx, request.actor, request.params.id));
+
+  app.post('/api/orders/:id/keys/reveal', {
+    schema: {
+      tags: ['orders'], summary: '查看卡密: returns the codes; calling it is consent that revealed keys lose no-reason refunds (logged with time, IP, user agent)', params: IdParams,
+      body: Type.Object({ itemIds: Type.Optional(Type.Array(Uuid, { maxItems: 1000 })), consent: Type.Optional(Type.Boolean()) }),
+    },
+  }, async (request) => revealKeys(ctx, request.actor, request.params.id, { itemIds: request.body.itemIds },
+    { ip: clientIp(request), userAgent: request.headers['user-agent'] ?? '' }));
+
+  app.post('/api/orders/:id/deliver', {
+    schema: { tags: ['orders'], summary: 'Deliver a manual order (shop owner)', params: IdParams, body: Type.Object({ content: Type.String({ minLength: 1, maxLength: manualContentLengthMax }) }) },
+  }, async (request) => deliverManually(ctx, request.actor, request.params.id, request.body.content));
+
+  app.post('/api/orders/:id/confirm', { schema: { tags: ['orders'], summary: '确认收货: release escrow to the merchant now', params: IdParams } },
+    async (request) => confirmReceipt(ctx, request.actor, request.params.id));
+
+  app.get('/api/orders/:id/timeline', { schema: { tags: ['orders'], summary: 'The hash-chained event log of an order', params: IdParams } },
+    async (request) => getTimeline(ctx, request.actor, request.params.id));
+
+  app.get('/api/payments/:id', { schema: { tags: ['payments'], summary: 'A payment as the pay page shows it', params: IdParams } },
+    async (request) => getPayment(ctx, request.params.id));
+
+  app.post('/api/wallet/topups', {
+    schema: { tags: ['payments'], summary: 'Add money to the wallet through a payment channel', body: Type.Object({ amount: Money, channel: Type.String({ minLength: 1, maxLength: 32 }) }) },
+  }, async (request, reply) => reply.status(201).send({ payment: await topUpWallet(ctx, request.actor, request.body) }));
+}

@@ -1,0 +1,42 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { createUser, userView } from '../../accounts/users';
+import type { Ctx } from '../../context';
+import { handleTopupResult } from '../../fulfillment/topups';
+import { succeedPayment } from '../../orders/pay-order';
+import type { App } from '../app-type';
+import { IdParams } from '../schemas';
+
+/** Only registered when KAMENG_SANDBOX=1: in production these paths are plain 404s. */
+export function sandboxRoutes(app: App, ctx: Ctx): void {
+  app.post('/api/sandbox/users', {
+    schema: {
+      tags: ['sandbox'], summary: 'Create any kind of account (sandbox only)',
+      body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }), password: Type.String({ minLength: 8, maxLength: 128 }), role: Type.Union([Type.Literal('buyer'), Type.Literal('merchant'), Type.Literal('staff'), Type.Literal('admin')]), displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })) }),
+    },
+  }, async (request, reply) => reply.status(201).send({ user: userView(await createUser(ctx, request.body)) }));
+
+  app.post('/api/sandbox/payments/:id/succeed', {
+    schema: { tags: ['sandbox'], summary: "The sandbox gateway's success callback (idempotent)", params: IdParams },
+  }, async (request) => succeedPayment(ctx, request.params.id));
+
+  app.post('/api/sandbox/topups/:orderId/respond', {
+    schema: {
+      tags: ['sandbox'], summary: "The simulated supplier's answer to a direct top-up",
+      params: Type.Object({ orderId: Type.String({ format: 'uuid' }) }),
+      body: Type.Object({ result: Type.Union([Type.Literal('success'), Type.Literal('failed'), Type.Literal('partial')]), deliveredAmount: Type.Optional(Type.Integer({ minimum: 0 })) }),
+    },
+  }, async (request) => {
+    const { result, deliveredAmount } = request.body;
+    return handleTopupResult(ctx, request.params.orderId, result === 'partial' ? { result, deliveredAmount: deliveredAmount ?? -1 } : { result });
+  });
+
+  app.post('/api/sandbox/clock/advance', {
+    schema: { tags: ['sandbox'], summary: 'Move the test clock forward and run every deadline now due', body: Type.Object({ minutes: Type.Number({ minimum: 0, maximum: 525_600 }) }) },
+  }, async (request) => {
+    const target = new Date(ctx.clock.now().getTime() + request.body.minutes * 60_000);
+    const now = await ctx.scheduler.advanceTo(target);
+    return { now: now.toISOString() };
+  });
+
+  app.get('/api/sandbox/clock', { schema: { tags: ['sandbox'], summary: 'The test clock now' } }, async () => ({ now: ctx.clock.now().toISOString() }));
+}

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Ctx } from '../context';
+import type { App } from './app-type';
+import { authHook } from './auth';
+import { errorHandler } from './errors';
+import { accountRoutes } from './routes/accounts';
+import { adminRoutes } from './routes/admin';
+import { catalogRoutes } from './routes/catalog';
+import { orderRoutes } from './routes/orders';
+import { sandboxRoutes } from './routes/sandbox';
+
+export const bodyLimitBytes = 1024 * 1024;
+export const webDist = path.resolve(import.meta.dirname, '../../web/dist');
+
+/** Extra route groups (the after-sales module adds its own). */
+export type RouteGroup = (app: App, ctx: Ctx) => void;
+
+export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    trustProxy: true,
+    bodyLimit: bodyLimitBytes,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Kameng API', version: '0.1.0', description: 'Virtual-goods marketplace with escrow, a double-entry ledger and after-sales. Money is integer fen; errors are { error: { code, message, rule?, details? } }.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(cookie);
+  app.setErrorHandler(errorHandler);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('csrfToken', null);
+  app.decorateRequest('sessionToken', null);
+  // A POST without a body (reveal, confirm …) validates as an empty object, not as a type error.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.method === 'POST') request.body = {};
+  });
+  app.addHook('preHandler', authHook(ctx));
+
+  app.get('/api/health', { schema: { tags: ['ops'], summary: 'Ready when this answers 200' } }, async () => {
+    await ctx.db.selectFrom('rule_sets').select('version').limit(1).execute();
+    return { ok: true, engine: ctx.engine, sandbox: ctx.config.sandbox, now: ctx.clock.now().toISOString() };
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  accountRoutes(app, ctx);
+  catalogRoutes(app, ctx);
+  orderRoutes(app, ctx);
+  adminRoutes(app, ctx);
+  if (ctx.config.sandbox) sandboxRoutes(app, ctx);
+  for (const group of extraRoutes) group(app, ctx);
+
+  const hasWeb = existsSync(path.join(webDist, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb) {
+      return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+    }
+    return reply.type('text/html').sendFile('index.html'); // the web app routes client-side
+  });
+  return app;
+}

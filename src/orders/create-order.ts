@@ -1,0 +1,177 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { hashPassword } from '../accounts/passwords';
+import type { Actor, Ctx } from '../context';
+import type { Tx } from '../db/connect';
+import type { Order, Product } from '../db/schema';
+import { ruleNumber, type RuleSet } from '../rules/rule-sets';
+import { scheduleJob } from '../scheduler/jobs';
+import { minutesFrom } from '../shared/clock';
+import { AppError, badRequest, conflict, forbidden, notFound, refused } from '../shared/errors';
+import { claimIdempotencyKey } from '../shared/idempotency';
+import { appendEvent } from '../timeline/timeline';
+import { payOrderFromWallet } from './pay-order';
+import { orderView, type OrderView } from './views';
+
+export const paymentChannels = ['sandbox', 'balance'] as const;
+export type PaymentChannel = (typeof paymentChannels)[number];
+/** Game ids, phone numbers, emails: letters, digits and . _ @ - only. */
+export const topupAccountPattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{3,63}$/;
+
+export interface CreateOrderInput {
+  productId: string;
+  quantity: number;
+  channel: PaymentChannel;
+  topupAccount?: string;
+  couponCode?: string;
+  guest?: { contact: string; queryPassword: string };
+}
+
+export interface CreatedOrder {
+  order: OrderView;
+  payment: { id: string; status: 'pending' | 'succeeded'; amount: number; channel: string; payUrl?: string };
+}
+
+/**
+ * 下单: reserves stock with a guarded update (so no key is ever promised twice), caps unpaid orders
+ * per buyer and per IP, and opens the payment. `channel: "balance"` pays from the wallet at once.
+ */
+export async function createOrder(
+  ctx: Ctx, actor: Actor | null, input: CreateOrderInput, meta: { idempotencyKey?: string; ip: string },
+): Promise<CreatedOrder> {
+  const buyer = await checkBuyer(actor, input);
+  const rules = await ctx.rules.current();
+  const guestHash = input.guest ? await hashPassword(input.guest.queryPassword) : null;
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const scope = buyer ? `order:${buyer}` : `order:guest:${input.guest!.contact}`;
+    const claim = meta.idempotencyKey
+      ? await claimIdempotencyKey<CreatedOrder>(tx, scope, meta.idempotencyKey, { ...input, guest: input.guest?.contact }, now)
+      : null;
+    if (claim?.replay) return claim.response;
+
+    const product = await loadSellableProduct(tx, input.productId);
+    checkOrderShape(product, input, rules);
+    await capPendingOrders(tx, buyer, meta.ip, rules);
+
+    const orderId = randomUUID();
+    const keyIds = await reserveStock(tx, product, input.quantity, orderId);
+    const amount = product.price * input.quantity;
+    const order = await tx.insertInto('orders').values({
+      id: orderId, order_no: orderNumber(now), buyer_id: buyer, guest_contact: input.guest?.contact.trim() ?? null, guest_query_hash: guestHash,
+      shop_id: product.shop_id, product_id: product.id, product_type: product.type, title: product.title, quantity: input.quantity,
+      unit_price: product.price, amount, status: 'pending_payment', channel: input.channel, topup_account: input.topupAccount?.trim() ?? null,
+      buyer_ip: meta.ip, expires_at: minutesFrom(now, ruleNumber(rules, 'order.pending-expiry')), created_at: now,
+    }).returningAll().executeTakeFirstOrThrow();
+    await tx.insertInto('order_items').values(Array.from({ length: input.quantity }, (_, i) => ({
+      id: randomUUID(), order_id: orderId, seq: i + 1, card_key_id: keyIds[i] ?? null, amount: product.price, status: 'pending' as const, revealed_at: null,
+    }))).execute();
+    await appendEvent(tx, orderId, 'created', {
+      actor: buyer ? `buyer:${buyer}` : 'guest', at: now,
+      data: { orderNo: order.order_no, productId: product.id, quantity: input.quantity, amount, channel: input.channel, expiresAt: order.expires_at.toISOString(), ruleVersion: rules.version },
+    });
+    await scheduleJob(tx, 'order_expire', orderId, order.expires_at, now);
+
+    const payment = input.channel === 'balance'
+      ? await payOrderFromWallet(ctx, tx, order, rules, now)
+      : await openGatewayPayment(tx, order, now);
+    const result: CreatedOrder = { order: await orderView(ctx, tx, order.id, 'buyer'), payment };
+    await claim?.finish(result);
+    return result;
+  });
+}
+
+async function checkBuyer(actor: Actor | null, input: CreateOrderInput): Promise<string | null> {
+  if (actor?.kind === 'user') {
+    if (actor.role !== 'buyer') throw forbidden('orders are placed from a buyer account');
+    return actor.userId;
+  }
+  if (!input.guest) throw new AppError('UNAUTHENTICATED', 401, 'sign in, or check out as a guest with contact and query password');
+  if (input.channel === 'balance') throw badRequest('GUEST_HAS_NO_WALLET', 'guests pay through a payment channel, not a wallet');
+  return null;
+}
+
+async function loadSellableProduct(tx: Tx, productId: string): Promise<Product> {
+  const product = await tx.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
+    .selectAll('products').select('shops.status as shop_status').where('products.id', '=', productId).executeTakeFirst();
+  if (!product || product.shop_status !== 'active' || product.status !== 'active') throw notFound('product');
+  return product;
+}
+
+function checkOrderShape(product: Product, input: CreateOrderInput, rules: RuleSet): void {
+  const quantityMax = ruleNumber(rules, 'order.quantity-max');
+  if (input.quantity > quantityMax) throw refused('QUANTITY_TOO_LARGE', 'order.quantity-max', `at most ${quantityMax} per order`);
+  if (product.type === 'topup') {
+    if (!input.topupAccount) throw badRequest('TOPUP_ACCOUNT_REQUIRED', 'a direct top-up needs the account to top up (topupAccount)');
+    if (!topupAccountPattern.test(input.topupAccount.trim())) throw badRequest('TOPUP_ACCOUNT_INVALID', 'the top-up account may hold 4–64 letters, digits, . _ @ -');
+  } else if (input.topupAccount) {
+    throw badRequest('TOPUP_ACCOUNT_NOT_ALLOWED', 'topupAccount is only for direct top-up products');
+  }
+  if (input.couponCode) throw refused('COUPON_INVALID', 'order.coupons', 'this coupon code is not valid');
+}
+
+/** Serialises one buyer's (or one IP's) checkouts so the unpaid-order cap cannot be raced past. */
+async function capPendingOrders(tx: Tx, buyerId: string | null, ip: string, rules: RuleSet): Promise<void> {
+  const [key, ruleId] = buyerId ? [`buyer:${buyerId}`, 'order.pending-per-buyer' as const] : [`ip:${ip}`, 'order.pending-per-ip' as const];
+  await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
+  let query = tx.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending_payment');
+  query = buyerId ? query.where('buyer_id', '=', buyerId) : query.where('buyer_ip', '=', ip).where('buyer_id', 'is', null);
+  const pending = Number((await query.executeTakeFirstOrThrow()).n);
+  const max = ruleNumber(rules, ruleId);
+  if (pending >= max) throw refused('TOO_MANY_UNPAID_ORDERS', ruleId, `you have ${pending} unpaid orders; pay or let them expire first (limit ${max})`);
+}
+
+/**
+ * Reserves stock for an order: card keys by a guarded UPDATE that skips rows other checkouts hold
+ * (FOR UPDATE SKIP LOCKED) and checks how many it got; counted stock by a guarded decrement.
+ */
+export async function reserveStock(tx: Tx, product: Product, quantity: number, orderId: string): Promise<string[]> {
+  if (product.stock_policy === 'keys') {
+    const reserved = await sql<{ id: string }>`
+      update card_keys set status = 'reserved', order_id = ${orderId}
+      where id in (
+        select id from card_keys where product_id = ${product.id} and status = 'available'
+        order by created_at limit ${quantity} for update skip locked)
+      returning id`.execute(tx);
+    if (reserved.rows.length !== quantity) throw conflict('OUT_OF_STOCK', 'not enough stock for this quantity', { available: reserved.rows.length });
+    return reserved.rows.map((r) => r.id);
+  }
+  if (product.stock_policy === 'limited') {
+    const updated = await tx.updateTable('products').set({ stock_limited: sql`stock_limited - ${quantity}` })
+      .where('id', '=', product.id).where('stock_limited', '>=', quantity).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw conflict('OUT_OF_STOCK', 'not enough stock for this quantity');
+  }
+  return [];
+}
+
+/** Gives reserved stock back (an unpaid order expired, or a refund returned an unrevealed key). */
+export async function releaseStock(tx: Tx, order: Pick<Order, 'id' | 'product_id' | 'quantity'>, keyIds?: string[]): Promise<number> {
+  const product = await tx.selectFrom('products').select(['id', 'stock_policy']).where('id', '=', order.product_id).executeTakeFirstOrThrow();
+  if (product.stock_policy === 'keys') {
+    let query = tx.updateTable('card_keys').set({ status: 'available', order_id: null }).where('order_id', '=', order.id);
+    if (keyIds) query = query.where('id', 'in', keyIds.length ? keyIds : ['00000000-0000-0000-0000-000000000000']);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+  if (product.stock_policy === 'limited') {
+    const count = keyIds?.length ?? order.quantity;
+    await tx.updateTable('products').set({ stock_limited: sql`stock_limited + ${count}` }).where('id', '=', product.id).execute();
+    return count;
+  }
+  return 0;
+}
+
+async function openGatewayPayment(tx: Tx, order: Order, now: Date): Promise<CreatedOrder['payment']> {
+  const id = randomUUID();
+  await tx.insertInto('payments').values({
+    id, purpose: 'order', order_id: order.id, shop_id: order.shop_id, user_id: order.buyer_id, amount: order.amount, channel: order.channel,
+    status: 'pending', created_at: now, succeeded_at: null,
+  }).execute();
+  return { id, status: 'pending', amount: order.amount, channel: order.channel, payUrl: `/pay/${id}` };
+}
+
+/** KM + Shanghai date-time + 6 random digits: readable on the phone, unique by index. */
+function orderNumber(now: Date): string {
+  const stamp = new Date(now.getTime() + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(0, 14);
+  return `KM${stamp}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor, Ctx } from '../context';
+import type { Tx } from '../db/connect';
+import type { Order } from '../db/schema';
+import { ruleNumber, type RuleSet } from '../rules/rule-sets';
+import { scheduleJob } from '../scheduler/jobs';
+import { minutesFrom } from '../shared/clock';
+import { badRequest, conflict } from '../shared/errors';
+import { appendEvent } from '../timeline/timeline';
+import { actorLabel, loadOrderFor } from './access';
+import { orderView, type OrderView } from './views';
+
+export const manualContentLengthMax = 10_000;
+export const revealConsentText = '查看卡密即视为商品已拆封，查看后不支持无理由退款（《消费者权益保护法》第二十五条）。卡密无效等质量问题仍可在售后时限内申请售后。';
+
+/**
+ * Delivery right after payment: card keys are handed over now; a top-up is recorded as a request
+ * to the supplier (sent after commit by the dispatch job); manual goods wait for the merchant.
+ */
+export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: RuleSet, now: Date): Promise<string> {
+  if (order.product_type === 'card_key') {
+    const keys = await tx.updateTable('card_keys').set({ status: 'sold' }).where('order_id', '=', order.id).where('status', '=', 'reserved')
+      .returning('id').execute();
+    await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).where('status', '=', 'pending').execute();
+    await tx.insertInto('deliveries').values({
+      id: randomUUID(), order_id: order.id, kind: 'card_key', content_cipher: null, detail: JSON.stringify({ keyCount: keys.length }), created_at: now,
+    }).execute();
+    await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: keys.length });
+    return 'delivered';
+  }
+  await tx.updateTable('orders').set({ status: 'delivering' }).where('id', '=', order.id).where('status', '=', 'paid').execute();
+  if (order.product_type === 'topup') {
+    await tx.insertInto('topup_requests').values({
+      id: randomUUID(), order_id: order.id, provider: ctx.topups.name, account: order.topup_account!, amount: order.amount, status: 'pending',
+      delivered_amount: null, requested_at: now, answered_at: null, detail: '{}',
+    }).execute();
+    await scheduleJob(tx, 'topup_dispatch', order.id, now, now);
+    await scheduleJob(tx, 'topup_timeout', order.id, minutesFrom(now, ruleNumber(rules, 'topup.upstream-timeout')), now);
+    await appendEvent(tx, order.id, 'topup_requested', { actor: 'system', at: now, data: { provider: ctx.topups.name, account: order.topup_account, amount: order.amount } });
+  } else {
+    const product = await tx.selectFrom('products').select('promised_delivery_minutes').where('id', '=', order.product_id).executeTakeFirstOrThrow();
+    const deliverBy = minutesFrom(now, product.promised_delivery_minutes ?? 0);
+    await appendEvent(tx, order.id, 'awaiting_manual_delivery', { actor: 'system', at: now, data: { deliverBy: deliverBy.toISOString() } });
+  }
+  return 'delivering';
+}
+
+/** Moves an order to delivered and starts the auto-confirm timer (确认收货 or 24 h). */
+export async function markDelivered(
+  tx: Tx, order: Order, from: 'paid' | 'delivering', rules: RuleSet, now: Date, data: Record<string, unknown>,
+  status: 'delivered' | 'partially_refunded' = 'delivered',
+): Promise<void> {
+  const updated = await tx.updateTable('orders').set({ status, delivered_at: now }).where('id', '=', order.id).where('status', '=', from).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) throw conflict('ORDER_STATE_CHANGED', `order is no longer ${from}`);
+  const autoConfirmAt = minutesFrom(now, ruleNumber(rules, 'escrow.auto-confirm'));
+  await scheduleJob(tx, 'auto_confirm', order.id, autoConfirmAt, now);
+  await appendEvent(tx, order.id, 'delivered', { actor: 'system', at: now, data: { ...data, autoConfirmAt: autoConfirmAt.toISOString() } });
+}
+
+/** 人工发货: the shop owner delivers a manual order (content is encrypted at rest). */
+export async function deliverManually(ctx: Ctx, actor: Actor | null, orderId: string, content: string): Promise<OrderView> {
+  const text = content.trim();
+  if (!text) throw badRequest('VALIDATION_FAILED', 'delivery content must not be blank');
+  const rules = await ctx.rules.current();
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const { order } = await loadOrderFor(tx, actor, orderId, ['merchant'], true);
+    if (order.product_type !== 'manual') throw conflict('NOT_MANUAL_GOODS', 'only manual goods are delivered by hand');
+    if (order.status !== 'delivering') throw conflict('ORDER_NOT_AWAITING_DELIVERY', `order is ${order.status}, not awaiting delivery`);
+    await tx.insertInto('deliveries').values({
+      id: randomUUID(), order_id: order.id, kind: 'manual', content_cipher: ctx.box.encrypt(text), detail: JSON.stringify({ length: text.length }), created_at: now,
+    }).execute();
+    await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).where('status', '=', 'pending').execute();
+    await markDelivered(tx, order, 'delivering', rules, now, { kind: 'manual', by: actorLabel(actor) });
+    return orderView(ctx, tx, order.id, 'merchant');
+  });
+}
+
+/**
+ * 查看卡密: the buyer sees the codes. Calling it is the buyer's consent that a revealed key loses
+ * no-reason refunds (the web app asks first); each first reveal is logged with time, IP and user agent.
+ */
+export async function revealKeys(
+  ctx: Ctx, actor: Actor | null, orderId: string, input: { itemIds?: string[] }, meta: { ip: string; userAgent: string },
+): Promise<{ keys: Array<{ id: string; itemId: string; code: string; revealedAt: string }>; consentText: string }> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const { order } = await loadOrderFor(tx, actor, orderId, ['buyer'], true);
+    if (order.product_type !== 'card_key') throw conflict('NOT_CARD_KEYS', 'this order has no card keys');
+    if (!['delivered', 'partially_refunded', 'completed'].includes(order.status)) throw conflict('KEYS_NOT_DELIVERED', `order is ${order.status}: no keys to reveal`);
+    let query = tx.selectFrom('order_items').innerJoin('card_keys', 'card_keys.id', 'order_items.card_key_id')
+      .select(['order_items.id as item_id', 'order_items.revealed_at', 'card_keys.id as key_id', 'card_keys.code_cipher'])
+      .where('order_items.order_id', '=', order.id).where('order_items.status', '=', 'delivered');
+    if (input.itemIds?.length) query = query.where('order_items.id', 'in', input.itemIds);
+    const items = await query.orderBy('order_items.seq').execute();
+    if (items.length === 0) throw conflict('NO_KEYS_TO_REVEAL', 'no delivered keys match');
+    const fresh = items.filter((i) => !i.revealed_at);
+    if (fresh.length > 0) {
+      await tx.updateTable('order_items').set({ revealed_at: now }).where('id', 'in', fresh.map((i) => i.item_id)).execute();
+      await tx.insertInto('key_reveals').values(fresh.map((i) => ({
+        id: randomUUID(), order_id: order.id, item_id: i.item_id, user_id: actor?.kind === 'user' ? actor.userId : null,
+        ip: meta.ip, user_agent: meta.userAgent.slice(0, 500), consent_text: revealConsentText, at: now,
+      }))).execute();
+      await appendEvent(tx, order.id, 'keys_revealed', {
+        actor: actorLabel(actor), at: now, data: { itemIds: fresh.map((i) => i.item_id), ip: meta.ip, userAgent: meta.userAgent.slice(0, 500), consent: revealConsentText },
+      });
+    }
+    return {
+      consentText: revealConsentText,
+      keys: items.map((i) => ({ id: i.key_id, itemId: i.item_id, code: ctx.box.decrypt(i.code_cipher), revealedAt: (i.revealed_at ?? now).toISOString() })),
+    };
+  });
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { activateIfDeposited } from '../catalog/shops';
+import type { Ctx } from '../context';
+import type { Tx } from '../db/connect';
+import type { Order } from '../db/schema';
+import { accounts } from '../ledger/accounts';
+import { lockBalance, postEntry } from '../ledger/journal';
+import { executeRefund } from '../payments/refunds';
+import { ruleNumber, type RuleSet } from '../rules/rule-sets';
+import { AppError, invariant, notFound } from '../shared/errors';
+import { appendEvent } from '../timeline/timeline';
+import { deliverPaidOrder } from './deliver';
+import { reserveStock } from './create-order';
+
+/** Pays an order from the buyer's wallet inside the order's own transaction. */
+export async function payOrderFromWallet(ctx: Ctx, tx: Tx, order: Order, rules: RuleSet, now: Date) {
+  invariant(order.buyer_id, 'wallet payments need a registered buyer');
+  const balance = await lockBalance(tx, accounts.wallet(order.buyer_id), now);
+  if (balance < order.amount) {
+    throw new AppError('INSUFFICIENT_BALANCE', 409, `wallet balance ${balance} fen is less than the order's ${order.amount} fen`, { details: { balance } });
+  }
+  const id = randomUUID();
+  await tx.insertInto('payments').values({
+    id, purpose: 'order', order_id: order.id, shop_id: order.shop_id, user_id: order.buyer_id, amount: order.amount, channel: 'balance',
+    status: 'succeeded', created_at: now, succeeded_at: now,
+  }).execute();
+  await postEntry(tx, {
+    kind: 'order_payment', memo: `order ${order.order_no} paid from wallet`, orderId: order.id, shopId: order.shop_id, at: now,
+    postings: [{ account: accounts.wallet(order.buyer_id), amount: -order.amount }, { account: accounts.escrow(order.id), amount: order.amount }],
+  });
+  await applyOrderPayment(ctx, tx, order.id, { paymentId: id, amount: order.amount, channel: 'balance' }, rules, now);
+  return { id, status: 'succeeded' as const, amount: order.amount, channel: 'balance' };
+}
+
+export interface PaymentOutcome {
+  payment: { id: string; status: string; purpose: string; amount: number };
+  /** True when this callback had already been processed: nothing was done again. */
+  replayed: boolean;
+  orderStatus?: string;
+}
+
+/**
+ * The gateway's success callback. The guarded pending→succeeded update makes it idempotent: a
+ * repeated or concurrent callback finds nothing to change and does nothing.
+ */
+export async function succeedPayment(ctx: Ctx, paymentId: string): Promise<PaymentOutcome> {
+  const rules = await ctx.rules.current();
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const payment = await tx.updateTable('payments').set({ status: 'succeeded', succeeded_at: now })
+      .where('id', '=', paymentId).where('status', '=', 'pending').returningAll().executeTakeFirst();
+    if (!payment) {
+      const existing = await tx.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
+      if (!existing) throw notFound('payment');
+      return { payment: { id: existing.id, status: existing.status, purpose: existing.purpose, amount: existing.amount }, replayed: true };
+    }
+    const view = { id: payment.id, status: payment.status, purpose: payment.purpose, amount: payment.amount };
+    const clearing = accounts.clearing(payment.channel);
+    if (payment.purpose === 'deposit') {
+      await postEntry(tx, {
+        kind: 'deposit', memo: `deposit for shop ${payment.shop_id}`, shopId: payment.shop_id, at: now,
+        postings: [{ account: clearing, amount: -payment.amount }, { account: accounts.merchantDeposit(payment.shop_id!), amount: payment.amount }],
+      });
+      await activateIfDeposited(tx, payment.shop_id!, ruleNumber(rules, 'shop.deposit-minimum'));
+      return { payment: view, replayed: false };
+    }
+    if (payment.purpose === 'wallet_topup') {
+      await postEntry(tx, {
+        kind: 'wallet_topup', memo: 'wallet top-up', at: now,
+        postings: [{ account: clearing, amount: -payment.amount }, { account: accounts.wallet(payment.user_id!), amount: payment.amount }],
+      });
+      return { payment: view, replayed: false };
+    }
+    await postEntry(tx, {
+      kind: 'order_payment', memo: `order payment ${payment.id}`, orderId: payment.order_id, shopId: payment.shop_id, at: now,
+      postings: [{ account: clearing, amount: -payment.amount }, { account: accounts.escrow(payment.order_id!), amount: payment.amount }],
+    });
+    const status = await applyOrderPayment(ctx, tx, payment.order_id!, { paymentId: payment.id, amount: payment.amount, channel: payment.channel }, rules, now);
+    return { payment: view, replayed: false, orderStatus: status };
+  });
+}
+
+/**
+ * Money for an order has reached escrow. A pending order is paid and delivered. An order that
+ * expired meanwhile is delivered if its stock can be reserved again, else refunded at once.
+ */
+async function applyOrderPayment(
+  ctx: Ctx, tx: Tx, orderId: string, payment: { paymentId: string; amount: number; channel: string }, rules: RuleSet, now: Date,
+): Promise<string> {
+  const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+  invariant(payment.amount === order.amount, 'payment amount must equal the order amount');
+  const late = order.status === 'cancelled';
+  invariant(order.status === 'pending_payment' || late, `payment for an order in status ${order.status}`);
+  const paid = await tx.updateTable('orders').set({ status: 'paid', paid: order.paid + payment.amount, paid_at: now, cancelled_at: null })
+    .where('id', '=', order.id).where('status', '=', order.status).returningAll().executeTakeFirstOrThrow();
+  await appendEvent(tx, order.id, 'paid', { actor: `channel:${payment.channel}`, at: now, data: { paymentId: payment.paymentId, amount: payment.amount, channel: payment.channel, late } });
+
+  if (late && !(await reacquireStock(ctx, tx, paid))) {
+    const refund = await executeRefund(tx, { order: paid, amount: paid.paid, reason: 'payment arrived after the order expired and the stock was gone', actor: 'system', at: now, rules });
+    await tx.updateTable('orders').set({ status: 'refunded' }).where('id', '=', order.id).where('status', '=', 'paid').execute();
+    await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
+    await appendEvent(tx, order.id, 'refunded', { actor: 'system', at: now, data: { refundId: refund.id, amount: refund.amount, cause: 'late_payment_out_of_stock' } });
+    return 'refunded';
+  }
+  return deliverPaidOrder(ctx, tx, paid, rules, now);
+}
+
+/** After a late payment: reserve the expired order's stock again, or say it is gone. */
+async function reacquireStock(ctx: Ctx, tx: Tx, order: Order): Promise<boolean> {
+  const product = await tx.selectFrom('products').selectAll().where('id', '=', order.product_id).executeTakeFirstOrThrow();
+  // A savepoint undoes a partial reservation when there is not enough stock left for the whole order.
+  await sql`savepoint reacquire_stock`.execute(tx);
+  try {
+    const keyIds = await reserveStock(tx, product, order.quantity, order.id);
+    const items = await tx.selectFrom('order_items').select(['id', 'seq']).where('order_id', '=', order.id).orderBy('seq').execute();
+    for (const [i, item] of items.entries()) {
+      if (keyIds[i]) await tx.updateTable('order_items').set({ card_key_id: keyIds[i] }).where('id', '=', item.id).execute();
+    }
+    await sql`release savepoint reacquire_stock`.execute(tx);
+    return true;
+  } catch (error) {
+    await sql`rollback to savepoint reacquire_stock`.execute(tx);
+    if (error instanceof AppError && error.code === 'OUT_OF_STOCK') return false;
+    throw error;
+  }
+}

@@ -1,0 +1,73 @@
+import { openSession } from '../accounts/users';
+import { verifyPassword } from '../accounts/passwords';
+import { loadOwnedShop, requireRole } from '../catalog/shops';
+import type { Actor, Ctx } from '../context';
+import { AppError } from '../shared/errors';
+import { hitRateLimit } from '../shared/rate-limit';
+import { readTimeline, verifyChain, type TimelineEvent } from '../timeline/timeline';
+import { loadOrderFor } from './access';
+import { orderView, type OrderView } from './views';
+
+export const orderPageSizeMax = 100;
+const lookupWindowMinutes = 10;
+
+export interface OrderSummary {
+  id: string; orderNo: string; status: string; title: string; productType: string; quantity: number; amount: number;
+  paid: number; refunded: number; createdAt: string; shopId: string;
+}
+
+export async function getOrder(ctx: Ctx, actor: Actor | null, orderId: string): Promise<OrderView> {
+  const { order, role } = await loadOrderFor(ctx.db, actor, orderId, ['buyer', 'merchant', 'staff']);
+  return orderView(ctx, ctx.db, order.id, role);
+}
+
+/** 我的订单 for a buyer, or a shop's orders for its owner (and staff). */
+export async function listOrders(
+  ctx: Ctx, actor: Actor | null, query: { shopId?: string; status?: string; limit?: number; offset?: number },
+): Promise<{ items: OrderSummary[]; total: number }> {
+  requireRole(actor, 'buyer', 'merchant', 'staff', 'admin');
+  let base = ctx.db.selectFrom('orders');
+  if (query.shopId) {
+    const shop = await loadOwnedShop(ctx.db, actor, query.shopId, true);
+    base = base.where('shop_id', '=', shop.id);
+  } else if (actor.role === 'buyer') {
+    base = base.where('buyer_id', '=', actor.userId);
+  } else {
+    throw new AppError('VALIDATION_FAILED', 400, 'merchants and staff list orders by shopId');
+  }
+  if (query.status) base = base.where('status', '=', query.status as never);
+  const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const rows = await base.selectAll().orderBy('created_at', 'desc').limit(Math.min(query.limit ?? 20, orderPageSizeMax)).offset(query.offset ?? 0).execute();
+  return {
+    total,
+    items: rows.map((o) => ({
+      id: o.id, orderNo: o.order_no, status: o.status, title: o.title, productType: o.product_type, quantity: o.quantity, amount: o.amount,
+      paid: o.paid, refunded: o.refunded, createdAt: o.created_at.toISOString(), shopId: o.shop_id,
+    })),
+  };
+}
+
+/**
+ * 订单查询 for guests: order number + query password opens a session scoped to that one order.
+ * Rate limited per IP and per order number, and a miss looks the same whether the order exists or not.
+ */
+export async function lookupGuestOrder(
+  ctx: Ctx, input: { orderNo: string; queryPassword: string }, ip: string,
+): Promise<{ order: OrderView; token: string; csrfToken: string }> {
+  const rules = await ctx.rules.current();
+  const attempts = rules.values['order.lookup-attempts'];
+  for (const key of [`lookup:ip:${ip}`, `lookup:order:${input.orderNo}`]) {
+    await hitRateLimit(ctx, key, attempts, lookupWindowMinutes, 'order.lookup-attempts');
+  }
+  const order = await ctx.db.selectFrom('orders').select(['id', 'guest_query_hash']).where('order_no', '=', input.orderNo.trim()).executeTakeFirst();
+  const ok = order?.guest_query_hash ? await verifyPassword(order.guest_query_hash, input.queryPassword) : false;
+  if (!order || !ok) throw new AppError('ORDER_LOOKUP_FAILED', 404, 'no order matches this order number and query password');
+  const session = await openSession(ctx.db, { orderId: order.id }, ctx.clock.now());
+  return { order: await orderView(ctx, ctx.db, order.id, 'buyer'), token: session.token, csrfToken: session.csrfToken };
+}
+
+export async function getTimeline(ctx: Ctx, actor: Actor | null, orderId: string): Promise<{ events: TimelineEvent[]; verified: boolean }> {
+  const { order } = await loadOrderFor(ctx.db, actor, orderId, ['buyer', 'merchant', 'staff']);
+  const events = await readTimeline(ctx.db, order.id);
+  return { events, verified: verifyChain(order.id, events).valid };
+}

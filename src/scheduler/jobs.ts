@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/connect';
+
+/**
+ * Every timer is a row with `due_at` (auto-confirm, order expiry, top-up timeout, refund arrival …).
+ * Scheduling the same (kind, refId) again re-arms it at the new time.
+ */
+export async function scheduleJob(tx: Tx, kind: string, refId: string, dueAt: Date, now: Date): Promise<void> {
+  await tx.insertInto('jobs')
+    .values({ id: randomUUID(), kind, ref_id: refId, due_at: dueAt, status: 'pending', created_at: now })
+    .onConflict((oc) => oc.columns(['kind', 'ref_id']).doUpdateSet({
+      due_at: (eb) => eb.ref('excluded.due_at'), status: 'pending', attempts: 0, last_error: null, done_at: null,
+    }))
+    .execute();
+}
+
+export async function cancelJob(tx: Tx, kind: string, refId: string, now: Date): Promise<void> {
+  await tx.updateTable('jobs').set({ status: 'done', done_at: now, last_error: 'cancelled' })
+    .where('kind', '=', kind).where('ref_id', '=', refId).where('status', '=', 'pending').execute();
+}
+
+export interface ClaimedJob {
+  id: string;
+  kind: string;
+  ref_id: string;
+  attempts: number;
+}
+
+/** How long a claimed job stays invisible to other servers before a crash makes it due again. */
+export const jobLeaseMinutes = 5;
+export const jobAttemptsMax = 8;
+
+/**
+ * Claims due jobs with FOR UPDATE SKIP LOCKED and pushes their due time out by a lease, so any
+ * number of servers share the work and a job whose server dies runs again after the lease.
+ */
+export async function claimDueJobs(db: Db, now: Date, limit: number): Promise<ClaimedJob[]> {
+  const lease = new Date(now.getTime() + jobLeaseMinutes * 60_000);
+  const result = await sql<ClaimedJob>`
+    update jobs set due_at = ${lease}, attempts = attempts + 1
+    where id in (
+      select id from jobs where status = 'pending' and due_at <= ${now}
+      order by due_at limit ${limit} for update skip locked)
+    returning id, kind, ref_id, attempts`.execute(db);
+  return result.rows;
+}
+
+export async function completeJob(db: Db, id: string, now: Date): Promise<void> {
+  await db.updateTable('jobs').set({ status: 'done', done_at: now }).where('id', '=', id).where('status', '=', 'pending').execute();
+}
+
+export async function failJob(db: Db, job: ClaimedJob, error: unknown, now: Date): Promise<void> {
+  const giveUp = job.attempts >= jobAttemptsMax;
+  const retryAt = new Date(now.getTime() + Math.min(60, 2 ** job.attempts) * 60_000);
+  await db.updateTable('jobs')
+    .set({ status: giveUp ? 'failed' : 'pending', due_at: retryAt, last_error: String((error as Error)?.stack ?? error).slice(0, 2000) })
+    .where('id', '=', job.id).where('status', '=', 'pending').execute();
+}
+
+export async function nextDueAt(db: Db, until: Date): Promise<Date | undefined> {
+  const row = await db.selectFrom('jobs').select('due_at').where('status', '=', 'pending').where('due_at', '<=', until)
+    .orderBy('due_at').limit(1).executeTakeFirst();
+  return row?.due_at;
+}

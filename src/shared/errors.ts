@@ -1,0 +1,32 @@
+/** Expected failures. One place (http/errors.ts) maps them to the API's error body. */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 429 | 503,
+    message: string,
+    readonly extra: { rule?: string; details?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string, code = `${what.toUpperCase()}_NOT_FOUND`) =>
+  new AppError(code, 404, `${what.replace(/_/g, ' ')} not found`);
+
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
+  new AppError(code, 409, message, { details });
+
+export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
+  new AppError(code, 400, message, { details });
+
+export const forbidden = (message = 'not allowed') => new AppError('FORBIDDEN', 403, message);
+
+/** A refusal by a business rule: 422 naming the rule id. */
+export const refused = (code: string, rule: string, message: string, details?: Record<string, unknown>) =>
+  new AppError(code, 422, message, { rule, details });
+
+/** A broken invariant: a bug, never an expected outcome. */
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`invariant violated: ${message}`);
+}

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import type { Db, Tx } from '../db/connect';
+import { canonicalJson } from '../shared/canonical-json';
+
+export const genesisHash = '0'.repeat(64);
+
+export interface TimelineEvent {
+  seq: number;
+  type: string;
+  at: string;
+  actor: string;
+  data: Record<string, unknown>;
+  hash: string;
+  prevHash: string;
+}
+
+/** The hash covers the event and the hash before it, so no event can be altered or dropped unseen. */
+export function eventHash(orderId: string, event: Omit<TimelineEvent, 'hash'>): string {
+  const body = canonicalJson({ orderId, seq: event.seq, type: event.type, at: event.at, actor: event.actor, data: event.data });
+  return createHash('sha256').update(event.prevHash).update('\n').update(body).digest('hex');
+}
+
+/**
+ * Appends an event to an order's hash-chained timeline. The caller holds the order row's lock
+ * (every state change is a guarded UPDATE of that row), so appends to one order are serial.
+ */
+export async function appendEvent(
+  tx: Tx,
+  orderId: string,
+  type: string,
+  input: { actor: string; at: Date; data?: Record<string, unknown> },
+): Promise<TimelineEvent> {
+  const last = await tx.selectFrom('order_events').select(['seq', 'hash']).where('order_id', '=', orderId)
+    .orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const data = JSON.parse(canonicalJson(input.data ?? {})) as Record<string, unknown>;
+  const unsigned = { seq: (last?.seq ?? 0) + 1, type, at: input.at.toISOString(), actor: input.actor, data, prevHash: last?.hash ?? genesisHash };
+  const hash = eventHash(orderId, unsigned);
+  await tx.insertInto('order_events').values({
+    order_id: orderId, seq: unsigned.seq, type, at: input.at, actor: input.actor, data: JSON.stringify(data), hash, prev_hash: unsigned.prevHash,
+  }).execute();
+  return { ...unsigned, hash };
+}
+
+export async function readTimeline(db: Db | Tx, orderId: string): Promise<TimelineEvent[]> {
+  const rows = await db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('seq').execute();
+  return rows.map((r) => ({ seq: r.seq, type: r.type, at: r.at.toISOString(), actor: r.actor, data: r.data, hash: r.hash, prevHash: r.prev_hash }));
+}
+
+/** Recomputes the chain; returns the first broken link, if any. */
+export function verifyChain(orderId: string, events: TimelineEvent[]): { valid: boolean; brokenAt?: number } {
+  let prev = genesisHash;
+  for (const event of events) {
+    if (event.prevHash !== prev || eventHash(orderId, event) !== event.hash) return { valid: false, brokenAt: event.seq };
+    prev = event.hash;
+  }
+  return { valid: true };
+}
