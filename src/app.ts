@@ -11,6 +11,11 @@ import { autoConfirm } from './orders/settle';
 import { completeRefundArrival } from './payments/refunds';
 import { ensureRuleSet, RuleBook } from './rules/rule-sets';
 import { Scheduler } from './scheduler/scheduler';
+import { evidenceDeadline } from './aftersales/arbitration';
+import { buyerDeadline, merchantDeadline } from './aftersales/deadlines';
+import { openCaseHold } from './aftersales/execute';
+import { sendNotificationEmail } from './notify/notifications';
+import { settlementHolds } from './orders/settle';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
 import path from 'node:path';
@@ -46,6 +51,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   ctx.topups = simulator;
   ctx.scheduler = new Scheduler(database.db, clock, log);
   registerJobs(ctx);
+  if (!settlementHolds.includes(openCaseHold)) settlementHolds.push(openCaseHold);
 
   const server = await buildServer(ctx, options.routes);
   await server.ready();
@@ -62,6 +68,10 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
 }
 
 function registerJobs(ctx: Ctx): void {
+  ctx.scheduler.register('case_merchant_deadline', (id, now) => merchantDeadline(ctx, id, now));
+  ctx.scheduler.register('case_buyer_deadline', (id, now) => buyerDeadline(ctx, id, now));
+  ctx.scheduler.register('case_evidence_deadline', (id, now) => evidenceDeadline(ctx, id, now));
+  ctx.scheduler.register('email_notification', (id) => sendNotificationEmail(ctx, id));
   ctx.scheduler.register('order_expire', (id, now) => expireOrder(ctx, id, now));
   ctx.scheduler.register('auto_confirm', (id, now) => autoConfirm(ctx, id, now));
   ctx.scheduler.register('topup_dispatch', (id) => dispatchTopup(ctx, id));

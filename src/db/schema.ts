@@ -213,7 +213,86 @@ export interface RateLimitsTable {
   count: number;
 }
 
+export type CaseStatus =
+  | 'auto_approved' | 'awaiting_merchant' | 'awaiting_buyer' | 'under_arbitration' | 'awaiting_evidence'
+  | 'approved' | 'rejected' | 'appealed' | 'withdrawn' | 'closed';
+export type CaseReason = 'not_delivered' | 'key_invalid' | 'not_as_described' | 'wrong_amount' | 'buyer_mistake' | 'no_reason';
+export type ExpectedOutcome = 'full_refund' | 'partial_refund' | 'reissue';
+
+export interface RefundCasesTable {
+  id: string;
+  order_id: string;
+  shop_id: string;
+  buyer_id: string | null;
+  reason: CaseReason;
+  description: string;
+  expected_outcome: ExpectedOutcome;
+  amount: number;
+  item_ids: Json<string[]>;
+  refund_to: 'original' | 'wallet';
+  status: CaseStatus;
+  route: string;
+  rule_version: number;
+  facts: Json;
+  warnings: Json<unknown[]>;
+  merchant_by: Timestamp | null;
+  buyer_by: Timestamp | null;
+  evidence_by: Timestamp | null;
+  evidence_party: 'buyer' | 'merchant' | null;
+  evidence_return_status: CaseStatus | null;
+  decision_by: Timestamp | null;
+  merchant_action: string | null;
+  merchant_message: string | null;
+  merchant_amount: number | null;
+  decision_outcome: 'refund' | 'partial' | 'reject' | 'reissue' | null;
+  decision_amount: number | null;
+  decision_rule_id: string | null;
+  decision_rule_version: number | null;
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  first_decider_id: string | null;
+  appeal_count: Generated<number>;
+  appeal_by: Timestamp | null;
+  appealed_by: 'buyer' | 'merchant' | null;
+  appeal_reason: string | null;
+  escalated_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+export interface EvidenceTable {
+  id: string;
+  uploader_id: string;
+  sha256: string;
+  mime: string;
+  size: number;
+  kind: string | null;
+  original_name: string | null;
+  created_at: Timestamp;
+}
+export interface CaseEvidenceTable {
+  case_id: string;
+  evidence_id: string;
+  party: 'buyer' | 'merchant' | 'staff';
+  attached_at: Timestamp;
+}
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  order_id: string | null;
+  case_id: string | null;
+  read_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
 export interface DB {
+  refund_cases: RefundCasesTable;
+  evidence: EvidenceTable;
+  case_evidence: CaseEvidenceTable;
+  notifications: NotificationsTable;
   users: UsersTable;
   sessions: SessionsTable;
   shops: ShopsTable;
@@ -240,5 +319,6 @@ export type Order = Selectable<OrdersTable>;
 export type Product = Selectable<ProductsTable>;
 export type Shop = Selectable<ShopsTable>;
 export type User = Selectable<UsersTable>;
+export type RefundCase = Selectable<RefundCasesTable>;
 export type NewOrder = Insertable<OrdersTable>;
 export type OrderUpdate = Updateable<OrdersTable>;

@@ -23,7 +23,7 @@ export async function dispatchTopup(ctx: Ctx, orderId: string): Promise<void> {
  */
 export async function handleTopupResult(ctx: Ctx, orderId: string, answer: TopupResult): Promise<{ status: string; refunded: number; replayed: boolean }> {
   const rules = await ctx.rules.current();
-  return ctx.db.transaction().execute(async (tx) => {
+  const outcome = await ctx.db.transaction().execute(async (tx) => {
     const now = ctx.clock.now();
     const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
     const request = order && await tx.selectFrom('topup_requests').selectAll().where('order_id', '=', orderId).executeTakeFirst();
@@ -38,13 +38,16 @@ export async function handleTopupResult(ctx: Ctx, orderId: string, answer: Topup
     if (Number(claimed.numUpdatedRows) !== 1) {
       if (request.status === answer.result) return { status: order.status, refunded: order.refunded, replayed: true };
       await appendEvent(tx, order.id, 'topup_late_callback', { actor: `supplier:${request.provider}`, at: now, data: { answer, recorded: request.status } });
-      throw conflict('TOPUP_ALREADY_FINAL', `the top-up was already recorded as ${request.status}`);
+      // Returned, not thrown, so the late callback stays on the timeline as evidence; the 409 is raised after commit.
+      return { alreadyFinal: request.status };
     }
     await cancelJob(tx, 'topup_timeout', order.id, now);
     await appendEvent(tx, order.id, 'topup_callback', { actor: `supplier:${request.provider}`, at: now, data: { ...answer } });
     const refunded = await settleTopupOutcome(tx, order, answer, rules, now);
     return { status: (await tx.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status, refunded, replayed: false };
   });
+  if ('alreadyFinal' in outcome) throw conflict('TOPUP_ALREADY_FINAL', `the top-up was already recorded as ${outcome.alreadyFinal}`);
+  return outcome;
 }
 
 async function settleTopupOutcome(tx: Tx, order: Order, answer: TopupResult, rules: RuleSet, now: Date): Promise<number> {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -12,6 +13,8 @@ import { errorHandler } from './errors';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
 import { catalogRoutes } from './routes/catalog';
+import { aftersalesRoutes } from './routes/aftersales';
+import { evidenceSizeBytesMax } from '../aftersales/evidence';
 import { orderRoutes } from './routes/orders';
 import { sandboxRoutes } from './routes/sandbox';
 
@@ -37,6 +40,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
     },
   });
   await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: evidenceSizeBytesMax, files: 1, fields: 5 } });
   app.setErrorHandler(errorHandler);
   app.decorateRequest('actor', null);
   app.decorateRequest('csrfToken', null);
@@ -57,6 +61,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   catalogRoutes(app, ctx);
   orderRoutes(app, ctx);
   adminRoutes(app, ctx);
+  aftersalesRoutes(app, ctx);
   if (ctx.config.sandbox) sandboxRoutes(app, ctx);
   for (const group of extraRoutes) group(app, ctx);
 

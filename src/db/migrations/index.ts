@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely/migration';
 import * as core from './001_core';
+import * as aftersales from './002_aftersales';
 
 /** Every migration, in order. Both engines run the same list. */
 export const migrations: Record<string, Migration> = {
   '001_core': core,
+  '002_aftersales': aftersales,
 };

@@ -4,7 +4,8 @@ import type { Ctx } from '../../context';
 import { checkLedger } from '../../ledger/check';
 import { topUpCompensationFund } from '../../payments/payments';
 import type { App } from '../app-type';
-import { Money } from '../schemas';
+import { IdParams, Money } from '../schemas';
+import { setRiskLevel } from '../../accounts/users';
 
 export function adminRoutes(app: App, ctx: Ctx): void {
   app.get('/api/admin/ledger/check', { schema: { tags: ['admin'], summary: 'Verify every ledger invariant' } }, async (request) => {
@@ -15,6 +16,10 @@ export function adminRoutes(app: App, ctx: Ctx): void {
   app.post('/api/admin/fund/topups', {
     schema: { tags: ['admin'], summary: 'Add platform money to the advance-compensation fund (先行赔付基金)', body: Type.Object({ amount: Money, memo: Type.Optional(Type.String({ maxLength: 200 })) }) },
   }, async (request, reply) => reply.status(201).send(await topUpCompensationFund(ctx, request.actor, request.body)));
+
+  app.post('/api/admin/users/:id/risk', {
+    schema: { tags: ['admin'], summary: 'Flag a buyer high-risk (no automatic approvals) or clear it', params: IdParams, body: Type.Object({ level: Type.Union([Type.Literal('normal'), Type.Literal('high')]) }) },
+  }, async (request) => setRiskLevel(ctx, request.actor, request.params.id, request.body.level));
 
   app.get('/api/admin/rules', { schema: { tags: ['admin'], summary: 'The rule set in force' } }, async (request) => {
     requireRole(request.actor, 'admin', 'staff');

@@ -1,0 +1,193 @@
+/**
+ * `npm run bench`: checkout throughput and latency at N concurrent clients on PGlite and PostgreSQL,
+ * next to pgbench TPC-B tps on the same PostgreSQL in the same run. Speed is reported as ratios
+ * against baselines measured here and now, never as absolute thresholds: the machine varies.
+ *
+ * Env: BENCH_SECONDS (20) per scenario, BENCH_WARMUP_SECONDS (3), BENCH_CLIENTS (64),
+ * BENCH_ENGINES (pglite,postgres), BENCH_SCENARIOS (gateway,wallet), BENCH_KEYS (card keys per scenario),
+ * BENCH_PG_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_PGBENCH_SECONDS (= BENCH_SECONDS), BENCH_LOG_LEVEL (echo server logs at this level).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { closeConnections } from './http';
+import { fundWallets, importKeys, runLoad, scenarioLabels, setUpMarket, stockOf, verify, type LoadResult, type Scenario, type Verification } from './load';
+import { findPgbench, runPgbench, type PgbenchResult } from './pgbench';
+import { cleanupAll, cpuWindow, createDatabase, postgresVersion, repoRoot, startServer, type CpuShare, type LogSummary } from './server';
+
+type Engine = 'pglite' | 'postgres';
+
+const list = (v: string | undefined, fallback: string) => (v ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+const settings = {
+  seconds: Number(process.env.BENCH_SECONDS ?? 20),
+  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
+  clients: Number(process.env.BENCH_CLIENTS ?? 64),
+  engines: list(process.env.BENCH_ENGINES, 'pglite,postgres') as Engine[],
+  scenarios: list(process.env.BENCH_SCENARIOS, 'gateway,wallet') as Scenario[],
+  pgbenchSeconds: Number(process.env.BENCH_PGBENCH_SECONDS ?? process.env.BENCH_SECONDS ?? 20),
+};
+// Card keys per scenario: enough for ~1,000 checkouts/s, far above what two cores reach (see README of the report).
+const keysPerScenario = Number(process.env.BENCH_KEYS ?? Math.max(5_000, Math.ceil((settings.seconds + settings.warmupSeconds + 5) * 1_000 / 5_000) * 5_000));
+
+interface Row extends LoadResult {
+  engine: Engine;
+  cpu: CpuShare;
+  serverLogs: LogSummary;
+  verification: Verification;
+}
+
+const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
+
+async function benchEngine(engine: Engine): Promise<Row[]> {
+  let databaseUrl: string | undefined;
+  let dropDb: (() => Promise<void>) | undefined;
+  if (engine === 'postgres') {
+    const db = await createDatabase('kameng_bench');
+    databaseUrl = db.url;
+    dropDb = db.drop;
+  }
+  const rows: Row[] = [];
+  const server = await startServer({ databaseUrl });
+  try {
+    log(`${engine}: server up at ${server.base.host} (pid ${server.pid}); setting up ${settings.clients} buyers and ${keysPerScenario} keys`);
+    const market = await setUpMarket(server.base, settings.clients, keysPerScenario, `${engine}-${Date.now().toString(36)}`);
+    for (const [i, scenario] of settings.scenarios.entries()) {
+      if (i > 0) await importKeys(server.base, market, keysPerScenario);
+      if (scenario === 'wallet') await fundWallets(server.base, market, 100_000_000);
+      const stockBefore = await stockOf(server.base, market);
+      log(`${engine}/${scenario}: ${settings.warmupSeconds} s warm-up + ${settings.seconds} s measured, ${settings.clients} clients, stock ${stockBefore}`);
+      let cpuEnd: (() => CpuShare) | undefined;
+      let cpu: CpuShare | undefined;
+      const result = await runLoad(server.base, market, scenario, {
+        warmupMs: settings.warmupSeconds * 1000, durationMs: settings.seconds * 1000,
+        onWindowStart: () => { cpuEnd = cpuWindow(server.pid); },
+        onWindowEnd: () => { cpu = cpuEnd?.(); },
+      });
+      const verification = await verify(server.base, market, result, stockBefore);
+      log(`${engine}/${scenario}: ${result.throughput} checkouts/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}; verified ${verification.ok ? 'OK' : 'WITH PROBLEMS'}`);
+      rows.push({ ...result, engine, cpu: cpu ?? { server: NaN, benchClient: NaN, postgres: NaN, machine: NaN }, serverLogs: { ...server.logs, samples: [...server.logs.samples] }, verification });
+    }
+  } finally {
+    await server.stop();
+    await dropDb?.();
+  }
+  return rows;
+}
+
+function table(headers: string[], rows: Array<Array<string | number>>): string {
+  const cells = rows.map((r) => r.map(String));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const pg = settings.engines.includes('postgres') ? await postgresVersion() : null;
+  const pgVersion = pg && 'version' in pg ? pg.version : null;
+  const engines = settings.engines.filter((e) => e !== 'postgres' || pgVersion);
+  const skipped: string[] = [];
+  if (pg && 'error' in pg) skipped.push(`postgres: cannot use BENCH_PG_URL (${pg.error})`);
+  const machine = {
+    cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version, postgres: pgVersion,
+  };
+  log(`kameng bench: ${machine.cpus} cores (${machine.cpuModel}); server, load generator${pgVersion ? ' and PostgreSQL' : ''} share them`);
+
+  const rows: Row[] = [];
+  for (const engine of engines) rows.push(...await benchEngine(engine));
+
+  let pgbench: PgbenchResult[] = [];
+  if (pgVersion) {
+    const bin = findPgbench();
+    if (!bin) skipped.push('pgbench: not found (install postgresql-contrib or set BENCH_PGBENCH)');
+    else {
+      log(`pgbench: TPC-B, scale 10, ${settings.pgbenchSeconds} s at 16 and ${settings.clients} clients`);
+      pgbench = await runPgbench(bin, [{ clients: 16, threads: 2 }, { clients: settings.clients, threads: 2 }], settings.pgbenchSeconds);
+    }
+  }
+
+  // ---- report ----
+  const out: string[] = [''];
+  out.push(`Kameng checkout benchmark — ${new Date().toISOString()}`);
+  out.push(`Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}${pgVersion ? `, PostgreSQL ${pgVersion}` : ''}.`);
+  out.push(`All on one machine: the Kameng server (one Node process), this load generator${pgVersion ? ' and PostgreSQL' : ''} share ${machine.cpus} cores.`);
+  out.push(`Each client: its own buyer, one checkout after another (closed loop); ${settings.warmupSeconds} s warm-up, then ${settings.seconds} s measured.`);
+  out.push('Latency covers the whole checkout (both calls for gateway). CPU: % of one core during the measured window.');
+  out.push('');
+  out.push(table(
+    ['engine', 'scenario', 'clients', 'checkouts', 'errors', 'checkouts/s', 'p50 ms', 'p99 ms', 'max ms', 'cpu srv%', 'cpu pg%', 'cpu bench%', 'verified'],
+    rows.map((r) => [r.engine, `${r.scenario}: ${scenarioLabels[r.scenario]}`, r.clients, r.checkouts, r.errors, r.throughput, r.p50, r.p99, r.max,
+      r.cpu.server, r.engine === 'postgres' ? r.cpu.postgres : '-', r.cpu.benchClient, r.verification.ok ? 'yes' : 'NO']),
+  ));
+  if (pgbench.length) {
+    out.push('');
+    out.push(table(['baseline', 'run', 'clients', 'tps', 'latency avg ms', 'failed'],
+      pgbench.map((p) => ['pgbench', `TPC-B scale ${p.scale}, -j ${p.threads}, ${p.seconds} s`, p.clients, p.tps, p.latencyMs, p.failed])));
+  }
+  const ratios: Array<{ name: string; value: number }> = [];
+  const find = (engine: Engine, scenario: Scenario) => rows.find((r) => r.engine === engine && r.scenario === scenario);
+  const pgbenchAt = (clients: number) => pgbench.find((p) => p.clients === clients);
+  for (const scenario of settings.scenarios) {
+    const pg = find('postgres', scenario);
+    const lite = find('pglite', scenario);
+    for (const p of [pgbenchAt(settings.clients), pgbenchAt(16)]) {
+      if (pg && p) ratios.push({ name: `postgres ${scenario} checkouts/s ÷ pgbench tps (${p.clients} clients)`, value: pg.throughput / p.tps });
+      if (lite && p) ratios.push({ name: `pglite ${scenario} checkouts/s ÷ pgbench tps (${p.clients} clients)`, value: lite.throughput / p.tps });
+    }
+    if (pg && lite) ratios.push({ name: `pglite ÷ postgres ${scenario} checkouts/s`, value: lite.throughput / pg.throughput });
+    if (pg && lite) ratios.push({ name: `pglite ÷ postgres ${scenario} p99`, value: lite.p99 / pg.p99 });
+  }
+  const walletOverGateway = settings.engines.map((e) => [e, find(e, 'wallet'), find(e, 'gateway')] as const).filter(([, w, g]) => w && g);
+  for (const [e, w, g] of walletOverGateway) ratios.push({ name: `${e} wallet ÷ gateway checkouts/s`, value: w!.throughput / g!.throughput });
+  if (ratios.length) {
+    out.push('');
+    out.push('Ratios (same run):');
+    const width = Math.max(...ratios.map((r) => r.name.length));
+    for (const r of ratios) out.push(`  ${r.name.padEnd(width)}  ${r.value.toFixed(3)}`);
+  }
+  out.push('');
+  out.push('Verification (after each scenario, through the API):');
+  for (const r of rows) {
+    const v = r.verification;
+    out.push(`  ${r.engine}/${r.scenario}: ${v.ok ? 'OK' : 'FAILED'} — ${v.deliveredOrders} delivered orders in the shop, ${v.keysSold} keys sold, ${v.sampledOrders} orders spot-checked, ledger ${v.ledgerBalanced ? 'balanced' : 'NOT balanced'}`);
+    for (const p of v.problems.slice(0, 5)) out.push(`      problem: ${p}`);
+    const codes = Object.entries(r.errorCodes);
+    if (codes.length) out.push(`      HTTP errors (whole run incl. warm-up): ${codes.map(([c, n]) => `${c} ×${n}`).join(', ')}`);
+    if (r.serverLogs.warnings || r.serverLogs.errors) out.push(`      server log so far: ${r.serverLogs.errors} error, ${r.serverLogs.warnings} warn lines; e.g. ${r.serverLogs.samples.join(' | ')}`);
+  }
+  for (const s of skipped) out.push(`Skipped: ${s}`);
+  out.push('');
+  out.push(`Total bench time ${Math.round((Date.now() - started) / 1000)} s. JSON: bench/results/latest.json`);
+  console.log(out.join('\n'));
+
+  const dir = path.join(repoRoot, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'latest.json'), JSON.stringify({
+    at: new Date().toISOString(), machine, settings: { ...settings, keysPerScenario }, skipped,
+    results: rows.map(({ measuredOrders: _, ...r }) => r), pgbench,
+    ratios: Object.fromEntries(ratios.map((r) => [r.name, Math.round(r.value * 1000) / 1000])),
+  }, null, 2) + '\n');
+  if (rows.some((r) => !r.verification.ok)) process.exitCode = 1;
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping servers and dropping bench databases`);
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await cleanupAll();
+  closeConnections();
+}

@@ -1,0 +1,174 @@
+import { sql } from 'kysely';
+import { requireRole } from '../catalog/shops';
+import type { Actor, Ctx } from '../context';
+import type { CaseStatus } from '../db/schema';
+import { notify } from '../notify/notifications';
+import { actorLabel } from '../orders/access';
+import type { RuleId } from '../rules/defaults';
+import { cancelJob, scheduleJob } from '../scheduler/jobs';
+import { addBusinessDays } from '../shared/business-days';
+import { minutesFrom } from '../shared/clock';
+import { badRequest, conflict, refused } from '../shared/errors';
+import { claimIdempotencyKey } from '../shared/idempotency';
+import { appendEvent } from '../timeline/timeline';
+import { caseView, loadCaseFor, nextActor, transition, type CaseView } from './cases';
+import { attachEvidence } from './evidence';
+import { compensateMerchant, executeOutcome, outcomeAmount, rearmSettlement, refundedByCase } from './execute';
+import { partyIds } from './respond';
+
+export const decisionReasonLengthMin = 10;
+export const queuePageSizeMax = 100;
+const arbitrationStatuses: CaseStatus[] = ['under_arbitration', 'awaiting_evidence', 'appealed'];
+
+/** 仲裁队列: open arbitration work, the nearest deadline first. */
+export async function staffQueue(ctx: Ctx, actor: Actor | null, query: { limit?: number }) {
+  requireRole(actor, 'staff', 'admin');
+  const now = ctx.clock.now();
+  const rows = await ctx.db.selectFrom('refund_cases').innerJoin('orders', 'orders.id', 'refund_cases.order_id').innerJoin('shops', 'shops.id', 'refund_cases.shop_id')
+    .selectAll('refund_cases').select(['orders.order_no', 'orders.title', 'shops.name as shop_name'])
+    .where('refund_cases.status', 'in', arbitrationStatuses)
+    .orderBy(sql`coalesce(case when refund_cases.status = 'awaiting_evidence' then refund_cases.evidence_by end, refund_cases.decision_by)`)
+    .limit(Math.min(query.limit ?? 50, queuePageSizeMax)).execute();
+  return {
+    items: rows.map((c) => {
+      const due = c.status === 'awaiting_evidence' ? c.evidence_by : c.decision_by;
+      return {
+        id: c.id, orderId: c.order_id, orderNo: c.order_no, title: c.title, shop: c.shop_name, status: c.status, reason: c.reason, amount: c.amount,
+        nextActor: nextActor(c), dueAt: due?.toISOString() ?? null, overdue: Boolean(due && due < now), appeal: c.appeal_count > 0,
+        firstDeciderId: c.first_decider_id, createdAt: c.created_at.toISOString(),
+      };
+    }),
+  };
+}
+
+/** 补充举证: staff ask one party for more evidence; silence past the deadline gives up that point. */
+export async function requestEvidence(ctx: Ctx, actor: Actor | null, caseId: string, input: { party: 'buyer' | 'merchant'; note: string }): Promise<CaseView> {
+  requireRole(actor, 'staff', 'admin');
+  const rules = await ctx.rules.current();
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['staff'], true);
+    const evidenceBy = minutesFrom(now, rules.values['aftersales.evidence-supplement']);
+    await transition(tx, c.id, ['under_arbitration', 'appealed'], {
+      status: 'awaiting_evidence', updated_at: now, evidence_party: input.party, evidence_by: evidenceBy, evidence_return_status: c.status,
+      decision_by: addBusinessDays(c.escalated_at ?? now, rules.values['aftersales.arbitration-sla-with-evidence']),
+    });
+    await scheduleJob(tx, 'case_evidence_deadline', c.id, evidenceBy, now);
+    await appendEvent(tx, c.order_id, 'case_evidence_requested', { actor: actorLabel(actor), at: now, data: { caseId: c.id, party: input.party, note: input.note, evidenceBy: evidenceBy.toISOString(), ruleId: 'aftersales.evidence-supplement', ruleVersion: rules.version } });
+    const ids = await partyIds(ctx, c);
+    await notify(ctx, tx, {
+      userIds: [input.party === 'buyer' ? ids.buyer : ids.merchant], kind: 'case_evidence_requested', orderId: c.order_id, caseId: c.id, at: now,
+      title: '平台请您补充证据', body: `${input.note}（截止 ${evidenceBy.toISOString()}，逾期视为放弃该项主张）`,
+    });
+    return caseView(ctx, tx, c.id, 'staff');
+  });
+}
+
+/** The requested party sends the evidence; the case goes back to the arbitrator. */
+export async function submitEvidence(ctx: Ctx, actor: Actor | null, caseId: string, input: { evidenceIds: string[]; message: string }): Promise<CaseView> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const { refundCase: c, role } = await loadCaseFor(tx, actor, caseId, ['buyer', 'merchant'], true);
+    if (c.status !== 'awaiting_evidence' || c.evidence_party !== role) throw conflict('EVIDENCE_NOT_REQUESTED', 'the platform has not asked you for evidence on this case');
+    await attachEvidence(tx, actor, c.id, input.evidenceIds, role as 'buyer' | 'merchant', now);
+    await transition(tx, c.id, ['awaiting_evidence'], { status: c.evidence_return_status ?? 'under_arbitration', updated_at: now, evidence_by: null });
+    await cancelJob(tx, 'case_evidence_deadline', c.id, now);
+    await appendEvent(tx, c.order_id, 'case_evidence_submitted', { actor: actorLabel(actor), at: now, data: { caseId: c.id, party: role, evidenceIds: input.evidenceIds, message: input.message } });
+    return caseView(ctx, tx, c.id, role);
+  });
+}
+
+/** The evidence deadline job: silence counts as giving up that point; the arbitrator decides without it. */
+export async function evidenceDeadline(ctx: Ctx, caseId: string, now: Date): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const c = await tx.selectFrom('refund_cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
+    if (!c || c.status !== 'awaiting_evidence' || !c.evidence_by || c.evidence_by > now) return;
+    await transition(tx, c.id, ['awaiting_evidence'], { status: c.evidence_return_status ?? 'under_arbitration', updated_at: now });
+    await appendEvent(tx, c.order_id, 'case_evidence_not_provided', { actor: 'system', at: now, data: { caseId: c.id, party: c.evidence_party, ruleId: 'aftersales.evidence-supplement', consequence: 'the point is given up' } });
+  });
+}
+
+export interface DecisionInput {
+  outcome: 'refund' | 'partial' | 'reject';
+  amount?: number;
+  ruleId: string;
+  reason: string;
+}
+
+/**
+ * 判定: a staff member decides with a cited rule and a written reason; the refund executes in the same
+ * transaction. An appeal must be decided by someone else; its decision is final and may move money
+ * either way (more refund to the buyer, or the fund making the merchant whole).
+ */
+export async function decideCase(ctx: Ctx, actor: Actor | null, caseId: string, input: DecisionInput, idempotencyKey?: string): Promise<CaseView> {
+  requireRole(actor, 'staff', 'admin');
+  const rules = await ctx.rules.current();
+  if (!(input.ruleId in rules.values)) throw badRequest('UNKNOWN_RULE', `rule ${input.ruleId} is not in rule set version ${rules.version}`);
+  if (input.reason.trim().length < decisionReasonLengthMin) throw badRequest('REASON_REQUIRED', `write the reason for the decision (at least ${decisionReasonLengthMin} characters)`);
+  if (input.outcome === 'partial' && !(input.amount && input.amount > 0)) throw badRequest('AMOUNT_REQUIRED', 'a partial decision needs an amount in fen');
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['staff'], true);
+    const claim = idempotencyKey ? await claimIdempotencyKey<CaseView>(tx, `case-decision:${c.id}`, idempotencyKey, input, now) : null;
+    if (claim?.replay) return claim.response;
+    const appeal = c.status === 'appealed';
+    if (appeal && c.first_decider_id === actor.userId) {
+      throw refused('SAME_STAFF_APPEAL', 'aftersales.appeal-different-staff', 'an appeal must be decided by a different staff member');
+    }
+    const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).executeTakeFirstOrThrow();
+    const already = await refundedByCase(tx, c.id);
+    const target = input.outcome === 'reject' ? 0 : input.outcome === 'partial' ? input.amount! : already + await outcomeAmount(tx, c, order, 'refund');
+    if (target - already > order.paid - order.refunded) throw badRequest('AMOUNT_TOO_LARGE', `at most ${order.paid - order.refunded} fen more is refundable`);
+    const by = actorLabel(actor);
+    const updated = await transition(tx, c.id, ['under_arbitration', 'appealed'], {
+      status: input.outcome === 'reject' ? 'rejected' : 'approved', updated_at: now,
+      decision_outcome: input.outcome, decision_amount: target, decision_rule_id: input.ruleId, decision_rule_version: rules.version,
+      decision_reason: input.reason.trim(), decided_by: by, decided_at: now,
+      first_decider_id: c.first_decider_id ?? actor.userId,
+      appeal_by: appeal ? null : minutesFrom(now, rules.values['aftersales.appeal-window'] * 24 * 60),
+    });
+    if (target > already) {
+      await executeOutcome(ctx, tx, updated, { outcome: input.outcome === 'partial' ? 'partial' : 'refund', amount: target - already, actor: by, rules, now });
+    } else if (target < already) {
+      await compensateMerchant(tx, updated, already - target, by, now);
+    }
+    await rearmSettlement(tx, c.order_id, rules, now);
+    await appendEvent(tx, c.order_id, 'case_decided', {
+      actor: by, at: now, data: { caseId: c.id, outcome: input.outcome, amount: target, ruleId: input.ruleId as RuleId, ruleVersion: rules.version, reason: input.reason.trim(), appeal },
+    });
+    const ids = await partyIds(ctx, c);
+    await notify(ctx, tx, {
+      userIds: [ids.buyer, ids.merchant], kind: 'case_decided', orderId: c.order_id, caseId: c.id, at: now,
+      title: appeal ? '申诉已判定' : '平台已判定',
+      body: `判定：${input.outcome === 'reject' ? '驳回' : `退款 ¥${(target / 100).toFixed(2)}`}。依据规则 ${input.ruleId}（v${rules.version}）。理由：${input.reason.trim()}${appeal ? '' : '。如有新证据，可在 7 天内申诉一次。'}`,
+    });
+    const view = await caseView(ctx, tx, c.id, 'staff');
+    await claim?.finish(view);
+    return view;
+  });
+}
+
+/** 二次申诉: once, by either party, within the appeal window, with new evidence; a different staff member decides. */
+export async function appealCase(ctx: Ctx, actor: Actor | null, caseId: string, input: { reason: string; evidenceIds: string[] }): Promise<CaseView> {
+  const rules = await ctx.rules.current();
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const { refundCase: c, role } = await loadCaseFor(tx, actor, caseId, ['buyer', 'merchant'], true);
+    if (!['approved', 'rejected'].includes(c.status) || !c.appeal_by) {
+      if (c.appeal_count >= rules.values['aftersales.appeals-allowed']) throw refused('APPEAL_LIMIT_REACHED', 'aftersales.appeals-allowed', 'this case was appealed already; the appeal decision is final');
+      throw conflict('NOT_APPEALABLE', 'only a platform decision can be appealed');
+    }
+    if (c.appeal_count >= rules.values['aftersales.appeals-allowed']) throw refused('APPEAL_LIMIT_REACHED', 'aftersales.appeals-allowed', 'this case was appealed already; the appeal decision is final');
+    if (now > c.appeal_by) throw refused('APPEAL_WINDOW_CLOSED', 'aftersales.appeal-window', `the appeal window closed at ${c.appeal_by.toISOString()}`);
+    const added = await attachEvidence(tx, actor, c.id, input.evidenceIds, role as 'buyer' | 'merchant', now);
+    if (added === 0) throw refused('APPEAL_NEEDS_NEW_EVIDENCE', 'aftersales.appeal-new-evidence', 'an appeal needs new evidence not already on the case');
+    await transition(tx, c.id, ['approved', 'rejected'], {
+      status: 'appealed', updated_at: now, appeal_count: c.appeal_count + 1, appealed_by: role as 'buyer' | 'merchant', appeal_reason: input.reason.trim(),
+      appeal_by: null, escalated_at: now, decision_by: addBusinessDays(now, rules.values['aftersales.arbitration-sla']),
+    });
+    await appendEvent(tx, c.order_id, 'case_appealed', { actor: actorLabel(actor), at: now, data: { caseId: c.id, party: role, reason: input.reason.trim(), evidenceIds: input.evidenceIds } });
+    const ids = await partyIds(ctx, c);
+    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_appealed', orderId: c.order_id, caseId: c.id, at: now, title: '售后已申诉', body: `${role === 'buyer' ? '买家' : '商家'}提交了申诉，将由另一位仲裁员复核。` });
+    return caseView(ctx, tx, c.id, role);
+  });
+}

@@ -1,0 +1,95 @@
+import type { Actor, Ctx } from '../context';
+import type { Db, Tx } from '../db/connect';
+import type { CaseStatus, RefundCase } from '../db/schema';
+import { loadOrderFor, type OrderRole } from '../orders/access';
+import { addBusinessDays } from '../shared/business-days';
+import { AppError, conflict, notFound } from '../shared/errors';
+import { readTimeline } from '../timeline/timeline';
+
+/**
+ * The case with the actor's relation to it (through its order: buyer, shop owner, staff). Anyone
+ * else gets the same 404 as for a missing case.
+ */
+export async function loadCaseFor(
+  db: Db | Tx, actor: Actor | null, caseId: string, allowed: OrderRole[], lock = false,
+): Promise<{ refundCase: RefundCase; role: OrderRole }> {
+  if (!actor) throw new AppError('UNAUTHENTICATED', 401, 'sign in first');
+  let query = db.selectFrom('refund_cases').selectAll().where('id', '=', caseId);
+  if (lock) query = query.forUpdate();
+  const refundCase = await query.executeTakeFirst();
+  if (!refundCase) throw notFound('refund_case', 'CASE_NOT_FOUND');
+  try {
+    const { role } = await loadOrderFor(db, actor, refundCase.order_id, ['buyer', 'merchant', 'staff']);
+    if (!allowed.includes(role)) throw notFound('refund_case', 'CASE_NOT_FOUND');
+    return { refundCase, role };
+  } catch (error) {
+    if (error instanceof AppError && error.status === 404) throw notFound('refund_case', 'CASE_NOT_FOUND');
+    throw error;
+  }
+}
+
+/**
+ * A guarded state change: `… where id = $1 and status in (expected)`, asserting one row changed, so
+ * two staff deciding at once, or a decision racing a deadline, change the case exactly once.
+ */
+export async function transition(
+  tx: Tx, caseId: string, from: CaseStatus[], set: Partial<Omit<RefundCase, 'id'>> & { status: CaseStatus; updated_at: Date },
+): Promise<RefundCase> {
+  const values = { ...set } as Record<string, unknown>;
+  if (Array.isArray(values.item_ids)) values.item_ids = JSON.stringify(values.item_ids);
+  const updated = await tx.updateTable('refund_cases').set(values).where('id', '=', caseId).where('status', 'in', from).returningAll().executeTakeFirst();
+  if (!updated) throw conflict('CASE_STATE_CHANGED', `the case is no longer ${from.join(' or ')}; reload it`);
+  return updated;
+}
+
+export type NextActor = 'merchant' | 'buyer' | 'staff' | 'none';
+
+export function nextActor(c: RefundCase): NextActor {
+  switch (c.status) {
+    case 'awaiting_merchant': return 'merchant';
+    case 'awaiting_buyer': return 'buyer';
+    case 'under_arbitration': case 'appealed': return 'staff';
+    case 'awaiting_evidence': return c.evidence_party ?? 'none';
+    default: return 'none';
+  }
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: OrderRole) {
+  const c = await db.selectFrom('refund_cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
+  const [order, refunds, evidence, events] = await Promise.all([
+    db.selectFrom('orders').select(['order_no', 'title', 'product_type', 'amount', 'paid', 'refunded', 'status']).where('id', '=', c.order_id).executeTakeFirstOrThrow(),
+    db.selectFrom('refunds').selectAll().where('case_id', '=', c.id).orderBy('created_at').execute(),
+    db.selectFrom('case_evidence').innerJoin('evidence', 'evidence.id', 'case_evidence.evidence_id')
+      .select(['evidence.id', 'evidence.mime', 'evidence.size', 'evidence.sha256', 'evidence.kind', 'evidence.original_name', 'case_evidence.party', 'case_evidence.attached_at'])
+      .where('case_evidence.case_id', '=', c.id).orderBy('case_evidence.attached_at').execute(),
+    readTimeline(db, c.order_id),
+  ]);
+  const now = ctx.clock.now();
+  const rules = await ctx.rules.current();
+  const undecidedLong = !c.decided_at && now > addBusinessDays(c.created_at, rules.values['aftersales.external-escalation']);
+  return {
+    id: c.id, orderId: c.order_id, orderNo: order.order_no, title: order.title, productType: order.product_type, status: c.status, nextActor: nextActor(c),
+    reason: c.reason, description: c.description, expectedOutcome: c.expected_outcome, amount: c.amount, itemIds: c.item_ids, refundTo: c.refund_to,
+    route: c.route, ruleVersion: c.rule_version, warnings: c.warnings,
+    deadlines: { merchantBy: iso(c.merchant_by), buyerBy: iso(c.buyer_by), evidenceBy: iso(c.evidence_by), decisionBy: iso(c.decision_by), appealBy: iso(c.appeal_by) },
+    merchantResponse: c.merchant_action ? { action: c.merchant_action, message: c.merchant_message, amount: c.merchant_amount } : null,
+    evidenceRequest: c.evidence_party ? { party: c.evidence_party, by: iso(c.evidence_by) } : null,
+    decision: c.decision_outcome ? {
+      outcome: c.decision_outcome, amount: c.decision_amount ?? 0, ruleId: c.decision_rule_id, ruleVersion: c.decision_rule_version,
+      reason: c.decision_reason, decidedBy: c.decided_by, decidedAt: iso(c.decided_at),
+    } : null,
+    appeal: c.appeal_count > 0 ? { count: c.appeal_count, by: c.appealed_by, reason: c.appeal_reason } : null,
+    refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, channel: r.channel, status: r.status, expectedBy: iso(r.expected_by), createdAt: r.created_at.toISOString(), completedAt: iso(r.completed_at) })),
+    evidence: evidence.map((e) => ({ id: e.id, party: e.party, mime: e.mime, size: e.size, sha256: e.sha256, kind: e.kind, name: e.original_name, attachedAt: e.attached_at.toISOString() })),
+    systemEvidence: c.facts,
+    events: events.filter((e) => e.data.caseId === c.id),
+    order: { status: order.status, amount: order.amount, paid: order.paid, refunded: order.refunded },
+    externalChannels: undecidedLong ? ['12315 全国消费者投诉平台', '支付渠道争议（支付宝 / 微信支付投诉）'] : [],
+    viewerRole: role,
+    createdAt: c.created_at.toISOString(), updatedAt: c.updated_at.toISOString(),
+  };
+}
+
+export type CaseView = Awaited<ReturnType<typeof caseView>>;

@@ -1,0 +1,50 @@
+import type { Ctx } from '../context';
+import { notify } from '../notify/notifications';
+import { minutesFrom } from '../shared/clock';
+import { AppError } from '../shared/errors';
+import { appendEvent } from '../timeline/timeline';
+import { transition } from './cases';
+import { executeOutcome, outcomeAmount, rearmSettlement } from './execute';
+import { closeForMerchantAnswer, partyIds } from './respond';
+import { silenceDecision } from './rules';
+
+/**
+ * The merchant deadline job: silence past it decides for the buyer, citing the rule. The guarded
+ * transition means a merchant answering in the same instant wins or loses cleanly, never both.
+ */
+export async function merchantDeadline(ctx: Ctx, caseId: string, now: Date): Promise<void> {
+  const rules = await ctx.rules.current();
+  await ctx.db.transaction().execute(async (tx) => {
+    const c = await tx.selectFrom('refund_cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
+    if (!c || c.status !== 'awaiting_merchant' || !c.merchant_by || c.merchant_by > now) return;
+    const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).executeTakeFirstOrThrow();
+    let outcome = silenceDecision(c.expected_outcome);
+    if (outcome === 'reissue') {
+      const stock = await tx.selectFrom('card_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('product_id', '=', order.product_id).where('status', '=', 'available').executeTakeFirstOrThrow();
+      if (Number(stock.n) < c.item_ids.length) outcome = 'refund'; // no keys to reissue: the buyer gets the money instead
+    }
+    const amount = await outcomeAmount(tx, c, order, outcome, c.amount);
+    const updated = await transition(tx, c.id, ['awaiting_merchant'], {
+      status: 'approved', updated_at: now, decision_outcome: outcome, decision_amount: amount, decision_rule_id: 'aftersales.merchant-response',
+      decision_rule_version: rules.version, decision_reason: '商家未在响应时限内处理，按规则支持买家', decided_by: 'system', decided_at: now,
+      appeal_by: minutesFrom(now, rules.values['aftersales.appeal-window'] * 24 * 60),
+    });
+    await executeOutcome(ctx, tx, updated, { outcome, amount, actor: 'system', rules, now });
+    await rearmSettlement(tx, c.order_id, rules, now);
+    await appendEvent(tx, c.order_id, 'case_decided', { actor: 'system', at: now, data: { caseId: c.id, outcome, amount, ruleId: 'aftersales.merchant-response', ruleVersion: rules.version, cause: 'merchant_silence' } });
+    const ids = await partyIds(ctx, c);
+    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_decided', orderId: c.order_id, caseId: c.id, at: now, title: '商家超时未处理，售后已通过', body: `商家未在时限内处理，平台按规则支持买家（${outcome === 'reissue' ? '补发' : `退款 ¥${(amount / 100).toFixed(2)}`}）。` });
+  });
+}
+
+/** The buyer deadline job: no escalation after the merchant answered closes the case on that answer. */
+export async function buyerDeadline(ctx: Ctx, caseId: string, now: Date): Promise<void> {
+  const c = await ctx.db.selectFrom('refund_cases').select(['status', 'buyer_by']).where('id', '=', caseId).executeTakeFirst();
+  if (!c || c.status !== 'awaiting_buyer' || !c.buyer_by || c.buyer_by > now) return;
+  try {
+    await closeForMerchantAnswer(ctx, null, caseId, 'aftersales.buyer-response');
+  } catch (error) {
+    // The buyer acted in the same instant: their choice stands.
+    if (!(error instanceof AppError && error.code === 'CASE_STATE_CHANGED')) throw error;
+  }
+}

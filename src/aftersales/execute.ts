@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Ctx } from '../context';
+import type { Tx } from '../db/connect';
+import type { Order, RefundCase } from '../db/schema';
+import { accounts } from '../ledger/accounts';
+import { postEntry } from '../ledger/journal';
+import { executeRefund } from '../payments/refunds';
+import type { RuleSet } from '../rules/rule-sets';
+import { cancelJob, scheduleJob } from '../scheduler/jobs';
+import { minutesFrom } from '../shared/clock';
+import { conflict } from '../shared/errors';
+import { appendEvent } from '../timeline/timeline';
+import { openStatuses } from './facts';
+
+export type Outcome = 'refund' | 'partial' | 'reissue' | 'reject';
+
+/** The refund a case's outcome pays: a full refund covers the case's units; never more than is left. */
+export async function outcomeAmount(tx: Tx, c: RefundCase, order: Order, outcome: Outcome, partialAmount?: number): Promise<number> {
+  if (outcome === 'reject' || outcome === 'reissue') return 0;
+  const refundable = order.paid - order.refunded;
+  if (outcome === 'partial') return Math.min(partialAmount ?? 0, refundable);
+  if (c.amount > 0) return Math.min(c.amount, refundable);
+  const units = await tx.selectFrom('order_items').select('amount').where('id', 'in', c.item_ids).where('status', '!=', 'refunded').execute();
+  return Math.min(units.reduce((sum, u) => sum + u.amount, 0), refundable);
+}
+
+/**
+ * 执行: carries out a case's outcome inside the transaction that records the decision — the one refund
+ * path (escrow → merchant → deposit → 先行赔付) for money, or a new key from stock for a reissue.
+ * A full refund returns unrevealed keys to stock and voids revealed ones.
+ */
+export async function executeOutcome(
+  ctx: Ctx, tx: Tx, c: RefundCase, input: { outcome: Outcome; amount: number; actor: string; rules: RuleSet; now: Date },
+): Promise<void> {
+  const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).forUpdate().executeTakeFirstOrThrow();
+  if (input.outcome === 'reissue') {
+    await reissueKeys(tx, c, order, input.actor, input.now);
+    return;
+  }
+  if (input.amount <= 0) return;
+  await executeRefund(tx, {
+    order, amount: input.amount, reason: `售后单 ${c.id.slice(0, 8)}：${c.reason}`, destination: c.refund_to, caseId: c.id,
+    actor: input.actor, at: input.now, rules: input.rules,
+  });
+  const fullUnits = input.outcome === 'refund';
+  if (fullUnits) await releaseUnits(tx, c, order);
+  const status = order.refunded >= order.paid ? 'refunded' : 'partially_refunded';
+  await tx.updateTable('orders').set({ status }).where('id', '=', order.id).where('status', 'in', ['paid', 'delivering', 'delivered', 'partially_refunded', 'completed']).execute();
+  if (status === 'refunded') {
+    await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
+    await cancelJob(tx, 'auto_confirm', order.id, input.now);
+  }
+}
+
+/** Refunded units: unrevealed keys go back on sale; a revealed (or reported) key is voided. */
+async function releaseUnits(tx: Tx, c: RefundCase, order: Order): Promise<void> {
+  const units = await tx.selectFrom('order_items').select(['id', 'card_key_id', 'revealed_at']).where('id', 'in', c.item_ids).where('status', '!=', 'refunded').execute();
+  if (units.length === 0) return;
+  await tx.updateTable('order_items').set({ status: 'refunded' }).where('id', 'in', units.map((u) => u.id)).execute();
+  if (order.product_type !== 'card_key') return;
+  const unrevealed = units.filter((u) => !u.revealed_at && u.card_key_id).map((u) => u.card_key_id!);
+  const revealed = units.filter((u) => u.revealed_at && u.card_key_id).map((u) => u.card_key_id!);
+  if (unrevealed.length) await tx.updateTable('card_keys').set({ status: 'available', order_id: null }).where('id', 'in', unrevealed).execute();
+  if (revealed.length) await tx.updateTable('card_keys').set({ status: 'void' }).where('id', 'in', revealed).execute();
+}
+
+/** 补发: each unit of the case gets a fresh key from stock; the reported key is voided. */
+async function reissueKeys(tx: Tx, c: RefundCase, order: Order, actor: string, now: Date): Promise<void> {
+  const units = await tx.selectFrom('order_items').select(['id', 'card_key_id']).where('id', 'in', c.item_ids).where('status', '=', 'delivered').execute();
+  const fresh = await sql<{ id: string }>`
+    update card_keys set status = 'sold', order_id = ${order.id}
+    where id in (select id from card_keys where product_id = ${order.product_id} and status = 'available'
+                 order by created_at limit ${units.length} for update skip locked)
+    returning id`.execute(tx);
+  if (fresh.rows.length !== units.length) throw conflict('OUT_OF_STOCK', `a reissue needs ${units.length} keys in stock; import keys first`);
+  for (const [i, unit] of units.entries()) {
+    if (unit.card_key_id) await tx.updateTable('card_keys').set({ status: 'void' }).where('id', '=', unit.card_key_id).execute();
+    await tx.updateTable('order_items').set({ card_key_id: fresh.rows[i].id, revealed_at: null }).where('id', '=', unit.id).execute();
+  }
+  await tx.insertInto('deliveries').values({
+    id: randomUUID(), order_id: order.id, kind: 'reissue', content_cipher: null, detail: JSON.stringify({ caseId: c.id, keyCount: units.length }), created_at: now,
+  }).execute();
+  await appendEvent(tx, order.id, 'keys_reissued', { actor, at: now, data: { caseId: c.id, itemIds: units.map((u) => u.id) } });
+}
+
+/**
+ * A merchant's successful appeal against money already refunded: the buyer keeps the refund and
+ * the platform makes the merchant whole from the compensation fund.
+ */
+export async function compensateMerchant(tx: Tx, c: RefundCase, amount: number, actor: string, now: Date): Promise<void> {
+  if (amount <= 0) return;
+  await postEntry(tx, {
+    kind: 'appeal_compensation', memo: `appeal of case ${c.id} decided for the merchant`, orderId: c.order_id, shopId: c.shop_id, at: now,
+    postings: [{ account: accounts.compensationFund(), amount: -amount }, { account: accounts.merchantAvailable(c.shop_id), amount }],
+  });
+  await appendEvent(tx, c.order_id, 'merchant_compensated', { actor, at: now, data: { caseId: c.id, amount } });
+}
+
+/** Money this case has refunded so far. */
+export async function refundedByCase(tx: Tx, caseId: string): Promise<number> {
+  const row = await tx.selectFrom('refunds').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), sql<number>`0`).as('total')).where('case_id', '=', caseId).executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/** Once a case is over, escrow may settle: at the auto-confirm time, or now if that has passed. */
+export async function rearmSettlement(tx: Tx, orderId: string, rules: RuleSet, now: Date): Promise<void> {
+  const order = await tx.selectFrom('orders').select(['status', 'delivered_at', 'paid', 'refunded', 'settled']).where('id', '=', orderId).executeTakeFirstOrThrow();
+  const escrow = order.paid - order.refunded - order.settled;
+  if (!order.delivered_at || escrow <= 0 || !['delivered', 'partially_refunded'].includes(order.status)) return;
+  const due = minutesFrom(order.delivered_at, rules.values['escrow.auto-confirm']);
+  await scheduleJob(tx, 'auto_confirm', orderId, due > now ? due : now, now);
+}
+
+/** An open case freezes the order's escrow (registered as a settlement hold). */
+export async function openCaseHold(tx: Tx, orderId: string): Promise<string | null> {
+  const open = await tx.selectFrom('refund_cases').select('id').where('order_id', '=', orderId).where('status', 'in', [...openStatuses]).executeTakeFirst();
+  return open ? `case ${open.id} is open` : null;
+}

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor, Ctx } from '../context';
+import type { Tx } from '../db/connect';
+import type { CaseReason, ExpectedOutcome, Order } from '../db/schema';
+import { notify } from '../notify/notifications';
+import { loadOrderFor } from '../orders/access';
+import type { RuleSet } from '../rules/rule-sets';
+import { scheduleJob } from '../scheduler/jobs';
+import { addBusinessDays } from '../shared/business-days';
+import { minutesFrom } from '../shared/clock';
+import { AppError, badRequest, refused } from '../shared/errors';
+import { claimIdempotencyKey } from '../shared/idempotency';
+import { appendEvent } from '../timeline/timeline';
+import { caseView, type CaseView } from './cases';
+import { checkCompleteness, type ChecklistItem, type EvidenceKind, type Warning } from './completeness';
+import { attachEvidence, evidenceKinds } from './evidence';
+import { executeOutcome } from './execute';
+import { loadFacts, systemEvidence } from './facts';
+import { assess, type Verdict } from './rules';
+
+export interface ApplyInput {
+  reason: CaseReason;
+  description: string;
+  expectedOutcome: ExpectedOutcome;
+  amount?: number;
+  itemIds?: string[];
+  evidenceIds?: string[];
+  refundTo?: 'original' | 'wallet';
+}
+
+export type OpenedCase = CaseView & { checklist: ChecklistItem[]; prefilled: Record<string, unknown> };
+
+/** Preview (表单预检): what the platform would decide and what the application lacks, without filing it. */
+export async function previewCase(ctx: Ctx, actor: Actor | null, orderId: string, input: ApplyInput) {
+  const rules = await ctx.rules.current();
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const { order } = await loadOrderFor(tx, actor, orderId, ['buyer']);
+    const verdict = assess(await loadFacts(tx, order, rules, now), input);
+    const kinds = await evidenceKinds(tx, actor, input.evidenceIds ?? []);
+    const { warnings, checklist } = checkCompleteness(input.reason, input.description, kinds);
+    return { verdict: describeVerdict(verdict, rules), warnings, checklist, prefilled: await systemEvidence(tx, order) };
+  });
+}
+
+/**
+ * 申请 → 审核 → 智能审核: checks the application against the rules in force and decides at once what
+ * the platform's records settle (秒退, overdue manual delivery, allowed no-reason refunds); everything
+ * else goes to the merchant with the platform's facts attached. A refusal is a 422 naming the rule.
+ */
+export async function openCase(ctx: Ctx, actor: Actor | null, orderId: string, input: ApplyInput, idempotencyKey?: string): Promise<OpenedCase> {
+  const rules = await ctx.rules.current();
+  try {
+    return await ctx.db.transaction().execute(async (tx) => {
+      const now = ctx.clock.now();
+      const { order } = await loadOrderFor(tx, actor, orderId, ['buyer'], true);
+      const claim = idempotencyKey ? await claimIdempotencyKey<OpenedCase>(tx, `case-open:${order.id}`, idempotencyKey, input, now) : null;
+      if (claim?.replay) return claim.response;
+      const verdict = assess(await loadFacts(tx, order, rules, now), input);
+      if (verdict.kind === 'invalid') throw badRequest(verdict.code, verdict.message);
+      if (verdict.kind === 'refused') throw refused(verdict.code, verdict.rule, verdict.message, { ...verdict.details, ruleVersion: rules.version });
+      const kinds = await evidenceKinds(tx, actor, input.evidenceIds ?? []);
+      const opened = await fileCase(ctx, tx, { actor, order, input, verdict, kinds, rules, now });
+      await claim?.finish(opened);
+      return opened;
+    });
+  } catch (error) {
+    if (error instanceof AppError && error.status === 422 && error.extra.rule) await recordRefusal(ctx, actor, orderId, input, error);
+    throw error;
+  }
+}
+
+async function fileCase(
+  ctx: Ctx, tx: Tx,
+  p: { actor: Actor | null; order: Order; input: ApplyInput; verdict: Extract<Verdict, { kind: 'accepted' }>; kinds: EvidenceKind[]; rules: RuleSet; now: Date },
+): Promise<OpenedCase> {
+  const { order, input, verdict, rules, now } = p;
+  const { warnings, checklist } = checkCompleteness(input.reason, input.description, p.kinds);
+  const caseId = randomUUID();
+  const auto = verdict.route === 'auto_approve';
+  const toStaff = verdict.route === 'to_staff';
+  const facts = await systemEvidence(tx, order);
+  const c = await tx.insertInto('refund_cases').values({
+    id: caseId, order_id: order.id, shop_id: order.shop_id, buyer_id: order.buyer_id, reason: input.reason, description: input.description.trim(),
+    expected_outcome: input.expectedOutcome, amount: verdict.amount, item_ids: JSON.stringify(verdict.unitIds), refund_to: input.refundTo ?? 'original',
+    status: auto ? 'auto_approved' : toStaff ? 'under_arbitration' : 'awaiting_merchant', route: verdict.route, rule_version: rules.version,
+    facts: JSON.stringify({ ...facts, notes: verdict.notes }), warnings: JSON.stringify(warnings),
+    merchant_by: verdict.route === 'to_merchant' ? minutesFrom(now, rules.values['aftersales.merchant-response']) : null,
+    buyer_by: null, evidence_by: null, evidence_party: null, evidence_return_status: null,
+    decision_by: toStaff ? addBusinessDays(now, rules.values['aftersales.arbitration-sla']) : null, escalated_at: toStaff ? now : null,
+    merchant_action: null, merchant_message: null, merchant_amount: null,
+    decision_outcome: auto ? (verdict.fee > 0 || verdict.refund < verdict.amount ? 'partial' : 'refund') : null,
+    decision_amount: auto ? verdict.refund : null, decision_rule_id: auto ? verdict.rule : null, decision_rule_version: auto ? rules.version : null,
+    decision_reason: auto ? autoReason(verdict) : null, decided_by: auto ? 'system' : null, decided_at: auto ? now : null,
+    first_decider_id: null, appeal_by: null, appealed_by: null, appeal_reason: null, created_at: now, updated_at: now,
+  }).returningAll().executeTakeFirstOrThrow();
+  await attachEvidence(tx, p.actor, caseId, input.evidenceIds ?? [], 'buyer', now);
+  await appendEvent(tx, order.id, 'case_opened', {
+    actor: p.actor?.kind === 'user' ? `buyer:${p.actor.userId}` : 'guest', at: now,
+    data: { caseId, reason: input.reason, expectedOutcome: input.expectedOutcome, amount: verdict.amount, itemIds: verdict.unitIds, route: verdict.route, ruleId: verdict.rule, ruleVersion: rules.version, notes: verdict.notes },
+  });
+  if (auto) {
+    await executeOutcome(ctx, tx, c, { outcome: verdict.fee > 0 ? 'partial' : 'refund', amount: verdict.refund, actor: 'system', rules, now });
+    if (verdict.fee > 0) await tx.updateTable('order_items').set({ status: 'refunded' }).where('id', 'in', verdict.unitIds).execute();
+    if (verdict.fee > 0) await returnKeys(tx, verdict.returnToStock);
+    await appendEvent(tx, order.id, 'case_decided', { actor: 'system', at: now, data: { caseId, outcome: c.decision_outcome, amount: verdict.refund, fee: verdict.fee, ruleId: verdict.rule, ruleVersion: rules.version } });
+  } else if (verdict.route === 'to_merchant') {
+    await scheduleJob(tx, 'case_merchant_deadline', caseId, c.merchant_by!, now);
+  }
+  const shop = await tx.selectFrom('shops').select('owner_id').where('id', '=', order.shop_id).executeTakeFirstOrThrow();
+  await notify(ctx, tx, {
+    userIds: [order.buyer_id, shop.owner_id], kind: auto ? 'case_auto_approved' : 'case_opened', orderId: order.id, caseId, at: now,
+    title: auto ? '售后已自动通过' : '新的售后申请',
+    body: auto ? `订单 ${order.order_no} 的售后已按平台规则自动通过，退款 ¥${(verdict.refund / 100).toFixed(2)}。` : `订单 ${order.order_no} 有新的售后申请，商家需在 ${c.merchant_by?.toISOString() ?? '平台处理时限'} 前处理。`,
+  });
+  return { ...(await caseView(ctx, tx, caseId, 'buyer')), checklist, prefilled: facts };
+}
+
+/** A no-reason refund with a fee still returns whole units: unrevealed keys go back on sale. */
+async function returnKeys(tx: Tx, itemIds: string[]): Promise<void> {
+  if (itemIds.length === 0) return;
+  const keys = await tx.selectFrom('order_items').select('card_key_id').where('id', 'in', itemIds).where('revealed_at', 'is', null).execute();
+  const ids = keys.map((k) => k.card_key_id).filter((id): id is string => Boolean(id));
+  if (ids.length) await tx.updateTable('card_keys').set({ status: 'available', order_id: null }).where('id', 'in', ids).execute();
+}
+
+function autoReason(verdict: Extract<Verdict, { kind: 'accepted' }>): string {
+  switch (verdict.rule) {
+    case 'aftersales.instant-refund-window': return '秒退：卡密未查看且在秒退时限内，全额退款，卡密退回库存';
+    case 'aftersales.manual-promised-time': return '商家超过承诺发货时间未发货，全额退款';
+    case 'aftersales.no-reason-refund': return `商品支持无理由退款，扣除手续费 ${verdict.fee} 分后退款`;
+    default: return '平台记录支持退款';
+  }
+}
+
+function describeVerdict(verdict: Verdict, rules: RuleSet) {
+  if (verdict.kind !== 'accepted') return { ...verdict, ruleVersion: rules.version };
+  return { kind: verdict.kind, route: verdict.route, rule: verdict.rule, ruleVersion: rules.version, amount: verdict.amount, refund: verdict.refund, fee: verdict.fee, notes: verdict.notes };
+}
+
+/** A refusal is recorded on the order's timeline with the rule and version, in its own transaction. */
+async function recordRefusal(ctx: Ctx, actor: Actor | null, orderId: string, input: ApplyInput, error: AppError): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const order = await tx.selectFrom('orders').select('id').where('id', '=', orderId).forUpdate().executeTakeFirst();
+    if (!order || !actor) return;
+    await appendEvent(tx, orderId, 'case_refused', {
+      actor: actor.kind === 'user' ? `buyer:${actor.userId}` : 'guest', at: ctx.clock.now(),
+      data: { reason: input.reason, code: error.code, ruleId: error.extra.rule ?? null, ruleVersion: error.extra.details?.ruleVersion ?? null },
+    });
+  }).catch((e) => ctx.log.warn({ err: e }, 'could not record a refusal'));
+}

@@ -1,0 +1,135 @@
+import type { Actor, Ctx } from '../context';
+import type { RefundCase } from '../db/schema';
+import { notify } from '../notify/notifications';
+import { actorLabel } from '../orders/access';
+import { cancelJob, scheduleJob } from '../scheduler/jobs';
+import { addBusinessDays } from '../shared/business-days';
+import { minutesFrom } from '../shared/clock';
+import { badRequest } from '../shared/errors';
+import { claimIdempotencyKey } from '../shared/idempotency';
+import { appendEvent } from '../timeline/timeline';
+import { caseView, loadCaseFor, transition, type CaseView } from './cases';
+import { attachEvidence } from './evidence';
+import { executeOutcome, outcomeAmount, rearmSettlement } from './execute';
+
+export type MerchantAction = 'accept' | 'partial' | 'reissue' | 'contest';
+export const messageLengthMax = 2000;
+
+async function partyIds(ctx: Ctx, c: RefundCase) {
+  const shop = await ctx.db.selectFrom('shops').select('owner_id').where('id', '=', c.shop_id).executeTakeFirstOrThrow();
+  return { buyer: c.buyer_id, merchant: shop.owner_id };
+}
+
+/**
+ * 商家处理: accept (the buyer's request is carried out now), partial (that amount is refunded now and
+ * the buyer decides whether it is enough), reissue (a fresh key from stock), or contest with a message
+ * and evidence (the buyer may accept or ask the platform to step in). Only before the deadline.
+ */
+export async function merchantRespond(
+  ctx: Ctx, actor: Actor | null, caseId: string,
+  input: { action: MerchantAction; amount?: number; message: string; evidenceIds?: string[] }, idempotencyKey?: string,
+): Promise<CaseView> {
+  const rules = await ctx.rules.current();
+  const parties = await ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['merchant'], true);
+    const claim = idempotencyKey ? await claimIdempotencyKey<CaseView>(tx, `case-merchant:${c.id}`, idempotencyKey, input, now) : null;
+    if (claim?.replay) return { replay: claim.response };
+    const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).executeTakeFirstOrThrow();
+    const by = actorLabel(actor);
+    if (input.action === 'contest' && input.message.trim().length < 5) throw badRequest('MESSAGE_REQUIRED', 'a contest needs a message explaining why (at least 5 characters)');
+    if (input.action === 'partial' && !(input.amount && input.amount > 0)) throw badRequest('AMOUNT_REQUIRED', 'a partial refund needs an amount in fen');
+    const accepting = input.action === 'accept';
+    const outcome = accepting ? (c.expected_outcome === 'reissue' ? 'reissue' : c.expected_outcome === 'partial_refund' ? 'partial' : 'refund')
+      : input.action === 'partial' ? 'partial' : input.action === 'reissue' ? 'reissue' : 'reject';
+    const amount = await outcomeAmount(tx, c, order, outcome, input.action === 'partial' ? input.amount : c.amount);
+    if (input.action === 'partial' && input.amount! > order.paid - order.refunded) throw badRequest('AMOUNT_TOO_LARGE', `at most ${order.paid - order.refunded} fen is refundable`);
+    const final = accepting || (input.action === 'reissue' && c.expected_outcome === 'reissue');
+    const updated = await transition(tx, c.id, ['awaiting_merchant'], {
+      status: final ? 'approved' : 'awaiting_buyer', updated_at: now, merchant_action: input.action, merchant_message: input.message.trim(),
+      merchant_amount: outcome === 'reissue' || outcome === 'reject' ? 0 : amount,
+      buyer_by: final ? null : minutesFrom(now, rules.values['aftersales.buyer-response']),
+      ...(final ? { decision_outcome: outcome, decision_amount: amount, decision_rule_id: 'aftersales.merchant-accepted', decision_rule_version: rules.version, decision_reason: input.message.trim() || '商家同意买家的售后请求', decided_by: by, decided_at: now } : {}),
+    });
+    await attachEvidence(tx, actor, c.id, input.evidenceIds ?? [], 'merchant', now);
+    if (outcome !== 'reject') await executeOutcome(ctx, tx, updated, { outcome, amount, actor: by, rules, now });
+    await cancelJob(tx, 'case_merchant_deadline', c.id, now);
+    if (final) await rearmSettlement(tx, c.order_id, rules, now);
+    else await scheduleJob(tx, 'case_buyer_deadline', c.id, updated.buyer_by!, now);
+    await appendEvent(tx, c.order_id, 'case_merchant_response', { actor: by, at: now, data: { caseId: c.id, action: input.action, amount, message: input.message.trim(), evidenceIds: input.evidenceIds ?? [] } });
+    const view = await caseView(ctx, tx, c.id, 'merchant');
+    const ids = await partyIds(ctx, c);
+    await notify(ctx, tx, {
+      userIds: [ids.buyer], kind: 'case_merchant_response', orderId: c.order_id, caseId: c.id, at: now,
+      title: final ? '商家已同意售后' : '商家已答复售后',
+      body: final ? '商家同意了您的售后请求，已为您处理。' : `商家答复：${input.message.trim().slice(0, 200)}。请在截止时间前选择接受或申请平台介入。`,
+    });
+    await claim?.finish(view);
+    return { replay: view };
+  });
+  return parties.replay;
+}
+
+/** The buyer accepts the merchant's answer (contest, partial refund or reissue): the case closes. */
+export async function buyerAccept(ctx: Ctx, actor: Actor | null, caseId: string): Promise<CaseView> {
+  return closeForMerchantAnswer(ctx, actor, caseId, 'aftersales.buyer-accepted');
+}
+
+/** Silence from the buyer after the merchant answered counts as accepting that answer. */
+export async function closeForMerchantAnswer(ctx: Ctx, actor: Actor | null, caseId: string, ruleId: 'aftersales.buyer-accepted' | 'aftersales.buyer-response'): Promise<CaseView> {
+  const rules = await ctx.rules.current();
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const c = actor
+      ? (await loadCaseFor(tx, actor, caseId, ['buyer'], true)).refundCase
+      : await tx.selectFrom('refund_cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirstOrThrow();
+    const outcome = c.merchant_action === 'partial' ? 'partial' : c.merchant_action === 'reissue' ? 'reissue' : 'reject';
+    await transition(tx, c.id, ['awaiting_buyer'], {
+      status: 'closed', updated_at: now, buyer_by: null, decision_outcome: outcome, decision_amount: c.merchant_amount ?? 0,
+      decision_rule_id: ruleId, decision_rule_version: rules.version, decided_by: actor ? actorLabel(actor) : 'system', decided_at: now,
+      decision_reason: actor ? '买家接受商家的处理结果' : '买家逾期未申请平台介入，视为接受商家的处理结果',
+    });
+    await cancelJob(tx, 'case_buyer_deadline', c.id, now);
+    await rearmSettlement(tx, c.order_id, rules, now);
+    await appendEvent(tx, c.order_id, 'case_closed', { actor: actor ? actorLabel(actor) : 'system', at: now, data: { caseId: c.id, ruleId, ruleVersion: rules.version } });
+    const ids = await partyIds(ctx, c);
+    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_closed', orderId: c.order_id, caseId: c.id, at: now, title: '售后已结束', body: '买家接受了商家的处理结果，售后单已结束。' });
+    return caseView(ctx, tx, c.id, actor ? 'buyer' : 'staff');
+  });
+}
+
+/** 平台介入: after the merchant's answer, the buyer asks the platform to arbitrate. */
+export async function escalate(ctx: Ctx, actor: Actor | null, caseId: string): Promise<CaseView> {
+  const rules = await ctx.rules.current();
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['buyer'], true);
+    await transition(tx, c.id, ['awaiting_buyer'], {
+      status: 'under_arbitration', updated_at: now, buyer_by: null, escalated_at: now,
+      decision_by: addBusinessDays(now, rules.values['aftersales.arbitration-sla']),
+    });
+    await cancelJob(tx, 'case_buyer_deadline', c.id, now);
+    await appendEvent(tx, c.order_id, 'case_escalated', { actor: actorLabel(actor), at: now, data: { caseId: c.id, ruleId: 'aftersales.arbitration-sla', ruleVersion: rules.version } });
+    const ids = await partyIds(ctx, c);
+    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_escalated', orderId: c.order_id, caseId: c.id, at: now, title: '平台已介入', body: '买家申请了平台介入，仲裁员将查看双方证据和平台记录后作出判定。' });
+    return caseView(ctx, tx, c.id, 'buyer');
+  });
+}
+
+/** The buyer withdraws the case at any time before a decision. */
+export async function withdraw(ctx: Ctx, actor: Actor | null, caseId: string): Promise<CaseView> {
+  const rules = await ctx.rules.current();
+  return ctx.db.transaction().execute(async (tx) => {
+    const now = ctx.clock.now();
+    const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['buyer'], true);
+    await transition(tx, c.id, ['awaiting_merchant', 'awaiting_buyer', 'under_arbitration', 'awaiting_evidence'], { status: 'withdrawn', updated_at: now });
+    for (const kind of ['case_merchant_deadline', 'case_buyer_deadline', 'case_evidence_deadline']) await cancelJob(tx, kind, c.id, now);
+    await rearmSettlement(tx, c.order_id, rules, now);
+    await appendEvent(tx, c.order_id, 'case_withdrawn', { actor: actorLabel(actor), at: now, data: { caseId: c.id } });
+    const ids = await partyIds(ctx, c);
+    await notify(ctx, tx, { userIds: [ids.merchant], kind: 'case_withdrawn', orderId: c.order_id, caseId: c.id, at: now, title: '买家已撤销售后', body: '买家撤销了售后申请。' });
+    return caseView(ctx, tx, c.id, 'buyer');
+  });
+}
+
+export { partyIds };

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrate, openDatabase, type Database } from '../../src/db/connect';
+import type { DB } from '../../src/db/schema';
+
+/** Where the migrated PGlite template is dumped for this run. */
+export const pgliteTemplateFile = () => path.join(os.tmpdir(), `kameng-template-${process.env.KAMENG_TEST_RUN ?? "local"}.tar.gz`);
+
+export const engine = (): 'postgres' | 'pglite' => (process.env.DATABASE_URL ? 'postgres' : 'pglite');
+
+function databaseUrlWithName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+export const templateDatabaseName = () => `kameng_tmpl_${process.env.KAMENG_TEST_RUN ?? 'local'}`;
+
+/** Global setup: migrate once into a template (a PGlite dump, or a PostgreSQL template database). */
+export async function prepareTemplate(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`drop database if exists ${templateDatabaseName()}`);
+    await admin.query(`create database ${templateDatabaseName()}`);
+    await admin.end();
+    const database = await openDatabase({ databaseUrl: databaseUrlWithName(url, templateDatabaseName()), poolSize: 1 });
+    await migrate(database.db);
+    await database.close();
+    return;
+  }
+  const pglite = await PGlite.create('memory://');
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  await migrate(db);
+  const dump = await pglite.dumpDataDir('gzip');
+  writeFileSync(pgliteTemplateFile(), Buffer.from(await dump.arrayBuffer()));
+  await db.destroy();
+}
+
+export async function dropTemplate(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const leftovers = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'kameng_t_%' or datname = $1`, [templateDatabaseName()]);
+  for (const { datname } of leftovers.rows) await admin.query(`drop database if exists ${datname} with (force)`).catch(() => undefined);
+  await admin.end();
+}
+
+/** A fresh, migrated database for one test file: a PGlite loaded from the dump, or a copy of the template. */
+export async function freshDatabase(poolSize = 12): Promise<Database> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const name = `kameng_t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`create database ${name} template ${templateDatabaseName()}`);
+    await admin.end();
+    const database = await openDatabase({ databaseUrl: databaseUrlWithName(url, name), poolSize });
+    return {
+      ...database,
+      async close() {
+        await database.close();
+        const dropper = new pg.Client({ connectionString: url });
+        await dropper.connect();
+        await dropper.query(`drop database if exists ${name} with (force)`).catch(() => undefined);
+        await dropper.end();
+      },
+    };
+  }
+  const dump = new Blob([readFileSync(pgliteTemplateFile())]);
+  const pglite = await PGlite.create('memory://', { loadDataDir: dump, parsers: { 20: Number, 1700: Number } });
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  return { db, engine: 'pglite', close: () => db.destroy() };
+}
+

@@ -1,0 +1,45 @@
+import type { ReactNode } from 'react';
+import { useNow } from '../lib/clock';
+import { formatCountdown, formatDateTime, formatMoney, formatRelative } from '../lib/format';
+import { labelOf, useI18n } from '../lib/i18n';
+
+export function Money({ fen, className }: { fen: number; className?: string }) {
+  return <span className={`money${className ? ` ${className}` : ''}`}>{formatMoney(fen)}</span>;
+}
+
+/** An absolute Shanghai time with a relative hint ("2026/01/01 12:00 · 3 分钟前"). */
+export function When({ iso }: { iso: string }) {
+  const { lang, t } = useI18n();
+  const now = useNow(30_000);
+  return (
+    <time dateTime={iso} className="when">
+      {formatDateTime(iso, lang)} <span className="muted">· {formatRelative(iso, now, t)}</span>
+    </time>
+  );
+}
+
+/** "剩余 23:41:05", ticking each second; "已到期" once the deadline passed. */
+export function Countdown({ until }: { until: string }) {
+  const { t } = useI18n();
+  const now = useNow(1000);
+  const left = new Date(until).getTime() - now;
+  return (
+    <span className={`countdown${left < 2 * 3600_000 ? ' countdown-urgent' : ''}`} role="timer" aria-live="off">
+      {left > 0 ? t('common.remaining', { time: formatCountdown(left) }) : t('common.expired')}
+    </span>
+  );
+}
+
+export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'good' | 'warn' | 'bad' | 'info'; children: ReactNode }) {
+  return <span className={`badge badge-${tone}`}>{children}</span>;
+}
+
+const orderStatusTones: Record<string, 'neutral' | 'good' | 'warn' | 'bad' | 'info'> = {
+  pending_payment: 'warn', paid: 'info', delivering: 'info', delivered: 'good', completed: 'good',
+  cancelled: 'neutral', refunded: 'bad', partially_refunded: 'bad',
+};
+
+export function OrderStatusBadge({ status }: { status: string }) {
+  const { t } = useI18n();
+  return <Badge tone={orderStatusTones[status] ?? 'neutral'}>{labelOf(t, 'order.status.', status)}</Badge>;
+}

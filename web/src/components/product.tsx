@@ -1,0 +1,55 @@
+import { formatPercent } from '../lib/format';
+import { useI18n } from '../lib/i18n';
+import { Link } from '../lib/router';
+import type { ProductView } from '../lib/types';
+import { Badge, Money } from './display';
+
+function durationText(minutes: number, lang: 'zh' | 'en'): string {
+  if (minutes % 1440 === 0) return lang === 'zh' ? `${minutes / 1440} 天` : `${minutes / 1440} d`;
+  if (minutes % 60 === 0) return lang === 'zh' ? `${minutes / 60} 小时` : `${minutes / 60} h`;
+  return lang === 'zh' ? `${minutes} 分钟` : `${minutes} min`;
+}
+
+export function DeliveryBadge({ product }: { product: Pick<ProductView, 'type' | 'promisedDeliveryMinutes'> }) {
+  const { t, lang } = useI18n();
+  if (product.type === 'manual' && product.promisedDeliveryMinutes) {
+    return <Badge tone="warn">{t('product.manualPromise', { time: durationText(product.promisedDeliveryMinutes, lang) })}</Badge>;
+  }
+  return <Badge tone={product.type === 'card_key' ? 'good' : 'info'}>{t(`product.type.${product.type}`)}</Badge>;
+}
+
+export function StockLabel({ stock }: { stock: number | null }) {
+  const { t } = useI18n();
+  if (stock === null) return <span className="stock">{t('product.stockUnlimited')}</span>;
+  if (stock <= 0) return <span className="stock stock-out">{t('product.soldOut')}</span>;
+  return <span className="stock">{t('product.stock', { n: stock })}</span>;
+}
+
+export function MerchantTrustLine({ merchant }: { merchant: ProductView['merchant'] }) {
+  const { t } = useI18n();
+  return (
+    <p className="merchant-line">
+      <span className="merchant-name">{merchant.name}</span>
+      <span className={`trust${merchant.creditScore < 80 ? ' trust-low' : ''}`}>{t('product.credit', { score: merchant.creditScore })}</span>
+      <span className="trust">{t('product.refundRate', { rate: formatPercent(merchant.refundRate) })}</span>
+    </p>
+  );
+}
+
+export function ProductCard({ product }: { product: ProductView }) {
+  const { t } = useI18n();
+  const soldOut = product.stock !== null && product.stock <= 0;
+  return (
+    <li className={`card product-card${soldOut ? ' product-card-soldout' : ''}`}>
+      <div className="product-card-top">
+        <DeliveryBadge product={product} />
+        <StockLabel stock={product.stock} />
+      </div>
+      <h3 className="product-title"><Link to={`/products/${product.id}`}>{product.title}</Link></h3>
+      <p className="price"><Money fen={product.price} /></p>
+      <MerchantTrustLine merchant={product.merchant} />
+      <p className="policy-short"><strong>{t('product.policyShort')}：</strong>{product.refundPolicyShort}</p>
+      <Link className="button button-primary product-cta" to={`/products/${product.id}`} aria-label={`${t('store.view')}：${product.title}`}>{t('store.view')}</Link>
+    </li>
+  );
+}

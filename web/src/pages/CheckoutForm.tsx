@@ -1,0 +1,152 @@
+import { useState, type FormEvent } from 'react';
+import { Button, TextField } from '../components/forms';
+import { ErrorNote, Notice } from '../components/feedback';
+import { api, newIdempotencyKey } from '../lib/api';
+import { formatMoney } from '../lib/format';
+import { useAction } from '../lib/hooks';
+import { useI18n, type Translate } from '../lib/i18n';
+import { Link, navigate } from '../lib/router';
+import { useSession } from '../lib/session';
+import { rememberGuestOrder, rememberGuestToken, rememberOrderPayment } from '../lib/storage';
+import type { CreatedOrder, ProductView } from '../lib/types';
+
+/** The server's rule (order.quantity-max) decides; this only keeps the stepper sensible. */
+const orderQuantityMax = 20;
+/** Mirrors the server's topupAccountPattern so the buyer hears about a typo before paying. */
+const topupAccountPattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{3,63}$/;
+const queryPasswordLengthMin = 6;
+const contactLengthMin = 3;
+
+type Channel = 'sandbox' | 'balance';
+
+interface Draft {
+  quantity: string;
+  topupAccount: string;
+  channel: Channel;
+  contact: string;
+  queryPassword: string;
+}
+
+function problemsOf(draft: Draft, product: ProductView, asGuest: boolean, maxQuantity: number, t: Translate) {
+  const quantity = Number(draft.quantity);
+  return {
+    quantity: Number.isInteger(quantity) && quantity >= 1 && quantity <= maxQuantity ? null : t('product.quantityInvalid', { max: maxQuantity }),
+    topupAccount: product.type !== 'topup' || topupAccountPattern.test(draft.topupAccount.trim()) ? null : t('product.topupInvalid'),
+    contact: !asGuest || draft.contact.trim().length >= contactLengthMin ? null : t('product.contactShort'),
+    queryPassword: !asGuest || draft.queryPassword.length >= queryPasswordLengthMin ? null : t('product.queryPasswordShort'),
+  };
+}
+
+export function CheckoutForm({ product }: { product: ProductView }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const [draft, setDraft] = useState<Draft>({ quantity: '1', topupAccount: '', channel: 'sandbox', contact: '', queryPassword: '' });
+  const [attempted, setAttempted] = useState(false);
+  const set = (patch: Partial<Draft>) => setDraft((previous) => ({ ...previous, ...patch }));
+
+  const user = session.user;
+  const asGuest = session.state.status === 'signedOut';
+  const balance = session.state.status === 'signedIn' ? session.state.balance : 0;
+  const maxQuantity = Math.max(1, Math.min(orderQuantityMax, product.stock ?? orderQuantityMax));
+  const quantity = Math.max(1, Math.floor(Number(draft.quantity)) || 1);
+  const total = product.price * quantity;
+  const balanceSuffices = balance >= total;
+  const problems = problemsOf(draft, product, asGuest, maxQuantity, t);
+
+  const place = useAction(async () => {
+    const created = await api<CreatedOrder>('POST', '/api/orders', {
+      idempotencyKey: newIdempotencyKey(),
+      body: {
+        productId: product.id, quantity, channel: asGuest ? 'sandbox' : draft.channel,
+        ...(product.type === 'topup' ? { topupAccount: draft.topupAccount.trim() } : {}),
+        ...(asGuest ? { guest: { contact: draft.contact.trim(), queryPassword: draft.queryPassword } } : {}),
+      },
+    });
+    rememberOrderPayment(created.order.id, created.payment.id);
+    if (asGuest) await openGuestOrder(created, draft.queryPassword);
+    if (draft.channel === 'balance') await session.refresh();
+    navigate(created.payment.status === 'pending' ? created.payment.payUrl ?? `/pay/${created.payment.id}` : `/orders/${created.order.id}`);
+  });
+
+  if (session.state.status === 'loading') return null;
+  if (!product.listed) return <Notice kind="warning">{t('product.unlisted')}</Notice>;
+  if (product.stock !== null && product.stock <= 0) return <Notice kind="warning">{t('product.soldOutNote')}</Notice>;
+  if (user && user.role !== 'buyer') return <Notice kind="warning">{t('product.notBuyer', { role: t(`role.${user.role}`) })}</Notice>;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setAttempted(true);
+    if (Object.values(problems).some(Boolean)) return;
+    if (draft.channel === 'balance' && !balanceSuffices) return;
+    void place.run();
+  };
+  const shown = (problem: string | null) => (attempted ? problem : null);
+
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <TextField label={t('product.quantity')} type="number" inputMode="numeric" min={1} max={maxQuantity} step={1} required
+        value={draft.quantity} onChange={(e) => set({ quantity: e.target.value })} problem={shown(problems.quantity)} />
+      {product.type === 'topup' && (
+        <TextField label={t('product.topupAccount')} hint={t('product.topupHint')} autoComplete="off" required maxLength={64}
+          value={draft.topupAccount} onChange={(e) => set({ topupAccount: e.target.value })} problem={shown(problems.topupAccount)} />
+      )}
+      {asGuest ? (
+        <GuestFields draft={draft} set={set} problems={{ contact: shown(problems.contact), queryPassword: shown(problems.queryPassword) }} />
+      ) : (
+        <ChannelChoice channel={draft.channel} onChange={(channel) => set({ channel })} balance={balance} balanceSuffices={balanceSuffices} />
+      )}
+      <p className="total">{t('product.total')} <strong>{formatMoney(total)}</strong></p>
+      <ErrorNote error={place.error} />
+      <Button type="submit" className="button-block" pending={place.pending} pendingLabel={t('product.submitting')}
+        disabled={draft.channel === 'balance' && !balanceSuffices}>
+        {t('product.submit', { amount: formatMoney(total) })}
+      </Button>
+      <p className="field-hint">{t('product.escrowNote')}</p>
+    </form>
+  );
+}
+
+/** A guest opens the new order at once with its query password, so the pay page can lead on to it. */
+async function openGuestOrder(created: CreatedOrder, queryPassword: string): Promise<void> {
+  rememberGuestOrder(created.order.id, created.order.orderNo);
+  try {
+    const lookup = await api<{ token: string }>('POST', '/api/orders/lookup', { body: { orderNo: created.order.orderNo, queryPassword } });
+    rememberGuestToken(created.order.id, lookup.token);
+  } catch {
+    // The order exists and can be paid; the buyer can still open it later under 订单查询.
+  }
+}
+
+function GuestFields({ draft, set, problems }: { draft: Draft; set(patch: Partial<Draft>): void; problems: { contact: string | null; queryPassword: string | null } }) {
+  const { t } = useI18n();
+  return (
+    <fieldset className="fieldset">
+      <legend>{t('product.guestTitle')}</legend>
+      <p className="field-hint">{t('product.guestIntro')} <Link to={`/login?next=${encodeURIComponent(location.pathname)}`}>{t('product.guestLogin')}</Link></p>
+      <TextField label={t('product.contact')} hint={t('product.contactHint')} autoComplete="email" required maxLength={100}
+        value={draft.contact} onChange={(e) => set({ contact: e.target.value })} problem={problems.contact} />
+      <TextField label={t('product.queryPassword')} hint={t('product.queryPasswordHint')} type="password" autoComplete="new-password" required minLength={6} maxLength={64}
+        value={draft.queryPassword} onChange={(e) => set({ queryPassword: e.target.value })} problem={problems.queryPassword} />
+    </fieldset>
+  );
+}
+
+function ChannelChoice({ channel, onChange, balance, balanceSuffices }: { channel: Channel; onChange(channel: Channel): void; balance: number; balanceSuffices: boolean }) {
+  const { t } = useI18n();
+  return (
+    <fieldset className="fieldset choices">
+      <legend>{t('product.channel')}</legend>
+      <label className="choice">
+        <input type="radio" name="channel" value="sandbox" checked={channel === 'sandbox'} onChange={() => onChange('sandbox')} />
+        <span><strong>{t('product.channel.sandbox')}</strong><span className="field-hint">{t('product.channel.sandboxHint')}</span></span>
+      </label>
+      <label className={`choice${balanceSuffices ? '' : ' choice-disabled'}`}>
+        <input type="radio" name="channel" value="balance" checked={channel === 'balance'} disabled={!balanceSuffices} onChange={() => onChange('balance')} />
+        <span>
+          <strong>{t('product.channel.balance')}</strong>
+          <span className="field-hint">{balanceSuffices ? t('product.channel.balanceHint', { balance: formatMoney(balance) }) : t('product.channel.balanceShort', { balance: formatMoney(balance) })}</span>
+        </span>
+      </label>
+    </fieldset>
+  );
+}

@@ -1,0 +1,67 @@
+import type { ReactNode } from 'react';
+import { Money, OrderStatusBadge, When } from '../components/display';
+import { Empty, Loadable, Notice } from '../components/feedback';
+import { Pagination } from '../components/Pagination';
+import { api } from '../lib/api';
+import { useResource } from '../lib/hooks';
+import { useI18n } from '../lib/i18n';
+import { Link, navigate, useLocation } from '../lib/router';
+import { useSession } from '../lib/session';
+import type { OrderSummary, Page } from '../lib/types';
+
+const ordersPerPage = 20;
+
+export function OrderList({ page, emptyText }: { page: Page<OrderSummary>; emptyText: ReactNode }) {
+  const { t } = useI18n();
+  if (page.items.length === 0) return <Empty>{emptyText}</Empty>;
+  return (
+    <ul className="order-list">
+      {page.items.map((order) => (
+        <li key={order.id} className="card order-row">
+          <div className="order-row-main">
+            <Link to={`/orders/${order.id}`} className="order-row-title">{order.title}</Link>
+            <span className="muted"><code>{order.orderNo}</code> · {order.quantity} ×</span>
+            <When iso={order.createdAt} />
+          </div>
+          <div className="order-row-side">
+            <Money fen={order.amount} />
+            <OrderStatusBadge status={order.status} />
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function OrdersPage() {
+  const { t } = useI18n();
+  const session = useSession();
+  const { search } = useLocation();
+  const offset = Math.max(0, Number(search.get('offset')) || 0);
+  const isBuyer = session.user?.role === 'buyer';
+  const orders = useResource(
+    () => (isBuyer ? api<Page<OrderSummary>>('GET', `/api/orders?limit=${ordersPerPage}&offset=${offset}`) : Promise.resolve({ items: [], total: 0 })),
+    [isBuyer, offset],
+  );
+
+  let body: ReactNode;
+  if (session.state.status === 'loading') body = null;
+  else if (!session.user) body = <Notice>{t('orders.signIn')} <Link to="/login?next=/orders">{t('nav.login')}</Link> · <Link to="/lookup">{t('nav.lookup')}</Link></Notice>;
+  else if (!isBuyer) body = <Notice>{t('orders.onlyBuyers')} <Link to="/merchant">{t('nav.merchant')}</Link></Notice>;
+  else body = (
+    <Loadable resource={orders}>
+      {(page) => (
+        <>
+          <OrderList page={page} emptyText={<p>{t('orders.empty')} <Link to="/">{t('common.backToStore')}</Link></p>} />
+          <Pagination total={page.total} limit={ordersPerPage} offset={offset} onChange={(next) => navigate(`/orders?offset=${next}`)} />
+        </>
+      )}
+    </Loadable>
+  );
+  return (
+    <section aria-labelledby="orders-title">
+      <h1 id="orders-title">{t('orders.title')}</h1>
+      {body}
+    </section>
+  );
+}
