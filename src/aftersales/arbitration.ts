@@ -55,7 +55,7 @@ export async function requestEvidence(ctx: Ctx, actor: Actor | null, caseId: str
     });
     await scheduleJob(tx, 'case_evidence_deadline', c.id, evidenceBy, now);
     await appendEvent(tx, c.order_id, 'case_evidence_requested', { actor: actorLabel(actor), at: now, data: { caseId: c.id, party: input.party, note: input.note, evidenceBy: evidenceBy.toISOString(), ruleId: 'aftersales.evidence-supplement', ruleVersion: rules.version } });
-    const ids = await partyIds(ctx, c);
+    const ids = await partyIds(tx, c);
     await notify(ctx, tx, {
       userIds: [input.party === 'buyer' ? ids.buyer : ids.merchant], kind: 'case_evidence_requested', orderId: c.order_id, caseId: c.id, at: now,
       title: '平台请您补充证据', body: `${input.note}（截止 ${evidenceBy.toISOString()}，逾期视为放弃该项主张）`,
@@ -136,7 +136,7 @@ export async function decideCase(ctx: Ctx, actor: Actor | null, caseId: string, 
     await appendEvent(tx, c.order_id, 'case_decided', {
       actor: by, at: now, data: { caseId: c.id, outcome: input.outcome, amount: target, ruleId: input.ruleId as RuleId, ruleVersion: rules.version, reason: input.reason.trim(), appeal },
     });
-    const ids = await partyIds(ctx, c);
+    const ids = await partyIds(tx, c);
     await notify(ctx, tx, {
       userIds: [ids.buyer, ids.merchant], kind: 'case_decided', orderId: c.order_id, caseId: c.id, at: now,
       title: appeal ? '申诉已判定' : '平台已判定',
@@ -167,7 +167,7 @@ export async function appealCase(ctx: Ctx, actor: Actor | null, caseId: string, 
       appeal_by: null, escalated_at: now, decision_by: addBusinessDays(now, rules.values['aftersales.arbitration-sla']),
     });
     await appendEvent(tx, c.order_id, 'case_appealed', { actor: actorLabel(actor), at: now, data: { caseId: c.id, party: role, reason: input.reason.trim(), evidenceIds: input.evidenceIds } });
-    const ids = await partyIds(ctx, c);
+    const ids = await partyIds(tx, c);
     await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_appealed', orderId: c.order_id, caseId: c.id, at: now, title: '售后已申诉', body: `${role === 'buyer' ? '买家' : '商家'}提交了申诉，将由另一位仲裁员复核。` });
     return caseView(ctx, tx, c.id, role);
   });

@@ -67,7 +67,7 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
     readTimeline(db, c.order_id),
   ]);
   const now = ctx.clock.now();
-  const rules = await ctx.rules.current();
+  const rules = await ctx.rules.current(db);
   const undecidedLong = !c.decided_at && now > addBusinessDays(c.created_at, rules.values['aftersales.external-escalation']);
   return {
     id: c.id, orderId: c.order_id, orderNo: order.order_no, title: order.title, productType: order.product_type, status: c.status, nextActor: nextActor(c),

@@ -1,4 +1,5 @@
 import type { Actor, Ctx } from '../context';
+import type { Tx } from '../db/connect';
 import type { RefundCase } from '../db/schema';
 import { notify } from '../notify/notifications';
 import { actorLabel } from '../orders/access';
@@ -15,8 +16,8 @@ import { executeOutcome, outcomeAmount, rearmSettlement } from './execute';
 export type MerchantAction = 'accept' | 'partial' | 'reissue' | 'contest';
 export const messageLengthMax = 2000;
 
-async function partyIds(ctx: Ctx, c: RefundCase) {
-  const shop = await ctx.db.selectFrom('shops').select('owner_id').where('id', '=', c.shop_id).executeTakeFirstOrThrow();
+async function partyIds(tx: Tx, c: RefundCase) {
+  const shop = await tx.selectFrom('shops').select('owner_id').where('id', '=', c.shop_id).executeTakeFirstOrThrow();
   return { buyer: c.buyer_id, merchant: shop.owner_id };
 }
 
@@ -58,7 +59,7 @@ export async function merchantRespond(
     else await scheduleJob(tx, 'case_buyer_deadline', c.id, updated.buyer_by!, now);
     await appendEvent(tx, c.order_id, 'case_merchant_response', { actor: by, at: now, data: { caseId: c.id, action: input.action, amount, message: input.message.trim(), evidenceIds: input.evidenceIds ?? [] } });
     const view = await caseView(ctx, tx, c.id, 'merchant');
-    const ids = await partyIds(ctx, c);
+    const ids = await partyIds(tx, c);
     await notify(ctx, tx, {
       userIds: [ids.buyer], kind: 'case_merchant_response', orderId: c.order_id, caseId: c.id, at: now,
       title: final ? '商家已同意售后' : '商家已答复售后',
@@ -92,7 +93,7 @@ export async function closeForMerchantAnswer(ctx: Ctx, actor: Actor | null, case
     await cancelJob(tx, 'case_buyer_deadline', c.id, now);
     await rearmSettlement(tx, c.order_id, rules, now);
     await appendEvent(tx, c.order_id, 'case_closed', { actor: actor ? actorLabel(actor) : 'system', at: now, data: { caseId: c.id, ruleId, ruleVersion: rules.version } });
-    const ids = await partyIds(ctx, c);
+    const ids = await partyIds(tx, c);
     await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_closed', orderId: c.order_id, caseId: c.id, at: now, title: '售后已结束', body: '买家接受了商家的处理结果，售后单已结束。' });
     return caseView(ctx, tx, c.id, actor ? 'buyer' : 'staff');
   });
@@ -110,7 +111,7 @@ export async function escalate(ctx: Ctx, actor: Actor | null, caseId: string): P
     });
     await cancelJob(tx, 'case_buyer_deadline', c.id, now);
     await appendEvent(tx, c.order_id, 'case_escalated', { actor: actorLabel(actor), at: now, data: { caseId: c.id, ruleId: 'aftersales.arbitration-sla', ruleVersion: rules.version } });
-    const ids = await partyIds(ctx, c);
+    const ids = await partyIds(tx, c);
     await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_escalated', orderId: c.order_id, caseId: c.id, at: now, title: '平台已介入', body: '买家申请了平台介入，仲裁员将查看双方证据和平台记录后作出判定。' });
     return caseView(ctx, tx, c.id, 'buyer');
   });
@@ -126,7 +127,7 @@ export async function withdraw(ctx: Ctx, actor: Actor | null, caseId: string): P
     for (const kind of ['case_merchant_deadline', 'case_buyer_deadline', 'case_evidence_deadline']) await cancelJob(tx, kind, c.id, now);
     await rearmSettlement(tx, c.order_id, rules, now);
     await appendEvent(tx, c.order_id, 'case_withdrawn', { actor: actorLabel(actor), at: now, data: { caseId: c.id } });
-    const ids = await partyIds(ctx, c);
+    const ids = await partyIds(tx, c);
     await notify(ctx, tx, { userIds: [ids.merchant], kind: 'case_withdrawn', orderId: c.order_id, caseId: c.id, at: now, title: '买家已撤销售后', body: '买家撤销了售后申请。' });
     return caseView(ctx, tx, c.id, 'buyer');
   });

@@ -9,6 +9,9 @@ const pgClientErrors: Record<string, { status: number; code: string; message: st
   '22P02': { status: 400, code: 'VALIDATION_FAILED', message: 'a value has the wrong format' },
   '22003': { status: 400, code: 'VALIDATION_FAILED', message: 'a number is out of range' },
   '22001': { status: 400, code: 'VALIDATION_FAILED', message: 'a value is too long' },
+  // PostgreSQL text cannot hold a NUL character (\u0000): user input containing one is malformed, not a server fault.
+  '22021': { status: 400, code: 'VALIDATION_FAILED', message: 'a value contains a character that cannot be stored (such as \\u0000)' },
+  '22P05': { status: 400, code: 'VALIDATION_FAILED', message: 'a value contains a character that cannot be stored (such as \\u0000)' },
 };
 
 /** The one place errors become the API's error body (shared/API.md "Errors"). */

@@ -56,10 +56,12 @@ export async function lookupGuestOrder(
 ): Promise<{ order: OrderView; token: string; csrfToken: string }> {
   const rules = await ctx.rules.current();
   const attempts = rules.values['order.lookup-attempts'];
-  for (const key of [`lookup:ip:${ip}`, `lookup:order:${input.orderNo}`]) {
+  // Limit on the number as it is looked up, so padding it with spaces cannot buy extra guesses.
+  const orderNo = input.orderNo.trim();
+  for (const key of [`lookup:ip:${ip}`, `lookup:order:${orderNo}`]) {
     await hitRateLimit(ctx, key, attempts, lookupWindowMinutes, 'order.lookup-attempts');
   }
-  const order = await ctx.db.selectFrom('orders').select(['id', 'guest_query_hash']).where('order_no', '=', input.orderNo.trim()).executeTakeFirst();
+  const order = await ctx.db.selectFrom('orders').select(['id', 'guest_query_hash']).where('order_no', '=', orderNo).executeTakeFirst();
   const ok = order?.guest_query_hash ? await verifyPassword(order.guest_query_hash, input.queryPassword) : false;
   if (!order || !ok) throw new AppError('ORDER_LOOKUP_FAILED', 404, 'no order matches this order number and query password');
   const session = await openSession(ctx.db, { orderId: order.id }, ctx.clock.now());

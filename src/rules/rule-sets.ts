@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { Db } from '../db/connect';
+import type { DB } from '../db/schema';
 import { defaultRuleValues, type RuleId, type RuleValues } from './defaults';
 
 export interface RuleSet {
@@ -13,9 +15,10 @@ export class RuleBook {
   private cached: { at: number; set: RuleSet } | undefined;
   constructor(private readonly db: Db) {}
 
-  async current(): Promise<RuleSet> {
+  /** Inside a transaction pass it as `executor`: on PGlite the pool has one connection, which the transaction holds. */
+  async current(executor: Db | Transaction<DB> = this.db): Promise<RuleSet> {
     if (this.cached && Date.now() - this.cached.at < cacheMs) return this.cached.set;
-    const row = await this.db.selectFrom('rule_sets').select(['version', 'rules']).orderBy('version', 'desc').limit(1).executeTakeFirst();
+    const row = await executor.selectFrom('rule_sets').select(['version', 'rules']).orderBy('version', 'desc').limit(1).executeTakeFirst();
     const set: RuleSet = row
       ? { version: row.version, values: { ...defaultRuleValues(), ...(row.rules as Partial<RuleValues>) } }
       : { version: 0, values: defaultRuleValues() };
