@@ -17,9 +17,7 @@ describe('description (seed 000: 仅说“没收到货”无效)', () => {
     ['不能用', ['DESCRIPTION_TOO_SHORT', 'DESCRIPTION_VAGUE']],
     ['骗子，退款', ['DESCRIPTION_TOO_SHORT', 'DESCRIPTION_VAGUE']],
     ['卡密有问题赶紧的', ['DESCRIPTION_TOO_SHORT', 'DESCRIPTION_VAGUE']],
-    // 'not working' is in the vague list, but the list is matched against the text with spaces removed,
-    // so a phrase containing a space never matches (see the report); only the no-detail check fires.
-    ['not working', ['DESCRIPTION_NO_DETAIL']],
+    ['not working', ['DESCRIPTION_VAGUE', 'DESCRIPTION_NO_DETAIL']],
     ['scam', ['DESCRIPTION_TOO_SHORT', 'DESCRIPTION_VAGUE']],
     ['没收到货！！！！！！！！！', ['DESCRIPTION_VAGUE', 'DESCRIPTION_NO_DETAIL']],
     ['商品不好，不想要了，请尽快处理一下', ['DESCRIPTION_NO_DETAIL']],
@@ -45,7 +43,7 @@ describe('description (seed 000: 仅说“没收到货”无效)', () => {
   // Known issue (see the report): '点' in the detail pattern (meant for "14点") also matches 点卡 and 快点,
   // and the vague check lets any text 6+ characters longer than the phrase through, so the seed's own
   // vague example dressed in a few words passes with no description warning at all.
-  it.fails('"买的点卡没收到货请处理一下" is still a vague description', () => {
+  it('"买的点卡没收到货请处理一下" is still a vague description', () => {
     expect(descriptionCodes('买的点卡没收到货请处理一下').length).toBeGreaterThan(0);
   });
 });
@@ -79,7 +77,7 @@ describe('evidence checklist (交易凭证 / 问题证明 / 沟通记录)', () =
     ['not_delivered', ['transaction', 'communication'], ['communication']],
     ['key_invalid', ['transaction', 'problem', 'communication'], ['communication']],
     ['not_as_described', ['transaction', 'problem', 'communication'], ['communication']],
-    ['wrong_amount', ['transaction', 'problem'], []],
+    ['wrong_amount', ['transaction', 'problem', 'communication'], ['communication']],
     ['buyer_mistake', ['transaction', 'communication'], ['communication']],
     ['no_reason', ['transaction'], []],
   ] as const)('%s lists %j (optional: %j)', (reason, kinds, optional) => {

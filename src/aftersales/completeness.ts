@@ -34,14 +34,15 @@ const needs: Record<CaseReason, { kind: EvidenceKind; required: boolean }[]> = {
   not_delivered: [{ kind: 'transaction', required: true }, { kind: 'communication', required: false }],
   key_invalid: [{ kind: 'transaction', required: true }, { kind: 'problem', required: true }, { kind: 'communication', required: false }],
   not_as_described: [{ kind: 'transaction', required: true }, { kind: 'problem', required: true }, { kind: 'communication', required: false }],
-  wrong_amount: [{ kind: 'transaction', required: true }, { kind: 'problem', required: true }],
+  wrong_amount: [{ kind: 'transaction', required: true }, { kind: 'problem', required: true }, { kind: 'communication', required: false }],
   buyer_mistake: [{ kind: 'transaction', required: true }, { kind: 'communication', required: false }],
   no_reason: [{ kind: 'transaction', required: true }],
 };
 
 /** Phrases that say something is wrong without saying what (seed 000: "没收到货" is not a description). */
 const vaguePhrases = ['没收到货', '没收到', '不能用', '用不了', '有问题', '不行', '骗子', '退款', '垃圾', 'not working', 'scam', 'refund'];
-const detailPattern = /\d|[:：]|点|分钟|小时|提示|显示|错误|失败|已被使用|余额|截图|error|invalid|used/i;
+/** Times, amounts, error texts: what lets the platform check a claim against its records. */
+const detailPattern = /\d|[:：]|分钟|小时|提示|显示|错误|失败|已被使用|余额|截图|error|invalid|used/i;
 
 export function checkCompleteness(
   reason: CaseReason,
@@ -53,8 +54,8 @@ export function checkCompleteness(
   if (text.length < descriptionLengthMin) {
     warnings.push({ code: 'DESCRIPTION_TOO_SHORT', message: `请具体描述问题（至少 ${descriptionLengthMin} 个字）：发生了什么、何时、看到什么提示` });
   }
-  const bare = text.replace(/[\s，。,.!！?？~]/g, '');
-  if (vaguePhrases.some((p) => bare === p || (bare.includes(p) && bare.length < p.length + 6))) {
+  const lower = text.toLowerCase();
+  if (vaguePhrases.some((p) => lower.includes(p)) && !detailPattern.test(text)) {
     warnings.push({ code: 'DESCRIPTION_VAGUE', message: '描述太笼统。例如写成：“14:05 兑换卡密时提示‘该卡已被使用’，订单号……，已联系商家 30 分钟未回复”' });
   }
   if (text.length >= descriptionLengthMin && !detailPattern.test(text)) {

@@ -145,11 +145,10 @@ describe('multi-key orders', () => {
     expect(accepted(assess(facts, { ...full, itemIds: ['key-2'] }))).toMatchObject({ route: 'to_merchant', amount: price });
   });
 
-  // Characterizes current behaviour (see the report): without itemIds the default selection is every
-  // unrefunded unit, including one whose earlier case was rejected, so the whole application is refused.
-  it('without itemIds, an earlier rejected case on one key blocks an application about the others (current behaviour)', () => {
+  it('without itemIds, an application covers the keys not yet decided; naming a decided key is refused', () => {
     const facts = three({ 1: 1, 2: 2 }, at(20), { finalizedUnitIds: ['key-1'] });
-    expect(assess(facts, full)).toMatchObject({ kind: 'refused', code: 'ALREADY_DECIDED', details: { unitIds: ['key-1'] } });
+    expect(accepted(assess(facts, full)).unitIds).toEqual(['key-2', 'key-3']);
+    expect(assess(facts, { ...full, itemIds: ['key-1'] })).toMatchObject({ kind: 'refused', code: 'ALREADY_DECIDED', details: { unitIds: ['key-1'] } });
   });
 
   it.each([
@@ -203,7 +202,7 @@ describe('amounts and the refundable cap', () => {
 
   it('reissue inside the 秒退 window still goes to the merchant (only the merchant can reissue)', () => {
     const v = accepted(assess(caseFacts({ now: at(2) }), { reason: 'not_delivered', expectedOutcome: 'reissue' }));
-    expect(v).toMatchObject({ route: 'to_merchant', rule: 'aftersales.instant-refund-window', amount: 0, refund: 0, returnToStock: [] });
+    expect(v).toMatchObject({ route: 'to_merchant', rule: 'aftersales.merchant-response', amount: 0, refund: 0, returnToStock: [] });
   });
 });
 
@@ -230,12 +229,10 @@ describe('no-reason refund fee (basis points, floored)', () => {
     expect(assess(facts, noReason)).toMatchObject({ kind: 'refused', rule: 'aftersales.card-key-report-window' });
   });
 
-  // Characterizes current behaviour (see the report): the product page promises 秒退 for an unrevealed key
-  // within 5 minutes, but choosing 无理由 there is refused when the product does not offer no-reason refunds,
-  // while choosing 误操作 for the same facts is refunded at once.
-  it('inside the 秒退 window, 无理由 on a product without no-reason refunds is refused (current behaviour)', () => {
+  // The product page promises 秒退 for any unrevealed key within 5 minutes, whatever reason is ticked.
+  it('inside the 秒退 window, 无理由 is refunded in full even where the product has no no-reason refunds', () => {
     const facts = caseFacts({ now: at(2) });
-    expect(assess(facts, noReason)).toMatchObject({ kind: 'refused', rule: 'aftersales.no-reason-default' });
+    expect(accepted(assess(facts, noReason))).toMatchObject({ route: 'auto_approve', rule: 'aftersales.instant-refund-window', fee: 0, refund: price });
     expect(accepted(assess(facts, { reason: 'buyer_mistake', expectedOutcome: 'full_refund' })).route).toBe('auto_approve');
   });
 
@@ -282,9 +279,7 @@ describe('who decides: risk, shop status', () => {
     expect(accepted(assess(caseFacts({ now: at(20), units: keys(1, { 1: 1 }), shopStatus: 'pending_deposit' }), full)).route).toBe('to_merchant');
   });
 
-  // Known issue (see the report): the high-risk branch returns before the suspended-shop check, so a
-  // high-risk buyer whose automatic refund is withheld is sent to the merchant of a suspended shop.
-  it.fails('a high-risk buyer at a suspended shop goes to platform staff, not the suspended merchant', () => {
+  it('a high-risk buyer at a suspended shop goes to platform staff, not the suspended merchant', () => {
     const v = accepted(assess(caseFacts({ now: at(3), buyerRisk: 'high', shopStatus: 'suspended' }), { reason: 'buyer_mistake', expectedOutcome: 'full_refund' }));
     expect(v.route).toBe('to_staff');
   });

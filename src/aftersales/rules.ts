@@ -98,21 +98,24 @@ export function assess(facts: CaseFacts, application: Application): Verdict {
   const returnToStock = order.productType === 'card_key' ? units.filter((u) => !u.revealedAt).map((u) => u.id) : [];
   let route = timing.route;
   const notes = [...timing.notes];
+  let rule = timing.rule;
   if (route === 'auto_approve' && application.expectedOutcome === 'reissue') {
     route = 'to_merchant';
+    rule = 'aftersales.merchant-response';
     notes.push('the buyer asks for a reissue, which only the merchant can provide');
   }
   if (route === 'auto_approve' && facts.buyerRisk === 'high') {
     notes.push('buyer is flagged high-risk: automatic approval withheld');
-    return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.high-risk-manual-review', unitIds, amount, fee: 0, refund: 0, returnToStock, notes };
+    const person = facts.shopStatus === 'suspended' ? 'to_staff' : 'to_merchant';
+    return { kind: 'accepted', route: person, rule: 'aftersales.high-risk-manual-review', unitIds, amount, fee: 0, refund: 0, returnToStock: [], notes };
   }
   if (route === 'to_merchant' && facts.shopStatus === 'suspended') {
     notes.push('the shop is suspended: the platform handles the case directly');
     route = 'to_staff';
   }
-  const fee = route === 'auto_approve' && application.reason === 'no_reason' && timing.rule !== instantRule ? feeAt(amount, facts.product.noReasonFeeBp) : 0;
+  const fee = route === 'auto_approve' && application.reason === 'no_reason' && rule !== instantRule ? feeAt(amount, facts.product.noReasonFeeBp) : 0;
   return {
-    kind: 'accepted', route, rule: timing.rule, unitIds, amount, fee,
+    kind: 'accepted', route, rule, unitIds, amount, fee,
     refund: route === 'auto_approve' ? amount - fee : 0, returnToStock: route === 'auto_approve' ? returnToStock : [], notes,
   };
 }
@@ -128,7 +131,7 @@ function selectUnits(facts: CaseFacts, application: Application): { units: UnitF
     const unknown = requested.filter((id) => !facts.units.some((u) => u.id === id));
     if (unknown.length) return { kind: 'invalid', code: 'ITEMS_NOT_IN_ORDER', message: 'some itemIds are not units of this order' };
   }
-  const units = requested ? facts.units.filter((u) => requested.includes(u.id)) : open;
+  const units = requested ? facts.units.filter((u) => requested.includes(u.id)) : open.filter((u) => !facts.finalizedUnitIds.includes(u.id));
   const repeated = units.filter((u) => u.status === 'refunded' || facts.finalizedUnitIds.includes(u.id));
   if (units.length === 0 || repeated.length > 0) {
     return refused('ALREADY_DECIDED', 'aftersales.no-repeat-after-final', 'these units were already refunded or decided; a repeated application is not accepted', { unitIds: repeated.map((u) => u.id) });
@@ -162,7 +165,7 @@ function checkTiming(facts: CaseFacts, application: Application, units: UnitFact
 
   const sinceDelivery = minutesBetween(order.deliveredAt, now);
   const allUnrevealed = units.every((u) => !u.revealedAt);
-  if (order.productType === 'card_key' && allUnrevealed && sinceDelivery <= values[instantRule] && application.reason !== 'no_reason') {
+  if (order.productType === 'card_key' && allUnrevealed && sinceDelivery <= values[instantRule]) {
     return { kind: 'accepted', route: 'auto_approve', rule: instantRule, notes: ['秒退: keys unrevealed within the instant-refund window'] };
   }
   const window = windowFor(facts);
@@ -171,13 +174,10 @@ function checkTiming(facts: CaseFacts, application: Application, units: UnitFact
     if (order.productType === 'card_key' && !allUnrevealed) {
       return refused('KEY_REVEALED', 'aftersales.no-reason-revealed', 'a revealed key cannot be refunded without a reason (消保法 第25条); report a problem with the key instead');
     }
-    if (order.productType === 'card_key' && allUnrevealed && sinceDelivery <= values[instantRule]) {
-      return { kind: 'accepted', route: 'auto_approve', rule: instantRule, notes: ['秒退: keys unrevealed within the instant-refund window'] };
-    }
   }
   if (sinceDelivery > window.minutes) {
     return refused('REFUND_WINDOW_CLOSED', window.rule, `the after-sales window of ${window.minutes} minutes after delivery has passed`, {
-      deliveredAt: order.deliveredAt.toISOString(), windowMinutes: window.minutes,
+      deliveredAt: order.deliveredAt.toISOString(), windowMinutes: window.minutes, windowSource: facts.product.afterSalesWindowMinutes ? 'product' : 'rule',
     });
   }
   if (application.reason === 'no_reason') return { kind: 'accepted', route: 'auto_approve', rule: 'aftersales.no-reason-refund', notes: [] };
