@@ -149,6 +149,92 @@ describe('concurrent checkouts, callbacks and retries', () => {
     expect(orders).toHaveLength(1);
   });
 
+  it('buyers of 2 keys each racing for 9 keys never oversell: each winner gets 2 distinct keys, losers reserve nothing', async () => {
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 9, price: 100 });
+    const buyers = await Promise.all(Array.from({ length: 8 }, () => t.api.user('buyer')));
+    const attempts = await Promise.all(buyers.map((buyer) => t.api.call('POST', '/api/orders', {
+      token: buyer.token, headers: { 'idempotency-key': randomUUID() }, body: { productId: product.id, quantity: 2, channel: 'sandbox' },
+    })));
+    const won = attempts.filter((a) => a.status === 201);
+    expect(won.length).toBeGreaterThanOrEqual(1);
+    expect(won.length).toBeLessThanOrEqual(4);
+    for (const a of attempts.filter((res) => res.status !== 201)) expect(a.body.error.code).toBe('OUT_OF_STOCK');
+    const keys = await t.kameng.ctx.db.selectFrom('card_keys').select(['id', 'status', 'order_id']).where('product_id', '=', product.id).execute();
+    const reserved = keys.filter((k) => k.status === 'reserved');
+    expect(reserved).toHaveLength(2 * won.length);
+    for (const a of won) expect(reserved.filter((k) => k.order_id === a.body.order.id)).toHaveLength(2);
+    expect(keys.filter((k) => k.status === 'available' && k.order_id === null)).toHaveLength(9 - 2 * won.length);
+    expect((await t.api.ok('GET', `/api/products/${product.id}`)).stock).toBe(9 - 2 * won.length);
+    await t.api.advance(16); // let the unpaid orders expire so later tests start clean
+  });
+
+  it('12 buyers racing for 5 units of counted stock: exactly 5 orders, stock ends at 0, never below', async () => {
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { type: 'manual', stockPolicy: 'limited', stock: 5, price: 300 });
+    const buyers = await Promise.all(Array.from({ length: 12 }, () => t.api.user('buyer')));
+    const attempts = await Promise.all(buyers.map((buyer) => t.api.call('POST', '/api/orders', {
+      token: buyer.token, headers: { 'idempotency-key': randomUUID() }, body: { productId: product.id, quantity: 1, channel: 'sandbox' },
+    })));
+    expect(attempts.filter((a) => a.status === 201)).toHaveLength(5);
+    for (const a of attempts.filter((res) => res.status !== 201)) {
+      expect(a.status).toBe(409);
+      expect(a.body.error.code).toBe('OUT_OF_STOCK');
+    }
+    expect((await t.api.ok('GET', `/api/products/${product.id}`)).stock).toBe(0);
+    await t.api.advance(16);
+    expect((await t.api.ok('GET', `/api/products/${product.id}`)).stock).toBe(5);
+  });
+
+  it('a payment racing the expiry of its order delivers exactly once, whichever wins', async () => {
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 1, price: 600 });
+    const buyer = await t.api.user('buyer');
+    const { order, payment } = await t.api.buy(buyer, product.id);
+    await t.api.advance(14);
+    const [, paid] = await Promise.all([t.api.advance(2), t.api.call('POST', `/api/sandbox/payments/${payment.id}/succeed`)]);
+    expect(paid.status).toBe(200);
+    const view = await t.api.ok('GET', `/api/orders/${order.id}`, { token: buyer.token });
+    expect(view.status).toBe('delivered');
+    expect(view.paid).toBe(600);
+    expect(view.refunded).toBe(0);
+    const keys = await t.kameng.ctx.db.selectFrom('card_keys').select(['status', 'order_id']).where('product_id', '=', product.id).execute();
+    expect(keys).toEqual([{ status: 'sold', order_id: order.id }]);
+    const entries = await t.kameng.ctx.db.selectFrom('journal_entries').select('id').where('order_id', '=', order.id).where('kind', '=', 'order_payment').execute();
+    expect(entries).toHaveLength(1);
+  });
+
+  it('a supplier success racing the top-up timeout either delivers or refunds, never both', async () => {
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { type: 'topup', price: 2_000 });
+    const buyer = await t.api.user('buyer');
+    const order = await t.api.buyAndPay(buyer, product.id, { topupAccount: 'racer_001' });
+    await t.api.advance(29);
+    const [, answer] = await Promise.all([t.api.advance(2), t.api.call('POST', `/api/sandbox/topups/${order.id}/respond`, { body: { result: 'success' } })]);
+    const view = await t.api.ok('GET', `/api/orders/${order.id}`, { token: buyer.token });
+    if (answer.status === 200) {
+      expect(view.status).toBe('delivered');
+      expect(view.refunds).toEqual([]);
+    } else {
+      expect(answer.status).toBe(409);
+      expect(view.status).toBe('refunded');
+      expect(view.refunds).toHaveLength(1);
+      expect(view.refunded).toBe(2_000);
+    }
+  });
+
+  it('buyer confirm racing auto-confirm settles once', async () => {
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 1, price: 1_000 });
+    const buyer = await t.api.user('buyer');
+    const order = await t.api.buyAndPay(buyer, product.id);
+    await t.api.advance(24 * 60 - 1);
+    await Promise.all([t.api.advance(2), t.api.call('POST', `/api/orders/${order.id}/confirm`, { token: buyer.token })]);
+    const entries = await t.kameng.ctx.db.selectFrom('journal_entries').select('id').where('order_id', '=', order.id).where('kind', '=', 'settlement').execute();
+    expect(entries).toHaveLength(1);
+    expect((await t.api.balance(shop)).available).toBe(980);
+  });
+
   it('concurrent wallet checkouts never spend more than the wallet holds', async () => {
     const shop = await t.api.makeShop();
     const product = await t.api.makeProduct(shop, { keys: 10, price: 1_000 });

@@ -133,7 +133,7 @@ describe('unpaid order expiry', () => {
     expect((await t.api.ok('GET', `/api/orders/${order.id}`, { token: late.token })).refunds).toHaveLength(1);
 
     // The refund arrives on the original channel within the business-day window.
-    await t.api.advance(7 * 24 * 60);
+    await t.api.advance(14 * 24 * 60);
     const arrived = await t.api.ok('GET', `/api/orders/${order.id}`, { token: late.token });
     expect(arrived.refunds[0].status).toBe('succeeded');
     const check = await t.api.ok('GET', '/api/admin/ledger/check', { token: (await t.api.user('admin')).token });

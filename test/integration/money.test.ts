@@ -24,7 +24,7 @@ describe('fees and settlement', () => {
     [999, 19, 1], // 2% of 999 is 19.98: floored
     [49, 0, 0], // too small for any fee
     [12_345, 246, 24],
-  ])('buyer confirm of a %i fen order pays the merchant amount − 2%% floored (fee %i, fund share %i)', async (price, fee, fundShare) => {
+  ])('buyer confirm of a %i fen order pays the merchant the amount minus the floored 2 per cent fee (fee %i, fund share %i)', async (price, fee, fundShare) => {
     const shop = await t.api.makeShop();
     const product = await t.api.makeProduct(shop, { keys: 1, price });
     const buyer = await t.api.user('buyer');

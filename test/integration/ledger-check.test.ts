@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import type { Session } from '../support/api';
+import { useTestApp } from '../support/harness';
+
+// These tests corrupt the ledger on purpose, so the shared after-each ledger check is off.
+const t = useTestApp({ checkLedgerAfterEach: false });
+
+const check = (admin: Session) => t.api.ok('GET', '/api/admin/ledger/check', { token: admin.token });
+
+describe('GET /api/admin/ledger/check finds corruption', () => {
+  it('reports balanced on a clean ledger, then an unbalanced journal entry when one is written behind its back', async () => {
+    const admin = await t.api.user('admin');
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 1, price: 1_000 });
+    await t.api.buyAndPay(await t.api.user('buyer'), product.id);
+    expect(await check(admin)).toMatchObject({ balanced: true, violations: [] });
+
+    const db = t.kameng.ctx.db;
+    await db.insertInto('ledger_accounts').values({ id: 'platform:fee_revenue', kind: 'platform_fee_revenue', owner_id: null, non_negative: true, tracked: false, created_at: new Date() })
+      .onConflict((oc) => oc.column('id').doNothing()).execute();
+    const entryId = randomUUID();
+    await db.insertInto('journal_entries').values({ id: entryId, kind: 'corruption', memo: 'test: money from nowhere', order_id: null, shop_id: null, created_at: new Date() }).execute();
+    await db.insertInto('postings').values([
+      { entry_id: entryId, account_id: 'clearing:sandbox', amount: -100 },
+      { entry_id: entryId, account_id: 'platform:fee_revenue', amount: 101 },
+    ]).execute();
+
+    const report = await check(admin);
+    expect(report.balanced).toBe(false);
+    expect(report.violations).toContainEqual({ invariant: 'entry_balances', subject: entryId, detail: { total: 1 } });
+  });
+
+  it('reports a tracked balance that drifted from its postings', async () => {
+    const admin = await t.api.user('admin');
+    const shop = await t.api.makeShop();
+    await sql`update ledger_accounts set balance = balance + 1 where id = ${`merchant_deposit:${shop.shopId}`}`.execute(t.kameng.ctx.db);
+    const report = await check(admin);
+    expect(report.balanced).toBe(false);
+    expect(report.violations).toContainEqual(expect.objectContaining({ invariant: 'tracked_balance_matches_postings', subject: `merchant_deposit:${shop.shopId}` }));
+  });
+
+  it("reports an order whose escrow no longer equals paid − refunded − settled", async () => {
+    const admin = await t.api.user('admin');
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 1, price: 1_000 });
+    const order = await t.api.buyAndPay(await t.api.user('buyer'), product.id);
+    await t.kameng.ctx.db.updateTable('orders').set({ settled: 10 }).where('id', '=', order.id).execute();
+    const report = await check(admin);
+    expect(report.violations).toContainEqual(expect.objectContaining({ invariant: 'order_escrow_equals_paid_minus_refunded_minus_settled', subject: order.id }));
+  });
+
+  it('reports an order whose paid amount has no succeeded payment behind it', async () => {
+    const admin = await t.api.user('admin');
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 1, price: 1_000 });
+    const { order, payment } = await t.api.buy(await t.api.user('buyer'), product.id);
+    await t.api.pay(payment.id);
+    await t.kameng.ctx.db.updateTable('payments').set({ status: 'cancelled' }).where('id', '=', payment.id).execute();
+    const report = await check(admin);
+    expect(report.violations).toContainEqual(expect.objectContaining({ invariant: 'order_paid_equals_succeeded_payments', subject: order.id }));
+  });
+
+  it('reports a non-negative account driven below zero by balanced but impossible postings', async () => {
+    const admin = await t.api.user('admin');
+    const buyer = await t.api.user('buyer');
+    const db = t.kameng.ctx.db;
+    const wallet = `wallet:${buyer.user.id}`;
+    await db.insertInto('ledger_accounts').values({ id: wallet, kind: 'buyer_wallet', owner_id: buyer.user.id, non_negative: true, tracked: false, created_at: new Date() })
+      .onConflict((oc) => oc.column('id').doNothing()).execute();
+    const entryId = randomUUID();
+    await db.insertInto('journal_entries').values({ id: entryId, kind: 'corruption', memo: 'test: overdraw a wallet', order_id: null, shop_id: null, created_at: new Date() }).execute();
+    await db.insertInto('postings').values([
+      { entry_id: entryId, account_id: wallet, amount: -50 },
+      { entry_id: entryId, account_id: 'clearing:sandbox', amount: 50 },
+    ]).execute();
+    const report = await check(admin);
+    expect(report.violations).toContainEqual(expect.objectContaining({ invariant: 'non_negative_balance', subject: wallet }));
+  });
+
+  it('reports refunds payable that do not match the pending refunds', async () => {
+    const admin = await t.api.user('admin');
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { type: 'topup', price: 1_000 });
+    const buyer = await t.api.user('buyer');
+    const order = await t.api.buyAndPay(buyer, product.id, { topupAccount: 'player_42' });
+    await t.api.ok('POST', `/api/sandbox/topups/${order.id}/respond`, { body: { result: 'failed' } });
+    await t.kameng.ctx.db.updateTable('refunds').set({ status: 'succeeded' }).where('order_id', '=', order.id).execute();
+    const report = await check(admin);
+    expect(report.violations).toContainEqual(expect.objectContaining({ invariant: 'refunds_payable_equals_pending_refunds' }));
+  });
+});

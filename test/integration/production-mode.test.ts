@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createKameng, type Kameng } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { Api, password } from '../support/api';
+import { freshDatabase } from '../support/databases';
+
+let kameng: Kameng;
+let api: Api;
+
+beforeAll(async () => {
+  process.env.KAMENG_TEST_RUN = inject('testRun');
+  const database = await freshDatabase();
+  kameng = await createKameng({
+    database,
+    config: { sandbox: false, secret: 'production-secret-for-test', schedulerIntervalMs: 0, topupSimulator: 'manual', dataDir: '/tmp/kameng-prod-test', logLevel: 'silent' },
+    logger: pino({ level: 'silent' }),
+  });
+  kameng.database = database;
+  api = new Api(kameng.server);
+});
+
+afterAll(async () => {
+  if (!kameng) return;
+  await kameng.close();
+  await kameng.database.close();
+});
+
+describe('production mode (KAMENG_SANDBOX=0)', () => {
+  it('answers /api/health with 200 and says sandbox is off', async () => {
+    const res = await api.call('GET', '/api/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ok: true, sandbox: false });
+  });
+
+  it.each([
+    ['POST', '/api/sandbox/users', { email: 'root@example.com', password, role: 'admin' }],
+    ['POST', `/api/sandbox/payments/${randomUUID()}/succeed`, undefined],
+    ['POST', `/api/sandbox/topups/${randomUUID()}/respond`, { result: 'success' }],
+    ['POST', '/api/sandbox/clock/advance', { minutes: 60 }],
+    ['GET', '/api/sandbox/clock', undefined],
+  ])('%s %s answers 404', async (method, url, body) => {
+    const res = await api.call(method, url, { body });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('a real payment cannot be faked: the sandbox success callback does not exist, so the order stays unpaid', async () => {
+    const merchant = await api.ok('POST', '/api/auth/register', { body: { email: `m-${randomUUID()}@example.com`, password, role: 'merchant' } });
+    const shop = await api.ok('POST', '/api/shops', { token: merchant.token, body: { name: `Prod ${randomUUID().slice(0, 8)}` } });
+    const deposit = await api.call('POST', `/api/shops/${shop.id}/deposit`, { token: merchant.token, body: { amount: 10_000, channel: 'sandbox' } });
+    expect(deposit.status).toBe(201);
+    expect((await api.call('POST', `/api/sandbox/payments/${deposit.body.payment.id}/succeed`)).status).toBe(404);
+    const balance = await api.ok('GET', `/api/shops/${shop.id}/balance`, { token: merchant.token });
+    expect(balance.deposit).toBe(0);
+  });
+
+  it('the clock is the wall clock and cannot be moved', () => {
+    expect(kameng.ctx.clock.adjustable).toBe(false);
+    expect(() => kameng.ctx.clock.advance(60)).toThrow();
+    expect(Math.abs(kameng.ctx.clock.now().getTime() - Date.now())).toBeLessThan(5_000);
+  });
+});
+
+describe('loadConfig', () => {
+  it('refuses production mode without KAMENG_SECRET', () => {
+    expect(() => loadConfig({ KAMENG_SANDBOX: '0', KAMENG_DATA_DIR: '/tmp/kameng-config-test' })).toThrow(/KAMENG_SECRET/);
+  });
+
+  it('accepts production mode with KAMENG_SECRET and turns the sandbox off', () => {
+    const config = loadConfig({ KAMENG_SANDBOX: '0', KAMENG_SECRET: 's3cret', KAMENG_DATA_DIR: '/tmp/kameng-config-test' });
+    expect(config).toMatchObject({ sandbox: false, secret: 's3cret' });
+  });
+
+  it('defaults to the sandbox', () => {
+    expect(loadConfig({ KAMENG_SECRET: 'x', KAMENG_DATA_DIR: '/tmp/kameng-config-test' }).sandbox).toBe(true);
+  });
+
+  it.each(['http', '-1', '70000'])('refuses PORT=%s', (port) => {
+    expect(() => loadConfig({ PORT: port, KAMENG_SECRET: 'x', KAMENG_DATA_DIR: '/tmp/kameng-config-test' })).toThrow(/PORT/);
+  });
+});
