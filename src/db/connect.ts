@@ -36,6 +36,10 @@ export interface Database {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle client whose connection PostgreSQL ended (restart, failover, idle timeout, terminate) has already
+    // been dropped from the pool, which opens a new one on demand. Without a listener, node's EventEmitter would
+    // throw this 'error' and crash the whole server.
+    pool.on('error', () => undefined);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }

@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { hashPassword } from '../accounts/passwords';
+import { openSession } from '../accounts/users';
 import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { Order, Product } from '../db/schema';
@@ -29,6 +30,8 @@ export interface CreateOrderInput {
 
 export interface CreatedOrder {
   order: OrderView;
+  /** Guests only: a bearer token scoped to this order, so the buyer needs no lookup right after paying. */
+  guestToken?: string;
   payment: { id: string; status: 'pending' | 'succeeded'; amount: number; channel: string; payUrl?: string };
 }
 
@@ -48,7 +51,8 @@ export async function createOrder(
     const claim = meta.idempotencyKey
       ? await claimIdempotencyKey<CreatedOrder>(tx, scope, meta.idempotencyKey, { ...input, guest: input.guest?.contact }, now)
       : null;
-    if (claim?.replay) return claim.response;
+    // A replay for a guest gets a fresh scoped session: raw tokens are never stored.
+    if (claim?.replay) return buyer ? claim.response : { ...claim.response, guestToken: (await openSession(tx, { orderId: claim.response.order.id }, now)).token };
 
     const product = await loadSellableProduct(tx, input.productId);
     checkOrderShape(product, input, rules);
@@ -77,7 +81,7 @@ export async function createOrder(
       : await openGatewayPayment(tx, order, now);
     const result: CreatedOrder = { order: await orderView(ctx, tx, order.id, 'buyer'), payment };
     await claim?.finish(result);
-    return result;
+    return buyer ? result : { ...result, guestToken: (await openSession(tx, { orderId }, now)).token };
   });
 }
 

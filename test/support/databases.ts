@@ -20,6 +20,7 @@ function databaseUrlWithName(url: string, name: string): string {
 }
 
 export const templateDatabaseName = () => `kameng_tmpl_${process.env.KAMENG_TEST_RUN ?? 'local'}`;
+const fileDatabasePrefix = () => `kameng_t_${process.env.KAMENG_TEST_RUN ?? 'local'}_`;
 
 /** Global setup: migrate once into a template (a PGlite dump, or a PostgreSQL template database). */
 export async function prepareTemplate(): Promise<void> {
@@ -48,7 +49,8 @@ export async function dropTemplate(): Promise<void> {
   if (!url) return;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  const leftovers = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'kameng_t_%' or datname = $1`, [templateDatabaseName()]);
+  // Only this run's databases: other runs (another checkout, a concurrent CI) may share the server.
+  const leftovers = await admin.query<{ datname: string }>(`select datname from pg_database where datname like $1 or datname = $2`, [`${fileDatabasePrefix()}%`, templateDatabaseName()]);
   for (const { datname } of leftovers.rows) await admin.query(`drop database if exists ${datname} with (force)`).catch(() => undefined);
   await admin.end();
 }
@@ -57,7 +59,7 @@ export async function dropTemplate(): Promise<void> {
 export async function freshDatabase(poolSize = 12): Promise<Database> {
   const url = process.env.DATABASE_URL;
   if (url) {
-    const name = `kameng_t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const name = `${fileDatabasePrefix()}${randomUUID().replace(/-/g, '').slice(0, 12)}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     await admin.query(`create database ${name} template ${templateDatabaseName()}`);

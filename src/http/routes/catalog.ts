@@ -68,7 +68,8 @@ export function catalogRoutes(app: App, ctx: Ctx): void {
   app.post('/api/products/:id/keys', {
     schema: {
       tags: ['products'], summary: `Import card keys: a JSON array, or one text with a key per line (≤ ${keysPerImportMax})`, params: IdParams,
-      body: Type.Object({ keys: Type.Union([Type.Array(Type.String({ maxLength: 2048 }), { maxItems: keysPerImportMax * 2 }), Type.String({ maxLength: 4_000_000 })]) }),
+      // The string form comes first: with coerceTypes 'array', a string would otherwise be wrapped as a one-key array.
+      body: Type.Object({ keys: Type.Union([Type.String({ maxLength: 4_000_000 }), Type.Array(Type.String({ maxLength: 2048 }), { maxItems: keysPerImportMax * 2 })]) }),
     },
     bodyLimit: 5 * 1024 * 1024 }, async (request) => importKeys(ctx, request.actor, request.params.id, request.body.keys));
 }

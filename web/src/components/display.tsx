@@ -18,13 +18,13 @@ export function When({ iso }: { iso: string }) {
   );
 }
 
-/** "剩余 23:41:05", ticking each second; "已到期" once the deadline passed. */
-export function Countdown({ until }: { until: string }) {
+/** "剩余 23:41:05", ticking each second; "已到期" once the deadline passed; red when `urgentWithinMs` is near. */
+export function Countdown({ until, urgentWithinMs = 0 }: { until: string; urgentWithinMs?: number }) {
   const { t } = useI18n();
   const now = useNow(1000);
   const left = new Date(until).getTime() - now;
   return (
-    <span className={`countdown${left < 2 * 3600_000 ? ' countdown-urgent' : ''}`} role="timer" aria-live="off">
+    <span className={`countdown${left < urgentWithinMs ? ' countdown-urgent' : ''}`} role="timer" aria-live="off">
       {left > 0 ? t('common.remaining', { time: formatCountdown(left) }) : t('common.expired')}
     </span>
   );
@@ -42,4 +42,13 @@ const orderStatusTones: Record<string, 'neutral' | 'good' | 'warn' | 'bad' | 'in
 export function OrderStatusBadge({ status }: { status: string }) {
   const { t } = useI18n();
   return <Badge tone={orderStatusTones[status] ?? 'neutral'}>{labelOf(t, 'order.status.', status)}</Badge>;
+}
+
+/** The escrow lock; an inline SVG because emoji fonts are often missing on Linux and older phones. */
+export function LockIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+      <path fill="currentColor" d="M8 1a3.5 3.5 0 0 0-3.5 3.5V6H4a1.5 1.5 0 0 0-1.5 1.5v6A1.5 1.5 0 0 0 4 15h8a1.5 1.5 0 0 0 1.5-1.5v-6A1.5 1.5 0 0 0 12 6h-.5V4.5A3.5 3.5 0 0 0 8 1Zm2 5H6V4.5a2 2 0 1 1 4 0V6Z" />
+    </svg>
+  );
 }

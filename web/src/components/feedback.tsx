@@ -36,7 +36,10 @@ export function Loading() {
 
 /** Loading, error or the content: the three states every page has. */
 export function Loadable<T>({ resource, children }: { resource: { data: T | undefined; error: unknown; loading: boolean; reload(): Promise<void> }; children: (data: T) => ReactNode }) {
-  if (resource.data !== undefined) return <>{children(resource.data)}</>;
+  // A failed refresh keeps the last good data on screen and says what went wrong above it.
+  if (resource.data !== undefined) {
+    return <>{resource.error ? <ErrorNote error={resource.error} onRetry={() => void resource.reload()} /> : null}{children(resource.data)}</>;
+  }
   if (resource.error) return <ErrorNote error={resource.error} onRetry={() => void resource.reload()} />;
   return <Loading />;
 }

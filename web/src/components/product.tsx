@@ -48,7 +48,7 @@ export function ProductCard({ product }: { product: ProductView }) {
       <h3 className="product-title"><Link to={`/products/${product.id}`}>{product.title}</Link></h3>
       <p className="price"><Money fen={product.price} /></p>
       <MerchantTrustLine merchant={product.merchant} />
-      <p className="policy-short"><strong>{t('product.policyShort')}：</strong>{product.refundPolicyShort}</p>
+      <p className="policy-short"><strong>{t('product.policyShort')}</strong> {product.refundPolicyShort}</p>
       <Link className="button button-primary product-cta" to={`/products/${product.id}`} aria-label={`${t('store.view')}：${product.title}`}>{t('store.view')}</Link>
     </li>
   );

@@ -62,3 +62,10 @@ export function useAction<A extends unknown[], R>(perform: (...args: A) => Promi
   };
   return { run, pending, error, reset: () => setError(null) };
 }
+
+/** Sets the tab title, so history, bookmarks and screen readers name the page. */
+export function usePageTitle(title: string | undefined, appName: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} · ${appName}` : appName;
+  }, [title, appName]);
+}

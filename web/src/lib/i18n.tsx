@@ -1,5 +1,6 @@
 import { Fragment, createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { en, zh, type MessageKey } from './messages';
+import { en } from './messages-en';
+import { zh, type MessageKey } from './messages';
 
 export type Lang = 'zh' | 'en';
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;

@@ -4,7 +4,7 @@ import { ErrorNote, Loading, Notice } from '../components/feedback';
 import { Button, TextField } from '../components/forms';
 import { api } from '../lib/api';
 import { parseYuan } from '../lib/format';
-import { useAction } from '../lib/hooks';
+import { useAction, usePageTitle } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import { Link, navigate } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -13,6 +13,7 @@ import type { PaymentView } from '../lib/types';
 export function AccountPage() {
   const { t } = useI18n();
   const session = useSession();
+  usePageTitle(t('account.title'), t('app.name'));
   if (session.state.status === 'loading') return <Loading />;
   if (session.state.status === 'signedOut') {
     return <Notice>{t('common.signInRequired')} <Link to="/login?next=/account">{t('nav.login')}</Link></Notice>;

@@ -107,8 +107,13 @@ export function CheckoutForm({ product }: { product: ProductView }) {
 }
 
 /** A guest opens the new order at once with its query password, so the pay page can lead on to it. */
-async function openGuestOrder(created: CreatedOrder, queryPassword: string): Promise<void> {
+async function openGuestOrder(created: CreatedOrder & { guestToken?: string }, queryPassword: string): Promise<void> {
   rememberGuestOrder(created.order.id, created.order.orderNo);
+  if (created.guestToken) {
+    rememberGuestToken(created.order.id, created.guestToken);
+    return;
+  }
+  // Until the server hands out the guest's token with the order, a lookup (one rate-limited attempt) gets it.
   try {
     const lookup = await api<{ token: string }>('POST', '/api/orders/lookup', { body: { orderNo: created.order.orderNo, queryPassword } });
     rememberGuestToken(created.order.id, lookup.token);

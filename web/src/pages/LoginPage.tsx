@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorNote, Notice } from '../components/feedback';
 import { Button, TextField } from '../components/forms';
-import { useAction } from '../lib/hooks';
+import { useAction, usePageTitle } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import { Link, navigate, useLocation } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -22,6 +22,7 @@ export function LoginPage({ sandbox }: { sandbox: boolean }) {
   const { search } = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  usePageTitle(t('login.title'), t('app.name'));
   const login = useAction(async () => {
     const user = await session.login(email.trim(), password);
     navigate(afterSignIn(search.get('next'), user), { replace: true });

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorNote } from '../components/feedback';
 import { Button, TextField } from '../components/forms';
 import { api } from '../lib/api';
-import { useAction } from '../lib/hooks';
+import { useAction, usePageTitle } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import { navigate } from '../lib/router';
 import { rememberGuestOrder, rememberGuestToken } from '../lib/storage';
@@ -12,6 +12,7 @@ export function LookupPage() {
   const { t } = useI18n();
   const [orderNo, setOrderNo] = useState('');
   const [password, setPassword] = useState('');
+  usePageTitle(t('lookup.title'), t('app.name'));
   const lookup = useAction(async () => {
     const result = await api<{ order: OrderView; token: string }>('POST', '/api/orders/lookup', { body: { orderNo: orderNo.trim(), queryPassword: password } });
     rememberGuestToken(result.order.id, result.token);

@@ -3,7 +3,7 @@ import { Money, OrderStatusBadge, When } from '../components/display';
 import { Empty, Loadable, Notice } from '../components/feedback';
 import { Pagination } from '../components/Pagination';
 import { api } from '../lib/api';
-import { useResource } from '../lib/hooks';
+import { usePageTitle, useResource } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import { Link, navigate, useLocation } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -20,7 +20,7 @@ export function OrderList({ page, emptyText }: { page: Page<OrderSummary>; empty
         <li key={order.id} className="card order-row">
           <div className="order-row-main">
             <Link to={`/orders/${order.id}`} className="order-row-title">{order.title}</Link>
-            <span className="muted"><code>{order.orderNo}</code> · {order.quantity} ×</span>
+            <span className="muted"><code>{order.orderNo}</code> · ×{order.quantity}</span>
             <When iso={order.createdAt} />
           </div>
           <div className="order-row-side">
@@ -39,6 +39,7 @@ export function OrdersPage() {
   const { search } = useLocation();
   const offset = Math.max(0, Number(search.get('offset')) || 0);
   const isBuyer = session.user?.role === 'buyer';
+  usePageTitle(t('orders.title'), t('app.name'));
   const orders = useResource(
     () => (isBuyer ? api<Page<OrderSummary>>('GET', `/api/orders?limit=${ordersPerPage}&offset=${offset}`) : Promise.resolve({ items: [], total: 0 })),
     [isBuyer, offset],

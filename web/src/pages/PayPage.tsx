@@ -2,7 +2,7 @@ import { Badge, Money } from '../components/display';
 import { Button } from '../components/forms';
 import { ErrorNote, Loadable, Notice } from '../components/feedback';
 import { api } from '../lib/api';
-import { useAction, useResource } from '../lib/hooks';
+import { useAction, usePageTitle, useResource } from '../lib/hooks';
 import { labelOf, useI18n } from '../lib/i18n';
 import type { MessageKey } from '../lib/messages';
 import { Link, navigate } from '../lib/router';
@@ -27,6 +27,7 @@ export function PayPage({ paymentId }: { paymentId: string }) {
   const { t } = useI18n();
   const session = useSession();
   const payment = useResource(() => api<PayPageView>('GET', `/api/payments/${encodeURIComponent(paymentId)}`), [paymentId]);
+  usePageTitle(t('pay.title'), t('app.name'));
   const succeed = useAction(async (current: PayPageView) => {
     await api('POST', `/api/sandbox/payments/${encodeURIComponent(current.id)}/succeed`, { body: {} });
     if (current.purpose !== 'order') await session.refresh(); // wallet balance moved

@@ -2,7 +2,7 @@ import { Money } from '../components/display';
 import { Loadable } from '../components/feedback';
 import { DeliveryBadge, MerchantTrustLine, StockLabel } from '../components/product';
 import { api } from '../lib/api';
-import { useResource } from '../lib/hooks';
+import { usePageTitle, useResource } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import type { ProductView } from '../lib/types';
 import { CheckoutForm } from './CheckoutForm';
@@ -10,6 +10,7 @@ import { CheckoutForm } from './CheckoutForm';
 export function ProductPage({ id }: { id: string }) {
   const { t } = useI18n();
   const product = useResource(() => api<ProductView>('GET', `/api/products/${encodeURIComponent(id)}`), [id]);
+  usePageTitle(product.data?.title, t('app.name'));
   return (
     <Loadable resource={product}>
       {(p) => (

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorNote } from '../components/feedback';
 import { Button, TextField } from '../components/forms';
-import { useAction } from '../lib/hooks';
+import { useAction, usePageTitle } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import { Link, navigate, useLocation } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -17,6 +17,7 @@ export function RegisterPage() {
   const [attempted, setAttempted] = useState(false);
   const set = (patch: Partial<typeof form>) => setForm((previous) => ({ ...previous, ...patch }));
   const passwordProblem = form.password.length < passwordLengthMin ? t('register.passwordShort') : null;
+  usePageTitle(t('register.title'), t('app.name'));
   const register = useAction(async () => {
     const user = await session.register({
       email: form.email.trim(), password: form.password, role: form.role, ...(form.displayName.trim() ? { displayName: form.displayName.trim() } : {}),

@@ -3,7 +3,7 @@ import { Pagination } from '../components/Pagination';
 import { Empty, Loadable } from '../components/feedback';
 import { ProductCard } from '../components/product';
 import { api } from '../lib/api';
-import { useResource } from '../lib/hooks';
+import { usePageTitle, useResource } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import { Link, navigate, useLocation } from '../lib/router';
 import type { Page, ProductView } from '../lib/types';
@@ -23,6 +23,7 @@ export function StorePage() {
   const { search } = useLocation();
   const q = search.get('q') ?? '';
   const offset = Math.max(0, Number(search.get('offset')) || 0);
+  usePageTitle(t('store.title'), t('app.name'));
   const products = useResource(() => {
     const params = new URLSearchParams({ limit: String(productsPerPage), offset: String(offset) });
     if (q) params.set('q', q);

@@ -2,7 +2,7 @@ import { Badge } from '../../components/display';
 import { Empty, Loadable, Loading, Notice } from '../../components/feedback';
 import { SelectField } from '../../components/forms';
 import { api } from '../../lib/api';
-import { useResource } from '../../lib/hooks';
+import { usePageTitle, useResource } from '../../lib/hooks';
 import { labelOf, useI18n } from '../../lib/i18n';
 import { Link, navigate, useLocation } from '../../lib/router';
 import { useSession } from '../../lib/session';
@@ -18,6 +18,7 @@ export function MerchantPage() {
   const { t } = useI18n();
   const session = useSession();
   const isMerchant = session.user?.role === 'merchant';
+  usePageTitle(t('merchant.title'), t('app.name'));
   const shops = useResource(
     () => (isMerchant ? api<{ items: ShopView[] }>('GET', '/api/shops/mine') : Promise.resolve({ items: [] as ShopView[] })),
     [isMerchant],

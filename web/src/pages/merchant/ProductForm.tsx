@@ -33,7 +33,7 @@ const positiveInteger = (text: string) => (/^\d{1,7}$/.test(text.trim()) && Numb
 function toRequest(draft: Draft, shopId: string, t: Translate) {
   const price = parseYuan(draft.price);
   const problems = {
-    title: draft.title.trim() ? null : t('merchant.productTitle'),
+    title: draft.title.trim() ? null : t('merchant.titleRequired'),
     price: price && price > 0 ? null : t('merchant.priceInvalid'),
     stock: draft.type !== 'card_key' && draft.stockPolicy === 'limited' && !/^\d{1,7}$/.test(draft.stock.trim()) ? t('merchant.numberInvalid') : null,
     promised: draft.type === 'manual' && positiveInteger(draft.promisedDeliveryMinutes) === null ? t('merchant.numberInvalid') : null,

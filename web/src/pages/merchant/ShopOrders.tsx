@@ -43,7 +43,7 @@ function ShopOrderRow({ order, onChanged }: { order: OrderSummary; onChanged(): 
       <div className="row">
         <Link to={`/orders/${order.id}`} className="order-row-title">{order.title}</Link>
         <code className="muted">{order.orderNo}</code>
-        <span>{order.quantity} × · <Money fen={order.amount} /></span>
+        <span>×{order.quantity} · <Money fen={order.amount} /></span>
         <OrderStatusBadge status={order.status} />
         <When iso={order.createdAt} />
       </div>

@@ -60,7 +60,10 @@ function KeyImport({ productId, onImported }: { productId: string; onImported():
   const [result, setResult] = useState<{ imported: number; duplicates: number; stock: number } | null>(null);
   const importKeys = useAction(async () => {
     setResult(null);
-    const outcome = await api<{ imported: number; duplicates: number; stock: number }>('POST', `/api/products/${productId}/keys`, { body: { keys } });
+    // Sent as an array: the server's schema coerces a lone string into a one-element array, which
+    // would import the whole text as a single key.
+    const lines = keys.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+    const outcome = await api<{ imported: number; duplicates: number; stock: number }>('POST', `/api/products/${productId}/keys`, { body: { keys: lines } });
     setResult(outcome);
     setKeys('');
     onImported();

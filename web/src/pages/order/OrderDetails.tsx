@@ -1,4 +1,4 @@
-import { Badge, Countdown, Money, When } from '../../components/display';
+import { Badge, Countdown, LockIcon, Money, When } from '../../components/display';
 import { Trans, labelOf, useI18n } from '../../lib/i18n';
 import type { OrderView } from '../../lib/types';
 
@@ -29,7 +29,7 @@ export function EscrowLine({ order }: { order: OrderView }) {
   if (order.escrow <= 0 || order.status === 'completed') return null;
   return (
     <div className="note note-info escrow">
-      <p>🔒 {t('order.escrowLine')}</p>
+      <p><LockIcon /> {t('order.escrowLine')}</p>
       {order.autoConfirmAt && order.status === 'delivered' && (
         <p><Trans k="order.autoConfirm" values={{ time: <When iso={order.autoConfirmAt} /> }} /> <Countdown until={order.autoConfirmAt} /></p>
       )}

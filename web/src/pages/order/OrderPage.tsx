@@ -7,7 +7,7 @@ import { ErrorNote, Loadable, Notice } from '../../components/feedback';
 import { Button } from '../../components/forms';
 import { ApiError, api } from '../../lib/api';
 import { formatMoney } from '../../lib/format';
-import { useAction, useResource } from '../../lib/hooks';
+import { useAction, usePageTitle, useResource } from '../../lib/hooks';
 import { Trans, useI18n } from '../../lib/i18n';
 import { Link } from '../../lib/router';
 import { useSession } from '../../lib/session';
@@ -28,6 +28,7 @@ export function OrderPage({ id }: { id: string }) {
   const order = useResource(() => api<OrderWithPayment>('GET', `/api/orders/${encodeURIComponent(id)}`, { token }), [id, token, session.user?.id]);
   const timeline = useResource(() => api<{ events: TimelineEvent[]; verified: boolean }>('GET', `/api/orders/${encodeURIComponent(id)}/timeline`, { token }), [id, token, session.user?.id]);
   const [confirmed, setConfirmed] = useState(false);
+  usePageTitle(order.data ? `${order.data.title} · ${order.data.orderNo}` : t('order.title'), t('app.name'));
   const reload = () => { void order.reload(); void timeline.reload(); };
 
   if (order.error instanceof ApiError && (order.error.status === 401 || order.error.status === 404) && !session.user && !token) {
@@ -70,7 +71,7 @@ function StatusNote({ order, role }: { order: OrderWithPayment; role: string }) 
     const paymentId = order.paymentId ?? orderPayment(order.id);
     return (
       <div className="note note-warning">
-        <p>{t('order.unpaid')} <Countdown until={order.expiresAt} /></p>
+        <p>{t('order.unpaid')} <Countdown until={order.expiresAt} urgentWithinMs={5 * 60_000} /></p>
         {role === 'buyer' && (paymentId
           ? <Link className="button button-primary" to={`/pay/${paymentId}`}>{t('order.pay')} {formatMoney(order.amount)}</Link>
           : <p>{t('order.payUnknown')}</p>)}
@@ -91,7 +92,7 @@ function ManualDelivery({ order, role, onDelivered }: { order: OrderView; role: 
     <section className="card" aria-labelledby="delivery-title">
       <h2 id="delivery-title">{role === 'merchant' && order.status === 'delivering' ? t('order.deliverTitle') : t('order.delivery')}</h2>
       {order.status === 'delivering' && order.deliverBy && (
-        <p><Trans k="order.deliverBy" values={{ time: <When iso={order.deliverBy} /> }} /> <Countdown until={order.deliverBy} /></p>
+        <p><Trans k="order.deliverBy" values={{ time: <When iso={order.deliverBy} /> }} /> <Countdown until={order.deliverBy} urgentWithinMs={30 * 60_000} /></p>
       )}
       {delivered.map((delivery) => (
         <div key={delivery.id} className="delivery">

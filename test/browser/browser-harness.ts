@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createKameng, type Kameng } from '../../src/app';
+import type { Database } from '../../src/db/connect';
+import { seedDemo } from '../../src/seed/demo';
+import { freshDatabase } from '../support/databases';
+
+const chromiumPath = '/usr/bin/chromium';
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const screenshotDir = path.resolve(import.meta.dirname, '../../test-artifacts/screenshots');
+const actionTimeoutMs = 20_000;
+
+export interface BrowserApp {
+  kameng: Kameng;
+  baseUrl: string;
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+}
+
+/**
+ * A real listening Kameng on a fresh, demo-seeded database (PGlite, or PostgreSQL with
+ * DATABASE_URL) and Debian's Chromium, for one test file.
+ */
+export function useBrowserApp(): BrowserApp {
+  const holder = {} as BrowserApp;
+  let database: Database | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    process.env.KAMENG_TEST_RUN = inject('testRun');
+    mkdirSync(screenshotDir, { recursive: true });
+    database = await freshDatabase();
+    holder.kameng = await createKameng({
+      database, logger: pino({ level: 'silent' }),
+      config: { sandbox: true, secret: 'browser-test-secret', topupSimulator: 'manual', schedulerIntervalMs: 0, dataDir: '/tmp/kameng-browser', logLevel: 'silent' },
+    });
+    await seedDemo(holder.kameng.ctx);
+    await holder.kameng.server.listen({ port: 0, host: '127.0.0.1' });
+    holder.baseUrl = `http://127.0.0.1:${(holder.kameng.server.server.address() as { port: number }).port}`;
+    const launched = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    browser = launched;
+    holder.newPage = async (viewport = { width: 1280, height: 900 }) => {
+      const context = await launched.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(actionTimeoutMs);
+      return page;
+    };
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await holder.kameng?.close();
+    await database?.close();
+  });
+  return holder;
+}
+
+/** Numbered full-page screenshots for one journey: `<journey>-01-<step>.png`. */
+export function screenshots(page: Page, journey: string) {
+  let step = 0;
+  return (name: string) => page.screenshot({ path: path.join(screenshotDir, `${journey}-${String(++step).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByRole('banner').getByRole('link', { name: '登录' }).click();
+  await page.getByLabel('邮箱').fill(email);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByRole('banner').getByText('已登录').waitFor();
+}

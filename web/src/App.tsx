@@ -1,0 +1,55 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Layout } from './Layout';
+import { syncServerClock } from './lib/clock';
+import { useI18n } from './lib/i18n';
+import { Link, matchPath, useLocation } from './lib/router';
+import { AccountPage } from './pages/AccountPage';
+import { LoginPage } from './pages/LoginPage';
+import { LookupPage } from './pages/LookupPage';
+import { MerchantPage } from './pages/merchant/MerchantPage';
+import { OrderPage } from './pages/order/OrderPage';
+import { OrdersPage } from './pages/OrdersPage';
+import { PayPage } from './pages/PayPage';
+import { ProductPage } from './pages/ProductPage';
+import { RegisterPage } from './pages/RegisterPage';
+import { StorePage } from './pages/StorePage';
+
+type Render = (params: Record<string, string>, env: { sandbox: boolean }) => ReactNode;
+
+const routes: Array<[string, Render]> = [
+  ['/', () => <StorePage />],
+  ['/products/:id', (p) => <ProductPage key={p.id} id={p.id} />],
+  ['/pay/:paymentId', (p) => <PayPage key={p.paymentId} paymentId={p.paymentId} />],
+  ['/orders', () => <OrdersPage />],
+  ['/orders/:id', (p) => <OrderPage key={p.id} id={p.id} />],
+  ['/lookup', () => <LookupPage />],
+  ['/login', (_, env) => <LoginPage sandbox={env.sandbox} />],
+  ['/register', () => <RegisterPage />],
+  ['/account', () => <AccountPage />],
+  ['/merchant', () => <MerchantPage />],
+];
+
+function NotFound() {
+  const { t } = useI18n();
+  return <p className="empty">404 · <Link to="/">{t('common.backToStore')}</Link></p>;
+}
+
+export function App() {
+  const { pathname } = useLocation();
+  const [sandbox, setSandbox] = useState(false);
+  const main = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+  useEffect(() => { void syncServerClock().then((health) => setSandbox(health.sandbox)); }, []);
+  // Moving focus to the new page tells screen-reader and keyboard users that the page changed.
+  useEffect(() => {
+    if (firstRender.current) { firstRender.current = false; return; }
+    main.current?.focus();
+  }, [pathname]);
+
+  let page: ReactNode = <NotFound />;
+  for (const [pattern, render] of routes) {
+    const params = matchPath(pattern, pathname);
+    if (params) { page = render(params, { sandbox }); break; }
+  }
+  return <Layout mainRef={main} sandbox={sandbox}>{page}</Layout>;
+}
