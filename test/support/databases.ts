@@ -56,7 +56,7 @@ export async function dropTemplate(): Promise<void> {
 }
 
 /** A fresh, migrated database for one test file: a PGlite loaded from the dump, or a copy of the template. */
-export async function freshDatabase(poolSize = 12): Promise<Database> {
+export async function freshDatabase(poolSize = 12): Promise<Database & { url?: string }> {
   const url = process.env.DATABASE_URL;
   if (url) {
     const name = `${fileDatabasePrefix()}${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -67,6 +67,7 @@ export async function freshDatabase(poolSize = 12): Promise<Database> {
     const database = await openDatabase({ databaseUrl: databaseUrlWithName(url, name), poolSize });
     return {
       ...database,
+      url: databaseUrlWithName(url, name),
       async close() {
         await database.close();
         const dropper = new pg.Client({ connectionString: url });

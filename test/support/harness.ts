@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import pino from 'pino';
 import { createKameng, type Kameng } from '../../src/app';
+import type { Config } from '../../src/config';
 import { checkLedger } from '../../src/ledger/check';
 import { freshDatabase } from './databases';
 import { Api } from './api';
@@ -8,6 +9,8 @@ import { Api } from './api';
 export interface TestApp {
   kameng: Kameng;
   api: Api;
+  /** The test file's PostgreSQL database (undefined on PGlite). */
+  databaseUrl?: string;
 }
 
 /**
@@ -15,7 +18,7 @@ export interface TestApp {
  * with the sandbox on, the supplier simulator answering only when told, and no background
  * scheduler: tests move the clock. After every test the ledger check must pass.
  */
-export function useTestApp(options: { checkLedgerAfterEach?: boolean } = {}): TestApp {
+export function useTestApp(options: { checkLedgerAfterEach?: boolean; config?: () => Partial<Config> } = {}): TestApp {
   const holder = {} as TestApp;
   beforeAll(async () => {
     process.env.KAMENG_TEST_RUN = inject('testRun');
@@ -23,9 +26,10 @@ export function useTestApp(options: { checkLedgerAfterEach?: boolean } = {}): Te
     holder.kameng = await createKameng({
       database,
       logger: pino({ level: process.env.KAMENG_TEST_LOG ?? 'silent' }),
-      config: { sandbox: true, secret: 'test-secret-not-for-production', topupSimulator: 'manual', schedulerIntervalMs: 0, dataDir: '/tmp/kameng-test', logLevel: 'silent' },
+      config: { sandbox: true, secret: 'test-secret-not-for-production', topupSimulator: 'manual', schedulerIntervalMs: 0, dataDir: '/tmp/kameng-test', logLevel: 'silent', ...options.config?.() },
     });
     holder.api = new Api(holder.kameng.server);
+    holder.databaseUrl = database.url;
     holder.kameng.database = database;
   });
   afterEach(async () => {
