@@ -70,6 +70,7 @@ export async function submitEvidence(ctx: Ctx, actor: Actor | null, caseId: stri
     const now = ctx.clock.now();
     const { refundCase: c, role } = await loadCaseFor(tx, actor, caseId, ['buyer', 'merchant'], true);
     if (c.status !== 'awaiting_evidence' || c.evidence_party !== role) throw conflict('EVIDENCE_NOT_REQUESTED', 'the platform has not asked you for evidence on this case');
+    if (c.evidence_by && now > c.evidence_by) throw refused('EVIDENCE_DEADLINE_PASSED', 'aftersales.evidence-supplement', `evidence was due by ${c.evidence_by.toISOString()}`);
     await attachEvidence(tx, actor, c.id, input.evidenceIds, role as 'buyer' | 'merchant', now);
     await transition(tx, c.id, ['awaiting_evidence'], { status: c.evidence_return_status ?? 'under_arbitration', updated_at: now, evidence_by: null });
     await cancelJob(tx, 'case_evidence_deadline', c.id, now);

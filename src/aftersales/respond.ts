@@ -6,7 +6,7 @@ import { actorLabel } from '../orders/access';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { addBusinessDays } from '../shared/business-days';
 import { minutesFrom } from '../shared/clock';
-import { badRequest } from '../shared/errors';
+import { badRequest, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
 import { caseView, loadCaseFor, transition, type CaseView } from './cases';
@@ -36,6 +36,9 @@ export async function merchantRespond(
     const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['merchant'], true);
     const claim = idempotencyKey ? await claimIdempotencyKey<CaseView>(tx, `case-merchant:${c.id}`, idempotencyKey, input, now) : null;
     if (claim?.replay) return { replay: claim.response };
+    if (c.status === 'awaiting_merchant' && c.merchant_by && now > c.merchant_by) {
+      throw refused('MERCHANT_DEADLINE_PASSED', 'aftersales.merchant-response', `the response deadline passed at ${c.merchant_by.toISOString()}; the case is decided for the buyer`);
+    }
     const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).executeTakeFirstOrThrow();
     const by = actorLabel(actor);
     if (input.action === 'contest' && input.message.trim().length < 5) throw badRequest('MESSAGE_REQUIRED', 'a contest needs a message explaining why (at least 5 characters)');
@@ -105,6 +108,9 @@ export async function escalate(ctx: Ctx, actor: Actor | null, caseId: string): P
   return ctx.db.transaction().execute(async (tx) => {
     const now = ctx.clock.now();
     const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['buyer'], true);
+    if (c.status === 'awaiting_buyer' && c.buyer_by && now > c.buyer_by) {
+      throw refused('BUYER_DEADLINE_PASSED', 'aftersales.buyer-response', `the time to ask for arbitration ended at ${c.buyer_by.toISOString()}`);
+    }
     await transition(tx, c.id, ['awaiting_buyer'], {
       status: 'under_arbitration', updated_at: now, buyer_by: null, escalated_at: now,
       decision_by: addBusinessDays(now, rules.values['aftersales.arbitration-sla']),

@@ -206,3 +206,14 @@ describe('merchant, buyer and staff', () => {
     expect(text.body.mime).toBe('text/plain');
   });
 });
+
+describe('deadlines hold at the moment of action', () => {
+  it('a merchant answer after the deadline is refused with the rule even before the deadline job runs', async () => {
+    const { shop, caseId } = await revealedCase();
+    t.kameng.ctx.clock.advance(24 * 60 + 1); // time passes; the scheduler has not run yet
+    const late = await t.api.call('POST', `/api/refund-cases/${caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'contest', message: '卡密有效，不同意退款' } });
+    expect(late.status).toBe(422);
+    expect(late.body.error.rule).toBe('aftersales.merchant-response');
+    await t.api.advance(0);
+  });
+});
