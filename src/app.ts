@@ -8,7 +8,7 @@ import { buildServer, type RouteGroup } from './http/server';
 import type { App } from './http/app-type';
 import { expireOrder } from './orders/expire';
 import { autoConfirm } from './orders/settle';
-import { completeRefundArrival } from './payments/refunds';
+import { completeRefundArrival, fundRetry, fundWaitingRefund, waitingRefundHold } from './payments/refunds';
 import { ensureRuleSet, RuleBook } from './rules/rule-sets';
 import { Scheduler } from './scheduler/scheduler';
 import { evidenceDeadline } from './aftersales/arbitration';
@@ -51,7 +51,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   ctx.topups = simulator;
   ctx.scheduler = new Scheduler(database.db, clock, log);
   registerJobs(ctx);
-  if (!settlementHolds.includes(openCaseHold)) settlementHolds.push(openCaseHold);
+  for (const hold of [openCaseHold, waitingRefundHold]) if (!settlementHolds.includes(hold)) settlementHolds.push(hold);
 
   const server = await buildServer(ctx, options.routes);
   await server.ready();
@@ -77,4 +77,6 @@ function registerJobs(ctx: Ctx): void {
   ctx.scheduler.register('topup_dispatch', (id) => dispatchTopup(ctx, id));
   ctx.scheduler.register('topup_timeout', (id, now) => expireTopup(ctx, id, now));
   ctx.scheduler.register('refund_arrival', (id, now) => completeRefundArrival(ctx, id, now));
+  ctx.scheduler.register('refund_funding', (id, now) => fundWaitingRefund(ctx, id, now));
+  ctx.scheduler.register('refund_funding_retry', (ref, now) => fundRetry(ctx, ref, now));
 }

@@ -11,6 +11,8 @@ export interface Config {
   sandbox: boolean;
   secret: string;
   logLevel: string;
+  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (otherwise clients could spoof it). */
+  trustProxy: boolean;
   schedulerIntervalMs: number;
   topupSimulator: 'auto' | 'manual';
   smtpUrl: string | undefined;
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox,
     secret: readSecret(dataDir, sandbox, env.KAMENG_SECRET),
     logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: env.KAMENG_TRUST_PROXY === '1',
     schedulerIntervalMs: Number(env.KAMENG_SCHEDULER_INTERVAL_MS ?? 1000),
     topupSimulator: env.KAMENG_TOPUP_SIMULATOR === 'manual' ? 'manual' : 'auto',
     smtpUrl: env.SMTP_URL || undefined,

@@ -75,6 +75,11 @@ export async function submitEvidence(ctx: Ctx, actor: Actor | null, caseId: stri
     await transition(tx, c.id, ['awaiting_evidence'], { status: c.evidence_return_status ?? 'under_arbitration', updated_at: now, evidence_by: null });
     await cancelJob(tx, 'case_evidence_deadline', c.id, now);
     await appendEvent(tx, c.order_id, 'case_evidence_submitted', { actor: actorLabel(actor), at: now, data: { caseId: c.id, party: role, evidenceIds: input.evidenceIds, message: input.message } });
+    const ids = await partyIds(tx, c);
+    await notify(ctx, tx, {
+      userIds: [role === 'buyer' ? ids.merchant : ids.buyer], kind: 'case_evidence_submitted', orderId: c.order_id, caseId: c.id, at: now,
+      title: '对方已补充证据', body: `${role === 'buyer' ? '买家' : '商家'}按平台要求补充了证据，仲裁员将继续处理。`,
+    });
     return caseView(ctx, tx, c.id, role);
   });
 }
@@ -86,6 +91,11 @@ export async function evidenceDeadline(ctx: Ctx, caseId: string, now: Date): Pro
     if (!c || c.status !== 'awaiting_evidence' || !c.evidence_by || c.evidence_by > now) return;
     await transition(tx, c.id, ['awaiting_evidence'], { status: c.evidence_return_status ?? 'under_arbitration', updated_at: now });
     await appendEvent(tx, c.order_id, 'case_evidence_not_provided', { actor: 'system', at: now, data: { caseId: c.id, party: c.evidence_party, ruleId: 'aftersales.evidence-supplement', consequence: 'the point is given up' } });
+    const ids = await partyIds(tx, c);
+    await notify(ctx, tx, {
+      userIds: [ids.buyer, ids.merchant], kind: 'case_evidence_not_provided', orderId: c.order_id, caseId: c.id, at: now,
+      title: '补充举证已逾期', body: `${c.evidence_party === 'buyer' ? '买家' : '商家'}未在时限内补充证据，视为放弃该项主张，仲裁员将据现有证据判定。`,
+    });
   });
 }
 

@@ -39,12 +39,12 @@ export async function executeOutcome(
     return;
   }
   if (input.amount <= 0) return;
-  await executeRefund(tx, {
+  const refund = await executeRefund(tx, {
     order, amount: input.amount, reason: `售后单 ${c.id.slice(0, 8)}：${c.reason}`, destination: c.refund_to, caseId: c.id,
     actor: input.actor, at: input.now, rules: input.rules,
   });
-  const fullUnits = input.outcome === 'refund';
-  if (fullUnits) await releaseUnits(tx, c, order);
+  if (input.outcome === 'refund') await releaseUnits(tx, c, order);
+  if (refund.waitingForFunds) return; // the funding job moves the order's status when the money moves
   const status = order.refunded >= order.paid ? 'refunded' : 'partially_refunded';
   await tx.updateTable('orders').set({ status }).where('id', '=', order.id).where('status', 'in', ['paid', 'delivering', 'delivered', 'partially_refunded', 'completed']).execute();
   if (status === 'refunded') {

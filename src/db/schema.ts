@@ -135,6 +135,7 @@ export interface RefundsTable {
   expected_by: Timestamp | null;
   created_at: Timestamp;
   completed_at: Timestamp | null;
+  waiting_for_funds: Generated<boolean>;
 }
 export interface TopupRequestsTable {
   id: string;

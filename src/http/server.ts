@@ -27,7 +27,7 @@ export type RouteGroup = (app: App, ctx: Ctx) => void;
 export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
-    trustProxy: true,
+    trustProxy: ctx.config.trustProxy,
     bodyLimit: bodyLimitBytes,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();

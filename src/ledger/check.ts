@@ -35,7 +35,7 @@ export async function checkLedger(db: Db): Promise<{ balanced: boolean; violatio
   const payable = await sql<{ derived: number; pending: number }>`
     select
       (select coalesce(sum(amount), 0)::bigint from postings where account_id = 'platform:refunds_payable') as derived,
-      (select coalesce(sum(amount), 0)::bigint from refunds where status = 'pending' and channel <> 'balance') as pending`.execute(db);
+      (select coalesce(sum(amount), 0)::bigint from refunds where status = 'pending' and channel <> 'balance' and not waiting_for_funds) as pending`.execute(db);
   const p = payable.rows[0];
   if (p && p.derived !== p.pending) violations.push({ invariant: 'refunds_payable_equals_pending_refunds', subject: 'platform:refunds_payable', detail: { ...p } });
 

@@ -36,7 +36,7 @@ export interface OrderView {
   autoConfirmAt: string | null;
   items: Array<{ id: string; seq: number; status: string; amount: number; cardKeyId: string | null; revealed: boolean; revealedAt: string | null }>;
   deliveries: Array<{ id: string; kind: string; at: string; detail: Record<string, unknown>; content?: string }>;
-  refunds: Array<{ id: string; amount: number; channel: string; status: string; reason: string; expectedBy: string | null; createdAt: string; completedAt: string | null; caseId: string | null }>;
+  refunds: Array<{ id: string; amount: number; channel: string; status: string; waitingForFunds: boolean; reason: string; expectedBy: string | null; createdAt: string; completedAt: string | null; caseId: string | null }>;
   topup: { status: string; account: string; deliveredAmount: number | null; requestedAt: string; answeredAt: string | null } | null;
 }
 
@@ -72,7 +72,7 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
       ...(d.content_cipher && role !== 'staff' ? { content: ctx.box.decrypt(d.content_cipher) } : {}),
     })),
     refunds: refunds.map((r) => ({
-      id: r.id, amount: r.amount, channel: r.channel, status: r.status, reason: r.reason, expectedBy: iso(r.expected_by),
+      id: r.id, amount: r.amount, channel: r.channel, status: r.status, waitingForFunds: r.waiting_for_funds, reason: r.reason, expectedBy: iso(r.expected_by),
       createdAt: r.created_at.toISOString(), completedAt: iso(r.completed_at), caseId: r.case_id,
     })),
     topup: topup ? { status: topup.status, account: topup.account, deliveredAmount: topup.delivered_amount, requestedAt: topup.requested_at.toISOString(), answeredAt: iso(topup.answered_at) } : null,

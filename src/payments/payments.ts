@@ -5,6 +5,7 @@ import { accounts } from '../ledger/accounts';
 import { lockBalance, postEntry } from '../ledger/journal';
 import { AppError, badRequest, notFound } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
+import { retryWaitingRefunds, waitingRefunds } from './refunds';
 
 export const gatewayChannels = ['sandbox'] as const;
 export const withdrawalChannel = 'bank';
@@ -93,6 +94,13 @@ export async function topUpCompensationFund(ctx: Ctx, actor: Actor | null, input
       kind: 'fund_topup', memo: input.memo ?? 'platform top-up of the compensation fund', at: now,
       postings: [{ account: accounts.clearing('platform_capital'), amount: -input.amount }, { account: accounts.compensationFund(), amount: input.amount }],
     });
+    await retryWaitingRefunds(tx, now);
     return { fund: await lockBalance(tx, accounts.compensationFund(), now) };
   });
+}
+
+/** Staff: refunds waiting for the compensation fund, so someone can top it up. */
+export async function listWaitingRefunds(ctx: Ctx, actor: Actor | null) {
+  requireRole(actor, 'staff', 'admin');
+  return { items: await waitingRefunds(ctx) };
 }

@@ -10,6 +10,7 @@ import { addBusinessDays } from '../shared/business-days';
 import { AppError, invariant } from '../shared/errors';
 import { scheduleJob } from '../scheduler/jobs';
 import { appendEvent } from '../timeline/timeline';
+import { notify } from '../notify/notifications';
 
 export type RefundDestination = 'original' | 'wallet';
 
@@ -36,28 +37,58 @@ export interface RefundResult {
   status: 'pending' | 'succeeded';
   expectedBy: Date | null;
   funding: FundingSource[];
+  /** Nothing could fund it yet: no money moved; it is booked when funds arrive. */
+  waitingForFunds: boolean;
 }
+
+/** How soon a waiting refund is tried again (an admin top-up of the fund retries at once). */
+export const refundFundingRetryMinutes = 60;
 
 /**
  * The one refund path for every source (top-up failure, late payment, refund cases): funded by the
  * order's escrow, then the merchant's available money, then the deposit, then the
- * advance-compensation fund (先行赔付) which books a receivable against the merchant. Runs inside the
- * caller's transaction; the caller holds the order's row lock and moves the order's status.
+ * advance-compensation fund (先行赔付) which books a receivable against the merchant. When even the
+ * fund is short, the refund waits (visible to staff) instead of failing. Runs inside the caller's
+ * transaction; the caller holds the order's row lock and moves the order's status.
  */
 export async function executeRefund(tx: Tx, request: RefundRequest): Promise<RefundResult> {
   const { order, amount, at } = request;
   invariant(Number.isSafeInteger(amount) && amount > 0, 'refund amount must be positive fen');
-  const refundable = order.paid - order.refunded;
+  const refundable = order.paid - order.refunded - await waitingAmount(tx, order.id);
   if (amount > refundable) {
     throw new AppError('REFUND_EXCEEDS_PAID', 409, `only ${refundable} fen of this order is still refundable`, { details: { refundable } });
   }
-
-  const funding = await planFunding(tx, order, amount, at);
   const toWallet = order.channel === 'balance' || (request.destination === 'wallet' && order.buyer_id !== null);
   const channel = toWallet ? 'balance' : order.channel;
-  const destination: AccountSpec = toWallet ? accounts.wallet(order.buyer_id!) : accounts.refundsPayable();
+  const refundId = randomUUID();
+  const { plan, short } = await planFunding(tx, order, amount, at);
+  if (short > 0) {
+    await tx.insertInto('refunds').values({
+      id: refundId, order_id: order.id, case_id: request.caseId ?? null, amount, channel, status: 'pending', reason: request.reason,
+      expected_by: null, created_at: at, completed_at: null, waiting_for_funds: true,
+    }).execute();
+    await scheduleJob(tx, 'refund_funding', refundId, new Date(at.getTime() + refundFundingRetryMinutes * 60_000), at);
+    await appendEvent(tx, order.id, 'refund_waiting_for_funds', {
+      actor: request.actor, at, data: { refundId, amount, short, channel, reason: request.reason, caseId: request.caseId ?? null },
+    });
+    return { id: refundId, amount, channel, status: 'pending', expectedBy: null, funding: [], waitingForFunds: true };
+  }
+  await tx.insertInto('refunds').values({
+    id: refundId, order_id: order.id, case_id: request.caseId ?? null, amount, channel, status: 'pending', reason: request.reason,
+    expected_by: null, created_at: at, completed_at: null, waiting_for_funds: false,
+  }).execute();
+  return book(tx, order, { refundId, amount, channel, toWallet, funding: plan, reason: request.reason, caseId: request.caseId ?? null, actor: request.actor, at, rules: request.rules });
+}
+
+/** Moves the money of a funded refund: one balanced entry, the order's totals, the arrival timer. */
+async function book(
+  tx: Tx, order: Order,
+  p: { refundId: string; amount: number; channel: string; toWallet: boolean; funding: FundingSource[]; reason: string; caseId: string | null; actor: string; at: Date; rules: RuleSet },
+): Promise<RefundResult> {
+  const { amount, at } = p;
+  const destination: AccountSpec = p.toWallet ? accounts.wallet(order.buyer_id!) : accounts.refundsPayable();
   const postings: Posting[] = [{ account: destination, amount }];
-  for (const part of funding) {
+  for (const part of p.funding) {
     postings.push({ account: sourceAccount(part.source, order), amount: -part.amount });
     if (part.source === 'compensation_fund') {
       // The platform paid for the merchant: book the debt and its contra.
@@ -65,16 +96,13 @@ export async function executeRefund(tx: Tx, request: RefundRequest): Promise<Ref
       postings.push({ account: accounts.recoveriesPending(), amount: part.amount });
     }
   }
-
-  const refundId = randomUUID();
-  const expectedBy = toWallet ? null : addBusinessDays(at, request.rules.values['refund.arrival-original-channel-max']);
-  const arrivesAt = toWallet ? null : addBusinessDays(at, request.rules.values['refund.arrival-original-channel']);
-  await postEntry(tx, { kind: 'refund', memo: request.reason, orderId: order.id, shopId: order.shop_id, postings, at });
-  await tx.insertInto('refunds').values({
-    id: refundId, order_id: order.id, case_id: request.caseId ?? null, amount, channel, status: toWallet ? 'succeeded' : 'pending',
-    reason: request.reason, expected_by: expectedBy, created_at: at, completed_at: toWallet ? at : null,
-  }).execute();
-  const fromEscrow = funding.find((f) => f.source === 'escrow')?.amount ?? 0;
+  const expectedBy = p.toWallet ? null : addBusinessDays(at, p.rules.values['refund.arrival-original-channel-max']);
+  const arrivesAt = p.toWallet ? null : addBusinessDays(at, p.rules.values['refund.arrival-original-channel']);
+  await postEntry(tx, { kind: 'refund', memo: p.reason, orderId: order.id, shopId: order.shop_id, postings, at });
+  await tx.updateTable('refunds').set({
+    status: p.toWallet ? 'succeeded' : 'pending', expected_by: expectedBy, completed_at: p.toWallet ? at : null, waiting_for_funds: false,
+  }).where('id', '=', p.refundId).execute();
+  const fromEscrow = p.funding.find((f) => f.source === 'escrow')?.amount ?? 0;
   // Money drawn from the merchant after settlement counts against what was settled, so escrow stays paid − refunded − settled.
   const fromSettled = amount - fromEscrow;
   const updated = await sql`update orders set refunded = refunded + ${amount}, settled = settled - ${fromSettled}
@@ -83,12 +111,12 @@ export async function executeRefund(tx: Tx, request: RefundRequest): Promise<Ref
   order.refunded += amount;
   order.settled -= fromSettled;
 
-  if (arrivesAt) await scheduleJob(tx, 'refund_arrival', refundId, arrivesAt, at);
+  if (arrivesAt) await scheduleJob(tx, 'refund_arrival', p.refundId, arrivesAt, at);
   await appendEvent(tx, order.id, 'refund_created', {
-    actor: request.actor, at,
-    data: { refundId, amount, channel, status: toWallet ? 'succeeded' : 'pending', expectedBy: expectedBy?.toISOString() ?? null, reason: request.reason, funding, caseId: request.caseId ?? null },
+    actor: p.actor, at,
+    data: { refundId: p.refundId, amount, channel: p.channel, status: p.toWallet ? 'succeeded' : 'pending', expectedBy: expectedBy?.toISOString() ?? null, reason: p.reason, funding: p.funding, caseId: p.caseId },
   });
-  return { id: refundId, amount, channel, status: toWallet ? 'succeeded' : 'pending', expectedBy, funding };
+  return { id: p.refundId, amount, channel: p.channel, status: p.toWallet ? 'succeeded' : 'pending', expectedBy, funding: p.funding, waitingForFunds: false };
 }
 
 function sourceAccount(source: FundingSource['source'], order: Order): AccountSpec {
@@ -100,7 +128,7 @@ function sourceAccount(source: FundingSource['source'], order: Order): AccountSp
   }
 }
 
-async function planFunding(tx: Tx, order: Order, amount: number, at: Date): Promise<FundingSource[]> {
+async function planFunding(tx: Tx, order: Order, amount: number, at: Date): Promise<{ plan: FundingSource[]; short: number }> {
   const plan: FundingSource[] = [];
   let left = amount;
   const sources: FundingSource['source'][] = ['escrow', 'merchant_available', 'merchant_deposit', 'compensation_fund'];
@@ -111,10 +139,60 @@ async function planFunding(tx: Tx, order: Order, amount: number, at: Date): Prom
     if (take > 0) plan.push({ source, amount: take });
     left -= take;
   }
-  if (left > 0) {
-    throw new AppError('REFUND_UNFUNDED', 409, 'escrow, the merchant and the compensation fund cannot cover this refund yet', { details: { short: left } });
-  }
-  return plan;
+  return { plan, short: left };
+}
+
+async function waitingAmount(tx: Tx, orderId: string): Promise<number> {
+  const row = await tx.selectFrom('refunds').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), sql<number>`0`).as('total'))
+    .where('order_id', '=', orderId).where('waiting_for_funds', '=', true).executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/** A waiting refund holds the order's escrow: it must not settle to the merchant meanwhile. */
+export async function waitingRefundHold(tx: Tx, orderId: string): Promise<string | null> {
+  return (await waitingAmount(tx, orderId)) > 0 ? 'a refund is waiting for funds' : null;
+}
+
+/** The funding job: books a waiting refund once the waterfall can cover it; otherwise tries again later. */
+export async function fundWaitingRefund(ctx: Ctx, refundId: string, now: Date): Promise<void> {
+  const rules = await ctx.rules.current();
+  await ctx.db.transaction().execute(async (tx) => {
+    const waiting = await tx.selectFrom('refunds').selectAll().where('id', '=', refundId).where('waiting_for_funds', '=', true).forUpdate().executeTakeFirst();
+    if (!waiting) return;
+    const order = await tx.selectFrom('orders').selectAll().where('id', '=', waiting.order_id).forUpdate().executeTakeFirstOrThrow();
+    const { plan, short } = await planFunding(tx, order, waiting.amount, now);
+    if (short > 0) {
+      await scheduleJob(tx, 'refund_funding_retry', `${refundId}@${now.toISOString()}`, new Date(now.getTime() + refundFundingRetryMinutes * 60_000), now);
+      return;
+    }
+    await book(tx, order, {
+      refundId, amount: waiting.amount, channel: waiting.channel, toWallet: waiting.channel === 'balance', funding: plan, reason: waiting.reason,
+      caseId: waiting.case_id, actor: 'system', at: now, rules,
+    });
+    const status = order.refunded >= order.paid ? 'refunded' : 'partially_refunded';
+    await tx.updateTable('orders').set({ status }).where('id', '=', order.id).where('status', 'in', ['paid', 'delivering', 'delivered', 'partially_refunded', 'completed']).execute();
+    await notify(ctx, tx, {
+      userIds: [order.buyer_id], kind: 'refund_funded', orderId: order.id, caseId: waiting.case_id ?? undefined, at: now,
+      title: '退款已执行', body: `订单 ${order.order_no} 的退款 ¥${(waiting.amount / 100).toFixed(2)} 已由平台执行。`,
+    });
+  });
+}
+
+/** Retry job ids carry the attempt time so each retry is its own timer row; the refund id comes first. */
+export const fundRetry = (ctx: Ctx, ref: string, now: Date) => fundWaitingRefund(ctx, ref.split('@')[0], now);
+
+/** Staff: refunds waiting for funds, oldest first. */
+export async function waitingRefunds(ctx: Ctx) {
+  const rows = await ctx.db.selectFrom('refunds').innerJoin('orders', 'orders.id', 'refunds.order_id')
+    .select(['refunds.id', 'refunds.amount', 'refunds.channel', 'refunds.case_id', 'refunds.created_at', 'refunds.reason', 'orders.order_no', 'orders.id as order_id', 'orders.shop_id'])
+    .where('refunds.waiting_for_funds', '=', true).orderBy('refunds.created_at').limit(100).execute();
+  return rows.map((r) => ({ id: r.id, orderId: r.order_id, orderNo: r.order_no, shopId: r.shop_id, caseId: r.case_id, amount: r.amount, channel: r.channel, reason: r.reason, since: r.created_at.toISOString() }));
+}
+
+/** After money reaches the fund, every waiting refund is tried at once. */
+export async function retryWaitingRefunds(tx: Tx, now: Date): Promise<void> {
+  const rows = await tx.selectFrom('refunds').select('id').where('waiting_for_funds', '=', true).execute();
+  for (const { id } of rows) await scheduleJob(tx, 'refund_funding', id, now, now);
 }
 
 /** The sandbox channel's arrival callback: the refund reached the buyer's original payment path. */
@@ -129,5 +207,10 @@ export async function completeRefundArrival(ctx: Ctx, refundId: string, now: Dat
       postings: [{ account: accounts.refundsPayable(), amount: -refund.amount }, { account: accounts.clearing(refund.channel), amount: refund.amount }],
     });
     await appendEvent(tx, refund.order_id, 'refund_arrived', { actor: `channel:${refund.channel}`, at: now, data: { refundId, amount: refund.amount, channel: refund.channel } });
+    const order = await tx.selectFrom('orders').select(['buyer_id', 'order_no']).where('id', '=', refund.order_id).executeTakeFirstOrThrow();
+    await notify(ctx, tx, {
+      userIds: [order.buyer_id], kind: 'refund_arrived', orderId: refund.order_id, caseId: refund.case_id ?? undefined, at: now,
+      title: '退款已到账', body: `订单 ${order.order_no} 的退款 ¥${(refund.amount / 100).toFixed(2)} 已原路退回。`,
+    });
   });
 }

@@ -217,3 +217,33 @@ describe('deadlines hold at the moment of action', () => {
     await t.api.advance(0);
   });
 });
+
+describe('a refund nobody can fund yet', () => {
+  it('waits, visible to staff, and is booked when the fund is topped up', async () => {
+    const { shop, buyer, order } = await deliveredKeyOrder(t.api, { price: 500_000, deposit: 10_000 });
+    await t.api.ok('POST', `/api/orders/${order.id}/keys/reveal`, { token: buyer.token });
+    await t.api.ok('POST', `/api/orders/${order.id}/confirm`, { token: buyer.token });
+    await t.api.ok('POST', `/api/shops/${shop.shopId}/withdrawals`, { token: shop.merchant.token, body: { amount: 490_000 } });
+    const admin = await t.api.user('admin');
+    await t.api.ok('POST', `/api/admin/shops/${shop.shopId}/suspension`, { token: admin.token, body: { suspended: true } });
+    const filed = await fileCase(t.api, buyer, order.id, {});
+    expect(filed.body.status).toBe('under_arbitration');
+    const staff = await t.api.user('staff');
+    const fundBefore = await t.kameng.ctx.db.selectFrom('ledger_accounts').select('balance').where('id', '=', 'platform:compensation_fund').executeTakeFirst();
+    const decided = await t.api.ok('POST', `/api/refund-cases/${filed.body.id}/decision`, {
+      token: staff.token, body: { outcome: 'refund', ruleId: 'aftersales.judgement.merchant-no-evidence', reason: '商家停业，卡密无法证明有效，支持退款' },
+    });
+    expect(decided.refunds[0]).toMatchObject({ amount: 500_000, status: 'pending', waitingForFunds: true });
+    expect(await t.api.balance(shop)).toMatchObject({ deposit: 10_000, receivable: 0 });
+    const waiting = await t.api.ok('GET', '/api/staff/refunds/waiting', { token: staff.token });
+    expect(waiting.items.map((w: { orderId: string }) => w.orderId)).toContain(order.id);
+
+    const short = 500_000 - 10_000 - (fundBefore?.balance ?? 0);
+    await t.api.ok('POST', '/api/admin/fund/topups', { token: admin.token, body: { amount: short } });
+    await t.api.advance(0);
+    const after = await t.api.ok('GET', `/api/refund-cases/${filed.body.id}`, { token: buyer.token });
+    expect(after.refunds[0]).toMatchObject({ amount: 500_000, waitingForFunds: false });
+    expect(await t.api.balance(shop)).toMatchObject({ deposit: 0, receivable: 490_000 });
+    expect((await t.api.ok('GET', `/api/orders/${order.id}`, { token: buyer.token })).status).toBe('refunded');
+  });
+});

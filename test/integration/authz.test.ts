@@ -279,6 +279,16 @@ describe('sessions', () => {
     expect((await t.api.call('GET', '/api/me', { headers: { cookie } })).status).toBe(200);
   });
 
+  it('a session ends after 30 days', async () => {
+    const buyer = await t.api.user('buyer');
+    await t.api.advance(29 * 24 * 60);
+    expect((await t.api.call('GET', '/api/me', { token: buyer.token })).status).toBe(200);
+    await t.api.advance(2 * 24 * 60);
+    const expired = await t.api.call('GET', '/api/me', { token: buyer.token });
+    expect(expired.status).toBe(401);
+    expect(expired.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
   it('after logout the token no longer works', async () => {
     const buyer = await t.api.user('buyer');
     await t.api.ok('POST', '/api/auth/logout', { token: buyer.token });

@@ -116,6 +116,18 @@ describe('concurrent checkouts, callbacks and retries', () => {
     expect(retry.body).toEqual(responses[0].body);
   });
 
+  it('the same Idempotency-Key from two different buyers creates two orders: keys are scoped per buyer', async () => {
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 2 });
+    const [first, second] = await Promise.all([t.api.user('buyer'), t.api.user('buyer')]);
+    const key = randomUUID();
+    const body = { productId: product.id, quantity: 1, channel: 'sandbox' };
+    const [a, b] = await Promise.all([first, second].map((buyer) => t.api.ok('POST', '/api/orders', { token: buyer.token, headers: { 'idempotency-key': key }, body })));
+    expect(a.order.id).not.toBe(b.order.id);
+    expect(await t.api.ok('GET', `/api/orders/${b.order.id}`, { token: second.token })).toMatchObject({ id: b.order.id });
+    expect((await t.api.call('GET', `/api/orders/${b.order.id}`, { token: first.token })).status).toBe(404);
+  });
+
   it('the same Idempotency-Key with a different body is refused with 409 IDEMPOTENCY_KEY_REUSED and creates nothing', async () => {
     const shop = await t.api.makeShop();
     const product = await t.api.makeProduct(shop, { keys: 5 });

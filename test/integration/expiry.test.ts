@@ -65,6 +65,27 @@ describe('unpaid order expiry', () => {
     expect(again.order.status).toBe('pending_payment');
   });
 
+  it('the 11th unpaid guest order from one address is refused with 422 order.pending-per-ip; a signed-in buyer there is not', async () => {
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 15 });
+    const guestOrder = () => t.api.call('POST', '/api/orders', {
+      headers: { 'x-forwarded-for': '203.0.113.10', 'idempotency-key': randomUUID() },
+      body: { productId: product.id, quantity: 1, channel: 'sandbox', guest: { contact: `g-${randomUUID().slice(0, 6)}@t.k`, queryPassword: 'secret123' } },
+    });
+    for (let i = 0; i < 10; i += 1) expect((await guestOrder()).status).toBe(201);
+    const eleventh = await guestOrder();
+    expect(eleventh.status).toBe(422);
+    expect(eleventh.body.error.rule).toBe('order.pending-per-ip');
+    const buyer = await t.api.user('buyer');
+    const signedIn = await t.api.call('POST', '/api/orders', {
+      token: buyer.token, headers: { 'x-forwarded-for': '203.0.113.10', 'idempotency-key': randomUUID() }, body: { productId: product.id, quantity: 1, channel: 'sandbox' },
+    });
+    expect(signedIn.status).toBe(201);
+    await t.api.advance(16);
+    expect((await guestOrder()).status).toBe(201);
+    await t.api.advance(16);
+  });
+
   it('concurrent checkouts by one buyer cannot race past the unpaid-order cap', async () => {
     const shop = await t.api.makeShop();
     const product = await t.api.makeProduct(shop, { keys: 20 });

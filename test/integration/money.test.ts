@@ -186,7 +186,7 @@ describe('shop deposit (保证金)', () => {
       token: buyer.token, headers: { 'idempotency-key': randomUUID() }, body: { productId: product.id, quantity: 1, channel: 'sandbox' },
     });
     expect(order.status).toBe(404);
-    expect((await t.api.balance(shop)).depositMinimum).toBe(1_000);
+    expect((await t.api.ok('GET', `/api/shops/${shop.shopId}/balance`, { token: shop.merchant.token })).depositMinimum).toBe(1_000);
 
     const { payment } = await t.api.ok('POST', `/api/shops/${shop.shopId}/deposit`, { token: shop.merchant.token, body: { amount: 1, channel: 'sandbox' } });
     await t.api.pay(payment.id);

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Api, Session } from './api';
 
 /** Factories for after-sales tests: a delivered card-key order, case filing, evidence upload. */
-export async function deliveredKeyOrder(api: Api, options: { price?: number; keys?: number; quantity?: number; product?: Record<string, unknown> } = {}) {
-  const shop = await api.makeShop(options.price ? Math.max(10_000, options.price) : 10_000);
+export async function deliveredKeyOrder(api: Api, options: { price?: number; keys?: number; quantity?: number; deposit?: number; product?: Record<string, unknown> } = {}) {
+  const shop = await api.makeShop(options.deposit ?? (options.price ? Math.max(10_000, options.price) : 10_000));
   const product = await api.makeProduct(shop, { keys: options.keys ?? 3, price: options.price ?? 1_000, ...options.product });
   const buyer = await api.user('buyer');
   const order = await api.buyAndPay(buyer, product.id, { quantity: options.quantity ?? 1 });

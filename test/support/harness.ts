@@ -26,7 +26,7 @@ export function useTestApp(options: { checkLedgerAfterEach?: boolean; config?: (
     holder.kameng = await createKameng({
       database,
       logger: pino({ level: process.env.KAMENG_TEST_LOG ?? 'silent' }),
-      config: { sandbox: true, secret: 'test-secret-not-for-production', topupSimulator: 'manual', schedulerIntervalMs: 0, dataDir: '/tmp/kameng-test', logLevel: 'silent', ...options.config?.() },
+      config: { sandbox: true, secret: 'test-secret-not-for-production', topupSimulator: 'manual', schedulerIntervalMs: 0, dataDir: '/tmp/kameng-test', logLevel: 'silent', trustProxy: true, ...options.config?.() },
     });
     holder.api = new Api(holder.kameng.server);
     holder.databaseUrl = database.url;

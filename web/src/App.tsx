@@ -13,6 +13,11 @@ import { PayPage } from './pages/PayPage';
 import { ProductPage } from './pages/ProductPage';
 import { RegisterPage } from './pages/RegisterPage';
 import { StorePage } from './pages/StorePage';
+import { CasePage } from './pages/aftersales/CasePage';
+import { CasesPage } from './pages/aftersales/CaseList';
+import { RefundWizard } from './pages/aftersales/RefundWizard';
+import { NotificationsPage } from './pages/NotificationsPage';
+import { StaffPage } from './pages/staff/StaffPage';
 
 type Render = (params: Record<string, string>, env: { sandbox: boolean }) => ReactNode;
 
@@ -22,6 +27,11 @@ const routes: Array<[string, Render]> = [
   ['/pay/:paymentId', (p) => <PayPage key={p.paymentId} paymentId={p.paymentId} />],
   ['/orders', () => <OrdersPage />],
   ['/orders/:id', (p) => <OrderPage key={p.id} id={p.id} />],
+  ['/orders/:id/refund', (p) => <RefundWizard key={p.id} orderId={p.id} />],
+  ['/cases', () => <CasesPage />],
+  ['/cases/:id', (p) => <CasePage key={p.id} id={p.id} />],
+  ['/staff', () => <StaffPage />],
+  ['/notifications', () => <NotificationsPage />],
   ['/lookup', () => <LookupPage />],
   ['/login', (_, env) => <LoginPage sandbox={env.sandbox} />],
   ['/register', () => <RegisterPage />],

@@ -3,6 +3,7 @@ import { LockIcon } from './components/display';
 import { ErrorNote } from './components/feedback';
 import { useAction } from './lib/hooks';
 import { useI18n } from './lib/i18n';
+import { useUnread } from './lib/notifications';
 import { Link, navigate, useLocation } from './lib/router';
 import { useSession } from './lib/session';
 
@@ -39,6 +40,24 @@ function Account() {
   );
 }
 
+/** The bell: unread notifications, linking to the list. */
+function Bell() {
+  const { t } = useI18n();
+  const session = useSession();
+  const { pathname } = useLocation();
+  const unread = useUnread(Boolean(session.user), pathname);
+  if (!session.user) return null;
+  const label = unread > 0 ? t('nav.notificationsUnread', { n: unread }) : t('nav.notifications');
+  return (
+    <Link to="/notifications" className="bell button button-ghost button-small" aria-label={label} title={label}>
+      <svg className="icon" viewBox="0 0 16 16" width="18" height="18" aria-hidden="true" focusable="false">
+        <path fill="currentColor" d="M8 1.5a4.5 4.5 0 0 0-4.5 4.5v2.3L2.2 10.9A.75.75 0 0 0 2.9 12h10.2a.75.75 0 0 0 .7-1.1L12.5 8.3V6A4.5 4.5 0 0 0 8 1.5ZM6.2 13a1.9 1.9 0 0 0 3.6 0H6.2Z" />
+      </svg>
+      {unread > 0 && <span className="bell-count" aria-hidden="true">{unread > 99 ? '99+' : unread}</span>}
+    </Link>
+  );
+}
+
 export function Layout({ children, mainRef, sandbox }: { children: ReactNode; mainRef: RefObject<HTMLElement | null>; sandbox: boolean }) {
   const { t, lang, setLang } = useI18n();
   const session = useSession();
@@ -57,13 +76,16 @@ export function Layout({ children, mainRef, sandbox }: { children: ReactNode; ma
               aria-label={t('nav.languageLabel')} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
               {t('nav.language')}
             </button>
+            <Bell />
             <Account />
           </div>
         </div>
         <nav className="site-nav" aria-label={t('nav.main')}>
           <NavLink to="/">{t('nav.store')}</NavLink>
           {role === 'buyer' && <NavLink to="/orders">{t('nav.orders')}</NavLink>}
+          {role === 'buyer' && <NavLink to="/cases">{t('nav.cases')}</NavLink>}
           {role === 'merchant' && <NavLink to="/merchant">{t('nav.merchant')}</NavLink>}
+          {(role === 'staff' || role === 'admin') && <NavLink to="/staff">{t('nav.staff')}</NavLink>}
           {!session.user && <NavLink to="/lookup">{t('nav.lookup')}</NavLink>}
           {session.user && <NavLink to="/account">{t('nav.account')}</NavLink>}
         </nav>

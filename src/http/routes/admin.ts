@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { requireRole } from '../../catalog/shops';
 import type { Ctx } from '../../context';
 import { checkLedger } from '../../ledger/check';
-import { topUpCompensationFund } from '../../payments/payments';
+import { listWaitingRefunds, topUpCompensationFund } from '../../payments/payments';
 import type { App } from '../app-type';
 import { IdParams, Money } from '../schemas';
 import { setRiskLevel } from '../../accounts/users';
@@ -20,6 +20,9 @@ export function adminRoutes(app: App, ctx: Ctx): void {
   app.post('/api/admin/users/:id/risk', {
     schema: { tags: ['admin'], summary: 'Flag a buyer high-risk (no automatic approvals) or clear it', params: IdParams, body: Type.Object({ level: Type.Union([Type.Literal('normal'), Type.Literal('high')]) }) },
   }, async (request) => setRiskLevel(ctx, request.actor, request.params.id, request.body.level));
+
+  app.get('/api/staff/refunds/waiting', { schema: { tags: ['admin'], summary: 'Refunds waiting for the compensation fund (nothing could fund them yet)' } },
+    async (request) => listWaitingRefunds(ctx, request.actor));
 
   app.get('/api/admin/rules', { schema: { tags: ['admin'], summary: 'The rule set in force' } }, async (request) => {
     requireRole(request.actor, 'admin', 'staff');

@@ -71,6 +71,25 @@ export async function api<T>(method: 'GET' | 'POST', path: string, options: Requ
   return parse<T>(response);
 }
 
+/**
+ * A multipart upload (evidence files). The browser sets the multipart content-type with its boundary,
+ * so we must not; the CSRF header still goes with a cookie session.
+ */
+export async function upload<T>(path: string, form: FormData): Promise<T> {
+  const post = () => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (csrfToken) headers['x-csrf-token'] = csrfToken;
+    return fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: form })
+      .catch((error: unknown) => { throw new ApiError(0, 'NETWORK', error instanceof Error ? error.message : 'network error'); });
+  };
+  const response = await post();
+  if (response.status === 403) {
+    const code = ((await response.clone().json().catch(() => null)) as { error?: { code?: string } } | null)?.error?.code;
+    if (code === 'CSRF_TOKEN_INVALID' && (await refreshCsrfToken())) return parse<T>(await post());
+  }
+  return parse<T>(response);
+}
+
 /** A fresh Idempotency-Key per attempt; crypto.randomUUID needs a secure context, getRandomValues does not. */
 export function newIdempotencyKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();

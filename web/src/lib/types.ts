@@ -22,3 +22,53 @@ export interface RevealedKey {
   code: string;
   revealedAt: string;
 }
+
+export type { CaseView } from '../../../src/aftersales/cases';
+export type { ChecklistItem, Warning as CaseWarning, EvidenceKind } from '../../../src/aftersales/completeness';
+import type { listCases } from '../../../src/aftersales/list-cases';
+import type { staffQueue } from '../../../src/aftersales/arbitration';
+import type { listNotifications } from '../../../src/notify/notifications';
+import type { ruleCatalog } from '../../../src/rules/publish';
+
+export type CaseSummary = Awaited<ReturnType<typeof listCases>>['items'][number];
+export type QueueItem = Awaited<ReturnType<typeof staffQueue>>['items'][number];
+export type NotificationList = Awaited<ReturnType<typeof listNotifications>>;
+export type NotificationItem = NotificationList['items'][number];
+export type RuleCatalog = Awaited<ReturnType<typeof ruleCatalog>>;
+
+export interface UploadedEvidence {
+  id: string;
+  sha256: string;
+  mime: string;
+  size: number;
+  kind: string | null;
+}
+
+/** POST /api/orders/:id/refund-cases/preview */
+export interface CasePreview {
+  verdict: {
+    kind: 'accepted' | 'refused' | 'invalid';
+    route?: 'auto_approve' | 'to_merchant' | 'to_staff';
+    rule?: string;
+    ruleVersion: number;
+    amount?: number;
+    refund?: number;
+    fee?: number;
+    code?: string;
+    message?: string;
+    notes?: string[];
+  };
+  warnings: Array<{ code: string; message: string }>;
+  checklist: Array<{ kind: 'transaction' | 'problem' | 'communication'; label: string; required: boolean; byPlatform: boolean; provided: boolean }>;
+  prefilled: Record<string, unknown>;
+}
+
+/** The platform's own records attached to a case (系统证据). */
+export interface SystemEvidence {
+  order?: { orderNo: string; paidAt: string | null; deliveredAt: string | null; amount: number; paid: number; channel: string };
+  deliveryLog?: Array<{ kind: string; at: string; detail: Record<string, unknown> }>;
+  revealLog?: Array<{ itemId: string; at: string; ip: string | null; userAgent: string | null; consent: string | null }>;
+  supplier?: { provider: string; account: string; status: string; requested: number; delivered: number | null; requestedAt: string; answeredAt: string | null } | null;
+  refunds?: Array<{ amount: number; status: string; channel: string; at: string }>;
+  notes?: string[];
+}

@@ -11,6 +11,7 @@ import { CreateShopForm } from './CreateShopForm';
 import { ShopMoney } from './ShopMoney';
 import { ShopOrders } from './ShopOrders';
 import { ShopProducts } from './ShopProducts';
+import { ShopCases } from './ShopCases';
 
 const shopStatusTone = { active: 'good', pending_deposit: 'warn', suspended: 'bad' } as const;
 
@@ -55,10 +56,12 @@ function ShopSwitcher({ shops }: { shops: ShopView[] }) {
   const { t } = useI18n();
   const { search } = useLocation();
   const shop = shops.find((s) => s.id === search.get('shop')) ?? shops[0];
+  const tab = search.get('tab') === 'cases' ? 'cases' : 'overview';
+  const tabLink = (name: 'overview' | 'cases') => `/merchant?shop=${shop.id}${name === 'cases' ? '&tab=cases' : ''}`;
   return (
     <>
       {shops.length > 1 && (
-        <SelectField label={t('merchant.chooseShop')} value={shop.id} onChange={(e) => navigate(`/merchant?shop=${e.target.value}`)}>
+        <SelectField label={t('merchant.chooseShop')} value={shop.id} onChange={(e) => navigate(`/merchant?shop=${e.target.value}${tab === 'cases' ? '&tab=cases' : ''}`)}>
           {shops.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
         </SelectField>
       )}
@@ -66,12 +69,18 @@ function ShopSwitcher({ shops }: { shops: ShopView[] }) {
         <h2 className="shop-name">{shop.name}</h2>
         <Badge tone={shopStatusTone[shop.status]}>{labelOf(t, 'merchant.shopStatus.', shop.status)}</Badge>
       </div>
+      <nav className="tabs" aria-label={t('merchant.tabs')}>
+        <Link to={tabLink('overview')} className="tab" aria-current={tab === 'overview' ? 'page' : undefined}>{t('merchant.tab.overview')}</Link>
+        <Link to={tabLink('cases')} className="tab" aria-current={tab === 'cases' ? 'page' : undefined}>{t('merchant.tab.cases')}</Link>
+      </nav>
       {/* Keyed by shop so switching shops starts every panel afresh. */}
-      <div key={shop.id} className="merchant-grid">
-        <ShopMoney shop={shop} />
-        <ShopProducts shop={shop} />
-        <ShopOrders shop={shop} />
-      </div>
+      {tab === 'cases' ? <ShopCases key={shop.id} shop={shop} /> : (
+        <div key={shop.id} className="merchant-grid">
+          <ShopMoney shop={shop} />
+          <ShopProducts shop={shop} />
+          <ShopOrders shop={shop} />
+        </div>
+      )}
     </>
   );
 }

@@ -15,6 +15,7 @@ import { guestToken, orderPayment } from '../../lib/storage';
 import type { OrderView, TimelineEvent } from '../../lib/types';
 import { CardKeys } from './CardKeys';
 import { EscrowLine, OrderFacts, Refunds, TopupFacts } from './OrderDetails';
+import { OrderCases } from './OrderCases';
 import { OrderSteps } from './OrderSteps';
 import { Timeline } from './Timeline';
 
@@ -57,6 +58,7 @@ export function OrderPage({ id }: { id: string }) {
           <ManualDelivery order={o} role={role} onDelivered={reload} />
           {role === 'buyer' && o.status === 'delivered' && <ConfirmReceipt order={o} token={token} onConfirmed={() => { setConfirmed(true); reload(); }} />}
           {confirmed && o.status === 'completed' && <Notice kind="success">{t('order.confirmed')}</Notice>}
+          <OrderCases order={o} role={role} token={token} />
           <Refunds order={o} />
           <Timeline timeline={timeline} />
         </article>
