@@ -119,7 +119,7 @@ describe('multi-key orders', () => {
   });
 
   it('notes how many of the selected keys were revealed', () => {
-    expect(accepted(assess(three({ 1: 1, 2: 2 }, at(20)), full)).notes).toContain('2 of 3 keys were revealed by the buyer');
+    expect(accepted(assess(three({ 1: 1, 2: 2 }, at(20)), full)).notes).toContain('买家已查看 2/3 张卡密');
   });
 
   it('no-reason with a revealed key in the selection is refused; the unrevealed ones alone are refunded less the fee', () => {
@@ -189,7 +189,7 @@ describe('amounts and the refundable cap', () => {
     const facts = caseFacts({ productType: 'topup', now: at(20), order: { status: 'partially_refunded', refunded: 4000 }, topup: { status: 'partial', deliveredAmount: 1000 } });
     const v = accepted(assess(facts, { reason: 'wrong_amount', expectedOutcome: 'full_refund' }));
     expect(v).toMatchObject({ amount: 1000, route: 'to_merchant' });
-    expect(v.notes).toContain('the supplier answered partial (1000 fen arrived)');
+    expect(v.notes).toContain('上游回调：partial（到账 1000 分）');
   });
 
   it.each([
@@ -250,7 +250,7 @@ describe('who decides: risk, shop status', () => {
   ] as const)('a high-risk buyer is never auto-approved: %s', (_name, facts, app) => {
     const v = accepted(assess(facts, app));
     expect(v).toMatchObject({ route: 'to_merchant', rule: 'aftersales.high-risk-manual-review', fee: 0, refund: 0 });
-    expect(v.notes).toContain('buyer is flagged high-risk: automatic approval withheld');
+    expect(v.notes).toContain('买家被标记为高风险：不适用自动通过');
   });
 
   it('a high-risk buyer is still refused by the same rules as anyone', () => {
@@ -268,7 +268,7 @@ describe('who decides: risk, shop status', () => {
   ] as const)('a suspended shop sends %s to platform staff', (_name, facts, app) => {
     const v = accepted(assess(facts, app));
     expect(v.route).toBe('to_staff');
-    expect(v.notes).toContain('the shop is suspended: the platform handles the case directly');
+    expect(v.notes).toContain('店铺已被暂停：由平台直接处理');
   });
 
   it('a suspended shop does not stop an automatic refund', () => {
@@ -304,7 +304,7 @@ describe('order state and open cases', () => {
   });
 
   it('an undelivered card-key order goes to the merchant', () => {
-    expect(accepted(assess(undelivered('card_key', at(30)), { reason: 'not_delivered', expectedOutcome: 'full_refund' }))).toMatchObject({ route: 'to_merchant', notes: ['not delivered yet'] });
+    expect(accepted(assess(undelivered('card_key', at(30)), { reason: 'not_delivered', expectedOutcome: 'full_refund' }))).toMatchObject({ route: 'to_merchant', notes: ['尚未发货'] });
   });
 
   it('a top-up still with the supplier is refused: the platform refunds failure or timeout itself', () => {
@@ -312,7 +312,7 @@ describe('order state and open cases', () => {
   });
 
   it('an overdue manual order applied for with another reason goes to the merchant, noting the delay', () => {
-    expect(accepted(assess(undelivered('manual', at(180)), { reason: 'buyer_mistake', expectedOutcome: 'full_refund' }))).toMatchObject({ route: 'to_merchant', notes: ['delivery is overdue'] });
+    expect(accepted(assess(undelivered('manual', at(180)), { reason: 'buyer_mistake', expectedOutcome: 'full_refund' }))).toMatchObject({ route: 'to_merchant', notes: ['已超过承诺发货时间'] });
   });
 
   // Characterizes current behaviour (see the report): once a manual order is delivered, a delivery after the
@@ -325,7 +325,7 @@ describe('order state and open cases', () => {
 
   it('a "not delivered" claim on a delivered order carries the delivery log time for the merchant', () => {
     expect(accepted(assess(caseFacts({ now: at(30) }), { reason: 'not_delivered', expectedOutcome: 'full_refund' })).notes)
-      .toContain(`the platform's delivery log shows delivery at ${T0.toISOString()}`);
+      .toContain(`平台发货记录显示已于 ${T0.toISOString()} 发货`);
   });
 
   it('the refusal for a closed window carries the delivery time and the window that applied', () => {

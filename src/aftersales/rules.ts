@@ -102,15 +102,15 @@ export function assess(facts: CaseFacts, application: Application): Verdict {
   if (route === 'auto_approve' && application.expectedOutcome === 'reissue') {
     route = 'to_merchant';
     rule = 'aftersales.merchant-response';
-    notes.push('the buyer asks for a reissue, which only the merchant can provide');
+    notes.push('买家要求补发，补发只能由商家提供');
   }
   if (route === 'auto_approve' && facts.buyerRisk === 'high') {
-    notes.push('buyer is flagged high-risk: automatic approval withheld');
+    notes.push('买家被标记为高风险：不适用自动通过');
     const person = facts.shopStatus === 'suspended' ? 'to_staff' : 'to_merchant';
     return { kind: 'accepted', route: person, rule: 'aftersales.high-risk-manual-review', unitIds, amount, fee: 0, refund: 0, returnToStock: [], notes };
   }
   if (route === 'to_merchant' && facts.shopStatus === 'suspended') {
-    notes.push('the shop is suspended: the platform handles the case directly');
+    notes.push('店铺已被暂停：由平台直接处理');
     route = 'to_staff';
   }
   const fee = route === 'auto_approve' && application.reason === 'no_reason' && rule !== instantRule ? feeAt(amount, facts.product.noReasonFeeBp) : 0;
@@ -166,7 +166,7 @@ function checkTiming(facts: CaseFacts, application: Application, units: UnitFact
   const sinceDelivery = minutesBetween(order.deliveredAt, now);
   const allUnrevealed = units.every((u) => !u.revealedAt);
   if (order.productType === 'card_key' && allUnrevealed && sinceDelivery <= values[instantRule]) {
-    return { kind: 'accepted', route: 'auto_approve', rule: instantRule, notes: ['秒退: keys unrevealed within the instant-refund window'] };
+    return { kind: 'accepted', route: 'auto_approve', rule: instantRule, notes: ['秒退：卡密在秒退时限内未被查看'] };
   }
   const window = windowFor(facts);
   if (application.reason === 'no_reason') {
@@ -182,12 +182,12 @@ function checkTiming(facts: CaseFacts, application: Application, units: UnitFact
   }
   if (application.reason === 'no_reason') return { kind: 'accepted', route: 'auto_approve', rule: 'aftersales.no-reason-refund', notes: [] };
   const notes: string[] = [];
-  if (application.reason === 'not_delivered') notes.push(`the platform's delivery log shows delivery at ${order.deliveredAt.toISOString()}`);
+  if (application.reason === 'not_delivered') notes.push(`平台发货记录显示已于 ${order.deliveredAt.toISOString()} 发货`);
   if (order.productType === 'card_key') {
     const revealed = units.filter((u) => u.revealedAt).length;
-    notes.push(`${revealed} of ${units.length} keys were revealed by the buyer`);
+    notes.push(`买家已查看 ${revealed}/${units.length} 张卡密`);
   }
-  if (facts.topup) notes.push(`the supplier answered ${facts.topup.status}${facts.topup.deliveredAmount !== null ? ` (${facts.topup.deliveredAmount} fen arrived)` : ''}`);
+  if (facts.topup) notes.push(`上游回调：${facts.topup.status}${facts.topup.deliveredAmount !== null ? `（到账 ${facts.topup.deliveredAmount} 分）` : ''}`);
   return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes };
 }
 
@@ -200,12 +200,12 @@ function beforeDelivery(facts: CaseFacts, application: Application): Timing {
     const deliverBy = new Date(order.paidAt.getTime() + (facts.product.promisedDeliveryMinutes ?? 0) * 60_000);
     const late = now > deliverBy;
     if (application.reason === 'not_delivered') {
-      if (late) return { kind: 'accepted', route: 'auto_approve', rule: 'aftersales.manual-promised-time', notes: [`nothing delivered by the promised time ${deliverBy.toISOString()}`] };
+      if (late) return { kind: 'accepted', route: 'auto_approve', rule: 'aftersales.manual-promised-time', notes: [`承诺发货时间 ${deliverBy.toISOString()} 已过，仍未发货`] };
       return refused('DELIVERY_NOT_YET_DUE', 'aftersales.manual-promised-time', `the merchant promised delivery by ${deliverBy.toISOString()}; apply after that if nothing arrives`, { deliverBy: deliverBy.toISOString() });
     }
-    return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes: [late ? 'delivery is overdue' : 'not delivered yet'] };
+    return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes: [late ? '已超过承诺发货时间' : '尚未发货'] };
   }
-  return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes: ['not delivered yet'] };
+  return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes: ['尚未发货'] };
 }
 
 /** Merchant silence past the deadline decides for the buyer: the full request, or the asked-for reissue. */
