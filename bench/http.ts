@@ -17,6 +17,8 @@ export interface CallOptions {
   token?: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** A fresh TCP connection just for this call, as a new visitor would open. */
+  newConnection?: boolean;
 }
 
 /** Never throws for an HTTP status; a network failure comes back as status 0 with the error message. */
@@ -29,7 +31,9 @@ export function call<T = any>(base: URL, method: string, path: string, options: 
   }
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   return new Promise((resolve) => {
-    const req = http.request({ host: base.hostname, port: base.port, path, method, headers, agent, timeout: options.timeoutMs ?? 60_000 }, (res) => {
+    const req = http.request({
+      host: base.hostname, port: base.port, path, method, headers, agent: options.newConnection ? false : agent, timeout: options.timeoutMs ?? 60_000,
+    }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -67,6 +71,15 @@ export async function pool<T, R>(items: T[], limit: number, fn: (item: T, index:
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * Opens `count` keep-alive connections up front (concurrent health checks), so every client starts
+ * on an established connection. Under PGlite load a brand-new connection's first request can wait
+ * many seconds (measured separately as "new conn"), which would silently idle some clients.
+ */
+export async function warmConnections(base: URL, count: number): Promise<void> {
+  await Promise.all(Array.from({ length: count }, () => call(base, 'GET', '/api/health')));
 }
 
 export const closeConnections = () => agent.destroy();

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { call, must, pool } from './http';
+import { call, must, pool, warmConnections } from './http';
 
 export type Scenario = 'gateway' | 'wallet';
 export const scenarioLabels: Record<Scenario, string> = {
@@ -88,6 +88,8 @@ export interface LoadResult {
   p90: number;
   p99: number;
   max: number;
+  /** A fresh connection's GET /api/health once a second during the window: what a new visitor waits. */
+  newConnection: { probes: number; p50: number; max: number };
   /** Every delivered checkout of the run, warm-up and drain included (for verification). */
   deliveredTotal: number;
   measuredOrders: Array<{ orderId: string; buyer: number }>;
@@ -99,14 +101,15 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * Closed loop: each client runs one checkout after another for warm-up + duration. Only checkouts
- * that start after the warm-up and end before the window closes are measured; in-flight ones then
- * finish (and are verified) but are not counted. Latency is wall time of the whole checkout.
+ * Closed loop: each client runs one checkout after another for warm-up + duration. Checkouts that
+ * complete inside the measured window count; those still in flight when it closes finish (and are
+ * verified) but are not counted. Latency is the wall time of the whole checkout.
  */
 export async function runLoad(
   base: URL, market: Market, scenario: Scenario,
-  options: { warmupMs: number; durationMs: number; onWindowStart?: () => void; onWindowEnd?: () => void },
+  options: { warmupMs: number; durationMs: number; onWindowStart?: () => void; onWindowEnd?: () => void; gone?: () => boolean },
 ): Promise<LoadResult> {
+  await warmConnections(base, market.buyers.length);
   const samples: Sample[] = [];
   const errors: Array<{ at: number; code: string }> = [];
   const t0 = performance.now() + options.warmupMs;
@@ -137,8 +140,24 @@ export async function runLoad(
     return orderId;
   }
 
+  const probeLatencies: number[] = [];
+  const probes = (async () => {
+    await new Promise((r) => setTimeout(r, options.warmupMs));
+    const inFlight: Array<Promise<void>> = [];
+    while (performance.now() < t1 - 1000 && !options.gone?.()) {
+      inFlight.push((async () => {
+        const start = performance.now();
+        const reply = await call(base, 'GET', '/api/health', { newConnection: true, timeoutMs: 120_000 });
+        if (reply.status === 200) probeLatencies.push(performance.now() - start);
+        else fail(`${reply.status} NEW_CONNECTION_PROBE`);
+      })());
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await Promise.all(inFlight);
+  })();
+
   await Promise.all(market.buyers.map(async (buyer, i) => {
-    while (performance.now() < t1) {
+    while (performance.now() < t1 && !options.gone?.()) {
       const start = performance.now();
       const orderId = await checkout(buyer);
       const end = performance.now();
@@ -149,8 +168,11 @@ export async function runLoad(
   }));
   timers.forEach(clearTimeout);
   endWindow();
+  await probes;
 
-  const measured = samples.filter((s) => s.ok && s.start >= t0 && s.end <= t1);
+  // Completions inside the window, whatever their start: counting only those that also started in it
+  // would undercount when latencies are long compared with the window.
+  const measured = samples.filter((s) => s.ok && s.end >= t0 && s.end <= t1);
   const latencies = measured.map((s) => s.end - s.start).sort((a, b) => a - b);
   const windowErrors = errors.filter((e) => e.at >= t0 && e.at <= t1);
   const errorCodes: Record<string, number> = {};
@@ -162,6 +184,11 @@ export async function runLoad(
     throughput: round(measured.length / (options.durationMs / 1000)),
     p50: round(percentile(latencies, 50)), p90: round(percentile(latencies, 90)), p99: round(percentile(latencies, 99)),
     max: round(latencies[latencies.length - 1] ?? NaN),
+    newConnection: {
+      probes: probeLatencies.length,
+      p50: round(percentile(probeLatencies.sort((a, b) => a - b), 50)),
+      max: round(probeLatencies[probeLatencies.length - 1] ?? NaN),
+    },
     deliveredTotal: delivered,
     measuredOrders: measured.map((s) => ({ orderId: s.orderId!, buyer: s.buyer })),
   };

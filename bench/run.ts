@@ -6,7 +6,9 @@
  * Env: BENCH_SECONDS (20) per scenario, BENCH_WARMUP_SECONDS (3), BENCH_CLIENTS (64),
  * BENCH_ENGINES (pglite,postgres), BENCH_SCENARIOS (gateway,wallet), BENCH_KEYS (card keys per scenario),
  * BENCH_PG_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_PGBENCH_SECONDS (= BENCH_SECONDS), BENCH_LOG_LEVEL (echo server logs at this level).
+ * BENCH_PGBENCH_SECONDS (= BENCH_SECONDS), BENCH_LOG_LEVEL (echo server logs at this level),
+ * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof).
+ * Where a checkout's time goes, statement by statement: `npx tsx bench/statements.ts [pglite|postgres]`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +16,7 @@ import path from 'node:path';
 import { closeConnections } from './http';
 import { fundWallets, importKeys, runLoad, scenarioLabels, setUpMarket, stockOf, verify, type LoadResult, type Scenario, type Verification } from './load';
 import { findPgbench, runPgbench, type PgbenchResult } from './pgbench';
-import { cleanupAll, cpuWindow, createDatabase, postgresVersion, repoRoot, startServer, type CpuShare, type LogSummary } from './server';
+import { cleanupAll, cpuWindow, createDatabase, postgresPids, postgresVersion, repoRoot, startServer, type CpuShare, type LogSummary, type RunningServer } from './server';
 
 type Engine = 'pglite' | 'postgres';
 
@@ -27,8 +29,10 @@ const settings = {
   scenarios: list(process.env.BENCH_SCENARIOS, 'gateway,wallet') as Scenario[],
   pgbenchSeconds: Number(process.env.BENCH_PGBENCH_SECONDS ?? process.env.BENCH_SECONDS ?? 20),
 };
-// Card keys per scenario: enough for ~1,000 checkouts/s, far above what two cores reach (see README of the report).
-const keysPerScenario = Number(process.env.BENCH_KEYS ?? Math.max(5_000, Math.ceil((settings.seconds + settings.warmupSeconds + 5) * 1_000 / 5_000) * 5_000));
+// Card keys to stock before a scenario: enough for 500 checkouts/s (several times what two cores reach),
+// or three times what the previous scenario sold. Running out shows up as OUT_OF_STOCK errors.
+const keysFor = (lastSold = 0) => Number(process.env.BENCH_KEYS ?? roundUp(Math.max((settings.seconds + settings.warmupSeconds + 5) * 500, lastSold * 3), 5_000));
+const roundUp = (n: number, step: number) => Math.ceil(n / step) * step;
 
 interface Row extends LoadResult {
   engine: Engine;
@@ -39,40 +43,44 @@ interface Row extends LoadResult {
 
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 
-async function benchEngine(engine: Engine): Promise<Row[]> {
-  let databaseUrl: string | undefined;
-  let dropDb: (() => Promise<void>) | undefined;
-  if (engine === 'postgres') {
-    const db = await createDatabase('kameng_bench');
-    databaseUrl = db.url;
-    dropDb = db.drop;
-  }
-  const rows: Row[] = [];
-  const server = await startServer({ databaseUrl });
+/** Appends each scenario's row as soon as it is measured, so a later failure keeps earlier results. */
+async function benchEngine(engine: Engine, rows: Row[]): Promise<void> {
+  const db = engine === 'postgres' ? await createDatabase('kameng_bench') : undefined;
+  const databaseUrl = db?.url;
+  const before = rows.length;
+  let server: RunningServer | undefined;
   try {
-    log(`${engine}: server up at ${server.base.host} (pid ${server.pid}); setting up ${settings.clients} buyers and ${keysPerScenario} keys`);
-    const market = await setUpMarket(server.base, settings.clients, keysPerScenario, `${engine}-${Date.now().toString(36)}`);
+    server = await startServer({ databaseUrl });
+    log(`${engine}: server up at ${server.base.host} (pid ${server.pid}); setting up ${settings.clients} buyers and ${keysFor()} keys`);
+    const market = await setUpMarket(server.base, settings.clients, keysFor(), `${engine}-${Date.now().toString(36)}`);
     for (const [i, scenario] of settings.scenarios.entries()) {
-      if (i > 0) await importKeys(server.base, market, keysPerScenario);
+      if (i > 0) {
+        const want = keysFor(rows.length > before ? rows[rows.length - 1].deliveredTotal : 0);
+        const have = await stockOf(server.base, market);
+        if (have < want) await importKeys(server.base, market, roundUp(want - have, 5_000));
+      }
       if (scenario === 'wallet') await fundWallets(server.base, market, 100_000_000);
       const stockBefore = await stockOf(server.base, market);
       log(`${engine}/${scenario}: ${settings.warmupSeconds} s warm-up + ${settings.seconds} s measured, ${settings.clients} clients, stock ${stockBefore}`);
-      let cpuEnd: (() => CpuShare) | undefined;
-      let cpu: CpuShare | undefined;
+      let cpuStart: Promise<() => CpuShare> | undefined;
+      let cpuDone: Promise<CpuShare> | undefined;
       const result = await runLoad(server.base, market, scenario, {
         warmupMs: settings.warmupSeconds * 1000, durationMs: settings.seconds * 1000,
-        onWindowStart: () => { cpuEnd = cpuWindow(server.pid); },
-        onWindowEnd: () => { cpu = cpuEnd?.(); },
+        onWindowStart: () => { cpuStart = (async () => cpuWindow(server!.pid, db ? await postgresPids(db.name) : []))(); },
+        onWindowEnd: () => { cpuDone = cpuStart?.then((end) => end()); },
+        gone: () => server!.death() !== null,
       });
+      const death = server.death();
+      if (death) throw new Error(`${engine}/${scenario}: ${death}`);
+      const cpu = await cpuDone;
       const verification = await verify(server.base, market, result, stockBefore);
       log(`${engine}/${scenario}: ${result.throughput} checkouts/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}; verified ${verification.ok ? 'OK' : 'WITH PROBLEMS'}`);
-      rows.push({ ...result, engine, cpu: cpu ?? { server: NaN, benchClient: NaN, postgres: NaN, machine: NaN }, serverLogs: { ...server.logs, samples: [...server.logs.samples] }, verification });
+      rows.push({ ...result, engine, cpu: cpu ?? { server: NaN, benchClient: NaN, postgres: NaN, other: NaN, machine: NaN }, serverLogs: { ...server.logs, samples: [...server.logs.samples] }, verification });
     }
   } finally {
-    await server.stop();
-    await dropDb?.();
+    await server?.stop();
+    await db?.drop();
   }
-  return rows;
 }
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
@@ -96,7 +104,16 @@ async function main(): Promise<void> {
   log(`kameng bench: ${machine.cpus} cores (${machine.cpuModel}); server, load generator${pgVersion ? ' and PostgreSQL' : ''} share them`);
 
   const rows: Row[] = [];
-  for (const engine of engines) rows.push(...await benchEngine(engine));
+  const failures: string[] = [];
+  for (const engine of engines) {
+    // One engine failing (a crash, a verification error in setup) must not hide the other's numbers.
+    try {
+      await benchEngine(engine, rows);
+    } catch (error) {
+      failures.push(`${engine}: ${(error as Error).message}`);
+      log(`${engine} FAILED: ${(error as Error).message}`);
+    }
+  }
 
   let pgbench: PgbenchResult[] = [];
   if (pgVersion) {
@@ -114,13 +131,20 @@ async function main(): Promise<void> {
   out.push(`Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}${pgVersion ? `, PostgreSQL ${pgVersion}` : ''}.`);
   out.push(`All on one machine: the Kameng server (one Node process), this load generator${pgVersion ? ' and PostgreSQL' : ''} share ${machine.cpus} cores.`);
   out.push(`Each client: its own buyer, one checkout after another (closed loop); ${settings.warmupSeconds} s warm-up, then ${settings.seconds} s measured.`);
-  out.push('Latency covers the whole checkout (both calls for gateway). CPU: % of one core during the measured window.');
+  out.push('Latency covers the whole checkout (both calls for gateway). Clients start on open keep-alive connections;');
+  out.push('"new conn": GET /api/health on a fresh connection once a second under load. CPU: % of one core in the measured window.');
   out.push('');
   out.push(table(
-    ['engine', 'scenario', 'clients', 'checkouts', 'errors', 'checkouts/s', 'p50 ms', 'p99 ms', 'max ms', 'cpu srv%', 'cpu pg%', 'cpu bench%', 'verified'],
+    ['engine', 'scenario', 'clients', 'checkouts', 'errors', 'checkouts/s', 'p50 ms', 'p99 ms', 'max ms', 'new conn ms p50/max', 'cpu srv%', 'cpu pg%', 'cpu bench%', 'cpu other%', 'verified'],
     rows.map((r) => [r.engine, `${r.scenario}: ${scenarioLabels[r.scenario]}`, r.clients, r.checkouts, r.errors, r.throughput, r.p50, r.p99, r.max,
-      r.cpu.server, r.engine === 'postgres' ? r.cpu.postgres : '-', r.cpu.benchClient, r.verification.ok ? 'yes' : 'NO']),
+      `${Math.round(r.newConnection.p50)}/${Math.round(r.newConnection.max)}`,
+      r.cpu.server, r.engine === 'postgres' ? r.cpu.postgres : '-', r.cpu.benchClient, r.cpu.other, r.verification.ok ? 'yes' : 'NO']),
   ));
+  const busiest = Math.max(0, ...rows.map((r) => r.cpu.other));
+  if (busiest >= 20) {
+    out.push(`WARNING: other processes on this machine used up to ${busiest}% of a core during a measured window (cpu other%):`);
+    out.push('         they compete for the same cores, so these numbers are lower and noisier than on a quiet machine.');
+  }
   if (pgbench.length) {
     out.push('');
     out.push(table(['baseline', 'run', 'clients', 'tps', 'latency avg ms', 'failed'],
@@ -158,6 +182,7 @@ async function main(): Promise<void> {
     if (r.serverLogs.warnings || r.serverLogs.errors) out.push(`      server log so far: ${r.serverLogs.errors} error, ${r.serverLogs.warnings} warn lines; e.g. ${r.serverLogs.samples.join(' | ')}`);
   }
   for (const s of skipped) out.push(`Skipped: ${s}`);
+  for (const f of failures) out.push(`FAILED: ${f}`);
   out.push('');
   out.push(`Total bench time ${Math.round((Date.now() - started) / 1000)} s. JSON: bench/results/latest.json`);
   console.log(out.join('\n'));
@@ -165,11 +190,11 @@ async function main(): Promise<void> {
   const dir = path.join(repoRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'latest.json'), JSON.stringify({
-    at: new Date().toISOString(), machine, settings: { ...settings, keysPerScenario }, skipped,
+    at: new Date().toISOString(), machine, settings, skipped, failures,
     results: rows.map(({ measuredOrders: _, ...r }) => r), pgbench,
     ratios: Object.fromEntries(ratios.map((r) => [r.name, Math.round(r.value * 1000) / 1000])),
   }, null, 2) + '\n');
-  if (rows.some((r) => !r.verification.ok)) process.exitCode = 1;
+  if (failures.length || rows.some((r) => !r.verification.ok)) process.exitCode = 1;
 }
 
 let stopping = false;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,6 +72,8 @@ export interface RunningServer {
   base: URL;
   pid: number;
   logs: LogSummary;
+  /** Null while it runs; else how it ended and its last output (a crash, or someone else killed it). */
+  death(): string | null;
   stop(): Promise<void>;
 }
 
@@ -124,9 +126,16 @@ export async function startServer(env: { databaseUrl?: string; logLevel?: string
     });
   }
   let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  let stopping = false;
+  let howItEnded = '';
+  const exitedPromise = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
+    exited = true;
+    howItEnded = signal ? `killed by ${signal}` : `exited with code ${code}`;
+    resolve();
+  }));
 
   const stop = async () => {
+    stopping = true;
     unregister();
     if (!exited) {
       child.kill('SIGTERM'); // main.ts closes the scheduler, server and database on SIGTERM
@@ -153,7 +162,8 @@ export async function startServer(env: { databaseUrl?: string; logLevel?: string
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { base, pid: child.pid!, logs, stop };
+  const death = () => (exited && !stopping ? `the server (pid ${child.pid}) ${howItEnded}; last output:\n${tail.slice(-15).join('\n')}` : null);
+  return { base, pid: child.pid!, logs, death, stop };
 }
 
 // ---- CPU accounting from /proc (Linux): where the two cores went during a measured window ----
@@ -170,16 +180,14 @@ function processTicks(pid: number): number {
   }
 }
 
-/** All processes named `postgres` (the postmaster and its backends), read-only. */
-function postgresTicks(): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += processTicks(Number(entry));
-    } catch { /* gone meanwhile */ }
-  }
-  return total;
+/**
+ * The PostgreSQL processes serving this bench: backends connected to its database plus the shared
+ * background processes (WAL writer, checkpointer …). Other databases' backends are left out, since
+ * other work (a test suite, a dev server) may be using the same PostgreSQL at the same time.
+ */
+export async function postgresPids(database: string): Promise<number[]> {
+  return admin(async (c) => (await c.query<{ pid: number }>(
+    `select pid from pg_stat_activity where datname = $1 or backend_type <> 'client backend'`, [database])).rows.map((r) => r.pid));
 }
 
 function machineTicks(): { busy: number; total: number } {
@@ -190,31 +198,34 @@ function machineTicks(): { busy: number; total: number } {
 }
 
 export interface CpuShare {
-  /** Percent of one core, over the window. */
+  /** Percent of one core over the window (200 = two cores busy). */
   server: number;
   benchClient: number;
   postgres: number;
+  /** Everything else on the machine: other users' work competes for the same cores and skews results. */
+  other: number;
   /** Percent of the whole machine (all cores) busy. */
   machine: number;
 }
 
-/** Snapshot now; call the returned function at the window's end. Exited backends are not counted. */
-export function cpuWindow(serverPid: number): () => CpuShare {
+/** Snapshot now; call the returned function at the window's end. */
+export function cpuWindow(serverPid: number, pgPids: number[] = []): () => CpuShare {
+  const sum = (pids: number[]) => pids.reduce((total, pid) => total + processTicks(pid), 0);
   const t0 = process.hrtime.bigint();
   const s0 = processTicks(serverPid);
   const c0 = process.cpuUsage();
-  const p0 = postgresTicks();
+  const p0 = sum(pgPids);
   const m0 = machineTicks();
   return () => {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const c = process.cpuUsage(c0);
     const m1 = machineTicks();
     const pct = (ticks: number) => Math.round((ticks / ticksPerSecond / seconds) * 100);
-    return {
-      server: pct(processTicks(serverPid) - s0),
-      benchClient: Math.round(((c.user + c.system) / 1e6 / seconds) * 100),
-      postgres: pct(postgresTicks() - p0),
-      machine: Math.round(((m1.busy - m0.busy) / Math.max(1, m1.total - m0.total)) * 100),
-    };
+    const server = pct(processTicks(serverPid) - s0);
+    const benchClient = Math.round(((c.user + c.system) / 1e6 / seconds) * 100);
+    const postgres = pct(sum(pgPids) - p0);
+    const machineBusy = (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total);
+    const allCores = Math.round(machineBusy * os.cpus().length * 100);
+    return { server, benchClient, postgres, other: Math.max(0, allCores - server - benchClient - postgres), machine: Math.round(machineBusy * 100) };
   };
 }
