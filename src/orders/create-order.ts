@@ -74,7 +74,8 @@ export async function createOrder(
       actor: buyer ? `buyer:${buyer}` : 'guest', at: now,
       data: { orderNo: order.order_no, productId: product.id, quantity: input.quantity, amount, channel: input.channel, expiresAt: order.expires_at.toISOString(), ruleVersion: rules.version },
     });
-    await scheduleJob(tx, 'order_expire', orderId, order.expires_at, now);
+    // A wallet payment happens right here, so only gateway orders can go unpaid and need the expiry timer.
+    if (input.channel !== 'balance') await scheduleJob(tx, 'order_expire', orderId, order.expires_at, now);
 
     const payment = input.channel === 'balance'
       ? await payOrderFromWallet(ctx, tx, order, rules, now)

@@ -10,6 +10,7 @@ import { executeRefund } from '../payments/refunds';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
 import { AppError, invariant, notFound } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
+import { cancelJob } from '../scheduler/jobs';
 import { deliverPaidOrder } from './deliver';
 import { reserveStock } from './create-order';
 
@@ -94,6 +95,7 @@ async function applyOrderPayment(
   invariant(order.status === 'pending_payment' || late, `payment for an order in status ${order.status}`);
   const paid = await tx.updateTable('orders').set({ status: 'paid', paid: order.paid + payment.amount, paid_at: now, cancelled_at: null })
     .where('id', '=', order.id).where('status', '=', order.status).returningAll().executeTakeFirstOrThrow();
+  if (!late) await cancelJob(tx, 'order_expire', order.id, now);
   await appendEvent(tx, order.id, 'paid', { actor: `channel:${payment.channel}`, at: now, data: { paymentId: payment.paymentId, amount: payment.amount, channel: payment.channel, late } });
 
   if (late && !(await reacquireStock(ctx, tx, paid))) {
