@@ -1,6 +1,7 @@
 import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { Order } from '../db/schema';
+import { releaseStock } from '../orders/create-order';
 import { markDelivered } from '../orders/deliver';
 import { executeRefund } from '../payments/refunds';
 import type { RuleSet } from '../rules/rule-sets';
@@ -69,6 +70,7 @@ async function refundWholeTopup(tx: Tx, order: Order, reason: string, rules: Rul
   const refund = await executeRefund(tx, { order, amount: order.paid - order.refunded, reason, actor: 'system', at: now, rules });
   await tx.updateTable('orders').set({ status: 'refunded' }).where('id', '=', order.id).where('status', '=', 'delivering').execute();
   await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
+  await releaseStock(tx, order); // nothing arrived: a counted-stock unit goes back on sale
   await appendEvent(tx, order.id, 'refunded', { actor: 'system', at: now, data: { refundId: refund.id, amount: refund.amount, cause: reason } });
   return refund.amount;
 }

@@ -22,3 +22,15 @@ describe('card-key import', () => {
     expect(order).toMatchObject({ status: 'pending_payment', paymentId: created.payment.id, payUrl: `/pay/${created.payment.id}` });
   });
 });
+
+describe('counted stock', () => {
+  it('a failed top-up gives its counted-stock unit back', async () => {
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { type: 'topup', stockPolicy: 'limited', stock: 3 });
+    const buyer = await t.api.user('buyer');
+    const order = await t.api.buyAndPay(buyer, product.id, { topupAccount: 'player-1001' });
+    expect((await t.api.ok('GET', `/api/products/${product.id}`)).stock).toBe(2);
+    await t.api.ok('POST', `/api/sandbox/topups/${order.id}/respond`, { body: { result: 'failed' } });
+    expect((await t.api.ok('GET', `/api/products/${product.id}`)).stock).toBe(3);
+  });
+});
