@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import type { Db, Tx } from '../db/connect';
 import type { Order } from '../db/schema';
@@ -41,40 +42,57 @@ export interface OrderView {
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
+/** Timestamps inside json_agg arrive as strings in the session's offset; the API speaks UTC ISO. */
+const isoText = (text: string | null) => (text ? new Date(text).toISOString() : null);
 
-/** The order as its buyer, merchant or staff sees it (codes are never part of it: reveal returns them). */
+interface ViewRow {
+  shop_name: string;
+  promised_delivery_minutes: number | null;
+  items: Array<{ id: string; seq: number; status: string; amount: number; card_key_id: string | null; revealed_at: string | null }>;
+  deliveries: Array<{ id: string; kind: string; created_at: string; detail: Record<string, unknown>; content_cipher: string | null }>;
+  refunds: Array<{ id: string; amount: number; channel: string; status: string; waiting_for_funds: boolean; reason: string; expected_by: string | null; created_at: string; completed_at: string | null; case_id: string | null }>;
+  topup: { status: string; account: string; delivered_amount: number | null; requested_at: string; answered_at: string | null } | null;
+  auto_confirm_at: Date | null;
+  pending_payment_id: string | null;
+}
+
+/**
+ * The order as its buyer, merchant or staff sees it (codes are never part of it: reveal returns them).
+ * One statement with JSON subselects: it runs on every order read and inside checkout transactions.
+ */
 export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: OrderRole): Promise<OrderView> {
   const order = await db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow();
-  const [shop, items, deliveries, refunds, topup, autoConfirm, product, payment] = await Promise.all([
-    db.selectFrom('shops').select(['id', 'name']).where('id', '=', order.shop_id).executeTakeFirstOrThrow(),
-    db.selectFrom('order_items').selectAll().where('order_id', '=', order.id).orderBy('seq').execute(),
-    db.selectFrom('deliveries').selectAll().where('order_id', '=', order.id).orderBy('created_at').execute(),
-    db.selectFrom('refunds').selectAll().where('order_id', '=', order.id).orderBy('created_at').execute(),
-    db.selectFrom('topup_requests').selectAll().where('order_id', '=', order.id).executeTakeFirst(),
-    db.selectFrom('jobs').select('due_at').where('kind', '=', 'auto_confirm').where('ref_id', '=', order.id).where('status', '=', 'pending').executeTakeFirst(),
-    db.selectFrom('products').select('promised_delivery_minutes').where('id', '=', order.product_id).executeTakeFirstOrThrow(),
-    db.selectFrom('payments').select('id').where('order_id', '=', order.id).where('status', '=', 'pending').executeTakeFirst(),
-  ]);
-  const openPayment = order.status === 'pending_payment' || order.status === 'cancelled' ? payment?.id ?? null : null;
-  const deliverBy = order.product_type === 'manual' && order.paid_at && product.promised_delivery_minutes
-    ? new Date(order.paid_at.getTime() + product.promised_delivery_minutes * 60_000) : null;
+  const { rows: [row] } = await sql<ViewRow>`
+    select s.name as shop_name, p.promised_delivery_minutes,
+      (select coalesce(json_agg(i order by i.seq), '[]') from order_items i where i.order_id = o.id) as items,
+      (select coalesce(json_agg(d order by d.created_at), '[]') from deliveries d where d.order_id = o.id) as deliveries,
+      (select coalesce(json_agg(r order by r.created_at), '[]') from refunds r where r.order_id = o.id) as refunds,
+      (select row_to_json(t) from topup_requests t where t.order_id = o.id) as topup,
+      (select j.due_at from jobs j where j.kind = 'auto_confirm' and j.ref_id = o.id::text and j.status = 'pending') as auto_confirm_at,
+      (select pay.id from payments pay where pay.order_id = o.id and pay.status = 'pending' limit 1) as pending_payment_id
+    from orders o join shops s on s.id = o.shop_id join products p on p.id = o.product_id
+    where o.id = ${order.id}`.execute(db);
+  const openPayment = order.status === 'pending_payment' || order.status === 'cancelled' ? row.pending_payment_id : null;
+  const deliverBy = order.product_type === 'manual' && order.paid_at && row.promised_delivery_minutes
+    ? new Date(order.paid_at.getTime() + row.promised_delivery_minutes * 60_000) : null;
   return {
     id: order.id, orderNo: order.order_no, status: order.status, productId: order.product_id, productType: order.product_type, title: order.title,
-    shop, quantity: order.quantity, unitPrice: order.unit_price, amount: order.amount, paid: order.paid, refunded: order.refunded,
+    shop: { id: order.shop_id, name: row.shop_name }, quantity: order.quantity, unitPrice: order.unit_price, amount: order.amount, paid: order.paid, refunded: order.refunded,
     settled: order.settled, fee: order.fee, escrow: order.paid - order.refunded - order.settled, channel: order.channel,
     topupAccount: order.topup_account, guest: order.buyer_id === null,
     createdAt: order.created_at.toISOString(), expiresAt: order.expires_at.toISOString(), paidAt: iso(order.paid_at),
     deliveredAt: iso(order.delivered_at), completedAt: iso(order.completed_at), cancelledAt: iso(order.cancelled_at),
-    deliverBy: iso(deliverBy), paymentId: openPayment, payUrl: openPayment ? `/pay/${openPayment}` : null, autoConfirmAt: iso(autoConfirm?.due_at ?? null),
-    items: items.map((i) => ({ id: i.id, seq: i.seq, status: i.status, amount: i.amount, cardKeyId: i.card_key_id, revealed: i.revealed_at !== null, revealedAt: iso(i.revealed_at) })),
-    deliveries: deliveries.map((d) => ({
-      id: d.id, kind: d.kind, at: d.created_at.toISOString(), detail: d.detail,
+    deliverBy: iso(deliverBy), paymentId: openPayment, payUrl: openPayment ? `/pay/${openPayment}` : null,
+    autoConfirmAt: row.auto_confirm_at ? new Date(row.auto_confirm_at).toISOString() : null,
+    items: row.items.map((i) => ({ id: i.id, seq: i.seq, status: i.status, amount: i.amount, cardKeyId: i.card_key_id, revealed: i.revealed_at !== null, revealedAt: isoText(i.revealed_at) })),
+    deliveries: row.deliveries.map((d) => ({
+      id: d.id, kind: d.kind, at: isoText(d.created_at)!, detail: d.detail,
       ...(d.content_cipher && role !== 'staff' ? { content: ctx.box.decrypt(d.content_cipher) } : {}),
     })),
-    refunds: refunds.map((r) => ({
-      id: r.id, amount: r.amount, channel: r.channel, status: r.status, waitingForFunds: r.waiting_for_funds, reason: r.reason, expectedBy: iso(r.expected_by),
-      createdAt: r.created_at.toISOString(), completedAt: iso(r.completed_at), caseId: r.case_id,
+    refunds: row.refunds.map((r) => ({
+      id: r.id, amount: r.amount, channel: r.channel, status: r.status, waitingForFunds: r.waiting_for_funds, reason: r.reason, expectedBy: isoText(r.expected_by),
+      createdAt: isoText(r.created_at)!, completedAt: isoText(r.completed_at), caseId: r.case_id,
     })),
-    topup: topup ? { status: topup.status, account: topup.account, deliveredAmount: topup.delivered_amount, requestedAt: topup.requested_at.toISOString(), answeredAt: iso(topup.answered_at) } : null,
+    topup: row.topup ? { status: row.topup.status, account: row.topup.account, deliveredAmount: row.topup.delivered_amount, requestedAt: isoText(row.topup.requested_at)!, answeredAt: isoText(row.topup.answered_at) } : null,
   };
 }
