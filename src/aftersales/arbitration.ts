@@ -8,6 +8,7 @@ import type { RuleId } from '../rules/defaults';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { addBusinessDays } from '../shared/business-days';
 import { minutesFrom } from '../shared/clock';
+import { formatYuan } from '../shared/money';
 import { badRequest, conflict, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
@@ -151,7 +152,7 @@ export async function decideCase(ctx: Ctx, actor: Actor | null, caseId: string, 
     await notify(ctx, tx, {
       userIds: [ids.buyer, ids.merchant], kind: 'case_decided', orderId: c.order_id, caseId: c.id, at: now,
       title: appeal ? '申诉已判定' : '平台已判定',
-      body: `判定：${input.outcome === 'reject' ? '驳回' : `退款 ¥${(target / 100).toFixed(2)}`}。依据规则 ${input.ruleId}（v${rules.version}）。理由：${input.reason.trim()}${appeal ? '' : '。如有新证据，可在 7 天内申诉一次。'}`,
+      body: `判定：${input.outcome === 'reject' ? '驳回' : `退款 ${formatYuan(target)}`}。依据规则 ${input.ruleId}（v${rules.version}）。理由：${input.reason.trim()}${appeal ? '' : '。如有新证据，可在 7 天内申诉一次。'}`,
     });
     const view = await caseView(ctx, tx, c.id, 'staff');
     await claim?.finish(view);

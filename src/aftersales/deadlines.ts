@@ -1,6 +1,7 @@
 import type { Ctx } from '../context';
 import { notify } from '../notify/notifications';
 import { minutesFrom } from '../shared/clock';
+import { formatYuan } from '../shared/money';
 import { AppError } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
 import { transition } from './cases';
@@ -33,7 +34,7 @@ export async function merchantDeadline(ctx: Ctx, caseId: string, now: Date): Pro
     await rearmSettlement(tx, c.order_id, rules, now);
     await appendEvent(tx, c.order_id, 'case_decided', { actor: 'system', at: now, data: { caseId: c.id, outcome, amount, ruleId: 'aftersales.merchant-response', ruleVersion: rules.version, cause: 'merchant_silence' } });
     const ids = await partyIds(tx, c);
-    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_decided', orderId: c.order_id, caseId: c.id, at: now, title: '商家超时未处理，售后已通过', body: `商家未在时限内处理，平台按规则支持买家（${outcome === 'reissue' ? '补发' : `退款 ¥${(amount / 100).toFixed(2)}`}）。` });
+    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_decided', orderId: c.order_id, caseId: c.id, at: now, title: '商家超时未处理，售后已通过', body: `商家未在时限内处理，平台按规则支持买家（${outcome === 'reissue' ? '补发' : `退款 ${formatYuan(amount)}`}）。` });
   });
 }
 

@@ -5,9 +5,9 @@ import type { Tx } from '../db/connect';
 import type { Order, RefundCase } from '../db/schema';
 import { accounts } from '../ledger/accounts';
 import { postEntry } from '../ledger/journal';
-import { executeRefund } from '../payments/refunds';
+import { executeRefund, markOrderRefunded } from '../payments/refunds';
 import type { RuleSet } from '../rules/rule-sets';
-import { cancelJob, scheduleJob } from '../scheduler/jobs';
+import { scheduleJob } from '../scheduler/jobs';
 import { minutesFrom } from '../shared/clock';
 import { conflict } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
@@ -31,7 +31,8 @@ export async function outcomeAmount(tx: Tx, c: RefundCase, order: Order, outcome
  * A full refund returns unrevealed keys to stock and voids revealed ones.
  */
 export async function executeOutcome(
-  ctx: Ctx, tx: Tx, c: RefundCase, input: { outcome: Outcome; amount: number; actor: string; rules: RuleSet; now: Date },
+  ctx: Ctx, tx: Tx, c: RefundCase,
+  input: { outcome: Outcome; amount: number; actor: string; rules: RuleSet; now: Date; /** Default: only a full refund gives units back. */ releaseUnits?: boolean },
 ): Promise<void> {
   const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).forUpdate().executeTakeFirstOrThrow();
   if (input.outcome === 'reissue') {
@@ -43,14 +44,9 @@ export async function executeOutcome(
     order, amount: input.amount, reason: `售后单 ${c.id.slice(0, 8)}：${c.reason}`, destination: c.refund_to, caseId: c.id,
     actor: input.actor, at: input.now, rules: input.rules,
   });
-  if (input.outcome === 'refund') await releaseUnits(tx, c, order);
+  if (input.releaseUnits ?? input.outcome === 'refund') await releaseUnits(tx, c, order);
   if (refund.waitingForFunds) return; // the funding job moves the order's status when the money moves
-  const status = order.refunded >= order.paid ? 'refunded' : 'partially_refunded';
-  await tx.updateTable('orders').set({ status }).where('id', '=', order.id).where('status', 'in', ['paid', 'delivering', 'delivered', 'partially_refunded', 'completed']).execute();
-  if (status === 'refunded') {
-    await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
-    await cancelJob(tx, 'auto_confirm', order.id, input.now);
-  }
+  await markOrderRefunded(tx, order, input.now);
 }
 
 /** Refunded units: unrevealed keys go back on sale; a revealed (or reported) key is voided. */

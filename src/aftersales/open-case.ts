@@ -8,6 +8,7 @@ import type { RuleSet } from '../rules/rule-sets';
 import { scheduleJob } from '../scheduler/jobs';
 import { addBusinessDays } from '../shared/business-days';
 import { minutesFrom } from '../shared/clock';
+import { formatYuan } from '../shared/money';
 import { AppError, badRequest, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
@@ -100,9 +101,8 @@ async function fileCase(
     data: { caseId, reason: input.reason, expectedOutcome: input.expectedOutcome, amount: verdict.amount, itemIds: verdict.unitIds, route: verdict.route, ruleId: verdict.rule, ruleVersion: rules.version, notes: verdict.notes },
   });
   if (auto) {
-    await executeOutcome(ctx, tx, c, { outcome: verdict.fee > 0 ? 'partial' : 'refund', amount: verdict.refund, actor: 'system', rules, now });
-    if (verdict.fee > 0) await tx.updateTable('order_items').set({ status: 'refunded' }).where('id', 'in', verdict.unitIds).execute();
-    if (verdict.fee > 0) await returnKeys(tx, verdict.returnToStock);
+    // A no-reason refund keeps its fee but still returns whole units: unrevealed keys go back on sale.
+    await executeOutcome(ctx, tx, c, { outcome: verdict.fee > 0 ? 'partial' : 'refund', amount: verdict.refund, actor: 'system', rules, now, releaseUnits: true });
     await appendEvent(tx, order.id, 'case_decided', { actor: 'system', at: now, data: { caseId, outcome: c.decision_outcome, amount: verdict.refund, fee: verdict.fee, ruleId: verdict.rule, ruleVersion: rules.version } });
   } else if (verdict.route === 'to_merchant') {
     await scheduleJob(tx, 'case_merchant_deadline', caseId, c.merchant_by!, now);
@@ -111,17 +111,9 @@ async function fileCase(
   await notify(ctx, tx, {
     userIds: [order.buyer_id, shop.owner_id], kind: auto ? 'case_auto_approved' : 'case_opened', orderId: order.id, caseId, at: now,
     title: auto ? '售后已自动通过' : '新的售后申请',
-    body: auto ? `订单 ${order.order_no} 的售后已按平台规则自动通过，退款 ¥${(verdict.refund / 100).toFixed(2)}。` : `订单 ${order.order_no} 有新的售后申请，商家需在 ${c.merchant_by?.toISOString() ?? '平台处理时限'} 前处理。`,
+    body: auto ? `订单 ${order.order_no} 的售后已按平台规则自动通过，退款 ${formatYuan(verdict.refund)}。` : `订单 ${order.order_no} 有新的售后申请，商家需在 ${c.merchant_by?.toISOString() ?? '平台处理时限'} 前处理。`,
   });
   return { ...(await caseView(ctx, tx, caseId, 'buyer')), checklist, prefilled: facts };
-}
-
-/** A no-reason refund with a fee still returns whole units: unrevealed keys go back on sale. */
-async function returnKeys(tx: Tx, itemIds: string[]): Promise<void> {
-  if (itemIds.length === 0) return;
-  const keys = await tx.selectFrom('order_items').select('card_key_id').where('id', 'in', itemIds).where('revealed_at', 'is', null).execute();
-  const ids = keys.map((k) => k.card_key_id).filter((id): id is string => Boolean(id));
-  if (ids.length) await tx.updateTable('card_keys').set({ status: 'available', order_id: null }).where('id', 'in', ids).execute();
 }
 
 function autoReason(verdict: Extract<Verdict, { kind: 'accepted' }>): string {

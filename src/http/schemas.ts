@@ -4,11 +4,6 @@ export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid });
 /** Integer fen (分): ¥0.01 to ¥1,000,000. */
 export const Money = Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'integer fen (分)' });
-export const ErrorBody = Type.Object({
-  error: Type.Object({
-    code: Type.String(), message: Type.String(), rule: Type.Optional(Type.String()), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  }),
-});
 export const Paging = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),

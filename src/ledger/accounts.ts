@@ -38,21 +38,3 @@ export const accounts = {
   /** Refunds decided but not yet arrived on their original channel. */
   refundsPayable: () => spec('platform:refunds_payable', 'refunds_payable', null, true, false),
 };
-
-/** Rebuilds an account's spec from its id (for accounts first seen in a posting). */
-export function accountFromId(id: string): AccountSpec {
-  const [prefix, rest] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
-  switch (prefix) {
-    case 'wallet': return accounts.wallet(rest);
-    case 'escrow': return accounts.escrow(rest);
-    case 'clearing': return accounts.clearing(rest);
-    case 'merchant_available': return accounts.merchantAvailable(rest);
-    case 'merchant_deposit': return accounts.merchantDeposit(rest);
-    case 'merchant_receivable': return accounts.merchantReceivable(rest);
-    default: {
-      const platform = Object.values(accounts).map((make) => (make as () => AccountSpec)).find((make) => make.length === 0 && make().id === id);
-      if (!platform) throw new Error(`unknown ledger account ${id}`);
-      return platform();
-    }
-  }
-}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Tx } from '../db/connect';
+import type { Db, Tx } from '../db/connect';
 import { AppError, invariant } from '../shared/errors';
 import type { AccountSpec } from './accounts';
 
@@ -36,13 +36,7 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<string> {
   }
   const touched = [...byAccount.values()].sort((a, b) => (a.account.id < b.account.id ? -1 : 1));
 
-  await tx.insertInto('ledger_accounts')
-    .values(touched.map(({ account }) => ({
-      id: account.id, kind: account.kind, owner_id: account.ownerId, non_negative: account.nonNegative,
-      tracked: account.tracked, created_at: input.at,
-    })))
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+  await ensureAccounts(tx, touched.map((t) => t.account), input.at);
 
   const entryId = randomUUID();
   await tx.insertInto('journal_entries').values({
@@ -70,7 +64,7 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<string> {
 }
 
 /** The running balance of a tracked account (0 if it has never been used). */
-export async function balanceOf(tx: Tx | import('../db/connect').Db, account: AccountSpec): Promise<number> {
+export async function balanceOf(tx: Tx | Db, account: AccountSpec): Promise<number> {
   invariant(account.tracked, `balance of untracked account ${account.id} must be derived from postings`);
   const row = await tx.selectFrom('ledger_accounts').select('balance').where('id', '=', account.id).executeTakeFirst();
   return row?.balance ?? 0;
@@ -78,9 +72,15 @@ export async function balanceOf(tx: Tx | import('../db/connect').Db, account: Ac
 
 /** Locks a tracked account's row for the rest of the transaction and returns its balance. */
 export async function lockBalance(tx: Tx, account: AccountSpec, at: Date): Promise<number> {
-  await tx.insertInto('ledger_accounts').values({
-    id: account.id, kind: account.kind, owner_id: account.ownerId, non_negative: account.nonNegative, tracked: account.tracked, created_at: at,
-  }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await ensureAccounts(tx, [account], at);
   const row = await tx.selectFrom('ledger_accounts').select('balance').where('id', '=', account.id).forUpdate().executeTakeFirstOrThrow();
   return row.balance;
+}
+
+/** Creates the accounts' rows on first use (postings reference them). */
+async function ensureAccounts(tx: Tx, specs: AccountSpec[], at: Date): Promise<void> {
+  await tx.insertInto('ledger_accounts')
+    .values(specs.map((a) => ({ id: a.id, kind: a.kind, owner_id: a.ownerId, non_negative: a.nonNegative, tracked: a.tracked, created_at: at })))
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
 }

@@ -39,4 +39,3 @@ export function actorLabel(actor: Actor | null): string {
   return actor.kind === 'guest' ? 'guest' : `${actor.role}:${actor.userId}`;
 }
 
-export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);

@@ -8,7 +8,8 @@ import { lockBalance, postEntry, type Posting } from '../ledger/journal';
 import type { RuleSet } from '../rules/rule-sets';
 import { addBusinessDays } from '../shared/business-days';
 import { AppError, invariant } from '../shared/errors';
-import { scheduleJob } from '../scheduler/jobs';
+import { cancelJob, scheduleJob } from '../scheduler/jobs';
+import { formatYuan } from '../shared/money';
 import { appendEvent } from '../timeline/timeline';
 import { notify } from '../notify/notifications';
 
@@ -148,6 +149,19 @@ async function waitingAmount(tx: Tx, orderId: string): Promise<number> {
   return Number(row.total);
 }
 
+/**
+ * After money went back: refunded when nothing paid is left (its units too, and no auto-confirm to
+ * wait for), else partially refunded. Orders already cancelled or refunded keep their status.
+ */
+export async function markOrderRefunded(tx: Tx, order: Order, at: Date): Promise<void> {
+  const status = order.refunded >= order.paid ? 'refunded' : 'partially_refunded';
+  await tx.updateTable('orders').set({ status }).where('id', '=', order.id).where('status', 'in', ['paid', 'delivering', 'delivered', 'partially_refunded', 'completed']).execute();
+  if (status === 'refunded') {
+    await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
+    await cancelJob(tx, 'auto_confirm', order.id, at);
+  }
+}
+
 /** A waiting refund holds the order's escrow: it must not settle to the merchant meanwhile. */
 export async function waitingRefundHold(tx: Tx, orderId: string): Promise<string | null> {
   return (await waitingAmount(tx, orderId)) > 0 ? 'a refund is waiting for funds' : null;
@@ -169,11 +183,10 @@ export async function fundWaitingRefund(ctx: Ctx, refundId: string, now: Date): 
       refundId, amount: waiting.amount, channel: waiting.channel, toWallet: waiting.channel === 'balance', funding: plan, reason: waiting.reason,
       caseId: waiting.case_id, actor: 'system', at: now, rules,
     });
-    const status = order.refunded >= order.paid ? 'refunded' : 'partially_refunded';
-    await tx.updateTable('orders').set({ status }).where('id', '=', order.id).where('status', 'in', ['paid', 'delivering', 'delivered', 'partially_refunded', 'completed']).execute();
+    await markOrderRefunded(tx, order, now);
     await notify(ctx, tx, {
       userIds: [order.buyer_id], kind: 'refund_funded', orderId: order.id, caseId: waiting.case_id ?? undefined, at: now,
-      title: '退款已执行', body: `订单 ${order.order_no} 的退款 ¥${(waiting.amount / 100).toFixed(2)} 已由平台执行。`,
+      title: '退款已执行', body: `订单 ${order.order_no} 的退款 ${formatYuan(waiting.amount)} 已由平台执行。`,
     });
   });
 }
@@ -210,7 +223,7 @@ export async function completeRefundArrival(ctx: Ctx, refundId: string, now: Dat
     const order = await tx.selectFrom('orders').select(['buyer_id', 'order_no']).where('id', '=', refund.order_id).executeTakeFirstOrThrow();
     await notify(ctx, tx, {
       userIds: [order.buyer_id], kind: 'refund_arrived', orderId: refund.order_id, caseId: refund.case_id ?? undefined, at: now,
-      title: '退款已到账', body: `订单 ${order.order_no} 的退款 ¥${(refund.amount / 100).toFixed(2)} 已原路退回。`,
+      title: '退款已到账', body: `订单 ${order.order_no} 的退款 ${formatYuan(refund.amount)} 已原路退回。`,
     });
   });
 }
