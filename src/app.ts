@@ -15,7 +15,6 @@ import { evidenceDeadline } from './aftersales/arbitration';
 import { buyerDeadline, merchantDeadline } from './aftersales/deadlines';
 import { openCaseHold } from './aftersales/execute';
 import { sendNotificationEmail } from './notify/notifications';
-import { settlementHolds } from './orders/settle';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
 import path from 'node:path';
@@ -44,14 +43,13 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   const clock = new Clock(config.sandbox);
   await ensureRuleSet(database.db, clock.now());
 
-  const ctx = {
-    config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db), box: new SecretBox(config.secret),
-  } as Ctx;
+  // The simulator answers later through the context it belongs to, hence the late-bound reference.
   const simulator = new SimulatedTopupProvider(config.topupSimulator, (orderId: string, result: TopupResult) => handleTopupResult(ctx, orderId, result));
-  ctx.topups = simulator;
-  ctx.scheduler = new Scheduler(database.db, clock, log);
+  const ctx: Ctx = {
+    config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db), box: new SecretBox(config.secret),
+    scheduler: new Scheduler(database.db, clock, log), topups: simulator, settlementHolds: [openCaseHold, waitingRefundHold],
+  };
   registerJobs(ctx);
-  for (const hold of [openCaseHold, waitingRefundHold]) if (!settlementHolds.includes(hold)) settlementHolds.push(hold);
 
   const server = await buildServer(ctx, options.routes);
   await server.ready();

@@ -7,6 +7,7 @@ import type { Scheduler } from './scheduler/scheduler';
 import type { Clock } from './shared/clock';
 import type { SecretBox } from './shared/secret-box';
 import type { Role } from './db/schema';
+import type { SettlementHold } from './orders/settle';
 
 /** What every use case is given: the composition root builds one per process. */
 export interface Ctx {
@@ -19,12 +20,41 @@ export interface Ctx {
   log: Logger;
   scheduler: Scheduler;
   topups: TopupProvider;
+  /** Checks that can hold an order's escrow back (an open case, a waiting refund); asked at settlement. */
+  settlementHolds: readonly SettlementHold[];
 }
 
-/** Who is acting: a signed-in user, or a guest holding one order's query session. */
-export type Actor =
-  | { kind: 'user'; userId: string; role: Role }
-  | { kind: 'guest'; orderId: string };
+/** A signed-in person. */
+export interface UserActor { kind: 'user'; userId: string; role: Role }
+/** A guest buyer holding the token of one order (from guest checkout or order lookup). */
+export interface GuestActor { kind: 'guest'; orderId: string }
+/** A merchant's API key: acts as the shop's owner, for that one shop only. */
+export interface ApiKeyActor { kind: 'api_key'; keyId: string; shopId: string; userId: string }
+/** The platform itself: a timer job, or a provider's verified callback. `source` says which. */
+export interface SystemActor { kind: 'system'; source: string }
 
-export const isStaff = (actor: Actor | null): boolean =>
-  actor?.kind === 'user' && (actor.role === 'staff' || actor.role === 'admin');
+/**
+ * Who is acting. Every state-changing use case receives one of these; there is no "null means
+ * the system". Routes declare which kinds they accept (http/access.ts).
+ */
+export type Actor = UserActor | GuestActor | ApiKeyActor | SystemActor;
+/** Nobody signed in: only public reads and guest checkout take it. */
+export interface Anonymous { kind: 'anonymous' }
+export type Caller = Actor | Anonymous;
+
+export const systemActor = (source: string): SystemActor => ({ kind: 'system', source });
+export const anonymous: Anonymous = { kind: 'anonymous' };
+
+export const isStaff = (actor: Caller): boolean =>
+  actor.kind === 'user' && (actor.role === 'staff' || actor.role === 'admin');
+
+/** Who wrote an event onto the timeline. */
+export function actorLabel(actor: Caller): string {
+  switch (actor.kind) {
+    case 'user': return `${actor.role}:${actor.userId}`;
+    case 'guest': return 'guest';
+    case 'api_key': return `api_key:${actor.keyId}`;
+    case 'system': return actor.source.startsWith('channel:') ? actor.source : 'system';
+    case 'anonymous': return 'anonymous';
+  }
+}

@@ -105,7 +105,7 @@ export async function me(ctx: Ctx, userId: string): Promise<{ user: UserView; wa
 }
 
 /** Admin: flag a buyer as high-risk (abusive refund patterns) or clear the flag; flagged buyers get no automatic approvals. */
-export async function setRiskLevel(ctx: Ctx, actor: Actor | null, userId: string, level: 'normal' | 'high'): Promise<UserView> {
+export async function setRiskLevel(ctx: Ctx, actor: Actor, userId: string, level: 'normal' | 'high'): Promise<UserView> {
   if (!actor || actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 401, 'sign in first');
   if (actor.role !== 'admin' && actor.role !== 'staff') throw new AppError('FORBIDDEN', 403, 'only staff and admins flag risk');
   const user = await ctx.db.updateTable('users').set({ risk_level: level }).where('id', '=', userId).returningAll().executeTakeFirst();

@@ -1,3 +1,4 @@
+import { withTransaction } from '../db/transaction';
 import { sql } from 'kysely';
 import { requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
@@ -22,7 +23,7 @@ export const queuePageSizeMax = 100;
 const arbitrationStatuses: CaseStatus[] = ['under_arbitration', 'awaiting_evidence', 'appealed'];
 
 /** 仲裁队列: open arbitration work, the nearest deadline first. */
-export async function staffQueue(ctx: Ctx, actor: Actor | null, query: { limit?: number }) {
+export async function staffQueue(ctx: Ctx, actor: Actor, query: { limit?: number }) {
   requireRole(actor, 'staff', 'admin');
   const now = ctx.clock.now();
   const rows = await ctx.db.selectFrom('refund_cases').innerJoin('orders', 'orders.id', 'refund_cases.order_id').innerJoin('shops', 'shops.id', 'refund_cases.shop_id')
@@ -43,14 +44,14 @@ export async function staffQueue(ctx: Ctx, actor: Actor | null, query: { limit?:
 }
 
 /** 补充举证: staff ask one party for more evidence; silence past the deadline gives up that point. */
-export async function requestEvidence(ctx: Ctx, actor: Actor | null, caseId: string, input: { party: 'buyer' | 'merchant'; note: string }): Promise<CaseView> {
+export async function requestEvidence(ctx: Ctx, actor: Actor, caseId: string, input: { party: 'buyer' | 'merchant'; note: string }): Promise<CaseView> {
   requireRole(actor, 'staff', 'admin');
   const rules = await ctx.rules.current();
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['staff'], true);
     const evidenceBy = minutesFrom(now, rules.values['aftersales.evidence-supplement']);
-    await transition(tx, c.id, ['under_arbitration', 'appealed'], {
+    await transition(tx, c.id, 'staff', ['under_arbitration', 'appealed'], {
       status: 'awaiting_evidence', updated_at: now, evidence_party: input.party, evidence_by: evidenceBy, evidence_return_status: c.status,
       decision_by: addBusinessDays(c.escalated_at ?? now, rules.values['aftersales.arbitration-sla-with-evidence']),
     });
@@ -66,14 +67,14 @@ export async function requestEvidence(ctx: Ctx, actor: Actor | null, caseId: str
 }
 
 /** The requested party sends the evidence; the case goes back to the arbitrator. */
-export async function submitEvidence(ctx: Ctx, actor: Actor | null, caseId: string, input: { evidenceIds: string[]; message: string }): Promise<CaseView> {
-  return ctx.db.transaction().execute(async (tx) => {
+export async function submitEvidence(ctx: Ctx, actor: Actor, caseId: string, input: { evidenceIds: string[]; message: string }): Promise<CaseView> {
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { refundCase: c, role } = await loadCaseFor(tx, actor, caseId, ['buyer', 'merchant'], true);
     if (c.status !== 'awaiting_evidence' || c.evidence_party !== role) throw conflict('EVIDENCE_NOT_REQUESTED', 'the platform has not asked you for evidence on this case');
     if (c.evidence_by && now > c.evidence_by) throw refused('EVIDENCE_DEADLINE_PASSED', 'aftersales.evidence-supplement', `evidence was due by ${c.evidence_by.toISOString()}`);
     await attachEvidence(tx, actor, c.id, input.evidenceIds, role as 'buyer' | 'merchant', now);
-    await transition(tx, c.id, ['awaiting_evidence'], { status: c.evidence_return_status ?? 'under_arbitration', updated_at: now, evidence_by: null });
+    await transition(tx, c.id, role as 'buyer' | 'merchant', ['awaiting_evidence'], { status: c.evidence_return_status ?? 'under_arbitration', updated_at: now, evidence_by: null });
     await cancelJob(tx, 'case_evidence_deadline', c.id, now);
     await appendEvent(tx, c.order_id, 'case_evidence_submitted', { actor: actorLabel(actor), at: now, data: { caseId: c.id, party: role, evidenceIds: input.evidenceIds, message: input.message } });
     const ids = await partyIds(tx, c);
@@ -87,10 +88,10 @@ export async function submitEvidence(ctx: Ctx, actor: Actor | null, caseId: stri
 
 /** The evidence deadline job: silence counts as giving up that point; the arbitrator decides without it. */
 export async function evidenceDeadline(ctx: Ctx, caseId: string, now: Date): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const c = await tx.selectFrom('refund_cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
     if (!c || c.status !== 'awaiting_evidence' || !c.evidence_by || c.evidence_by > now) return;
-    await transition(tx, c.id, ['awaiting_evidence'], { status: c.evidence_return_status ?? 'under_arbitration', updated_at: now });
+    await transition(tx, c.id, 'system', ['awaiting_evidence'], { status: c.evidence_return_status ?? 'under_arbitration', updated_at: now });
     await appendEvent(tx, c.order_id, 'case_evidence_not_provided', { actor: 'system', at: now, data: { caseId: c.id, party: c.evidence_party, ruleId: 'aftersales.evidence-supplement', consequence: 'the point is given up' } });
     const ids = await partyIds(tx, c);
     await notify(ctx, tx, {
@@ -109,16 +110,18 @@ export interface DecisionInput {
 
 /**
  * 判定: a staff member decides with a cited rule and a written reason; the refund executes in the same
- * transaction. An appeal must be decided by someone else; its decision is final and may move money
- * either way (more refund to the buyer, or the fund making the merchant whole).
+ * transaction. A decision never takes back what the merchant itself offered (a partial refund the
+ * merchant paid stays the merchant's cost, whatever the decision). An appeal must be decided by
+ * someone else; its decision is final and may move money either way: more refund to the buyer, or —
+ * only when it reverses a refund the platform itself ordered — the fund making the merchant whole.
  */
-export async function decideCase(ctx: Ctx, actor: Actor | null, caseId: string, input: DecisionInput, idempotencyKey?: string): Promise<CaseView> {
+export async function decideCase(ctx: Ctx, actor: Actor, caseId: string, input: DecisionInput, idempotencyKey?: string): Promise<CaseView> {
   requireRole(actor, 'staff', 'admin');
   const rules = await ctx.rules.current();
-  if (!(input.ruleId in rules.values)) throw badRequest('UNKNOWN_RULE', `rule ${input.ruleId} is not in rule set version ${rules.version}`);
+  if (!Object.hasOwn(rules.values, input.ruleId)) throw badRequest('UNKNOWN_RULE', `rule ${input.ruleId} is not in rule set version ${rules.version}`);
   if (input.reason.trim().length < decisionReasonLengthMin) throw badRequest('REASON_REQUIRED', `write the reason for the decision (at least ${decisionReasonLengthMin} characters)`);
   if (input.outcome === 'partial' && !(input.amount && input.amount > 0)) throw badRequest('AMOUNT_REQUIRED', 'a partial decision needs an amount in fen');
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['staff'], true);
     const claim = idempotencyKey ? await claimIdempotencyKey<CaseView>(tx, `case-decision:${c.id}`, idempotencyKey, input, now) : null;
@@ -132,7 +135,7 @@ export async function decideCase(ctx: Ctx, actor: Actor | null, caseId: string, 
     const target = input.outcome === 'reject' ? 0 : input.outcome === 'partial' ? input.amount! : already + await outcomeAmount(tx, c, order, 'refund');
     if (target - already > order.paid - order.refunded) throw badRequest('AMOUNT_TOO_LARGE', `at most ${order.paid - order.refunded} fen more is refundable`);
     const by = actorLabel(actor);
-    const updated = await transition(tx, c.id, ['under_arbitration', 'appealed'], {
+    const updated = await transition(tx, c.id, 'staff', ['under_arbitration', 'appealed'], {
       status: input.outcome === 'reject' ? 'rejected' : 'approved', updated_at: now,
       decision_outcome: input.outcome, decision_amount: target, decision_rule_id: input.ruleId, decision_rule_version: rules.version,
       decision_reason: input.reason.trim(), decided_by: by, decided_at: now,
@@ -141,8 +144,14 @@ export async function decideCase(ctx: Ctx, actor: Actor | null, caseId: string, 
     });
     if (target > already) {
       await executeOutcome(ctx, tx, updated, { outcome: input.outcome === 'partial' ? 'partial' : 'refund', amount: target - already, actor: by, rules, now });
-    } else if (target < already) {
-      await compensateMerchant(tx, updated, already - target, by, now);
+      await tx.updateTable('refund_cases').set({ platform_refunded: c.platform_refunded + (target - already) }).where('id', '=', c.id).execute();
+    } else if (target < already && appeal) {
+      // 先行赔付 only for the platform's own reversed order, never for a refund the merchant offered.
+      const reversed = Math.min(already - target, c.platform_refunded);
+      if (reversed > 0) {
+        await compensateMerchant(tx, updated, reversed, by, now);
+        await tx.updateTable('refund_cases').set({ platform_refunded: c.platform_refunded - reversed }).where('id', '=', c.id).execute();
+      }
     }
     await rearmSettlement(tx, c.order_id, rules, now);
     await appendEvent(tx, c.order_id, 'case_decided', {
@@ -161,9 +170,9 @@ export async function decideCase(ctx: Ctx, actor: Actor | null, caseId: string, 
 }
 
 /** 二次申诉: once, by either party, within the appeal window, with new evidence; a different staff member decides. */
-export async function appealCase(ctx: Ctx, actor: Actor | null, caseId: string, input: { reason: string; evidenceIds: string[] }): Promise<CaseView> {
+export async function appealCase(ctx: Ctx, actor: Actor, caseId: string, input: { reason: string; evidenceIds: string[] }): Promise<CaseView> {
   const rules = await ctx.rules.current();
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { refundCase: c, role } = await loadCaseFor(tx, actor, caseId, ['buyer', 'merchant'], true);
     if (!['approved', 'rejected'].includes(c.status) || !c.appeal_by) {
@@ -174,7 +183,7 @@ export async function appealCase(ctx: Ctx, actor: Actor | null, caseId: string, 
     if (now > c.appeal_by) throw refused('APPEAL_WINDOW_CLOSED', 'aftersales.appeal-window', `the appeal window closed at ${c.appeal_by.toISOString()}`);
     const added = await attachEvidence(tx, actor, c.id, input.evidenceIds, role as 'buyer' | 'merchant', now);
     if (added === 0) throw refused('APPEAL_NEEDS_NEW_EVIDENCE', 'aftersales.appeal-new-evidence', 'an appeal needs new evidence not already on the case');
-    await transition(tx, c.id, ['approved', 'rejected'], {
+    await transition(tx, c.id, role as 'buyer' | 'merchant', ['approved', 'rejected'], {
       status: 'appealed', updated_at: now, appeal_count: c.appeal_count + 1, appealed_by: role as 'buyer' | 'merchant', appeal_reason: input.reason.trim(),
       appeal_by: null, escalated_at: now, decision_by: addBusinessDays(now, rules.values['aftersales.arbitration-sla']),
     });

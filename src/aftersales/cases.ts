@@ -3,7 +3,7 @@ import type { Db, Tx } from '../db/connect';
 import type { CaseStatus, RefundCase } from '../db/schema';
 import { loadOrderFor, type OrderRole } from '../orders/access';
 import { addBusinessDays } from '../shared/business-days';
-import { AppError, conflict, notFound } from '../shared/errors';
+import { AppError, conflict, invariant, notFound } from '../shared/errors';
 import { readTimeline } from '../timeline/timeline';
 
 /**
@@ -11,7 +11,7 @@ import { readTimeline } from '../timeline/timeline';
  * else gets the same 404 as for a missing case.
  */
 export async function loadCaseFor(
-  db: Db | Tx, actor: Actor | null, caseId: string, allowed: OrderRole[], lock = false,
+  db: Db | Tx, actor: Actor, caseId: string, allowed: OrderRole[], lock = false,
 ): Promise<{ refundCase: RefundCase; role: OrderRole }> {
   if (!actor) throw new AppError('UNAUTHENTICATED', 401, 'sign in first');
   let query = db.selectFrom('refund_cases').selectAll().where('id', '=', caseId);
@@ -28,13 +28,44 @@ export async function loadCaseFor(
   }
 }
 
+/** Who moves a case: one of its parties, staff, or the platform's deadline jobs. */
+export type CaseMover = 'buyer' | 'merchant' | 'staff' | 'system';
+
+const openForWithdrawal = ['awaiting_merchant', 'awaiting_buyer', 'under_arbitration', 'awaiting_evidence'] as const;
+
+/**
+ * Every status change a case may make, and who may make it (the five steps of DESIGN.md). A
+ * transition missing here is a bug, asserted before anything is written.
+ */
+export const caseTransitions: ReadonlyArray<{ from: CaseStatus; to: CaseStatus; by: readonly CaseMover[] }> = [
+  { from: 'awaiting_merchant', to: 'approved', by: ['merchant', 'system'] }, // accepted, or decided on silence
+  { from: 'awaiting_merchant', to: 'awaiting_buyer', by: ['merchant'] }, // partial, reissue offered, or contested
+  { from: 'awaiting_buyer', to: 'closed', by: ['buyer', 'system'] }, // accepted, or the buyer's time ran out
+  { from: 'awaiting_buyer', to: 'under_arbitration', by: ['buyer'] }, // 平台介入
+  { from: 'under_arbitration', to: 'awaiting_evidence', by: ['staff'] },
+  { from: 'appealed', to: 'awaiting_evidence', by: ['staff'] },
+  { from: 'awaiting_evidence', to: 'under_arbitration', by: ['buyer', 'merchant', 'system'] },
+  { from: 'awaiting_evidence', to: 'appealed', by: ['buyer', 'merchant', 'system'] },
+  { from: 'under_arbitration', to: 'approved', by: ['staff'] },
+  { from: 'under_arbitration', to: 'rejected', by: ['staff'] },
+  { from: 'appealed', to: 'approved', by: ['staff'] },
+  { from: 'appealed', to: 'rejected', by: ['staff'] },
+  { from: 'approved', to: 'appealed', by: ['buyer', 'merchant'] },
+  { from: 'rejected', to: 'appealed', by: ['buyer', 'merchant'] },
+  ...openForWithdrawal.map((from) => ({ from, to: 'withdrawn' as const, by: ['buyer'] as const })),
+];
+
 /**
  * A guarded state change: `… where id = $1 and status in (expected)`, asserting one row changed, so
- * two staff deciding at once, or a decision racing a deadline, change the case exactly once.
+ * two staff deciding at once, or a decision racing a deadline, change the case exactly once. The
+ * move must be in the transition table for the mover.
  */
 export async function transition(
-  tx: Tx, caseId: string, from: CaseStatus[], set: Partial<Omit<RefundCase, 'id'>> & { status: CaseStatus; updated_at: Date },
+  tx: Tx, caseId: string, by: CaseMover, from: CaseStatus[], set: Partial<Omit<RefundCase, 'id'>> & { status: CaseStatus; updated_at: Date },
 ): Promise<RefundCase> {
+  for (const f of from) {
+    invariant(caseTransitions.some((t) => t.from === f && t.to === set.status && t.by.includes(by)), `case transition ${f} → ${set.status} by ${by} is not in the table`);
+  }
   const values = { ...set } as Record<string, unknown>;
   if (Array.isArray(values.item_ids)) values.item_ids = JSON.stringify(values.item_ids);
   const updated = await tx.updateTable('refund_cases').set(values).where('id', '=', caseId).where('status', 'in', from).returningAll().executeTakeFirst();

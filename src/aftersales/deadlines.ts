@@ -1,4 +1,5 @@
-import type { Ctx } from '../context';
+import { withTransaction } from '../db/transaction';
+import { systemActor, type Ctx } from '../context';
 import { notify } from '../notify/notifications';
 import { minutesFrom } from '../shared/clock';
 import { formatYuan } from '../shared/money';
@@ -15,7 +16,7 @@ import { silenceDecision } from './rules';
  */
 export async function merchantDeadline(ctx: Ctx, caseId: string, now: Date): Promise<void> {
   const rules = await ctx.rules.current();
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const c = await tx.selectFrom('refund_cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
     if (!c || c.status !== 'awaiting_merchant' || !c.merchant_by || c.merchant_by > now) return;
     const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).executeTakeFirstOrThrow();
@@ -25,7 +26,7 @@ export async function merchantDeadline(ctx: Ctx, caseId: string, now: Date): Pro
       if (Number(stock.n) < c.item_ids.length) outcome = 'refund'; // no keys to reissue: the buyer gets the money instead
     }
     const amount = await outcomeAmount(tx, c, order, outcome, c.amount);
-    const updated = await transition(tx, c.id, ['awaiting_merchant'], {
+    const updated = await transition(tx, c.id, 'system', ['awaiting_merchant'], {
       status: 'approved', updated_at: now, decision_outcome: outcome, decision_amount: amount, decision_rule_id: 'aftersales.merchant-response',
       decision_rule_version: rules.version, decision_reason: '商家未在响应时限内处理，按规则支持买家', decided_by: 'system', decided_at: now,
       appeal_by: minutesFrom(now, rules.values['aftersales.appeal-window'] * 24 * 60),
@@ -43,7 +44,7 @@ export async function buyerDeadline(ctx: Ctx, caseId: string, now: Date): Promis
   const c = await ctx.db.selectFrom('refund_cases').select(['status', 'buyer_by']).where('id', '=', caseId).executeTakeFirst();
   if (!c || c.status !== 'awaiting_buyer' || !c.buyer_by || c.buyer_by > now) return;
   try {
-    await closeForMerchantAnswer(ctx, null, caseId, 'aftersales.buyer-response');
+    await closeForMerchantAnswer(ctx, systemActor('job:case_buyer_deadline'), caseId, 'aftersales.buyer-response');
   } catch (error) {
     // The buyer acted in the same instant: their choice stands.
     if (!(error instanceof AppError && error.code === 'CASE_STATE_CHANGED')) throw error;

@@ -32,7 +32,7 @@ const storePath = (ctx: Ctx, sha256: string) => path.join(ctx.config.dataDir, 'e
 
 /** 举证: stores an upload by its sha256 under the data dir (identical files are kept once). */
 export async function uploadEvidence(
-  ctx: Ctx, actor: Actor | null, file: { content: Buffer; filename?: string; kind?: string },
+  ctx: Ctx, actor: Actor, file: { content: Buffer; filename?: string; kind?: string },
 ) {
   requireRole(actor, 'buyer', 'merchant', 'staff', 'admin');
   if (file.content.length === 0) throw badRequest('EVIDENCE_EMPTY', 'the file is empty');
@@ -56,7 +56,7 @@ export async function uploadEvidence(
 }
 
 /** The file, for its uploader, and for the parties and staff of a case that cites it. */
-export async function readEvidence(ctx: Ctx, actor: Actor | null, evidenceId: string): Promise<{ content: Buffer; mime: string; name: string | null }> {
+export async function readEvidence(ctx: Ctx, actor: Actor, evidenceId: string): Promise<{ content: Buffer; mime: string; name: string | null }> {
   requireRole(actor, 'buyer', 'merchant', 'staff', 'admin');
   const row = await ctx.db.selectFrom('evidence').selectAll().where('id', '=', evidenceId).executeTakeFirst();
   if (!row) throw notFound('evidence');
@@ -74,13 +74,13 @@ export async function readEvidence(ctx: Ctx, actor: Actor | null, evidenceId: st
 }
 
 /** Kinds of proof the actor's own uploads cover (untagged uploads count as 问题证明). */
-export async function evidenceKinds(tx: Tx, actor: Actor | null, evidenceIds: string[]): Promise<EvidenceKind[]> {
+export async function evidenceKinds(tx: Tx, actor: Actor, evidenceIds: string[]): Promise<EvidenceKind[]> {
   if (evidenceIds.length === 0) return [];
   const rows = await ownEvidence(tx, actor, evidenceIds);
   return [...new Set(rows.map((r) => (r.kind as EvidenceKind | null) ?? 'problem'))];
 }
 
-async function ownEvidence(tx: Tx, actor: Actor | null, evidenceIds: string[]) {
+async function ownEvidence(tx: Tx, actor: Actor, evidenceIds: string[]) {
   if (evidenceIds.length > evidencePerCaseMax) throw badRequest('TOO_MANY_EVIDENCE', `at most ${evidencePerCaseMax} files per submission`);
   if (!actor || actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 401, 'sign in to attach evidence');
   const rows = await tx.selectFrom('evidence').select(['id', 'kind']).where('id', 'in', evidenceIds).where('uploader_id', '=', actor.userId).execute();
@@ -89,7 +89,7 @@ async function ownEvidence(tx: Tx, actor: Actor | null, evidenceIds: string[]) {
 }
 
 /** Attaches the actor's own uploads to a case; returns how many were new to the case. */
-export async function attachEvidence(tx: Tx, actor: Actor | null, caseId: string, evidenceIds: string[], party: 'buyer' | 'merchant' | 'staff', now: Date): Promise<number> {
+export async function attachEvidence(tx: Tx, actor: Actor, caseId: string, evidenceIds: string[], party: 'buyer' | 'merchant' | 'staff', now: Date): Promise<number> {
   if (evidenceIds.length === 0) return 0;
   await ownEvidence(tx, actor, evidenceIds);
   const inserted = await tx.insertInto('case_evidence')

@@ -6,7 +6,7 @@ import { nextActor } from './cases';
 export const casePageSizeMax = 100;
 
 /** A buyer's own cases, a shop's cases for its owner (deadline first), or every case for staff. */
-export async function listCases(ctx: Ctx, actor: Actor | null, query: { shopId?: string; status?: string; limit?: number }) {
+export async function listCases(ctx: Ctx, actor: Actor, query: { shopId?: string; status?: string; limit?: number }) {
   requireRole(actor, 'buyer', 'merchant', 'staff', 'admin');
   let base = ctx.db.selectFrom('refund_cases').innerJoin('orders', 'orders.id', 'refund_cases.order_id')
     .selectAll('refund_cases').select(['orders.order_no', 'orders.title']);

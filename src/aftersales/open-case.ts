@@ -1,3 +1,4 @@
+import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
 import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
@@ -32,9 +33,9 @@ export interface ApplyInput {
 export type OpenedCase = CaseView & { checklist: ChecklistItem[]; prefilled: Record<string, unknown> };
 
 /** Preview (表单预检): what the platform would decide and what the application lacks, without filing it. */
-export async function previewCase(ctx: Ctx, actor: Actor | null, orderId: string, input: ApplyInput) {
+export async function previewCase(ctx: Ctx, actor: Actor, orderId: string, input: ApplyInput) {
   const rules = await ctx.rules.current();
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { order } = await loadOrderFor(tx, actor, orderId, ['buyer']);
     const verdict = assess(await loadFacts(tx, order, rules, now), input);
@@ -49,10 +50,10 @@ export async function previewCase(ctx: Ctx, actor: Actor | null, orderId: string
  * the platform's records settle (秒退, overdue manual delivery, allowed no-reason refunds); everything
  * else goes to the merchant with the platform's facts attached. A refusal is a 422 naming the rule.
  */
-export async function openCase(ctx: Ctx, actor: Actor | null, orderId: string, input: ApplyInput, idempotencyKey?: string): Promise<OpenedCase> {
+export async function openCase(ctx: Ctx, actor: Actor, orderId: string, input: ApplyInput, idempotencyKey?: string): Promise<OpenedCase> {
   const rules = await ctx.rules.current();
   try {
-    return await ctx.db.transaction().execute(async (tx) => {
+    return await withTransaction(ctx.db, async (tx) => {
       const now = ctx.clock.now();
       const { order } = await loadOrderFor(tx, actor, orderId, ['buyer'], true);
       const claim = idempotencyKey ? await claimIdempotencyKey<OpenedCase>(tx, `case-open:${order.id}`, idempotencyKey, input, now) : null;
@@ -73,7 +74,7 @@ export async function openCase(ctx: Ctx, actor: Actor | null, orderId: string, i
 
 async function fileCase(
   ctx: Ctx, tx: Tx,
-  p: { actor: Actor | null; order: Order; input: ApplyInput; verdict: Extract<Verdict, { kind: 'accepted' }>; kinds: EvidenceKind[]; rules: RuleSet; now: Date },
+  p: { actor: Actor; order: Order; input: ApplyInput; verdict: Extract<Verdict, { kind: 'accepted' }>; kinds: EvidenceKind[]; rules: RuleSet; now: Date },
 ): Promise<OpenedCase> {
   const { order, input, verdict, rules, now } = p;
   const { warnings, checklist } = checkCompleteness(input.reason, input.description, p.kinds);
@@ -131,8 +132,8 @@ function describeVerdict(verdict: Verdict, rules: RuleSet) {
 }
 
 /** A refusal is recorded on the order's timeline with the rule and version, in its own transaction. */
-async function recordRefusal(ctx: Ctx, actor: Actor | null, orderId: string, input: ApplyInput, error: AppError): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+async function recordRefusal(ctx: Ctx, actor: Actor, orderId: string, input: ApplyInput, error: AppError): Promise<void> {
+  await withTransaction(ctx.db, async (tx) => {
     const order = await tx.selectFrom('orders').select('id').where('id', '=', orderId).forUpdate().executeTakeFirst();
     if (!order || !actor) return;
     await appendEvent(tx, orderId, 'case_refused', {

@@ -1,3 +1,4 @@
+import { withTransaction } from '../db/transaction';
 import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { RefundCase } from '../db/schema';
@@ -6,7 +7,7 @@ import { actorLabel } from '../orders/access';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { addBusinessDays } from '../shared/business-days';
 import { minutesFrom } from '../shared/clock';
-import { badRequest, refused } from '../shared/errors';
+import { badRequest, conflict, notFound, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
 import { caseView, loadCaseFor, transition, type CaseView } from './cases';
@@ -27,11 +28,11 @@ async function partyIds(tx: Tx, c: RefundCase) {
  * and evidence (the buyer may accept or ask the platform to step in). Only before the deadline.
  */
 export async function merchantRespond(
-  ctx: Ctx, actor: Actor | null, caseId: string,
+  ctx: Ctx, actor: Actor, caseId: string,
   input: { action: MerchantAction; amount?: number; message: string; evidenceIds?: string[] }, idempotencyKey?: string,
 ): Promise<CaseView> {
   const rules = await ctx.rules.current();
-  const parties = await ctx.db.transaction().execute(async (tx) => {
+  const parties = await withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['merchant'], true);
     const claim = idempotencyKey ? await claimIdempotencyKey<CaseView>(tx, `case-merchant:${c.id}`, idempotencyKey, input, now) : null;
@@ -49,7 +50,7 @@ export async function merchantRespond(
     const amount = await outcomeAmount(tx, c, order, outcome, input.action === 'partial' ? input.amount : c.amount);
     if (input.action === 'partial' && input.amount! > order.paid - order.refunded) throw badRequest('AMOUNT_TOO_LARGE', `at most ${order.paid - order.refunded} fen is refundable`);
     const final = accepting || (input.action === 'reissue' && c.expected_outcome === 'reissue');
-    const updated = await transition(tx, c.id, ['awaiting_merchant'], {
+    const updated = await transition(tx, c.id, 'merchant', ['awaiting_merchant'], {
       status: final ? 'approved' : 'awaiting_buyer', updated_at: now, merchant_action: input.action, merchant_message: input.message.trim(),
       merchant_amount: outcome === 'reissue' || outcome === 'reject' ? 0 : amount,
       buyer_by: final ? null : minutesFrom(now, rules.values['aftersales.buyer-response']),
@@ -75,43 +76,50 @@ export async function merchantRespond(
 }
 
 /** The buyer accepts the merchant's answer (contest, partial refund or reissue): the case closes. */
-export async function buyerAccept(ctx: Ctx, actor: Actor | null, caseId: string): Promise<CaseView> {
+export async function buyerAccept(ctx: Ctx, actor: Actor, caseId: string): Promise<CaseView> {
   return closeForMerchantAnswer(ctx, actor, caseId, 'aftersales.buyer-accepted');
 }
 
-/** Silence from the buyer after the merchant answered counts as accepting that answer. */
-export async function closeForMerchantAnswer(ctx: Ctx, actor: Actor | null, caseId: string, ruleId: 'aftersales.buyer-accepted' | 'aftersales.buyer-response'): Promise<CaseView> {
+/**
+ * Closes a case on the merchant's answer: the buyer accepts it, or (the buyer-deadline job, a
+ * system actor) the buyer's time to escalate ran out. Anyone else is refused like a stranger.
+ */
+export async function closeForMerchantAnswer(ctx: Ctx, actor: Actor, caseId: string, ruleId: 'aftersales.buyer-accepted' | 'aftersales.buyer-response'): Promise<CaseView> {
   const rules = await ctx.rules.current();
-  return ctx.db.transaction().execute(async (tx) => {
+  const bySystem = actor.kind === 'system';
+  if (bySystem !== (ruleId === 'aftersales.buyer-response')) throw notFound('refund_case', 'CASE_NOT_FOUND');
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
-    const c = actor
-      ? (await loadCaseFor(tx, actor, caseId, ['buyer'], true)).refundCase
-      : await tx.selectFrom('refund_cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirstOrThrow();
+    const c = bySystem
+      ? await tx.selectFrom('refund_cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirstOrThrow()
+      : (await loadCaseFor(tx, actor, caseId, ['buyer'], true)).refundCase;
+    if (bySystem && !(c.status === 'awaiting_buyer' && c.buyer_by && c.buyer_by <= now)) throw conflict('CASE_STATE_CHANGED', 'the buyer still has time to answer');
     const outcome = c.merchant_action === 'partial' ? 'partial' : c.merchant_action === 'reissue' ? 'reissue' : 'reject';
-    await transition(tx, c.id, ['awaiting_buyer'], {
+    const by = actorLabel(actor);
+    await transition(tx, c.id, bySystem ? 'system' : 'buyer', ['awaiting_buyer'], {
       status: 'closed', updated_at: now, buyer_by: null, decision_outcome: outcome, decision_amount: c.merchant_amount ?? 0,
-      decision_rule_id: ruleId, decision_rule_version: rules.version, decided_by: actor ? actorLabel(actor) : 'system', decided_at: now,
-      decision_reason: actor ? '买家接受商家的处理结果' : '买家逾期未申请平台介入，视为接受商家的处理结果',
+      decision_rule_id: ruleId, decision_rule_version: rules.version, decided_by: by, decided_at: now,
+      decision_reason: bySystem ? '买家逾期未申请平台介入，视为接受商家的处理结果' : '买家接受商家的处理结果',
     });
     await cancelJob(tx, 'case_buyer_deadline', c.id, now);
     await rearmSettlement(tx, c.order_id, rules, now);
-    await appendEvent(tx, c.order_id, 'case_closed', { actor: actor ? actorLabel(actor) : 'system', at: now, data: { caseId: c.id, ruleId, ruleVersion: rules.version } });
+    await appendEvent(tx, c.order_id, 'case_closed', { actor: by, at: now, data: { caseId: c.id, ruleId, ruleVersion: rules.version } });
     const ids = await partyIds(tx, c);
-    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_closed', orderId: c.order_id, caseId: c.id, at: now, title: '售后已结束', body: '买家接受了商家的处理结果，售后单已结束。' });
-    return caseView(ctx, tx, c.id, actor ? 'buyer' : 'staff');
+    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_closed', orderId: c.order_id, caseId: c.id, at: now, title: '售后已结束', body: bySystem ? '买家未在时限内申请平台介入，售后单已按商家的处理结果结束。' : '买家接受了商家的处理结果，售后单已结束。' });
+    return caseView(ctx, tx, c.id, bySystem ? 'staff' : 'buyer');
   });
 }
 
 /** 平台介入: after the merchant's answer, the buyer asks the platform to arbitrate. */
-export async function escalate(ctx: Ctx, actor: Actor | null, caseId: string): Promise<CaseView> {
+export async function escalate(ctx: Ctx, actor: Actor, caseId: string): Promise<CaseView> {
   const rules = await ctx.rules.current();
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['buyer'], true);
     if (c.status === 'awaiting_buyer' && c.buyer_by && now > c.buyer_by) {
       throw refused('BUYER_DEADLINE_PASSED', 'aftersales.buyer-response', `the time to ask for arbitration ended at ${c.buyer_by.toISOString()}`);
     }
-    await transition(tx, c.id, ['awaiting_buyer'], {
+    await transition(tx, c.id, 'buyer', ['awaiting_buyer'], {
       status: 'under_arbitration', updated_at: now, buyer_by: null, escalated_at: now,
       decision_by: addBusinessDays(now, rules.values['aftersales.arbitration-sla']),
     });
@@ -124,12 +132,12 @@ export async function escalate(ctx: Ctx, actor: Actor | null, caseId: string): P
 }
 
 /** The buyer withdraws the case at any time before a decision. */
-export async function withdraw(ctx: Ctx, actor: Actor | null, caseId: string): Promise<CaseView> {
+export async function withdraw(ctx: Ctx, actor: Actor, caseId: string): Promise<CaseView> {
   const rules = await ctx.rules.current();
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['buyer'], true);
-    await transition(tx, c.id, ['awaiting_merchant', 'awaiting_buyer', 'under_arbitration', 'awaiting_evidence'], { status: 'withdrawn', updated_at: now });
+    await transition(tx, c.id, 'buyer', ['awaiting_merchant', 'awaiting_buyer', 'under_arbitration', 'awaiting_evidence'], { status: 'withdrawn', updated_at: now });
     for (const kind of ['case_merchant_deadline', 'case_buyer_deadline', 'case_evidence_deadline']) await cancelJob(tx, kind, c.id, now);
     await rearmSettlement(tx, c.order_id, rules, now);
     await appendEvent(tx, c.order_id, 'case_withdrawn', { actor: actorLabel(actor), at: now, data: { caseId: c.id } });

@@ -1,3 +1,4 @@
+import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
 import type { Actor, Ctx } from '../context';
 import { badRequest, refused } from '../shared/errors';
@@ -17,7 +18,7 @@ export function parseKeys(input: string[] | string): string[] {
  * each code with AES-256-GCM, and reports how many were new.
  */
 export async function importKeys(
-  ctx: Ctx, actor: Actor | null, productId: string, input: string[] | string,
+  ctx: Ctx, actor: Actor, productId: string, input: string[] | string,
 ): Promise<{ imported: number; duplicates: number; stock: number }> {
   const product = await loadProductForOwner(ctx, actor, productId);
   if (product.type !== 'card_key') throw refused('NOT_A_CARD_KEY_PRODUCT', 'catalog.card-key-import', 'keys can only be imported into card-key products');
@@ -36,7 +37,7 @@ export async function importKeys(
   }));
   let imported = 0;
   const chunk = 500;
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     for (let i = 0; i < rows.length; i += chunk) {
       const inserted = await tx.insertInto('card_keys').values(rows.slice(i, i + chunk))
         .onConflict((oc) => oc.columns(['product_id', 'code_hash']).doNothing()).returning('id').execute();

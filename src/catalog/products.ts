@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, Ctx } from '../context';
+import type { Actor, Caller, Ctx } from '../context';
 import type { Db } from '../db/connect';
 import type { Product, ProductType } from '../db/schema';
 import type { RuleValues } from '../rules/defaults';
@@ -72,7 +72,7 @@ function checkWindows(input: CreateProductInput, rules: RuleValues): void {
 }
 
 /** Lists a new product in a shop the merchant owns. */
-export async function createProduct(ctx: Ctx, actor: Actor | null, input: CreateProductInput): Promise<ProductView> {
+export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProductInput): Promise<ProductView> {
   const shop = await loadOwnedShop(ctx.db, actor, input.shopId);
   const rules = await ctx.rules.current();
   checkWindows(input, rules.values);
@@ -147,7 +147,7 @@ export async function listProducts(
 }
 
 /** One product: public when listed; its owner and staff see it either way. */
-export async function getProduct(ctx: Ctx, actor: Actor | null, productId: string): Promise<ProductView> {
+export async function getProduct(ctx: Ctx, actor: Caller, productId: string): Promise<ProductView> {
   const product = await ctx.db.selectFrom('products').selectAll().where('id', '=', productId).executeTakeFirst();
   if (!product) throw notFound('product');
   const [view] = await productViews(ctx, [product]);
@@ -160,13 +160,13 @@ export async function getProduct(ctx: Ctx, actor: Actor | null, productId: strin
 }
 
 /** A merchant's own products across their shops, listed or not. */
-export async function listShopProducts(ctx: Ctx, actor: Actor | null, shopId: string): Promise<ProductView[]> {
+export async function listShopProducts(ctx: Ctx, actor: Actor, shopId: string): Promise<ProductView[]> {
   await loadOwnedShop(ctx.db, actor, shopId, true);
   const rows = await ctx.db.selectFrom('products').selectAll().where('shop_id', '=', shopId).orderBy('created_at', 'desc').limit(productPageSizeMax).execute();
   return productViews(ctx, rows);
 }
 
-export async function loadProductForOwner(ctx: Ctx, actor: Actor | null, productId: string): Promise<Product> {
+export async function loadProductForOwner(ctx: Ctx, actor: Actor, productId: string): Promise<Product> {
   requireRole(actor, 'merchant');
   const product = await ctx.db.selectFrom('products').selectAll().where('id', '=', productId).executeTakeFirst();
   if (!product) throw notFound('product');

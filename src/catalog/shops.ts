@@ -1,6 +1,7 @@
+import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Actor, Ctx } from '../context';
+import type { Actor, Caller, Ctx, UserActor } from '../context';
 import { isStaff } from '../context';
 import type { Db, Tx } from '../db/connect';
 import type { Shop } from '../db/schema';
@@ -19,13 +20,14 @@ export interface ShopView {
 
 export const shopView = (s: Shop): ShopView => ({ id: s.id, name: s.name, status: s.status, ownerId: s.owner_id, createdAt: s.created_at.toISOString() });
 
-export function requireRole(actor: Actor | null, ...roles: Array<'buyer' | 'merchant' | 'staff' | 'admin'>): asserts actor is Extract<Actor, { kind: 'user' }> {
-  if (!actor || actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 401, 'sign in first');
+/** Defence in depth behind the route's access declaration: the use case checks the role too. */
+export function requireRole(actor: Caller, ...roles: Array<'buyer' | 'merchant' | 'staff' | 'admin'>): asserts actor is UserActor {
+  if (actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 401, 'sign in first');
   if (!roles.includes(actor.role)) throw forbidden(`this needs a ${roles.join(' or ')} account`);
 }
 
 /** Opens a shop for a merchant; it lists products once its deposit reaches the platform minimum. */
-export async function createShop(ctx: Ctx, actor: Actor | null, input: { name: string }): Promise<ShopView> {
+export async function createShop(ctx: Ctx, actor: UserActor, input: { name: string }): Promise<ShopView> {
   requireRole(actor, 'merchant');
   const name = input.name.trim();
   if (!name) throw new AppError('VALIDATION_FAILED', 400, 'shop name must not be blank');
@@ -40,15 +42,20 @@ export async function createShop(ctx: Ctx, actor: Actor | null, input: { name: s
   }
 }
 
-/** The shop if the actor owns it (or is staff); another merchant's shop is a 404. */
-export async function loadOwnedShop(db: Db | Tx, actor: Actor | null, shopId: string, staffToo = false): Promise<Shop> {
-  requireRole(actor, 'merchant', 'staff', 'admin');
+/**
+ * The shop if the actor owns it (the owner, or an API key of that very shop), or is staff when
+ * `staffToo`; another merchant's shop, or another shop's key, gets the 404 of a missing shop.
+ */
+export async function loadOwnedShop(db: Db | Tx, actor: Actor, shopId: string, staffToo = false): Promise<Shop> {
+  if (actor.kind === 'guest' || actor.kind === 'system') throw notFound('shop');
   const shop = await db.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirst();
-  if (!shop || (shop.owner_id !== actor.userId && !(staffToo && isStaff(actor)))) throw notFound('shop');
+  if (!shop) throw notFound('shop');
+  const owns = actor.kind === 'api_key' ? actor.shopId === shop.id : actor.role === 'merchant' && shop.owner_id === actor.userId;
+  if (!owns && !(staffToo && isStaff(actor))) throw notFound('shop');
   return shop;
 }
 
-export async function listMyShops(ctx: Ctx, actor: Actor | null): Promise<ShopView[]> {
+export async function listMyShops(ctx: Ctx, actor: UserActor): Promise<ShopView[]> {
   requireRole(actor, 'merchant');
   const rows = await ctx.db.selectFrom('shops').selectAll().where('owner_id', '=', actor.userId).orderBy('created_at').execute();
   return rows.map(shopView);
@@ -63,7 +70,7 @@ export interface ShopBalance {
   depositMinimum: number;
 }
 
-export async function shopBalance(ctx: Ctx, actor: Actor | null, shopId: string): Promise<ShopBalance> {
+export async function shopBalance(ctx: Ctx, actor: Actor, shopId: string): Promise<ShopBalance> {
   const shop = await loadOwnedShop(ctx.db, actor, shopId, true);
   const rules = await ctx.rules.current();
   const escrow = await sql<{ escrow: number }>`
@@ -87,10 +94,10 @@ export async function activateIfDeposited(tx: Tx, shopId: string, depositMinimum
 }
 
 /** Admin: suspend or reinstate a shop; a suspended shop lists nothing and sells nothing. */
-export async function setShopSuspended(ctx: Ctx, actor: Actor | null, shopId: string, suspended: boolean): Promise<ShopView> {
+export async function setShopSuspended(ctx: Ctx, actor: UserActor, shopId: string, suspended: boolean): Promise<ShopView> {
   requireRole(actor, 'admin');
   const rules = await ctx.rules.current();
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const shop = await tx.selectFrom('shops').selectAll().where('id', '=', shopId).forUpdate().executeTakeFirst();
     if (!shop) throw notFound('shop');
     const deposit = await balanceOf(tx, accounts.merchantDeposit(shopId));

@@ -25,6 +25,29 @@ export interface SessionsTable {
   created_at: Timestamp;
   expires_at: Timestamp;
 }
+export interface ApiKeysTable {
+  id: string;
+  shop_id: string;
+  created_by: string;
+  name: string;
+  key_hash: string;
+  key_hint: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+export type PayoutStatus = 'pending' | 'paid' | 'failed';
+export interface PayoutsTable {
+  id: string;
+  shop_id: string;
+  amount: number;
+  channel: string;
+  status: PayoutStatus;
+  requested_by: string;
+  failure: string | null;
+  created_at: Timestamp;
+  completed_at: Timestamp | null;
+}
 export interface ShopsTable {
   id: string;
   owner_id: string;
@@ -260,6 +283,7 @@ export interface RefundCasesTable {
   escalated_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  platform_refunded: Generated<number>;
 }
 export interface EvidenceTable {
   id: string;
@@ -297,6 +321,8 @@ export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
   shops: ShopsTable;
+  api_keys: ApiKeysTable;
+  payouts: PayoutsTable;
   products: ProductsTable;
   card_keys: CardKeysTable;
   orders: OrdersTable;

@@ -1,3 +1,4 @@
+import { withTransaction } from '../db/transaction';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { Order } from '../db/schema';
@@ -24,7 +25,7 @@ export async function dispatchTopup(ctx: Ctx, orderId: string): Promise<void> {
  */
 export async function handleTopupResult(ctx: Ctx, orderId: string, answer: TopupResult): Promise<{ status: string; refunded: number; replayed: boolean }> {
   const rules = await ctx.rules.current();
-  const outcome = await ctx.db.transaction().execute(async (tx) => {
+  const outcome = await withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
     const request = order && await tx.selectFrom('topup_requests').selectAll().where('order_id', '=', orderId).executeTakeFirst();
@@ -78,7 +79,7 @@ async function refundWholeTopup(tx: Tx, order: Order, reason: string, rules: Rul
 /** The top-up timeout job: no answer within the rule's window refunds the buyer in full. */
 export async function expireTopup(ctx: Ctx, orderId: string, now: Date): Promise<void> {
   const rules = await ctx.rules.current();
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
     if (!order) return;
     const timedOut = await tx.updateTable('topup_requests').set({ status: 'timeout', answered_at: now, delivered_amount: 0 })

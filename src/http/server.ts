@@ -9,6 +9,9 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Ctx } from '../context';
 import type { App } from './app-type';
 import { authHook } from './auth';
+import { everyone, requireAccessDeclaration } from './access';
+import { apiKeyRoutes } from './routes/api-keys';
+
 import { errorHandler } from './errors';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
@@ -42,7 +45,9 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: evidenceSizeBytesMax, files: 1, fields: 5 } });
   app.setErrorHandler(errorHandler);
-  app.decorateRequest('actor', null);
+  // Declared before any route, so a route without `config.access` fails at start-up.
+  app.addHook('onRoute', requireAccessDeclaration);
+  app.decorateRequest('caller', null as never); // set per request by authHook
   app.decorateRequest('csrfToken', null);
   app.decorateRequest('sessionToken', null);
   // A POST without a body (reveal, confirm …) validates as an empty object, not as a type error.
@@ -51,17 +56,18 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   });
   app.addHook('preHandler', authHook(ctx));
 
-  app.get('/api/health', { schema: { tags: ['ops'], summary: 'Ready when this answers 200' } }, async () => {
+  app.get('/api/health', { config: { access: everyone }, schema: { tags: ['ops'], summary: 'Ready when this answers 200' } }, async () => {
     await ctx.db.selectFrom('rule_sets').select('version').limit(1).execute();
     return { ok: true, engine: ctx.engine, sandbox: ctx.config.sandbox, now: ctx.clock.now().toISOString() };
   });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: everyone }, schema: { hide: true } }, async () => app.swagger());
 
   accountRoutes(app, ctx);
   catalogRoutes(app, ctx);
   orderRoutes(app, ctx);
   adminRoutes(app, ctx);
   aftersalesRoutes(app, ctx);
+  apiKeyRoutes(app, ctx);
   if (ctx.config.sandbox) sandboxRoutes(app, ctx);
   for (const group of extraRoutes) group(app, ctx);
 

@@ -70,17 +70,33 @@ export async function balanceOf(tx: Tx | Db, account: AccountSpec): Promise<numb
   return row?.balance ?? 0;
 }
 
-/** Locks a tracked account's row for the rest of the transaction and returns its balance. */
+/**
+ * Locks every tracked account a money movement may touch — the waterfall's fallbacks included — in
+ * ONE statement ordered by account id, and returns their balances. Every movement locks this way
+ * before it plans and posts, so two movements always take their locks in the same order and
+ * cannot deadlock each other (DESIGN.md "Money locks in one order").
+ */
+export async function lockAccounts(tx: Tx, specs: AccountSpec[], at: Date): Promise<Map<string, number>> {
+  const tracked = [...new Map(specs.filter((a) => a.tracked).map((a) => [a.id, a])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  invariant(tracked.length > 0, 'lockAccounts needs at least one tracked account');
+  await ensureAccounts(tx, tracked, at);
+  const rows = await tx.selectFrom('ledger_accounts').select(['id', 'balance'])
+    .where('id', 'in', tracked.map((a) => a.id)).orderBy('id').forUpdate().execute();
+  invariant(rows.length === tracked.length, 'every locked account exists');
+  return new Map(rows.map((r) => [r.id, r.balance]));
+}
+
+/** One account's locked balance (see lockAccounts). */
 export async function lockBalance(tx: Tx, account: AccountSpec, at: Date): Promise<number> {
-  await ensureAccounts(tx, [account], at);
-  const row = await tx.selectFrom('ledger_accounts').select('balance').where('id', '=', account.id).forUpdate().executeTakeFirstOrThrow();
-  return row.balance;
+  return (await lockAccounts(tx, [account], at)).get(account.id)!;
 }
 
 /** Creates the accounts' rows on first use (postings reference them). */
 async function ensureAccounts(tx: Tx, specs: AccountSpec[], at: Date): Promise<void> {
+  // Sorted, so two transactions creating the same new accounts wait on each other in one order.
+  const sorted = [...specs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   await tx.insertInto('ledger_accounts')
-    .values(specs.map((a) => ({ id: a.id, kind: a.kind, owner_id: a.ownerId, non_negative: a.nonNegative, tracked: a.tracked, created_at: at })))
+    .values(sorted.map((a) => ({ id: a.id, kind: a.kind, owner_id: a.ownerId, non_negative: a.nonNegative, tracked: a.tracked, created_at: at })))
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
 }

@@ -34,7 +34,7 @@ export async function notify(ctx: Ctx, tx: Tx, input: NotificationInput): Promis
   }
 }
 
-export async function listNotifications(ctx: Ctx, actor: Actor | null, query: { unread?: boolean; limit?: number }) {
+export async function listNotifications(ctx: Ctx, actor: Actor, query: { unread?: boolean; limit?: number }) {
   requireRole(actor, 'buyer', 'merchant', 'staff', 'admin');
   let base = ctx.db.selectFrom('notifications').where('user_id', '=', actor.userId);
   if (query.unread) base = base.where('read_at', 'is', null);
@@ -49,7 +49,7 @@ export async function listNotifications(ctx: Ctx, actor: Actor | null, query: { 
   };
 }
 
-export async function markNotificationsRead(ctx: Ctx, actor: Actor | null, ids: string[] | 'all'): Promise<{ updated: number }> {
+export async function markNotificationsRead(ctx: Ctx, actor: Actor, ids: string[] | 'all'): Promise<{ updated: number }> {
   requireRole(actor, 'buyer', 'merchant', 'staff', 'admin');
   let query = ctx.db.updateTable('notifications').set({ read_at: ctx.clock.now() }).where('user_id', '=', actor.userId).where('read_at', 'is', null);
   if (ids !== 'all') query = query.where('id', 'in', ids.length ? ids : ['00000000-0000-0000-0000-000000000000']);

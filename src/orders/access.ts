@@ -1,7 +1,7 @@
-import type { Actor } from '../context';
+import type { Actor, Caller } from '../context';
 import type { Db, Tx } from '../db/connect';
 import type { Order } from '../db/schema';
-import { AppError, notFound } from '../shared/errors';
+import { notFound } from '../shared/errors';
 
 export type OrderRole = 'buyer' | 'merchant' | 'staff';
 
@@ -10,9 +10,8 @@ export type OrderRole = 'buyer' | 'merchant' | 'staff';
  * missing order, so order ids leak nothing. `lock` takes the row lock for a state change.
  */
 export async function loadOrderFor(
-  db: Db | Tx, actor: Actor | null, orderId: string, allowed: OrderRole[], lock = false,
+  db: Db | Tx, actor: Actor, orderId: string, allowed: OrderRole[], lock = false,
 ): Promise<{ order: Order; role: OrderRole }> {
-  if (!actor) throw new AppError('UNAUTHENTICATED', 401, 'sign in, or look the order up with its query password');
   let query = db.selectFrom('orders').selectAll().where('id', '=', orderId);
   if (lock) query = query.forUpdate();
   const order = await query.executeTakeFirst();
@@ -22,20 +21,22 @@ export async function loadOrderFor(
   return { order, role };
 }
 
-async function relation(db: Db | Tx, actor: Actor, order: Order): Promise<OrderRole | null> {
-  if (actor.kind === 'guest') return actor.orderId === order.id ? 'buyer' : null;
-  if (order.buyer_id === actor.userId) return 'buyer';
-  if (actor.role === 'staff' || actor.role === 'admin') return 'staff';
-  if (actor.role === 'merchant') {
-    const shop = await db.selectFrom('shops').select('owner_id').where('id', '=', order.shop_id).executeTakeFirst();
-    if (shop?.owner_id === actor.userId) return 'merchant';
+/** Buyer (account or the order's guest token), merchant (owner or that shop's API key), staff — or none. */
+export async function relation(db: Db | Tx, actor: Caller, order: Order): Promise<OrderRole | null> {
+  switch (actor.kind) {
+    case 'guest': return actor.orderId === order.id ? 'buyer' : null;
+    case 'api_key': return actor.shopId === order.shop_id ? 'merchant' : null;
+    case 'system': case 'anonymous': return null;
+    case 'user': {
+      if (order.buyer_id === actor.userId) return 'buyer';
+      if (actor.role === 'staff' || actor.role === 'admin') return 'staff';
+      if (actor.role === 'merchant') {
+        const shop = await db.selectFrom('shops').select('owner_id').where('id', '=', order.shop_id).executeTakeFirst();
+        if (shop?.owner_id === actor.userId) return 'merchant';
+      }
+      return null;
+    }
   }
-  return null;
 }
 
-/** Who wrote an event onto the timeline. */
-export function actorLabel(actor: Actor | null): string {
-  if (!actor) return 'system';
-  return actor.kind === 'guest' ? 'guest' : `${actor.role}:${actor.userId}`;
-}
-
+export { actorLabel } from '../context';

@@ -1,8 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { hashPassword } from '../accounts/passwords';
+import { createHmac } from 'node:crypto';
+import { hashPassword, verifyPassword } from '../accounts/passwords';
 import { openSession } from '../accounts/users';
-import type { Actor, Ctx } from '../context';
+import type { Caller, Ctx } from '../context';
+import { withTransaction } from '../db/transaction';
 import type { Tx } from '../db/connect';
 import type { Order, Product } from '../db/schema';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
@@ -40,19 +42,28 @@ export interface CreatedOrder {
  * per buyer and per IP, and opens the payment. `channel: "balance"` pays from the wallet at once.
  */
 export async function createOrder(
-  ctx: Ctx, actor: Actor | null, input: CreateOrderInput, meta: { idempotencyKey?: string; ip: string },
+  ctx: Ctx, actor: Caller, input: CreateOrderInput, meta: { idempotencyKey?: string; ip: string },
 ): Promise<CreatedOrder> {
   const buyer = await checkBuyer(actor, input);
   const rules = await ctx.rules.current();
   const guestHash = input.guest ? await hashPassword(input.guest.queryPassword) : null;
-  return ctx.db.transaction().execute(async (tx) => {
+  // The replay check compares a keyed digest of the query password, never the password itself.
+  const guestProof = input.guest ? createHmac('sha256', ctx.config.secret).update(`guest-query:${input.guest.queryPassword}`).digest('base64url') : undefined;
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const scope = buyer ? `order:${buyer}` : `order:guest:${input.guest!.contact}`;
     const claim = meta.idempotencyKey
-      ? await claimIdempotencyKey<CreatedOrder>(tx, scope, meta.idempotencyKey, { ...input, guest: input.guest?.contact }, now)
+      ? await claimIdempotencyKey<CreatedOrder>(tx, scope, meta.idempotencyKey, { ...input, guest: input.guest ? { contact: input.guest.contact, proof: guestProof } : undefined }, now)
       : null;
-    // A replay for a guest gets a fresh scoped session: raw tokens are never stored.
-    if (claim?.replay) return buyer ? claim.response : { ...claim.response, guestToken: (await openSession(tx, { orderId: claim.response.order.id }, now)).token };
+    if (claim?.replay) {
+      if (buyer) return claim.response;
+      // A guest replay must prove the order's query password again before it gets a fresh scoped session.
+      const stored = await tx.selectFrom('orders').select('guest_query_hash').where('id', '=', claim.response.order.id).executeTakeFirst();
+      if (!stored?.guest_query_hash || !(await verifyPassword(stored.guest_query_hash, input.guest!.queryPassword))) {
+        throw new AppError('IDEMPOTENCY_KEY_REUSED', 409, 'this Idempotency-Key was used with a different request');
+      }
+      return { ...claim.response, guestToken: (await openSession(tx, { orderId: claim.response.order.id }, now)).token };
+    }
 
     const product = await loadSellableProduct(tx, input.productId);
     checkOrderShape(product, input, rules);
@@ -86,8 +97,8 @@ export async function createOrder(
   });
 }
 
-async function checkBuyer(actor: Actor | null, input: CreateOrderInput): Promise<string | null> {
-  if (actor?.kind === 'user') {
+async function checkBuyer(actor: Caller, input: CreateOrderInput): Promise<string | null> {
+  if (actor.kind === 'user') {
     if (actor.role !== 'buyer') throw forbidden('orders are placed from a buyer account');
     return actor.userId;
   }

@@ -1,3 +1,4 @@
+import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
 import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
@@ -58,11 +59,11 @@ export async function markDelivered(
 }
 
 /** 人工发货: the shop owner delivers a manual order (content is encrypted at rest). */
-export async function deliverManually(ctx: Ctx, actor: Actor | null, orderId: string, content: string): Promise<OrderView> {
+export async function deliverManually(ctx: Ctx, actor: Actor, orderId: string, content: string): Promise<OrderView> {
   const text = content.trim();
   if (!text) throw badRequest('VALIDATION_FAILED', 'delivery content must not be blank');
   const rules = await ctx.rules.current();
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { order } = await loadOrderFor(tx, actor, orderId, ['merchant'], true);
     if (order.product_type !== 'manual') throw conflict('NOT_MANUAL_GOODS', 'only manual goods are delivered by hand');
@@ -81,9 +82,9 @@ export async function deliverManually(ctx: Ctx, actor: Actor | null, orderId: st
  * no-reason refunds (the web app asks first); each first reveal is logged with time, IP and user agent.
  */
 export async function revealKeys(
-  ctx: Ctx, actor: Actor | null, orderId: string, input: { itemIds?: string[] }, meta: { ip: string; userAgent: string },
+  ctx: Ctx, actor: Actor, orderId: string, input: { itemIds?: string[] }, meta: { ip: string; userAgent: string },
 ): Promise<{ keys: Array<{ id: string; itemId: string; code: string; revealedAt: string }>; consentText: string }> {
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { order } = await loadOrderFor(tx, actor, orderId, ['buyer'], true);
     if (order.product_type !== 'card_key') throw conflict('NOT_CARD_KEYS', 'this order has no card keys');

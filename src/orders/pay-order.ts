@@ -1,3 +1,4 @@
+import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { activateIfDeposited } from '../catalog/shops';
@@ -47,7 +48,7 @@ export interface PaymentOutcome {
  */
 export async function succeedPayment(ctx: Ctx, paymentId: string): Promise<PaymentOutcome> {
   const rules = await ctx.rules.current();
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const payment = await tx.updateTable('payments').set({ status: 'succeeded', succeeded_at: now })
       .where('id', '=', paymentId).where('status', '=', 'pending').returningAll().executeTakeFirst();

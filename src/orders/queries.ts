@@ -16,14 +16,14 @@ export interface OrderSummary {
   paid: number; refunded: number; createdAt: string; shopId: string;
 }
 
-export async function getOrder(ctx: Ctx, actor: Actor | null, orderId: string): Promise<OrderView> {
+export async function getOrder(ctx: Ctx, actor: Actor, orderId: string): Promise<OrderView> {
   const { order, role } = await loadOrderFor(ctx.db, actor, orderId, ['buyer', 'merchant', 'staff']);
   return orderView(ctx, ctx.db, order.id, role);
 }
 
 /** 我的订单 for a buyer, or a shop's orders for its owner (and staff). */
 export async function listOrders(
-  ctx: Ctx, actor: Actor | null, query: { shopId?: string; status?: string; limit?: number; offset?: number },
+  ctx: Ctx, actor: Actor, query: { shopId?: string; status?: string; limit?: number; offset?: number },
 ): Promise<{ items: OrderSummary[]; total: number }> {
   requireRole(actor, 'buyer', 'merchant', 'staff', 'admin');
   let base = ctx.db.selectFrom('orders');
@@ -68,7 +68,7 @@ export async function lookupGuestOrder(
   return { order: await orderView(ctx, ctx.db, order.id, 'buyer'), token: session.token, csrfToken: session.csrfToken };
 }
 
-export async function getTimeline(ctx: Ctx, actor: Actor | null, orderId: string): Promise<{ events: TimelineEvent[]; verified: boolean }> {
+export async function getTimeline(ctx: Ctx, actor: Actor, orderId: string): Promise<{ events: TimelineEvent[]; verified: boolean }> {
   const { order } = await loadOrderFor(ctx.db, actor, orderId, ['buyer', 'merchant', 'staff']);
   const events = await readTimeline(ctx.db, order.id);
   return { events, verified: verifyChain(order.id, events).valid };

@@ -1,9 +1,12 @@
+import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
 import { loadOwnedShop, requireRole } from '../catalog/shops';
-import type { Actor, Ctx } from '../context';
+import { actorLabel, type Actor, type Ctx, type UserActor } from '../context';
 import { accounts } from '../ledger/accounts';
-import { lockBalance, postEntry } from '../ledger/journal';
-import { AppError, badRequest, notFound } from '../shared/errors';
+import { lockAccounts, postEntry } from '../ledger/journal';
+import { completePayout, requestPayout } from './payouts';
+import type { PayoutStatus } from '../db/schema';
+import { AppError, badRequest, notFound, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { retryWaitingRefunds, waitingRefunds } from './refunds';
 
@@ -38,13 +41,13 @@ async function openPayment(ctx: Ctx, values: { purpose: 'deposit' | 'wallet_topu
 }
 
 /** 缴纳保证金: opens a payment that, once paid, credits the shop's deposit. */
-export async function payDeposit(ctx: Ctx, actor: Actor | null, shopId: string, input: { amount: number; channel: string }): Promise<PaymentView> {
+export async function payDeposit(ctx: Ctx, actor: UserActor, shopId: string, input: { amount: number; channel: string }): Promise<PaymentView> {
   const shop = await loadOwnedShop(ctx.db, actor, shopId);
   return openPayment(ctx, { purpose: 'deposit', shopId: shop.id, userId: shop.owner_id, amount: input.amount, channel: input.channel });
 }
 
 /** 充值: a buyer adds money to their wallet through a payment channel. */
-export async function topUpWallet(ctx: Ctx, actor: Actor | null, input: { amount: number; channel: string }): Promise<PaymentView> {
+export async function topUpWallet(ctx: Ctx, actor: UserActor, input: { amount: number; channel: string }): Promise<PaymentView> {
   requireRole(actor, 'buyer');
   return openPayment(ctx, { purpose: 'wallet_topup', userId: actor.userId, amount: input.amount, channel: input.channel });
 }
@@ -61,46 +64,80 @@ export async function getPayment(ctx: Ctx, paymentId: string): Promise<PaymentVi
   };
 }
 
-/** 提现: moves settled money out to the merchant's bank (the sandbox pays at once). */
+export interface PayoutView { id: string; amount: number; status: PayoutStatus; channel: string; at: string }
+
+/**
+ * 提现: a payout of settled money to the merchant's bank. The shop's accounts are locked in one
+ * sorted statement; a suspended shop, or one that owes the platform (先行赔付 not yet recovered),
+ * cannot withdraw. The money leaves `available` with the payout row (pending), and the sandbox
+ * bank pays at once; a failed payout returns it.
+ */
 export async function withdraw(
-  ctx: Ctx, actor: Actor | null, shopId: string, input: { amount: number }, idempotencyKey?: string,
-): Promise<{ withdrawal: { id: string; amount: number; status: 'paid'; channel: string; at: string }; available: number }> {
+  ctx: Ctx, actor: UserActor, shopId: string, input: { amount: number }, idempotencyKey?: string,
+): Promise<{ withdrawal: PayoutView; available: number }> {
   const shop = await loadOwnedShop(ctx.db, actor, shopId);
-  return ctx.db.transaction().execute(async (tx) => {
+  type Result = Awaited<ReturnType<typeof withdraw>>;
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
-    type Result = Awaited<ReturnType<typeof withdraw>>;
     const claim = idempotencyKey ? await claimIdempotencyKey<Result>(tx, `withdraw:${shop.id}`, idempotencyKey, input, now) : null;
     if (claim?.replay) return claim.response;
-    const available = await lockBalance(tx, accounts.merchantAvailable(shop.id), now);
-    if (input.amount > available) {
-      throw new AppError('INSUFFICIENT_FUNDS', 409, `only ${available} fen is available to withdraw`, { details: { available } });
+    const current = await tx.selectFrom('shops').select('status').where('id', '=', shop.id).forShare().executeTakeFirstOrThrow();
+    if (current.status === 'suspended') throw refused('SHOP_SUSPENDED', 'shop.suspended-no-withdrawal', 'a suspended shop cannot withdraw; contact the platform');
+    const available = accounts.merchantAvailable(shop.id);
+    const receivable = accounts.merchantReceivable(shop.id);
+    const balances = await lockAccounts(tx, [available, receivable], now);
+    const owed = -balances.get(receivable.id)!;
+    if (owed > 0) {
+      throw refused('SHOP_OWES_PLATFORM', 'shop.debt-blocks-withdrawal', `the shop owes the platform ${owed} fen (先行赔付); it is repaid from settlements before any withdrawal`, { owed });
     }
-    const id = await postEntry(tx, {
-      kind: 'withdrawal', memo: `withdrawal to ${withdrawalChannel}`, shopId: shop.id, at: now,
-      postings: [{ account: accounts.merchantAvailable(shop.id), amount: -input.amount }, { account: accounts.clearing(withdrawalChannel), amount: input.amount }],
-    });
-    const result: Result = { withdrawal: { id, amount: input.amount, status: 'paid', channel: withdrawalChannel, at: now.toISOString() }, available: available - input.amount };
+    const availableNow = balances.get(available.id)!;
+    if (input.amount > availableNow) {
+      throw new AppError('INSUFFICIENT_FUNDS', 409, `only ${availableNow} fen is available to withdraw`, { details: { available: availableNow } });
+    }
+    const payout = await requestPayout(tx, { shopId: shop.id, amount: input.amount, requestedBy: actorLabel(actor), now });
+    // The sandbox bank answers at once; a real channel answers through its notification.
+    const settled = await completePayout(tx, payout.id, { ok: true }, now);
+    const result: Result = { withdrawal: settled, available: availableNow - input.amount };
     await claim?.finish(result);
     return result;
   });
 }
 
 /** Admin: the platform adds money to the advance-compensation fund (先行赔付基金). */
-export async function topUpCompensationFund(ctx: Ctx, actor: Actor | null, input: { amount: number; memo?: string }): Promise<{ fund: number }> {
+export async function topUpCompensationFund(ctx: Ctx, actor: UserActor, input: { amount: number; memo?: string }): Promise<{ fund: number }> {
   requireRole(actor, 'admin');
-  return ctx.db.transaction().execute(async (tx) => {
+  return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
+    const fund = accounts.compensationFund();
+    const before = (await lockAccounts(tx, [fund], now)).get(fund.id)!;
     await postEntry(tx, {
       kind: 'fund_topup', memo: input.memo ?? 'platform top-up of the compensation fund', at: now,
-      postings: [{ account: accounts.clearing('platform_capital'), amount: -input.amount }, { account: accounts.compensationFund(), amount: input.amount }],
+      postings: [{ account: accounts.clearing('platform_capital'), amount: -input.amount }, { account: fund, amount: input.amount }],
     });
     await retryWaitingRefunds(tx, now);
-    return { fund: await lockBalance(tx, accounts.compensationFund(), now) };
+    return { fund: before + input.amount };
   });
 }
 
 /** Staff: refunds waiting for the compensation fund, so someone can top it up. */
-export async function listWaitingRefunds(ctx: Ctx, actor: Actor | null) {
+export async function listWaitingRefunds(ctx: Ctx, actor: UserActor) {
   requireRole(actor, 'staff', 'admin');
   return { items: await waitingRefunds(ctx) };
+}
+
+export const payoutPageSizeMax = 100;
+
+/** A shop's payouts, newest first (owner, its API key, staff). */
+export async function listPayouts(ctx: Ctx, actor: Actor, shopId: string, page: { limit?: number; offset?: number }) {
+  const shop = await loadOwnedShop(ctx.db, actor, shopId, true);
+  const limit = Math.min(page.limit ?? 20, payoutPageSizeMax);
+  const offset = page.offset ?? 0;
+  const [rows, total] = await Promise.all([
+    ctx.db.selectFrom('payouts').selectAll().where('shop_id', '=', shop.id).orderBy('created_at', 'desc').orderBy('id').limit(limit).offset(offset).execute(),
+    ctx.db.selectFrom('payouts').select((eb) => eb.fn.countAll<number>().as('n')).where('shop_id', '=', shop.id).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((p) => ({ id: p.id, amount: p.amount, status: p.status, channel: p.channel, failure: p.failure, createdAt: p.created_at.toISOString(), completedAt: p.completed_at?.toISOString() ?? null })),
+    total: Number(total.n), limit, offset,
+  };
 }

@@ -1,10 +1,12 @@
+import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { Order } from '../db/schema';
 import { accounts, type AccountSpec } from '../ledger/accounts';
-import { lockBalance, postEntry, type Posting } from '../ledger/journal';
+import { lockAccounts, postEntry, type Posting } from '../ledger/journal';
+import { recordOrderRefund, statusAfterRefund, type OrderMover } from '../orders/order-state';
 import type { RuleSet } from '../rules/rule-sets';
 import { addBusinessDays } from '../shared/business-days';
 import { AppError, invariant } from '../shared/errors';
@@ -62,7 +64,7 @@ export async function executeRefund(tx: Tx, request: RefundRequest): Promise<Ref
   const toWallet = order.channel === 'balance' || (request.destination === 'wallet' && order.buyer_id !== null);
   const channel = toWallet ? 'balance' : order.channel;
   const refundId = randomUUID();
-  const { plan, short } = await planFunding(tx, order, amount, at);
+  const { plan, short } = await planFunding(tx, order, amount, request.destination === 'wallet' || order.channel === 'balance', at);
   if (short > 0) {
     await tx.insertInto('refunds').values({
       id: refundId, order_id: order.id, case_id: request.caseId ?? null, amount, channel, status: 'pending', reason: request.reason,
@@ -100,15 +102,14 @@ async function book(
   const expectedBy = p.toWallet ? null : addBusinessDays(at, p.rules.values['refund.arrival-original-channel-max']);
   const arrivesAt = p.toWallet ? null : addBusinessDays(at, p.rules.values['refund.arrival-original-channel']);
   await postEntry(tx, { kind: 'refund', memo: p.reason, orderId: order.id, shopId: order.shop_id, postings, at });
-  await tx.updateTable('refunds').set({
+  const booked = await tx.updateTable('refunds').set({
     status: p.toWallet ? 'succeeded' : 'pending', expected_by: expectedBy, completed_at: p.toWallet ? at : null, waiting_for_funds: false,
-  }).where('id', '=', p.refundId).execute();
+  }).where('id', '=', p.refundId).where('status', '=', 'pending').where('completed_at', 'is', null).executeTakeFirst();
+  invariant(Number(booked.numUpdatedRows) === 1, `refund ${p.refundId} was booked twice`);
   const fromEscrow = p.funding.find((f) => f.source === 'escrow')?.amount ?? 0;
   // Money drawn from the merchant after settlement counts against what was settled, so escrow stays paid − refunded − settled.
   const fromSettled = amount - fromEscrow;
-  const updated = await sql`update orders set refunded = refunded + ${amount}, settled = settled - ${fromSettled}
-    where id = ${order.id} and paid - refunded >= ${amount}`.execute(tx);
-  invariant(Number(updated.numAffectedRows) === 1, 'refund raced another refund of the same order');
+  await recordOrderRefund(tx, order.id, amount, fromSettled);
   order.refunded += amount;
   order.settled -= fromSettled;
 
@@ -129,13 +130,22 @@ function sourceAccount(source: FundingSource['source'], order: Order): AccountSp
   }
 }
 
-async function planFunding(tx: Tx, order: Order, amount: number, at: Date): Promise<{ plan: FundingSource[]; short: number }> {
+const fundingSources: FundingSource['source'][] = ['escrow', 'merchant_available', 'merchant_deposit', 'compensation_fund'];
+
+/**
+ * Locks every account the refund may touch — all four waterfall sources, the receivable the fund
+ * would book, and the buyer's wallet when the money goes there — in one sorted statement, then
+ * plans which sources pay.
+ */
+async function planFunding(tx: Tx, order: Order, amount: number, toWallet: boolean, at: Date): Promise<{ plan: FundingSource[]; short: number }> {
+  const touched = [...fundingSources.map((source) => sourceAccount(source, order)), accounts.merchantReceivable(order.shop_id)];
+  if (toWallet && order.buyer_id) touched.push(accounts.wallet(order.buyer_id));
+  const balances = await lockAccounts(tx, touched, at);
   const plan: FundingSource[] = [];
   let left = amount;
-  const sources: FundingSource['source'][] = ['escrow', 'merchant_available', 'merchant_deposit', 'compensation_fund'];
-  for (const source of sources) {
+  for (const source of fundingSources) {
     if (left === 0) break;
-    const balance = await lockBalance(tx, sourceAccount(source, order), at);
+    const balance = balances.get(sourceAccount(source, order).id)!;
     const take = Math.min(balance, left);
     if (take > 0) plan.push({ source, amount: take });
     left -= take;
@@ -153,9 +163,8 @@ async function waitingAmount(tx: Tx, orderId: string): Promise<number> {
  * After money went back: refunded when nothing paid is left (its units too, and no auto-confirm to
  * wait for), else partially refunded. Orders already cancelled or refunded keep their status.
  */
-export async function markOrderRefunded(tx: Tx, order: Order, at: Date): Promise<void> {
-  const status = order.refunded >= order.paid ? 'refunded' : 'partially_refunded';
-  await tx.updateTable('orders').set({ status }).where('id', '=', order.id).where('status', 'in', ['paid', 'delivering', 'delivered', 'partially_refunded', 'completed']).execute();
+export async function markOrderRefunded(tx: Tx, order: Order, at: Date, by: OrderMover = 'system'): Promise<void> {
+  const status = await statusAfterRefund(tx, order.id, by);
   if (status === 'refunded') {
     await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
     await cancelJob(tx, 'auto_confirm', order.id, at);
@@ -170,11 +179,11 @@ export async function waitingRefundHold(tx: Tx, orderId: string): Promise<string
 /** The funding job: books a waiting refund once the waterfall can cover it; otherwise tries again later. */
 export async function fundWaitingRefund(ctx: Ctx, refundId: string, now: Date): Promise<void> {
   const rules = await ctx.rules.current();
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const waiting = await tx.selectFrom('refunds').selectAll().where('id', '=', refundId).where('waiting_for_funds', '=', true).forUpdate().executeTakeFirst();
     if (!waiting) return;
     const order = await tx.selectFrom('orders').selectAll().where('id', '=', waiting.order_id).forUpdate().executeTakeFirstOrThrow();
-    const { plan, short } = await planFunding(tx, order, waiting.amount, now);
+    const { plan, short } = await planFunding(tx, order, waiting.amount, waiting.channel === 'balance', now);
     if (short > 0) {
       await scheduleJob(tx, 'refund_funding_retry', `${refundId}@${now.toISOString()}`, new Date(now.getTime() + refundFundingRetryMinutes * 60_000), now);
       return;
@@ -204,13 +213,14 @@ export async function waitingRefunds(ctx: Ctx) {
 
 /** After money reaches the fund, every waiting refund is tried at once. */
 export async function retryWaitingRefunds(tx: Tx, now: Date): Promise<void> {
-  const rows = await tx.selectFrom('refunds').select('id').where('waiting_for_funds', '=', true).execute();
+  // In id order, so concurrent top-ups re-arm the same job rows in one order.
+  const rows = await tx.selectFrom('refunds').select('id').where('waiting_for_funds', '=', true).orderBy('id').execute();
   for (const { id } of rows) await scheduleJob(tx, 'refund_funding', id, now, now);
 }
 
 /** The sandbox channel's arrival callback: the refund reached the buyer's original payment path. */
 export async function completeRefundArrival(ctx: Ctx, refundId: string, now: Date): Promise<void> {
-  await ctx.db.transaction().execute(async (tx) => {
+  await withTransaction(ctx.db, async (tx) => {
     const refund = await tx.updateTable('refunds').set({ status: 'succeeded', completed_at: now })
       .where('id', '=', refundId).where('status', '=', 'pending').returningAll().executeTakeFirst();
     if (!refund) return; // already arrived: the callback is idempotent

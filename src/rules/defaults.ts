@@ -18,6 +18,8 @@ export const defaultRules = {
   'fee.platform-rate': { value: 200, unit: 'bp', title: '平台服务费率' },
   'fee.fund-share': { value: 1000, unit: 'bp', title: '服务费中划入先行赔付基金的比例' },
   'shop.deposit-minimum': { value: 1000, unit: 'fen', title: '店铺上架所需最低保证金' },
+  'shop.suspended-no-withdrawal': { value: true, unit: 'flag', title: '被暂停的店铺不能提现' },
+  'shop.debt-blocks-withdrawal': { value: true, unit: 'flag', title: '欠平台先行赔付款的店铺不能提现，先从结算中偿还' },
   'topup.upstream-timeout': { value: 30, unit: 'minutes', title: '直充上游超时' },
   'aftersales.instant-refund-window': { value: 5, unit: 'minutes', title: '未查看卡密秒退时限' },
   'aftersales.card-key-report-window': { value: 60, unit: 'minutes', title: '卡密问题反馈时限' },

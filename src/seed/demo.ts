@@ -2,7 +2,7 @@ import { createUser } from '../accounts/users';
 import { importKeys } from '../catalog/card-keys';
 import { createProduct } from '../catalog/products';
 import { createShop } from '../catalog/shops';
-import type { Actor, Ctx } from '../context';
+import type { UserActor, Ctx } from '../context';
 import { succeedPayment } from '../orders/pay-order';
 import { payDeposit, topUpCompensationFund, topUpWallet } from '../payments/payments';
 
@@ -15,7 +15,7 @@ export const demoAccounts = {
   admin: 'admin@demo.kameng',
 } as const;
 
-const asUser = (id: string, role: 'buyer' | 'merchant' | 'admin'): Actor => ({ kind: 'user', userId: id, role });
+const asUser = (id: string, role: 'buyer' | 'merchant' | 'admin'): UserActor => ({ kind: 'user', userId: id, role });
 
 /** Seeds the demo marketplace once (on first start in sandbox mode); returns false if already seeded. */
 export async function seedDemo(ctx: Ctx): Promise<boolean> {

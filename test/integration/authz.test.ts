@@ -29,6 +29,12 @@ async function guestCheckout(productId: string, address: string, queryPassword =
 const lookup = (orderNo: string, queryPassword: string, address: string) =>
   t.api.call('POST', '/api/orders/lookup', { headers: { 'x-forwarded-for': address }, body: { orderNo, queryPassword } });
 
+/** A caller whose kind the route does not accept: refused before any object is looked at, so nothing leaks. */
+function expectForbidden(res: { status: number; body: any }) {
+  expect(res.status).toBe(403);
+  expect(res.body.error.code).toBe('FORBIDDEN');
+}
+
 function expectNotFound(res: { status: number; body: any }, code = 'ORDER_NOT_FOUND') {
   expect(res.status).toBe(404);
   expect(res.body.error.code).toBe(code);
@@ -54,14 +60,14 @@ describe('orders are invisible to anyone without a relation to them', () => {
     expect(after.items.every((i: any) => !i.revealed)).toBe(true);
   });
 
-  it("another merchant cannot read the order; the shop's owner can but cannot reveal or confirm it", async () => {
+  it("another merchant cannot read the order; the shop's owner can but its role cannot reveal or confirm (403 before any lookup)", async () => {
     const { order, shop } = await paidOrder();
     const otherShop = await t.api.makeShop();
     expectNotFound(await t.api.call('GET', `/api/orders/${order.id}`, { token: otherShop.merchant.token }));
     expectNotFound(await t.api.call('GET', `/api/orders/${order.id}/timeline`, { token: otherShop.merchant.token }));
     expect((await t.api.ok('GET', `/api/orders/${order.id}`, { token: shop.merchant.token })).id).toBe(order.id);
-    expectNotFound(await t.api.call('POST', `/api/orders/${order.id}/keys/reveal`, { token: shop.merchant.token }));
-    expectNotFound(await t.api.call('POST', `/api/orders/${order.id}/confirm`, { token: shop.merchant.token }));
+    expectForbidden(await t.api.call('POST', `/api/orders/${order.id}/keys/reveal`, { token: shop.merchant.token }));
+    expectForbidden(await t.api.call('POST', `/api/orders/${order.id}/confirm`, { token: shop.merchant.token }));
   });
 
   it("another merchant's shop balance, key import and manual delivery answer 404", async () => {
@@ -85,7 +91,7 @@ describe('orders are invisible to anyone without a relation to them', () => {
     expect((await t.api.ok('GET', `/api/products/${cards.id}`)).stock).toBe(1);
     expect((await t.api.ok('GET', `/api/orders/${manualOrder.id}`, { token: buyer.token })).status).toBe('delivering');
     // The buyer cannot deliver to themselves either.
-    expectNotFound(await t.api.call('POST', `/api/orders/${manualOrder.id}/deliver`, { token: buyer.token, body: { content: 'self' } }));
+    expectForbidden(await t.api.call('POST', `/api/orders/${manualOrder.id}/deliver`, { token: buyer.token, body: { content: 'self' } }));
   });
 
   it('staff can read any order, its timeline and any shop balance', async () => {
@@ -98,7 +104,7 @@ describe('orders are invisible to anyone without a relation to them', () => {
       expect((await t.api.ok('GET', `/api/shops/${shop.shopId}/balance`, { token: reader.token })).escrow).toBe(order.amount);
     }
     // Staff read, but do not act for the buyer.
-    expectNotFound(await t.api.call('POST', `/api/orders/${order.id}/keys/reveal`, { token: staff.token }));
+    expectForbidden(await t.api.call('POST', `/api/orders/${order.id}/keys/reveal`, { token: staff.token }));
   });
 
   it("a buyer's order list holds only their own orders", async () => {

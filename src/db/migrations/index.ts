@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import * as core from './001_core';
 import * as aftersales from './002_aftersales';
 import * as refundWaiting from './003_refund_waiting';
+import * as integrity from './004_integrity';
 
 /** Every migration, in order. Both engines run the same list. */
 export const migrations: Record<string, Migration> = {
   '001_core': core,
   '002_aftersales': aftersales,
   '003_refund_waiting': refundWaiting,
+  '004_integrity': integrity,
 };

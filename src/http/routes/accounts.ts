@@ -3,6 +3,7 @@ import { closeSession, login, me, passwordLengthMax, passwordLengthMin, register
 import type { Ctx } from '../../context';
 import { AppError } from '../../shared/errors';
 import type { App } from '../app-type';
+import { actorOf, everyone, signedIn, userOf } from '../access';
 import { sessionCookie, setSessionCookie } from '../auth';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
@@ -10,7 +11,7 @@ const Password = Type.String({ minLength: passwordLengthMin, maxLength: password
 
 export function accountRoutes(app: App, ctx: Ctx): void {
   const secure = !ctx.config.sandbox;
-  app.post('/api/auth/register', {
+  app.post('/api/auth/register', { config: { access: everyone }, 
     schema: {
       tags: ['accounts'], summary: 'Register a buyer or merchant account',
       body: Type.Object({ email: Email, password: Password, role: Type.Union([Type.Literal('buyer'), Type.Literal('merchant')]), displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })) }),
@@ -21,7 +22,7 @@ export function accountRoutes(app: App, ctx: Ctx): void {
     return reply.status(201).send({ token: session.token, csrfToken: session.csrfToken, user: userView(user) });
   });
 
-  app.post('/api/auth/login', {
+  app.post('/api/auth/login', { config: { access: everyone }, 
     schema: { tags: ['accounts'], summary: 'Sign in; returns a bearer token and sets the session cookie', body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: passwordLengthMax }) }) },
   }, async (request, reply) => {
     const { user, session } = await login(ctx, request.body);
@@ -29,15 +30,14 @@ export function accountRoutes(app: App, ctx: Ctx): void {
     return { token: session.token, csrfToken: session.csrfToken, user: userView(user) };
   });
 
-  app.post('/api/auth/logout', { schema: { tags: ['accounts'], summary: 'Sign out this session' } }, async (request, reply) => {
+  app.post('/api/auth/logout', { config: { access: everyone }, schema: { tags: ['accounts'], summary: 'Sign out this session' } }, async (request, reply) => {
     if (request.sessionToken) await closeSession(ctx, request.sessionToken);
     void reply.clearCookie(sessionCookie, { path: '/' });
     return { ok: true };
   });
 
-  app.get('/api/me', { schema: { tags: ['accounts'], summary: 'The signed-in user and wallet balance' } }, async (request) => {
-    const actor = request.actor;
-    if (!actor || actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 401, 'sign in first');
+  app.get('/api/me', { config: { access: signedIn }, schema: { tags: ['accounts'], summary: 'The signed-in user and wallet balance' } }, async (request) => {
+    const actor = userOf(request);
     return { ...(await me(ctx, actor.userId)), csrfToken: request.csrfToken };
   });
 }

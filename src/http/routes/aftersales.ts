@@ -11,6 +11,7 @@ import { listNotifications, markNotificationsRead } from '../../notify/notificat
 import { publishRules, ruleCatalog, ruleSetVersion } from '../../rules/publish';
 import { AppError, badRequest } from '../../shared/errors';
 import type { App } from '../app-type';
+import { actorOf, adminOnly, orderBuyer, orderParties, shopSide, signedIn, staffOrAdmin, userOf } from '../access';
 import { IdParams, Money, Uuid, idempotencyHeader } from '../schemas';
 
 const Reason = Type.Union(['not_delivered', 'key_invalid', 'not_as_described', 'wrong_amount', 'buyer_mistake', 'no_reason'].map((r) => Type.Literal(r)));
@@ -27,7 +28,7 @@ const Application = Type.Object({
 const Message = Type.String({ maxLength: messageLengthMax });
 
 export function aftersalesRoutes(app: App, ctx: Ctx): void {
-  app.post('/api/evidence', {
+  app.post('/api/evidence', { config: { access: signedIn }, 
     schema: { tags: ['after-sales'], summary: 'Upload evidence (multipart field `file`, optional field `kind`: transaction | problem | communication); type checked by content', consumes: ['multipart/form-data'] },
   }, async (request, reply) => {
     if (!request.isMultipart()) throw badRequest('MULTIPART_REQUIRED', 'send the file as multipart/form-data in the field `file`');
@@ -39,77 +40,77 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
     });
     const kindField = file.fields.kind as { value?: unknown } | undefined;
     const kind = typeof kindField?.value === 'string' ? kindField.value : undefined;
-    return reply.status(201).send(await uploadEvidence(ctx, request.actor, { content, filename: file.filename, kind }));
+    return reply.status(201).send(await uploadEvidence(ctx, actorOf(request), { content, filename: file.filename, kind }));
   });
 
-  app.get('/api/evidence/:id', { schema: { tags: ['after-sales'], summary: 'An evidence file (uploader; parties and staff of a case citing it)', params: IdParams } }, async (request, reply) => {
-    const file = await readEvidence(ctx, request.actor, request.params.id);
+  app.get('/api/evidence/:id', { config: { access: signedIn }, schema: { tags: ['after-sales'], summary: 'An evidence file (uploader; parties and staff of a case citing it)', params: IdParams } }, async (request, reply) => {
+    const file = await readEvidence(ctx, actorOf(request), request.params.id);
     return reply.type(file.mime).header('x-content-type-options', 'nosniff').header('content-disposition', 'inline').send(file.content);
   });
 
-  app.post('/api/orders/:id/refund-cases/preview', {
+  app.post('/api/orders/:id/refund-cases/preview', { config: { access: orderBuyer }, 
     schema: { tags: ['after-sales'], summary: 'Check an application without filing it: the verdict, warnings and the evidence checklist', params: IdParams, body: Application },
-  }, async (request) => previewCase(ctx, request.actor, request.params.id, request.body));
+  }, async (request) => previewCase(ctx, actorOf(request), request.params.id, request.body));
 
-  app.post('/api/orders/:id/refund-cases', {
+  app.post('/api/orders/:id/refund-cases', { config: { access: orderBuyer }, 
     schema: { tags: ['after-sales'], summary: '申请售后: file a refund case (201), or 422 naming the rule that refuses it', params: IdParams, headers: idempotencyHeader, body: Application },
-  }, async (request, reply) => reply.status(201).send(await openCase(ctx, request.actor, request.params.id, request.body, request.headers['idempotency-key'])));
+  }, async (request, reply) => reply.status(201).send(await openCase(ctx, actorOf(request), request.params.id, request.body, request.headers['idempotency-key'])));
 
-  app.get('/api/refund-cases', {
+  app.get('/api/refund-cases', { config: { access: ['buyer', ...shopSide, ...staffOrAdmin] }, 
     schema: { tags: ['after-sales'], summary: "Cases: a buyer's own, a shop's (merchant, with shopId), or all (staff)", querystring: Type.Object({ shopId: Type.Optional(Uuid), status: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }) },
-  }, async (request) => listCases(ctx, request.actor, request.query));
+  }, async (request) => listCases(ctx, actorOf(request), request.query));
 
-  app.get('/api/refund-cases/:id', { schema: { tags: ['after-sales'], summary: 'A case with deadlines, decision, refunds and its events', params: IdParams } }, async (request) => {
-    const { refundCase, role } = await loadCaseFor(ctx.db, request.actor, request.params.id, ['buyer', 'merchant', 'staff']);
+  app.get('/api/refund-cases/:id', { config: { access: orderParties }, schema: { tags: ['after-sales'], summary: 'A case with deadlines, decision, refunds and its events', params: IdParams } }, async (request) => {
+    const { refundCase, role } = await loadCaseFor(ctx.db, actorOf(request), request.params.id, ['buyer', 'merchant', 'staff']);
     return caseView(ctx, ctx.db, refundCase.id, role);
   });
 
-  app.post('/api/refund-cases/:id/merchant-response', {
+  app.post('/api/refund-cases/:id/merchant-response', { config: { access: shopSide }, 
     schema: {
       tags: ['after-sales'], summary: 'The shop owner answers: accept, partial (amount), reissue, or contest', params: IdParams, headers: idempotencyHeader,
       body: Type.Object({ action: Type.Union([Type.Literal('accept'), Type.Literal('partial'), Type.Literal('reissue'), Type.Literal('contest')]), amount: Type.Optional(Money), message: Message, evidenceIds: Type.Optional(EvidenceIds) }),
     },
-  }, async (request) => merchantRespond(ctx, request.actor, request.params.id, request.body, request.headers['idempotency-key']));
+  }, async (request) => merchantRespond(ctx, actorOf(request), request.params.id, request.body, request.headers['idempotency-key']));
 
-  app.post('/api/refund-cases/:id/escalate', { schema: { tags: ['after-sales'], summary: '平台介入: the buyer asks the platform to arbitrate', params: IdParams } },
-    async (request) => escalate(ctx, request.actor, request.params.id));
-  app.post('/api/refund-cases/:id/accept', { schema: { tags: ['after-sales'], summary: "The buyer accepts the merchant's answer; the case closes", params: IdParams } },
-    async (request) => buyerAccept(ctx, request.actor, request.params.id));
-  app.post('/api/refund-cases/:id/withdraw', { schema: { tags: ['after-sales'], summary: 'The buyer withdraws the case before a decision', params: IdParams } },
-    async (request) => withdraw(ctx, request.actor, request.params.id));
+  app.post('/api/refund-cases/:id/escalate', { config: { access: orderBuyer }, schema: { tags: ['after-sales'], summary: '平台介入: the buyer asks the platform to arbitrate', params: IdParams } },
+    async (request) => escalate(ctx, actorOf(request), request.params.id));
+  app.post('/api/refund-cases/:id/accept', { config: { access: orderBuyer }, schema: { tags: ['after-sales'], summary: "The buyer accepts the merchant's answer; the case closes", params: IdParams } },
+    async (request) => buyerAccept(ctx, actorOf(request), request.params.id));
+  app.post('/api/refund-cases/:id/withdraw', { config: { access: orderBuyer }, schema: { tags: ['after-sales'], summary: 'The buyer withdraws the case before a decision', params: IdParams } },
+    async (request) => withdraw(ctx, actorOf(request), request.params.id));
 
-  app.post('/api/refund-cases/:id/evidence-requests', {
+  app.post('/api/refund-cases/:id/evidence-requests', { config: { access: staffOrAdmin }, 
     schema: { tags: ['after-sales'], summary: 'Staff ask one party for more evidence (48 h)', params: IdParams, body: Type.Object({ party: Type.Union([Type.Literal('buyer'), Type.Literal('merchant')]), note: Type.String({ minLength: 1, maxLength: messageLengthMax }) }) },
-  }, async (request) => requestEvidence(ctx, request.actor, request.params.id, request.body));
+  }, async (request) => requestEvidence(ctx, actorOf(request), request.params.id, request.body));
 
-  app.post('/api/refund-cases/:id/evidence', {
+  app.post('/api/refund-cases/:id/evidence', { config: { access: ['buyer', 'merchant'] }, 
     schema: { tags: ['after-sales'], summary: 'The requested party submits evidence', params: IdParams, body: Type.Object({ evidenceIds: EvidenceIds, message: Message }) },
-  }, async (request) => submitEvidence(ctx, request.actor, request.params.id, request.body));
+  }, async (request) => submitEvidence(ctx, actorOf(request), request.params.id, request.body));
 
-  app.post('/api/refund-cases/:id/decision', {
+  app.post('/api/refund-cases/:id/decision', { config: { access: staffOrAdmin }, 
     schema: {
       tags: ['after-sales'], summary: 'Staff decide with a rule id and a written reason', params: IdParams, headers: idempotencyHeader,
       body: Type.Object({ outcome: Type.Union([Type.Literal('refund'), Type.Literal('partial'), Type.Literal('reject')]), amount: Type.Optional(Money), ruleId: Type.String({ minLength: 1, maxLength: 100 }), reason: Type.String({ minLength: 1, maxLength: messageLengthMax }) }),
     },
-  }, async (request) => decideCase(ctx, request.actor, request.params.id, request.body, request.headers['idempotency-key']));
+  }, async (request) => decideCase(ctx, actorOf(request), request.params.id, request.body, request.headers['idempotency-key']));
 
-  app.post('/api/refund-cases/:id/appeal', {
+  app.post('/api/refund-cases/:id/appeal', { config: { access: ['buyer', 'merchant'] }, 
     schema: { tags: ['after-sales'], summary: 'Appeal a platform decision once, within 7 days, with new evidence', params: IdParams, body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: messageLengthMax }), evidenceIds: EvidenceIds }) },
-  }, async (request) => appealCase(ctx, request.actor, request.params.id, request.body));
+  }, async (request) => appealCase(ctx, actorOf(request), request.params.id, request.body));
 
-  app.get('/api/staff/queue', { schema: { tags: ['after-sales'], summary: 'Open arbitration work ordered by deadline', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }) } },
-    async (request) => staffQueue(ctx, request.actor, request.query));
+  app.get('/api/staff/queue', { config: { access: staffOrAdmin }, schema: { tags: ['after-sales'], summary: 'Open arbitration work ordered by deadline', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }) } },
+    async (request) => staffQueue(ctx, actorOf(request), request.query));
 
-  app.get('/api/notifications', { schema: { tags: ['notifications'], summary: 'In-app notifications, newest first', querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }) } },
-    async (request) => listNotifications(ctx, request.actor, request.query));
-  app.post('/api/notifications/read', { schema: { tags: ['notifications'], summary: 'Mark notifications read', body: Type.Object({ ids: Type.Optional(Type.Array(Uuid, { maxItems: 100 })) }) } },
-    async (request) => markNotificationsRead(ctx, request.actor, request.body.ids ?? 'all'));
+  app.get('/api/notifications', { config: { access: signedIn }, schema: { tags: ['notifications'], summary: 'In-app notifications, newest first', querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }) } },
+    async (request) => listNotifications(ctx, actorOf(request), request.query));
+  app.post('/api/notifications/read', { config: { access: signedIn }, schema: { tags: ['notifications'], summary: 'Mark notifications read', body: Type.Object({ ids: Type.Optional(Type.Array(Uuid, { maxItems: 100 })) }) } },
+    async (request) => markNotificationsRead(ctx, actorOf(request), request.body.ids ?? 'all'));
 
-  app.get('/api/admin/rules/catalog', { schema: { tags: ['admin'], summary: 'Every rule with its title, unit, value in force and default, and all versions' } },
-    async (request) => ruleCatalog(ctx, request.actor));
-  app.get('/api/admin/rules/versions/:version', { schema: { tags: ['admin'], summary: 'One published rule-set version', params: Type.Object({ version: Type.Integer({ minimum: 1 }) }) } },
-    async (request) => ruleSetVersion(ctx, request.actor, request.params.version));
-  app.post('/api/admin/rules', {
+  app.get('/api/admin/rules/catalog', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'Every rule with its title, unit, value in force and default, and all versions' } },
+    async (request) => ruleCatalog(ctx, actorOf(request)));
+  app.get('/api/admin/rules/versions/:version', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'One published rule-set version', params: Type.Object({ version: Type.Integer({ minimum: 1 }) }) } },
+    async (request) => ruleSetVersion(ctx, actorOf(request), request.params.version));
+  app.post('/api/admin/rules', { config: { access: adminOnly }, 
     schema: { tags: ['admin'], summary: 'Publish a new rule-set version (changed values only)', body: Type.Object({ values: Type.Record(Type.String(), Type.Union([Type.Integer(), Type.Boolean()])), note: Type.String({ minLength: 1, maxLength: 500 }) }) },
-  }, async (request, reply) => reply.status(201).send(await publishRules(ctx, request.actor, request.body)));
+  }, async (request, reply) => reply.status(201).send(await publishRules(ctx, actorOf(request), request.body)));
 }

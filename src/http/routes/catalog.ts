@@ -5,38 +5,39 @@ import { createShop, listMyShops, setShopSuspended, shopBalance } from '../../ca
 import type { Ctx } from '../../context';
 import { payDeposit, withdraw } from '../../payments/payments';
 import type { App } from '../app-type';
+import { actorOf, adminOnly, everyone, shopSide, staffOrAdmin, userOf } from '../access';
 import { IdParams, Money, Paging, idempotencyHeader } from '../schemas';
 
 const ProductType = Type.Union([Type.Literal('card_key'), Type.Literal('topup'), Type.Literal('manual')]);
 
 export function catalogRoutes(app: App, ctx: Ctx): void {
-  app.post('/api/shops', {
+  app.post('/api/shops', { config: { access: ['merchant'] }, 
     schema: { tags: ['shops'], summary: 'Open a shop (merchant)', body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 60 }) }) },
-  }, async (request, reply) => reply.status(201).send(await createShop(ctx, request.actor, request.body)));
+  }, async (request, reply) => reply.status(201).send(await createShop(ctx, userOf(request), request.body)));
 
-  app.get('/api/shops/mine', { schema: { tags: ['shops'], summary: "The merchant's shops" } }, async (request) => ({ items: await listMyShops(ctx, request.actor) }));
+  app.get('/api/shops/mine', { config: { access: ['merchant'] }, schema: { tags: ['shops'], summary: "The merchant's shops" } }, async (request) => ({ items: await listMyShops(ctx, userOf(request)) }));
 
-  app.post('/api/shops/:id/deposit', {
+  app.post('/api/shops/:id/deposit', { config: { access: ['merchant'] }, 
     schema: { tags: ['shops'], summary: 'Pay the shop deposit (保证金) through a payment', params: IdParams, body: Type.Object({ amount: Money, channel: Type.String({ minLength: 1, maxLength: 32 }) }) },
-  }, async (request, reply) => reply.status(201).send({ payment: await payDeposit(ctx, request.actor, request.params.id, request.body) }));
+  }, async (request, reply) => reply.status(201).send({ payment: await payDeposit(ctx, userOf(request), request.params.id, request.body) }));
 
-  app.post('/api/shops/:id/withdrawals', {
+  app.post('/api/shops/:id/withdrawals', { config: { access: ['merchant'] }, 
     schema: { tags: ['shops'], summary: 'Withdraw settled money (sandbox pays at once)', params: IdParams, headers: idempotencyHeader, body: Type.Object({ amount: Money }) },
-  }, async (request, reply) => reply.status(201).send(await withdraw(ctx, request.actor, request.params.id, request.body, request.headers['idempotency-key'])));
+  }, async (request, reply) => reply.status(201).send(await withdraw(ctx, userOf(request), request.params.id, request.body, request.headers['idempotency-key'])));
 
-  app.get('/api/shops/:id/balance', {
+  app.get('/api/shops/:id/balance', { config: { access: [...shopSide, ...staffOrAdmin] }, 
     schema: { tags: ['shops'], summary: 'Available, deposit, receivable and escrow balances (fen)', params: IdParams },
-  }, async (request) => shopBalance(ctx, request.actor, request.params.id));
+  }, async (request) => shopBalance(ctx, actorOf(request), request.params.id));
 
-  app.get('/api/shops/:id/products', {
+  app.get('/api/shops/:id/products', { config: { access: [...shopSide, ...staffOrAdmin] }, 
     schema: { tags: ['shops'], summary: "A shop's products, listed or not (owner, staff)", params: IdParams },
-  }, async (request) => ({ items: await listShopProducts(ctx, request.actor, request.params.id) }));
+  }, async (request) => ({ items: await listShopProducts(ctx, actorOf(request), request.params.id) }));
 
-  app.post('/api/admin/shops/:id/suspension', {
+  app.post('/api/admin/shops/:id/suspension', { config: { access: adminOnly }, 
     schema: { tags: ['admin'], summary: 'Suspend or reinstate a shop', params: IdParams, body: Type.Object({ suspended: Type.Boolean() }) },
-  }, async (request) => setShopSuspended(ctx, request.actor, request.params.id, request.body.suspended));
+  }, async (request) => setShopSuspended(ctx, userOf(request), request.params.id, request.body.suspended));
 
-  app.post('/api/products', {
+  app.post('/api/products', { config: { access: shopSide }, 
     schema: {
       tags: ['products'], summary: 'List a product in your shop',
       body: Type.Object({
@@ -55,21 +56,21 @@ export function catalogRoutes(app: App, ctx: Ctx): void {
         })),
       }),
     },
-  }, async (request, reply) => reply.status(201).send(await createProduct(ctx, request.actor, request.body)));
+  }, async (request, reply) => reply.status(201).send(await createProduct(ctx, actorOf(request), request.body)));
 
-  app.get('/api/products', {
+  app.get('/api/products', { config: { access: everyone }, 
     schema: { tags: ['products'], summary: 'The public catalog with stock, refund policy and merchant trust', querystring: Type.Object({ shopId: Type.Optional(Type.String({ format: 'uuid' })), type: Type.Optional(ProductType), q: Type.Optional(Type.String({ maxLength: 100 })), ...Paging }) },
   }, async (request) => listProducts(ctx, request.query));
 
-  app.get('/api/products/:id', {
+  app.get('/api/products/:id', { config: { access: everyone }, 
     schema: { tags: ['products'], summary: 'One product with stock and its refund policy in plain words', params: IdParams },
-  }, async (request) => getProduct(ctx, request.actor, request.params.id));
+  }, async (request) => getProduct(ctx, request.caller, request.params.id));
 
-  app.post('/api/products/:id/keys', {
+  app.post('/api/products/:id/keys', { config: { access: shopSide }, 
     schema: {
       tags: ['products'], summary: `Import card keys: a JSON array, or one text with a key per line (≤ ${keysPerImportMax})`, params: IdParams,
       // The string form comes first: with coerceTypes 'array', a string would otherwise be wrapped as a one-key array.
       body: Type.Object({ keys: Type.Union([Type.String({ maxLength: 4_000_000 }), Type.Array(Type.String({ maxLength: 2048 }), { maxItems: keysPerImportMax * 2 })]) }),
     },
-    bodyLimit: 5 * 1024 * 1024 }, async (request) => importKeys(ctx, request.actor, request.params.id, request.body.keys));
+    bodyLimit: 5 * 1024 * 1024 }, async (request) => importKeys(ctx, actorOf(request), request.params.id, request.body.keys));
 }

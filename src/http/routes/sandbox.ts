@@ -4,22 +4,23 @@ import type { Ctx } from '../../context';
 import { handleTopupResult } from '../../fulfillment/topups';
 import { succeedPayment } from '../../orders/pay-order';
 import type { App } from '../app-type';
+import { actorOf, everyone, userOf } from '../access';
 import { IdParams } from '../schemas';
 
 /** Only registered when KAMENG_SANDBOX=1: in production these paths are plain 404s. */
 export function sandboxRoutes(app: App, ctx: Ctx): void {
-  app.post('/api/sandbox/users', {
+  app.post('/api/sandbox/users', { config: { access: everyone }, 
     schema: {
       tags: ['sandbox'], summary: 'Create any kind of account (sandbox only)',
       body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }), password: Type.String({ minLength: 8, maxLength: 128 }), role: Type.Union([Type.Literal('buyer'), Type.Literal('merchant'), Type.Literal('staff'), Type.Literal('admin')]), displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })) }),
     },
   }, async (request, reply) => reply.status(201).send({ user: userView(await createUser(ctx, request.body)) }));
 
-  app.post('/api/sandbox/payments/:id/succeed', {
+  app.post('/api/sandbox/payments/:id/succeed', { config: { access: everyone }, 
     schema: { tags: ['sandbox'], summary: "The sandbox gateway's success callback (idempotent)", params: IdParams },
   }, async (request) => succeedPayment(ctx, request.params.id));
 
-  app.post('/api/sandbox/topups/:orderId/respond', {
+  app.post('/api/sandbox/topups/:orderId/respond', { config: { access: everyone }, 
     schema: {
       tags: ['sandbox'], summary: "The simulated supplier's answer to a direct top-up",
       params: Type.Object({ orderId: Type.String({ format: 'uuid' }) }),
@@ -30,7 +31,7 @@ export function sandboxRoutes(app: App, ctx: Ctx): void {
     return handleTopupResult(ctx, request.params.orderId, result === 'partial' ? { result, deliveredAmount: deliveredAmount ?? -1 } : { result });
   });
 
-  app.post('/api/sandbox/clock/advance', {
+  app.post('/api/sandbox/clock/advance', { config: { access: everyone }, 
     schema: { tags: ['sandbox'], summary: 'Move the test clock forward and run every deadline now due', body: Type.Object({ minutes: Type.Number({ minimum: 0, maximum: 525_600 }) }) },
   }, async (request) => {
     const target = new Date(ctx.clock.now().getTime() + request.body.minutes * 60_000);
@@ -38,5 +39,5 @@ export function sandboxRoutes(app: App, ctx: Ctx): void {
     return { now: now.toISOString() };
   });
 
-  app.get('/api/sandbox/clock', { schema: { tags: ['sandbox'], summary: 'The test clock now' } }, async () => ({ now: ctx.clock.now().toISOString() }));
+  app.get('/api/sandbox/clock', { config: { access: everyone }, schema: { tags: ['sandbox'], summary: 'The test clock now' } }, async () => ({ now: ctx.clock.now().toISOString() }));
 }

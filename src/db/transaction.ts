@@ -1,0 +1,25 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Db, Tx } from './connect';
+
+/** Serialization failures and deadlocks are the database asking for another try, not errors. */
+const retryableCodes = new Set(['40001', '40P01']);
+export const transactionAttemptsMax = 6;
+const retryBackoffMsBase = 5;
+
+export const isRetryable = (error: unknown) => retryableCodes.has((error as { code?: string })?.code ?? '');
+
+/**
+ * Runs `work` in one transaction and retries it (with jittered backoff) when PostgreSQL aborts it
+ * for a serialization failure or a deadlock, so neither is ever shown to a user. `work` must do
+ * nothing outside the transaction it is given: it may run more than once.
+ */
+export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await db.transaction().execute(work);
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= transactionAttemptsMax) throw error;
+      await sleep(retryBackoffMsBase * 2 ** attempt * (0.5 + Math.random()));
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { sql } from 'kysely';
+import type { Tx } from '../db/connect';
+import type { Order, OrderStatus } from '../db/schema';
+import { conflict, invariant } from '../shared/errors';
+
+/** Who moves an order: a party to it, or the platform (a job or a provider's verified callback). */
+export type OrderMover = 'buyer' | 'merchant' | 'staff' | 'system';
+
+/**
+ * Every status change an order may make, and who may make it. This module alone writes the orders
+ * table; each change is a compare-and-set on the expected status that must hit exactly one row.
+ */
+const orderTransitions: ReadonlyArray<{ from: OrderStatus; to: OrderStatus; by: readonly OrderMover[] }> = [
+  { from: 'pending_payment', to: 'paid', by: ['system', 'buyer'] }, // gateway callback, or wallet payment at checkout
+  { from: 'cancelled', to: 'paid', by: ['system'] }, // a payment that arrived after expiry
+  { from: 'pending_payment', to: 'cancelled', by: ['system', 'buyer'] },
+  { from: 'paid', to: 'delivered', by: ['system'] }, // card keys at payment
+  { from: 'paid', to: 'delivering', by: ['system'] }, // top-up sent, or manual goods awaited
+  { from: 'delivering', to: 'delivered', by: ['system', 'merchant'] },
+  { from: 'delivering', to: 'partially_refunded', by: ['system'] }, // a partial top-up
+  { from: 'delivered', to: 'completed', by: ['buyer', 'system'] },
+  { from: 'partially_refunded', to: 'completed', by: ['buyer', 'system'] },
+  // Refunds: any party's decision (merchant accepts, staff decides, a job on silence or failure).
+  ...(['paid', 'delivering', 'delivered', 'partially_refunded', 'completed'] as const).flatMap((from) =>
+    (['refunded', 'partially_refunded'] as const).filter((to) => to !== from).map((to) => ({ from, to, by: ['buyer', 'merchant', 'staff', 'system'] as const }))),
+];
+
+const allowed = (from: OrderStatus, to: OrderStatus, by: OrderMover) =>
+  orderTransitions.some((t) => t.from === from && t.to === to && t.by.includes(by));
+
+/**
+ * Moves an order from one of `from` to `to` with the extra columns in `set`. A transition the table
+ * does not hold is a bug (assertion); a row no longer in `from` is a 409 for the caller.
+ */
+export async function transitionOrder(
+  tx: Tx, orderId: string, from: readonly OrderStatus[], to: OrderStatus, by: OrderMover,
+  set: Partial<Pick<Order, 'paid' | 'paid_at' | 'cancelled_at' | 'delivered_at' | 'completed_at' | 'settled' | 'fee'>> = {},
+): Promise<Order> {
+  for (const f of from) invariant(allowed(f, to, by), `order transition ${f} → ${to} by ${by} is not in the table`);
+  const updated = await tx.updateTable('orders').set({ ...set, status: to })
+    .where('id', '=', orderId).where('status', 'in', [...from]).returningAll().executeTakeFirst();
+  if (!updated) throw conflict('ORDER_STATE_CHANGED', `the order is no longer ${from.join(' or ')}; reload it`);
+  return updated;
+}
+
+/** Money went back to the buyer: the order's refunded total grows (and settled shrinks by what came from the merchant). */
+export async function recordOrderRefund(tx: Tx, orderId: string, amount: number, fromSettled: number): Promise<void> {
+  const updated = await sql`update orders set refunded = refunded + ${amount}, settled = settled - ${fromSettled}
+    where id = ${orderId} and paid - refunded >= ${amount} and settled >= ${fromSettled}`.execute(tx);
+  invariant(Number(updated.numAffectedRows) === 1, 'a refund would exceed what the order paid');
+}
+
+/**
+ * After money went back: refunded when nothing paid is left, else partially refunded. An order
+ * already cancelled or refunded keeps its status. The caller holds the order's row lock.
+ */
+export async function statusAfterRefund(tx: Tx, orderId: string, by: OrderMover): Promise<OrderStatus> {
+  const order = await tx.selectFrom('orders').select(['status', 'paid', 'refunded']).where('id', '=', orderId).executeTakeFirstOrThrow();
+  const to: OrderStatus = order.refunded >= order.paid ? 'refunded' : 'partially_refunded';
+  if (order.status === to || !allowed(order.status, to, by)) return order.status;
+  await transitionOrder(tx, orderId, [order.status], to, by);
+  return to;
+}
