@@ -7,6 +7,7 @@ import { zh, type MessageKey } from '../lib/messages';
 export function errorText(error: unknown, t: Translate): string {
   if (error instanceof ApiError) {
     if (error.code === 'NETWORK') return t('error.network');
+    if (error.code === 'TIMEOUT') return t('error.timeout');
     const key = `error.${error.code}`;
     if (key in zh) return t(key as MessageKey);
     return error.message;

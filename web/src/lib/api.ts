@@ -1,4 +1,13 @@
+import type { IdempotencyKeys } from './idempotency';
+
 /** The one place the web app talks HTTP: cookie session + CSRF header, or a guest's bearer token. */
+
+/** A request that has not answered by then is abandoned (and retried when it carries an Idempotency-Key). */
+const requestTimeoutMs = 30_000;
+/** Retries of a keyed POST after a network failure; the same key makes each one safe. */
+const idempotentRetriesMax = 2;
+/** Backoff before retry n (0-based): base × 3ⁿ plus up to one base of jitter — 0.5–1 s, then 1.5–2 s. */
+const retryBackoffBaseMs = 500;
 
 export class ApiError extends Error {
   constructor(
@@ -17,7 +26,11 @@ export interface RequestOptions {
   body?: unknown;
   /** A guest's order-scoped token; it takes precedence over the cookie on the server. */
   token?: string;
-  idempotencyKey?: string;
+  /**
+   * The form's Idempotency-Keys: the request carries the key for its content, is retried on a
+   * network failure with that same key, and only a success retires the key.
+   */
+  idempotency?: IdempotencyKeys;
 }
 
 let csrfToken: string | null = null;
@@ -27,19 +40,24 @@ export function setCsrfToken(token: string | null | undefined): void {
   csrfToken = token ?? null;
 }
 
-async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
+async function send(method: string, path: string, options: RequestOptions, idempotencyKey?: string): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   else if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), requestTimeoutMs);
   try {
     return await fetch(path, {
-      method, headers, credentials: 'same-origin',
+      method, headers, credentials: 'same-origin', signal: abort.signal,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
   } catch (error) {
+    if (abort.signal.aborted) throw new ApiError(0, 'TIMEOUT', `no answer within ${requestTimeoutMs / 1000} s`);
     throw new ApiError(0, 'NETWORK', error instanceof Error ? error.message : 'network error');
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -61,14 +79,43 @@ async function refreshCsrfToken(): Promise<boolean> {
   return Boolean(body.csrfToken);
 }
 
-export async function api<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<T> {
-  const response = await send(method, path, options);
+async function sendOnce<T>(method: string, path: string, options: RequestOptions, idempotencyKey?: string): Promise<T> {
+  const response = await send(method, path, options, idempotencyKey);
   if (response.status === 403 && !options.token) {
     const clone = response.clone();
     const code = ((await clone.json().catch(() => null)) as { error?: { code?: string } } | null)?.error?.code;
-    if (code === 'CSRF_TOKEN_INVALID' && (await refreshCsrfToken())) return parse<T>(await send(method, path, options));
+    if (code === 'CSRF_TOKEN_INVALID' && (await refreshCsrfToken())) return parse<T>(await send(method, path, options, idempotencyKey));
   }
   return parse<T>(response);
+}
+
+/**
+ * Failures after which the request may or may not have been carried out: no answer, a gateway
+ * that lost the upstream, or the first attempt with this key still running on the server.
+ */
+function worthRetrying(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  return error.status === 0 || error.status === 502 || error.status === 503 || error.status === 504
+    || error.code === 'IDEMPOTENCY_KEY_IN_FLIGHT';
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function api<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<T> {
+  const keys = options.idempotency;
+  if (!keys) return sendOnce<T>(method, path, options);
+  const request = [method, path, options.body];
+  const key = keys.keyFor(request);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const result = await sendOnce<T>(method, path, options, key);
+      keys.succeeded(request);
+      return result;
+    } catch (error) {
+      if (attempt >= idempotentRetriesMax || !worthRetrying(error)) throw error;
+      await pause(retryBackoffBaseMs * 3 ** attempt + Math.random() * retryBackoffBaseMs);
+    }
+  }
 }
 
 /**
@@ -88,14 +135,4 @@ export async function upload<T>(path: string, form: FormData): Promise<T> {
     if (code === 'CSRF_TOKEN_INVALID' && (await refreshCsrfToken())) return parse<T>(await post());
   }
   return parse<T>(response);
-}
-
-/** A fresh Idempotency-Key per attempt; crypto.randomUUID needs a secure context, getRandomValues does not. */
-export function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

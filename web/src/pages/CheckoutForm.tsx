@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { Button, TextField } from '../components/forms';
 import { ErrorNote, Notice } from '../components/feedback';
-import { api, newIdempotencyKey } from '../lib/api';
+import { api } from '../lib/api';
 import { formatMoney } from '../lib/format';
 import { useAction } from '../lib/hooks';
+import { useIdempotencyKeys } from '../lib/idempotency';
 import { useI18n, type Translate } from '../lib/i18n';
 import { Link, navigate } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -52,10 +53,11 @@ export function CheckoutForm({ product }: { product: ProductView }) {
   const total = product.price * quantity;
   const balanceSuffices = balance >= total;
   const problems = problemsOf(draft, product, asGuest, maxQuantity, t);
+  const idempotency = useIdempotencyKeys();
 
   const place = useAction(async () => {
     const created = await api<CreatedOrder>('POST', '/api/orders', {
-      idempotencyKey: newIdempotencyKey(),
+      idempotency,
       body: {
         productId: product.id, quantity, channel: asGuest ? 'sandbox' : draft.channel,
         ...(product.type === 'topup' ? { topupAccount: draft.topupAccount.trim() } : {}),

@@ -2,18 +2,17 @@ import type { ReactNode } from 'react';
 import { Money, OrderStatusBadge, When } from '../components/display';
 import { Empty, Loadable, Notice } from '../components/feedback';
 import { Pagination } from '../components/Pagination';
-import { api } from '../lib/api';
 import { usePageTitle, useResource } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
-import { Link, navigate, useLocation } from '../lib/router';
+import { emptyPage, loadPage, useOffsetParam, type PageSlice } from '../lib/paging';
+import { Link } from '../lib/router';
 import { useSession } from '../lib/session';
-import type { OrderSummary, Page } from '../lib/types';
+import type { OrderSummary } from '../lib/types';
 
 const ordersPerPage = 20;
 
-export function OrderList({ page, emptyText }: { page: Page<OrderSummary>; emptyText: ReactNode }) {
-  const { t } = useI18n();
-  if (page.items.length === 0) return <Empty>{emptyText}</Empty>;
+export function OrderList({ page, emptyText }: { page: PageSlice<OrderSummary>; emptyText: ReactNode }) {
+  if (page.items.length === 0 && page.offset === 0) return <Empty>{emptyText}</Empty>;
   return (
     <ul className="order-list">
       {page.items.map((order) => (
@@ -36,12 +35,11 @@ export function OrderList({ page, emptyText }: { page: Page<OrderSummary>; empty
 export function OrdersPage() {
   const { t } = useI18n();
   const session = useSession();
-  const { search } = useLocation();
-  const offset = Math.max(0, Number(search.get('offset')) || 0);
+  const [offset, setOffset] = useOffsetParam();
   const isBuyer = session.user?.role === 'buyer';
   usePageTitle(t('orders.title'), t('app.name'));
   const orders = useResource(
-    () => (isBuyer ? api<Page<OrderSummary>>('GET', `/api/orders?limit=${ordersPerPage}&offset=${offset}`) : Promise.resolve({ items: [], total: 0 })),
+    () => (isBuyer ? loadPage<OrderSummary>('/api/orders', {}, ordersPerPage, offset) : Promise.resolve(emptyPage<OrderSummary>(ordersPerPage))),
     [isBuyer, offset],
   );
 
@@ -54,7 +52,7 @@ export function OrdersPage() {
       {(page) => (
         <>
           <OrderList page={page} emptyText={<p>{t('orders.empty')} <Link to="/">{t('common.backToStore')}</Link></p>} />
-          <Pagination total={page.total} limit={ordersPerPage} offset={offset} onChange={(next) => navigate(`/orders?offset=${next}`)} />
+          <Pagination total={page.total} limit={page.limit} offset={page.offset} count={page.items.length} onChange={setOffset} />
         </>
       )}
     </Loadable>

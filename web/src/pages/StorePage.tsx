@@ -57,7 +57,7 @@ export function StorePage() {
             <ul className="product-grid">
               {page.items.map((product) => <ProductCard key={product.id} product={product} />)}
             </ul>
-            <Pagination total={page.total} limit={productsPerPage} offset={offset} onChange={(next) => navigate(storeUrl(q, next))} />
+            <Pagination total={page.total} limit={productsPerPage} offset={offset} count={page.items.length} onChange={(next) => navigate(storeUrl(q, next))} />
           </>
         )}
       </Loadable>

@@ -3,11 +3,12 @@ import { Dialog } from '../../components/Dialog';
 import { EvidenceField, type PickedEvidence } from '../../components/Evidence';
 import { ErrorNote, Notice } from '../../components/feedback';
 import { Button, SelectField, TextArea, TextField } from '../../components/forms';
-import { api, newIdempotencyKey } from '../../lib/api';
+import { api } from '../../lib/api';
 import { withdrawableStatuses } from '../../lib/aftersales';
 import { serverNow } from '../../lib/clock';
 import { formatMoney, parseYuan } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
+import { useIdempotencyKeys } from '../../lib/idempotency';
 import { labelOf, useI18n } from '../../lib/i18n';
 import type { CaseView, RuleCatalog } from '../../lib/types';
 import { Section } from './CaseParts';
@@ -104,11 +105,12 @@ function MerchantResponse({ c, onChanged }: ActionProps) {
   const [files, setFiles] = useState<PickedEvidence[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const refundable = c.order.paid - c.order.refunded;
+  const idempotency = useIdempotencyKeys();
   const respond = useAction(async () => {
     const amount = action === 'partial' ? parseYuan(amountText) ?? undefined : undefined;
     onChanged(await api<CaseView>('POST', casePath(c, 'merchant-response'), {
       body: { action, ...(amount ? { amount } : {}), message: message.trim(), ...(files.length ? { evidenceIds: files.map((f) => f.id) } : {}) },
-      idempotencyKey: newIdempotencyKey(),
+      idempotency,
     }));
   });
   const submit = (event: FormEvent) => {
@@ -213,10 +215,11 @@ function StaffDecision({ c, catalog, onChanged }: ActionProps & { catalog?: Rule
   const [problems, setProblems] = useState<Record<string, string>>({});
   const refundable = c.order.paid - c.order.refunded;
   const clear = (field: string) => setProblems(({ [field]: _dropped, ...rest }) => rest);
+  const idempotency = useIdempotencyKeys();
   const decide = useAction(async () => {
     const amount = outcome === 'partial' ? parseYuan(amountText) ?? undefined : undefined;
     onChanged(await api<CaseView>('POST', casePath(c, 'decision'), {
-      body: { outcome, ...(amount ? { amount } : {}), ruleId, reason: reason.trim() }, idempotencyKey: newIdempotencyKey(),
+      body: { outcome, ...(amount ? { amount } : {}), ruleId, reason: reason.trim() }, idempotency,
     }));
   });
   const submit = (event: FormEvent) => {

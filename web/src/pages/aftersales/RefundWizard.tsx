@@ -3,10 +3,11 @@ import { Badge, Money } from '../../components/display';
 import { EvidenceField, type PickedEvidence } from '../../components/Evidence';
 import { ErrorNote, Loadable, Notice } from '../../components/feedback';
 import { Button, TextArea, TextField } from '../../components/forms';
-import { ApiError, api, newIdempotencyKey } from '../../lib/api';
+import { ApiError, api } from '../../lib/api';
 import { caseReasons, refundableOrderStatuses, rememberGuestCase, ruleDefault, ruleTitle, type CaseReasonId } from '../../lib/aftersales';
 import { formatMoney, parseYuan } from '../../lib/format';
 import { useAction, usePageTitle, useResource } from '../../lib/hooks';
+import { useIdempotencyKeys } from '../../lib/idempotency';
 import { labelOf, useI18n, type Translate } from '../../lib/i18n';
 import { Link, navigate } from '../../lib/router';
 import { useSession } from '../../lib/session';
@@ -95,8 +96,9 @@ function Wizard({ order, token, signedIn }: { order: OrderView; token?: string; 
 
   useEffect(() => { heading.current?.focus(); }, [step]);
 
+  const idempotency = useIdempotencyKeys();
   const submit = useAction(async () => {
-    const opened = await api<CaseView>('POST', `/api/orders/${order.id}/refund-cases`, { body: { ...body(draft, order), description: draft.description.trim() }, token, idempotencyKey: newIdempotencyKey() });
+    const opened = await api<CaseView>('POST', `/api/orders/${order.id}/refund-cases`, { body: { ...body(draft, order), description: draft.description.trim() }, token, idempotency });
     if (token) rememberGuestCase(order.id, opened.id);
     navigate(`/cases/${opened.id}${token ? `?order=${order.id}` : ''}`);
   });

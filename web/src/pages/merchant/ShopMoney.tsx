@@ -2,9 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { Money } from '../../components/display';
 import { ErrorNote, Loadable, Notice } from '../../components/feedback';
 import { Button, TextField } from '../../components/forms';
-import { api, newIdempotencyKey } from '../../lib/api';
+import { api } from '../../lib/api';
 import { formatMoney, parseYuan } from '../../lib/format';
 import { useAction, useResource } from '../../lib/hooks';
+import { useIdempotencyKeys } from '../../lib/idempotency';
 import { useI18n } from '../../lib/i18n';
 import { navigate } from '../../lib/router';
 import type { PaymentView, ShopBalance, ShopView } from '../../lib/types';
@@ -69,10 +70,11 @@ function WithdrawForm({ shop, available, onWithdrawn }: { shop: ShopView; availa
   const [amount, setAmount] = useState('');
   const [attempted, setAttempted] = useState(false);
   const [done, setDone] = useState<{ amount: number; available: number } | null>(null);
+  const idempotency = useIdempotencyKeys();
   const fen = parseYuan(amount);
   const withdraw = useAction(async (value: number) => {
     setDone(null);
-    const result = await api<{ available: number }>('POST', `/api/shops/${shop.id}/withdrawals`, { body: { amount: value }, idempotencyKey: newIdempotencyKey() });
+    const result = await api<{ available: number }>('POST', `/api/shops/${shop.id}/withdrawals`, { body: { amount: value }, idempotency });
     setDone({ amount: value, available: result.available });
     setAmount('');
     setAttempted(false);

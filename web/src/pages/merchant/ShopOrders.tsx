@@ -1,33 +1,33 @@
-import { useState } from 'react';
 import { DeliverForm } from '../../components/DeliverForm';
 import { Money, OrderStatusBadge, When } from '../../components/display';
 import { Empty, Loadable } from '../../components/feedback';
 import { Pagination } from '../../components/Pagination';
-import { api } from '../../lib/api';
 import { useResource } from '../../lib/hooks';
 import { useI18n } from '../../lib/i18n';
+import { loadPage, useOffsetParam } from '../../lib/paging';
 import { Link } from '../../lib/router';
-import type { OrderSummary, Page, ShopView } from '../../lib/types';
+import type { OrderSummary, ShopView } from '../../lib/types';
 
 const shopOrdersPerPage = 10;
 
 export function ShopOrders({ shop }: { shop: ShopView }) {
   const { t } = useI18n();
-  const [offset, setOffset] = useState(0);
+  // The list sits below the shop's money and products: turning its page keeps the scroll position.
+  const [offset, setOffset] = useOffsetParam({ keepScroll: true });
   const orders = useResource(
-    () => api<Page<OrderSummary>>('GET', `/api/orders?shopId=${shop.id}&limit=${shopOrdersPerPage}&offset=${offset}`),
+    () => loadPage<OrderSummary>('/api/orders', { shopId: shop.id }, shopOrdersPerPage, offset),
     [shop.id, offset],
   );
   return (
     <section className="card merchant-orders" aria-labelledby="shop-orders-title">
       <h2 id="shop-orders-title">{t('merchant.orders')}</h2>
       <Loadable resource={orders}>
-        {(page) => page.items.length === 0 ? <Empty><p>{t('merchant.noOrders')}</p></Empty> : (
+        {(page) => page.items.length === 0 && page.offset === 0 ? <Empty><p>{t('merchant.noOrders')}</p></Empty> : (
           <>
             <ul className="plain-list">
               {page.items.map((order) => <ShopOrderRow key={order.id} order={order} onChanged={() => void orders.reload()} />)}
             </ul>
-            <Pagination total={page.total} limit={shopOrdersPerPage} offset={offset} onChange={setOffset} />
+            <Pagination total={page.total} limit={page.limit} offset={page.offset} count={page.items.length} onChange={setOffset} />
           </>
         )}
       </Loadable>

@@ -1,11 +1,10 @@
-import { useState } from 'react';
 import { Badge, Countdown, Money, When } from '../../components/display';
 import { Empty, Loadable, Loading, Notice } from '../../components/feedback';
 import { Pagination } from '../../components/Pagination';
-import { api } from '../../lib/api';
 import { urgentWithinMs } from '../../lib/aftersales';
 import { usePageTitle, useResource } from '../../lib/hooks';
-import { labelOf, useI18n } from '../../lib/i18n';
+import { labelOf, useI18n, type Translate } from '../../lib/i18n';
+import { emptyPage, loadPage, useOffsetParam, type PageSlice } from '../../lib/paging';
 import { Link } from '../../lib/router';
 import { useSession } from '../../lib/session';
 import type { QueueItem } from '../../lib/types';
@@ -18,9 +17,12 @@ export function StaffPage() {
   const { t } = useI18n();
   const session = useSession();
   const isStaff = session.user?.role === 'staff' || session.user?.role === 'admin';
-  const [offset, setOffset] = useState(0);
+  const [offset, setOffset] = useOffsetParam();
   usePageTitle(t('staff.title'), t('app.name'));
-  const queue = useResource(() => (isStaff ? api<{ items: QueueItem[] }>('GET', '/api/staff/queue?limit=100') : Promise.resolve({ items: [] as QueueItem[] })), [isStaff]);
+  const queue = useResource(
+    () => (isStaff ? loadPage<QueueItem>('/api/staff/queue', {}, queuePerPage, offset) : Promise.resolve(emptyPage<QueueItem>(queuePerPage))),
+    [isStaff, offset],
+  );
 
   if (session.state.status === 'loading') return <Loading />;
   if (!session.user) return <Notice>{t('common.signInRequired')} <Link to="/login?next=/staff">{t('nav.login')}</Link></Notice>;
@@ -33,11 +35,11 @@ export function StaffPage() {
       </div>
       <p className="muted">{t('staff.intro')}</p>
       <Loadable resource={queue}>
-        {({ items }) => items.length === 0 ? <Empty><p>{t('staff.empty')}</p></Empty> : (
+        {(page) => page.items.length === 0 && page.offset === 0 ? <Empty><p>{t('staff.empty')}</p></Empty> : (
           <>
-            <p className="muted">{t('staff.counts', { n: items.length, overdue: items.filter((i) => i.overdue).length })}</p>
+            <p className="muted">{queueCounts(page, t)}</p>
             <ul className="case-list">
-              {items.slice(offset, offset + queuePerPage).map((item) => (
+              {page.items.map((item) => (
                 <li key={item.id} className={`case-row${item.overdue ? ' case-row-overdue' : ''}`}>
                   <div className="case-row-main">
                     <Link to={`/cases/${item.id}`} className="order-row-title">{item.title}</Link>
@@ -56,10 +58,17 @@ export function StaffPage() {
                 </li>
               ))}
             </ul>
-            <Pagination total={items.length} limit={queuePerPage} offset={offset} onChange={setOffset} />
+            <Pagination total={page.total} limit={page.limit} offset={page.offset} count={page.items.length} onChange={setOffset} />
           </>
         )}
       </Loadable>
     </section>
   );
+}
+
+/** Overdue cases can only be counted over the rows at hand; the queue puts them first. */
+function queueCounts(page: PageSlice<QueueItem>, t: Translate): string {
+  const overdue = page.items.filter((i) => i.overdue).length;
+  if (page.offset === 0 && page.total !== null && page.total <= page.items.length) return t('staff.counts', { n: page.total, overdue });
+  return page.total === null ? t('staff.countsOnPage', { overdue }) : t('staff.countsOfTotal', { n: page.total, overdue });
 }
