@@ -23,14 +23,19 @@ export const queuePageSizeMax = 100;
 const arbitrationStatuses: CaseStatus[] = ['under_arbitration', 'awaiting_evidence', 'appealed'];
 
 /** 仲裁队列: open arbitration work, the nearest deadline first. */
-export async function staffQueue(ctx: Ctx, actor: Actor, query: { limit?: number }) {
+export async function staffQueue(ctx: Ctx, actor: Actor, query: { limit?: number; offset?: number }) {
   requireRole(actor, 'staff', 'admin');
   const now = ctx.clock.now();
-  const rows = await ctx.db.selectFrom('refund_cases').innerJoin('orders', 'orders.id', 'refund_cases.order_id').innerJoin('shops', 'shops.id', 'refund_cases.shop_id')
-    .selectAll('refund_cases').select(['orders.order_no', 'orders.title', 'shops.name as shop_name'])
-    .where('refund_cases.status', 'in', arbitrationStatuses)
-    .orderBy(sql`coalesce(case when refund_cases.status = 'awaiting_evidence' then refund_cases.evidence_by end, refund_cases.decision_by)`)
-    .limit(Math.min(query.limit ?? 50, queuePageSizeMax)).execute();
+  const limit = Math.min(query.limit ?? 50, queuePageSizeMax);
+  const offset = query.offset ?? 0;
+  const base = ctx.db.selectFrom('refund_cases').innerJoin('orders', 'orders.id', 'refund_cases.order_id').innerJoin('shops', 'shops.id', 'refund_cases.shop_id')
+    .where('refund_cases.status', 'in', arbitrationStatuses);
+  const [rows, count] = await Promise.all([
+    base.selectAll('refund_cases').select(['orders.order_no', 'orders.title', 'shops.name as shop_name'])
+      .orderBy(sql`coalesce(case when refund_cases.status = 'awaiting_evidence' then refund_cases.evidence_by end, refund_cases.decision_by)`)
+      .orderBy('refund_cases.id').limit(limit).offset(offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
   return {
     items: rows.map((c) => {
       const due = c.status === 'awaiting_evidence' ? c.evidence_by : c.decision_by;
@@ -40,6 +45,7 @@ export async function staffQueue(ctx: Ctx, actor: Actor, query: { limit?: number
         firstDeciderId: c.first_decider_id, createdAt: c.created_at.toISOString(),
       };
     }),
+    total: Number(count.n), limit, offset,
   };
 }
 

@@ -5,6 +5,7 @@ import { loadOrderFor, type OrderRole } from '../orders/access';
 import { addBusinessDays } from '../shared/business-days';
 import { AppError, conflict, invariant, notFound } from '../shared/errors';
 import { readTimeline } from '../timeline/timeline';
+import { maskDevice } from '../shared/privacy';
 
 /**
  * The case with the actor's relation to it (through its order: buyer, shop owner, staff). Anyone
@@ -114,8 +115,8 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
     appeal: c.appeal_count > 0 ? { count: c.appeal_count, by: c.appealed_by, reason: c.appeal_reason } : null,
     refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, channel: r.channel, status: r.status, waitingForFunds: r.waiting_for_funds, expectedBy: iso(r.expected_by), createdAt: r.created_at.toISOString(), completedAt: iso(r.completed_at) })),
     evidence: evidence.map((e) => ({ id: e.id, party: e.party, mime: e.mime, size: e.size, sha256: e.sha256, kind: e.kind, name: e.original_name, attachedAt: e.attached_at.toISOString() })),
-    systemEvidence: c.facts,
-    events: events.filter((e) => e.data.caseId === c.id),
+    systemEvidence: role === 'merchant' ? maskDevice(c.facts) : c.facts,
+    events: events.filter((e) => e.data.caseId === c.id).map((e) => (role === 'merchant' ? { ...e, data: maskDevice(e.data) } : e)),
     order: { status: order.status, amount: order.amount, paid: order.paid, refunded: order.refunded },
     externalChannels: undecidedLong ? ['12315 全国消费者投诉平台', '支付渠道争议（支付宝 / 微信支付投诉）'] : [],
     viewerRole: role,

@@ -4,7 +4,7 @@ import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { Order, RefundCase } from '../db/schema';
 import { accounts } from '../ledger/accounts';
-import { postEntry } from '../ledger/journal';
+import { lockAccounts, postEntry } from '../ledger/journal';
 import { executeRefund, markOrderRefunded } from '../payments/refunds';
 import type { RuleSet } from '../rules/rule-sets';
 import { scheduleJob } from '../scheduler/jobs';
@@ -81,11 +81,13 @@ async function reissueKeys(tx: Tx, c: RefundCase, order: Order, actor: string, n
 }
 
 /**
- * A merchant's successful appeal against money already refunded: the buyer keeps the refund and
- * the platform makes the merchant whole from the compensation fund.
+ * An appeal reversed a refund the platform itself ordered: the buyer keeps the refund and the
+ * platform makes the merchant whole from the compensation fund (never for a refund the merchant
+ * offered — the caller caps `amount` at the case's platform-ordered refunds).
  */
 export async function compensateMerchant(tx: Tx, c: RefundCase, amount: number, actor: string, now: Date): Promise<void> {
   if (amount <= 0) return;
+  await lockAccounts(tx, [accounts.compensationFund(), accounts.merchantAvailable(c.shop_id)], now);
   await postEntry(tx, {
     kind: 'appeal_compensation', memo: `appeal of case ${c.id} decided for the merchant`, orderId: c.order_id, shopId: c.shop_id, at: now,
     postings: [{ account: accounts.compensationFund(), amount: -amount }, { account: accounts.merchantAvailable(c.shop_id), amount }],

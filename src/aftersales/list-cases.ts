@@ -1,30 +1,50 @@
-import { loadOwnedShop, requireRole } from '../catalog/shops';
+import { loadOwnedShop } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
 import type { CaseStatus } from '../db/schema';
+import { notFound } from '../shared/errors';
 import { nextActor } from './cases';
 
 export const casePageSizeMax = 100;
+export const casePageSizeDefault = 50;
 
-/** A buyer's own cases, a shop's cases for its owner (deadline first), or every case for staff. */
-export async function listCases(ctx: Ctx, actor: Actor, query: { shopId?: string; status?: string; limit?: number }) {
-  requireRole(actor, 'buyer', 'merchant', 'staff', 'admin');
-  let base = ctx.db.selectFrom('refund_cases').innerJoin('orders', 'orders.id', 'refund_cases.order_id')
-    .selectAll('refund_cases').select(['orders.order_no', 'orders.title']);
+export interface CaseListQuery { shopId?: string; orderId?: string; status?: string; limit?: number; offset?: number }
+
+/**
+ * A buyer's own cases (a guest's: its order's), a shop's cases for its owner or that shop's API key
+ * (deadline first), or every case for staff — one page at a time with the total, so nothing past
+ * the first page is lost.
+ */
+export async function listCases(ctx: Ctx, actor: Actor, query: CaseListQuery) {
+  let base = ctx.db.selectFrom('refund_cases').innerJoin('orders', 'orders.id', 'refund_cases.order_id');
   if (query.shopId) {
     const shop = await loadOwnedShop(ctx.db, actor, query.shopId, true);
     base = base.where('refund_cases.shop_id', '=', shop.id);
+  } else if (actor.kind === 'guest') {
+    base = base.where('refund_cases.order_id', '=', actor.orderId);
+  } else if (actor.kind === 'api_key') {
+    base = base.where('refund_cases.shop_id', '=', actor.shopId);
+  } else if (actor.kind === 'system') {
+    throw notFound('refund_case', 'CASE_NOT_FOUND');
   } else if (actor.role === 'buyer') {
     base = base.where('refund_cases.buyer_id', '=', actor.userId);
   } else if (actor.role === 'merchant') {
     base = base.where('refund_cases.shop_id', 'in', (eb) => eb.selectFrom('shops').select('id').where('owner_id', '=', actor.userId));
   }
+  if (query.orderId) base = base.where('refund_cases.order_id', '=', query.orderId);
   if (query.status) base = base.where('refund_cases.status', '=', query.status as CaseStatus);
-  const rows = await base.orderBy('refund_cases.merchant_by').orderBy('refund_cases.created_at', 'desc').limit(Math.min(query.limit ?? 50, casePageSizeMax)).execute();
+  const limit = Math.min(query.limit ?? casePageSizeDefault, casePageSizeMax);
+  const offset = query.offset ?? 0;
+  const [rows, count] = await Promise.all([
+    base.selectAll('refund_cases').select(['orders.order_no', 'orders.title'])
+      .orderBy('refund_cases.merchant_by').orderBy('refund_cases.created_at', 'desc').orderBy('refund_cases.id').limit(limit).offset(offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
   return {
     items: rows.map((c) => ({
       id: c.id, orderId: c.order_id, orderNo: c.order_no, title: c.title, status: c.status, nextActor: nextActor(c), reason: c.reason, amount: c.amount,
       merchantBy: c.merchant_by?.toISOString() ?? null, buyerBy: c.buyer_by?.toISOString() ?? null, decisionBy: c.decision_by?.toISOString() ?? null,
       createdAt: c.created_at.toISOString(),
     })),
+    total: Number(count.n), limit, offset,
   };
 }

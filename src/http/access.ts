@@ -19,12 +19,15 @@ declare module 'fastify' {
 
 export const accessOf = (caller: Caller): Access => (caller.kind === 'user' ? caller.role : caller.kind === 'system' ? 'anonymous' : caller.kind);
 
-/** Refuses a route without an access declaration at start-up, so none can be forgotten. */
+/**
+ * Refuses a route without an access declaration at start-up, so none can be forgotten, and writes
+ * the declaration into the route's OpenAPI operation (`x-access`) so clients and tests can read it.
+ */
 export function requireAccessDeclaration(route: RouteOptions): void {
   const access = route.config?.access;
-  if (route.url.startsWith('/api/') && (!access || access.length === 0)) {
-    throw new Error(`route ${String(route.method)} ${route.url} declares no config.access`);
-  }
+  if (!route.url.startsWith('/api/')) return;
+  if (!access || access.length === 0) throw new Error(`route ${String(route.method)} ${route.url} declares no config.access`);
+  if (route.schema) (route.schema as Record<string, unknown>)['x-access'] = [...access];
 }
 
 /**

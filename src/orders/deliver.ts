@@ -6,7 +6,8 @@ import type { Order } from '../db/schema';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
 import { scheduleJob } from '../scheduler/jobs';
 import { minutesFrom } from '../shared/clock';
-import { badRequest, conflict } from '../shared/errors';
+import { badRequest, conflict, invariant } from '../shared/errors';
+import { transitionOrder, type OrderMover } from './order-state';
 import { appendEvent } from '../timeline/timeline';
 import { actorLabel, loadOrderFor } from './access';
 import { orderView, type OrderView } from './views';
@@ -22,6 +23,8 @@ export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: Ru
   if (order.product_type === 'card_key') {
     const keys = await tx.updateTable('card_keys').set({ status: 'sold' }).where('order_id', '=', order.id).where('status', '=', 'reserved')
       .returning('id').execute();
+    // Exactly the keys reserved for this order, one per unit: never more, never fewer.
+    invariant(keys.length === order.quantity, `order ${order.id} delivers ${keys.length} keys for ${order.quantity} units`);
     await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).where('status', '=', 'pending').execute();
     await tx.insertInto('deliveries').values({
       id: randomUUID(), order_id: order.id, kind: 'card_key', content_cipher: null, detail: JSON.stringify({ keyCount: keys.length }), created_at: now,
@@ -29,7 +32,7 @@ export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: Ru
     await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: keys.length });
     return 'delivered';
   }
-  await tx.updateTable('orders').set({ status: 'delivering' }).where('id', '=', order.id).where('status', '=', 'paid').execute();
+  await transitionOrder(tx, order.id, ['paid'], 'delivering', 'system');
   if (order.product_type === 'topup') {
     await tx.insertInto('topup_requests').values({
       id: randomUUID(), order_id: order.id, provider: ctx.topups.name, account: order.topup_account!, amount: order.amount, status: 'pending',
@@ -49,10 +52,9 @@ export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: Ru
 /** Moves an order to delivered and starts the auto-confirm timer (确认收货 or 24 h). */
 export async function markDelivered(
   tx: Tx, order: Order, from: 'paid' | 'delivering', rules: RuleSet, now: Date, data: Record<string, unknown>,
-  status: 'delivered' | 'partially_refunded' = 'delivered',
+  status: 'delivered' | 'partially_refunded' = 'delivered', by: OrderMover = 'system',
 ): Promise<void> {
-  const updated = await tx.updateTable('orders').set({ status, delivered_at: now }).where('id', '=', order.id).where('status', '=', from).executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw conflict('ORDER_STATE_CHANGED', `order is no longer ${from}`);
+  await transitionOrder(tx, order.id, [from], status, by, { delivered_at: now });
   const autoConfirmAt = minutesFrom(now, ruleNumber(rules, 'escrow.auto-confirm'));
   await scheduleJob(tx, 'auto_confirm', order.id, autoConfirmAt, now);
   await appendEvent(tx, order.id, 'delivered', { actor: 'system', at: now, data: { ...data, autoConfirmAt: autoConfirmAt.toISOString() } });
@@ -72,7 +74,7 @@ export async function deliverManually(ctx: Ctx, actor: Actor, orderId: string, c
       id: randomUUID(), order_id: order.id, kind: 'manual', content_cipher: ctx.box.encrypt(text), detail: JSON.stringify({ length: text.length }), created_at: now,
     }).execute();
     await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).where('status', '=', 'pending').execute();
-    await markDelivered(tx, order, 'delivering', rules, now, { kind: 'manual', by: actorLabel(actor) });
+    await markDelivered(tx, order, 'delivering', rules, now, { kind: 'manual', by: actorLabel(actor) }, 'delivered', 'merchant');
     return orderView(ctx, tx, order.id, 'merchant');
   });
 }
@@ -99,7 +101,7 @@ export async function revealKeys(
     if (fresh.length > 0) {
       await tx.updateTable('order_items').set({ revealed_at: now }).where('id', 'in', fresh.map((i) => i.item_id)).execute();
       await tx.insertInto('key_reveals').values(fresh.map((i) => ({
-        id: randomUUID(), order_id: order.id, item_id: i.item_id, user_id: actor?.kind === 'user' ? actor.userId : null,
+        id: randomUUID(), order_id: order.id, item_id: i.item_id, user_id: actor.kind === 'user' ? actor.userId : null,
         ip: meta.ip, user_agent: meta.userAgent.slice(0, 500), consent_text: revealConsentText, at: now,
       }))).execute();
       await appendEvent(tx, order.id, 'keys_revealed', {

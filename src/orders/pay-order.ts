@@ -7,7 +7,8 @@ import type { Tx } from '../db/connect';
 import type { Order } from '../db/schema';
 import { accounts } from '../ledger/accounts';
 import { lockBalance, postEntry } from '../ledger/journal';
-import { executeRefund } from '../payments/refunds';
+import { executeRefund, markOrderRefunded } from '../payments/refunds';
+import { transitionOrder } from './order-state';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
 import { AppError, invariant, notFound } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
@@ -94,15 +95,13 @@ async function applyOrderPayment(
   invariant(payment.amount === order.amount, 'payment amount must equal the order amount');
   const late = order.status === 'cancelled';
   invariant(order.status === 'pending_payment' || late, `payment for an order in status ${order.status}`);
-  const paid = await tx.updateTable('orders').set({ status: 'paid', paid: order.paid + payment.amount, paid_at: now, cancelled_at: null })
-    .where('id', '=', order.id).where('status', '=', order.status).returningAll().executeTakeFirstOrThrow();
+  const paid = await transitionOrder(tx, order.id, [order.status], 'paid', payment.channel === 'balance' ? 'buyer' : 'system', { paid: order.paid + payment.amount, paid_at: now, cancelled_at: null });
   if (!late) await cancelJob(tx, 'order_expire', order.id, now);
   await appendEvent(tx, order.id, 'paid', { actor: `channel:${payment.channel}`, at: now, data: { paymentId: payment.paymentId, amount: payment.amount, channel: payment.channel, late } });
 
   if (late && !(await reacquireStock(ctx, tx, paid))) {
     const refund = await executeRefund(tx, { order: paid, amount: paid.paid, reason: 'payment arrived after the order expired and the stock was gone', actor: 'system', at: now, rules });
-    await tx.updateTable('orders').set({ status: 'refunded' }).where('id', '=', order.id).where('status', '=', 'paid').execute();
-    await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
+    await markOrderRefunded(tx, paid, now);
     await appendEvent(tx, order.id, 'refunded', { actor: 'system', at: now, data: { refundId: refund.id, amount: refund.amount, cause: 'late_payment_out_of_stock' } });
     return 'refunded';
   }

@@ -2,6 +2,7 @@ import { openSession } from '../accounts/users';
 import { verifyPassword } from '../accounts/passwords';
 import { loadOwnedShop, requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
+import { maskDevice } from '../shared/privacy';
 import { AppError } from '../shared/errors';
 import { hitRateLimit } from '../shared/rate-limit';
 import { readTimeline, verifyChain, type TimelineEvent } from '../timeline/timeline';
@@ -69,7 +70,9 @@ export async function lookupGuestOrder(
 }
 
 export async function getTimeline(ctx: Ctx, actor: Actor, orderId: string): Promise<{ events: TimelineEvent[]; verified: boolean }> {
-  const { order } = await loadOrderFor(ctx.db, actor, orderId, ['buyer', 'merchant', 'staff']);
+  const { order, role } = await loadOrderFor(ctx.db, actor, orderId, ['buyer', 'merchant', 'staff']);
   const events = await readTimeline(ctx.db, order.id);
-  return { events, verified: verifyChain(order.id, events).valid };
+  const verified = verifyChain(order.id, events).valid;
+  // The chain is verified on the full record; the merchant then sees the buyer's device masked.
+  return { events: role === 'merchant' ? events.map((e) => ({ ...e, data: maskDevice(e.data) })) : events, verified };
 }

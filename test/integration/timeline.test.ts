@@ -38,12 +38,19 @@ describe('the order timeline (hash-chained)', () => {
     expect(events[5].data).toMatchObject({ trigger: 'buyer_confirmed', amount: order.amount, fee: 20 });
   });
 
-  it('the merchant and staff see the same verified timeline as the buyer', async () => {
+  it("staff see the buyer's verified timeline; the merchant sees the same events with the buyer's device masked", async () => {
     const { shop, buyer, order } = await completedOrder();
     const staff = await t.api.user('staff');
     const mine = await t.api.ok('GET', `/api/orders/${order.id}/timeline`, { token: buyer.token });
-    expect(await t.api.ok('GET', `/api/orders/${order.id}/timeline`, { token: shop.merchant.token })).toEqual(mine);
     expect(await t.api.ok('GET', `/api/orders/${order.id}/timeline`, { token: staff.token })).toEqual(mine);
+    const merchants = await t.api.ok('GET', `/api/orders/${order.id}/timeline`, { token: shop.merchant.token });
+    expect(merchants.verified).toBe(true);
+    expect(merchants.events.map((e: any) => [e.seq, e.type, e.hash])).toEqual(mine.events.map((e: any) => [e.seq, e.type, e.hash]));
+    const reveal = (events: any[]) => events.find((e) => e.type === 'keys_revealed').data;
+    expect(reveal(mine.events).userAgent).toBe('timeline-test/1.0');
+    expect(reveal(merchants.events).userAgent).toBe('timeline-test/1.0 …');
+    expect(reveal(merchants.events).ip).toMatch(/\*$/);
+    expect(reveal(merchants.events).ip).not.toBe(reveal(mine.events).ip);
   });
 
   it('a second reveal adds no event: only the first reveal is logged', async () => {

@@ -12,7 +12,7 @@ import { publishRules, ruleCatalog, ruleSetVersion } from '../../rules/publish';
 import { AppError, badRequest } from '../../shared/errors';
 import type { App } from '../app-type';
 import { actorOf, adminOnly, orderBuyer, orderParties, shopSide, signedIn, staffOrAdmin, userOf } from '../access';
-import { IdParams, Money, Uuid, idempotencyHeader } from '../schemas';
+import { IdParams, Money, Paging, Uuid, idempotencyHeader } from '../schemas';
 
 const Reason = Type.Union(['not_delivered', 'key_invalid', 'not_as_described', 'wrong_amount', 'buyer_mistake', 'no_reason'].map((r) => Type.Literal(r)));
 const EvidenceIds = Type.Array(Uuid, { maxItems: evidencePerCaseMax });
@@ -56,8 +56,8 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
     schema: { tags: ['after-sales'], summary: '申请售后: file a refund case (201), or 422 naming the rule that refuses it', params: IdParams, headers: idempotencyHeader, body: Application },
   }, async (request, reply) => reply.status(201).send(await openCase(ctx, actorOf(request), request.params.id, request.body, request.headers['idempotency-key'])));
 
-  app.get('/api/refund-cases', { config: { access: ['buyer', ...shopSide, ...staffOrAdmin] }, 
-    schema: { tags: ['after-sales'], summary: "Cases: a buyer's own, a shop's (merchant, with shopId), or all (staff)", querystring: Type.Object({ shopId: Type.Optional(Uuid), status: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }) },
+  app.get('/api/refund-cases', { config: { access: ['buyer', 'guest', ...shopSide, ...staffOrAdmin] }, 
+    schema: { tags: ['after-sales'], summary: "Cases: a buyer's own, a shop's (merchant, with shopId), or all (staff)", querystring: Type.Object({ shopId: Type.Optional(Uuid), orderId: Type.Optional(Uuid), status: Type.Optional(Type.String({ maxLength: 40 })), ...Paging }) },
   }, async (request) => listCases(ctx, actorOf(request), request.query));
 
   app.get('/api/refund-cases/:id', { config: { access: orderParties }, schema: { tags: ['after-sales'], summary: 'A case with deadlines, decision, refunds and its events', params: IdParams } }, async (request) => {
@@ -98,7 +98,7 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
     schema: { tags: ['after-sales'], summary: 'Appeal a platform decision once, within 7 days, with new evidence', params: IdParams, body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: messageLengthMax }), evidenceIds: EvidenceIds }) },
   }, async (request) => appealCase(ctx, actorOf(request), request.params.id, request.body));
 
-  app.get('/api/staff/queue', { config: { access: staffOrAdmin }, schema: { tags: ['after-sales'], summary: 'Open arbitration work ordered by deadline', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }) } },
+  app.get('/api/staff/queue', { config: { access: staffOrAdmin }, schema: { tags: ['after-sales'], summary: 'Open arbitration work ordered by deadline, a page at a time with the total', querystring: Type.Object(Paging) } },
     async (request) => staffQueue(ctx, actorOf(request), request.query));
 
   app.get('/api/notifications', { config: { access: signedIn }, schema: { tags: ['notifications'], summary: 'In-app notifications, newest first', querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }) } },
