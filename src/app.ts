@@ -14,7 +14,7 @@ import { Scheduler } from './scheduler/scheduler';
 import { evidenceDeadline } from './aftersales/arbitration';
 import { buyerDeadline, merchantDeadline } from './aftersales/deadlines';
 import { openCaseHold } from './aftersales/execute';
-import { sendNotificationEmail } from './notify/notifications';
+import { createMailer, sendNotificationEmail } from './notify/notifications';
 import { settlementHolds } from './orders/settle';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
@@ -46,6 +46,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
 
   const ctx = {
     config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db), box: new SecretBox(config.secret),
+    mailer: createMailer(config.smtpUrl),
   } as Ctx;
   const simulator = new SimulatedTopupProvider(config.topupSimulator, (orderId: string, result: TopupResult) => handleTopupResult(ctx, orderId, result));
   ctx.topups = simulator;
@@ -62,6 +63,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
       await ctx.scheduler.stop();
       simulator.stop();
       await server.close();
+      ctx.mailer?.close();
       if (!options.database) await database.close();
     },
   };

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Db, Engine } from './db/connect';
 import type { TopupProvider } from './fulfillment/provider';
+import type { Mailer } from './notify/notifications';
 import type { RuleBook } from './rules/rule-sets';
 import type { Scheduler } from './scheduler/scheduler';
 import type { Clock } from './shared/clock';
@@ -19,6 +20,8 @@ export interface Ctx {
   log: Logger;
   scheduler: Scheduler;
   topups: TopupProvider;
+  /** Null when SMTP_URL is unset. */
+  mailer: Mailer | null;
 }
 
 /** Who is acting: a signed-in user, or a guest holding one order's query session. */
