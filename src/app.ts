@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { PasswordVerifier } from './accounts/passwords';
 import { type Config, loadConfig } from './config';
 import type { Ctx } from './context';
 import { migrate, openDatabase, type Database } from './db/connect';
@@ -46,7 +47,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
 
   const ctx = {
     config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db), box: new SecretBox(config.secret),
-    mailer: createMailer(config.smtpUrl),
+    passwords: await PasswordVerifier.create(), mailer: createMailer(config.smtpUrl),
   } as Ctx;
   const simulator = new SimulatedTopupProvider(config.topupSimulator, (orderId: string, result: TopupResult) => handleTopupResult(ctx, orderId, result));
   ctx.topups = simulator;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Db, Engine } from './db/connect';
+import type { PasswordVerifier } from './accounts/passwords';
 import type { TopupProvider } from './fulfillment/provider';
 import type { Mailer } from './notify/notifications';
 import type { RuleBook } from './rules/rule-sets';
@@ -20,6 +21,8 @@ export interface Ctx {
   log: Logger;
   scheduler: Scheduler;
   topups: TopupProvider;
+  /** Sign-in password checks: a per-process cap on argon2 work and the dummy hash for unknown emails. */
+  passwords: PasswordVerifier;
   /** Null when SMTP_URL is unset. */
   mailer: Mailer | null;
 }
