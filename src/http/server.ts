@@ -17,6 +17,7 @@ import { aftersalesRoutes } from './routes/aftersales';
 import { evidenceSizeBytesMax } from '../aftersales/evidence';
 import { orderRoutes } from './routes/orders';
 import { sandboxRoutes } from './routes/sandbox';
+import { registerSecurityHeaders } from './security';
 
 export const bodyLimitBytes = 1024 * 1024;
 export const webDist = path.resolve(import.meta.dirname, '../../web/dist');
@@ -40,6 +41,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
     },
   });
   await app.register(cookie);
+  await registerSecurityHeaders(app, ctx);
   await app.register(multipart, { limits: { fileSize: evidenceSizeBytesMax, files: 1, fields: 5 } });
   app.setErrorHandler(errorHandler);
   app.decorateRequest('actor', null);
