@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { PasswordVerifier } from './accounts/passwords';
 import { type Config, loadConfig } from './config';
 import type { Ctx } from './context';
 import { migrate, openDatabase, type Database } from './db/connect';
@@ -14,7 +15,7 @@ import { Scheduler } from './scheduler/scheduler';
 import { evidenceDeadline } from './aftersales/arbitration';
 import { buyerDeadline, merchantDeadline } from './aftersales/deadlines';
 import { openCaseHold } from './aftersales/execute';
-import { sendNotificationEmail } from './notify/notifications';
+import { createMailer, sendNotificationEmail } from './notify/notifications';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
 import path from 'node:path';
@@ -48,6 +49,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   const ctx: Ctx = {
     config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db), box: new SecretBox(config.secret),
     scheduler: new Scheduler(database.db, clock, log), topups: simulator, settlementHolds: [openCaseHold, waitingRefundHold],
+    passwords: await PasswordVerifier.create(), mailer: createMailer(config.smtpUrl),
   };
   registerJobs(ctx);
 
@@ -60,6 +62,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
       await ctx.scheduler.stop();
       simulator.stop();
       await server.close();
+      ctx.mailer?.close();
       if (!options.database) await database.close();
     },
   };

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createUser } from './accounts/users';
-import { loadConfig } from './config';
+import { type Config, loadConfig, StartupError } from './config';
 import type { Ctx } from './context';
-import { migrate, openDatabase } from './db/connect';
+import { type Database, migrate, openDatabase } from './db/connect';
 import type { Role } from './db/schema';
 import { checkLedger } from './ledger/check';
 import { RuleBook } from './rules/rule-sets';
@@ -30,8 +30,17 @@ async function main(argv: string[]): Promise<number> {
     args: rest, strict: true,
     options: { email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, order: { type: 'string' } },
   });
-  const config = loadConfig();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), poolSize: 2 });
+  let config: Config;
+  let database: Database;
+  try {
+    config = loadConfig();
+    // Refuses while a server holds the PGlite folder: PGlite is single-process, so a user created here would be lost.
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), poolSize: 2 });
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    console.error(`kameng: ${error.message}`);
+    return 1;
+  }
   try {
     await migrate(database.db);
     const ctx = {

@@ -19,11 +19,74 @@ export interface Config {
   mailFrom: string;
 }
 
+/** A refusal to start that one line explains (bad configuration, a data folder in use …). */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/** Prints a StartupError as one line and exits 1; anything else is rethrown as the bug it is. */
+export function exitOnStartupError(error: unknown): never {
+  if (error instanceof StartupError) {
+    console.error(`kameng: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+/** The secret derives the card-key encryption key: 32 characters is 192 bits even as base64. */
+export const secretLengthMin = 32;
+export const schedulerIntervalMsMax = 60 * 60_000;
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const secretFileName = 'secret.key';
 
+const trueWords = ['1', 'true', 'yes', 'on'];
+const falseWords = ['0', 'false', 'no', 'off'];
+
+type Env = NodeJS.ProcessEnv;
+/** An empty variable counts as unset, as with `VAR=` in a compose file. */
+const read = (env: Env, name: string): string | undefined => (env[name]?.trim() ? env[name]!.trim() : undefined);
+
+export function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  if (trueWords.includes(value.toLowerCase())) return true;
+  if (falseWords.includes(value.toLowerCase())) return false;
+  throw new StartupError(`${name} must be one of ${trueWords.join('/')} or ${falseWords.join('/')}, got "${value}"`);
+}
+
+export function parseInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const number = /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(number) || number < min || number > max) {
+    throw new StartupError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return number;
+}
+
+function parseChoice<T extends string>(env: Env, name: string, fallback: T, choices: readonly T[]): T {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  if (!choices.includes(value as T)) throw new StartupError(`${name} must be one of ${choices.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+function parseUrl(env: Env, name: string, protocols: string[]): string | undefined {
+  const value = read(env, name);
+  if (value === undefined) return undefined;
+  const protocol = URL.canParse(value) ? new URL(value).protocol : '';
+  if (!protocols.includes(protocol)) throw new StartupError(`${name} must be a ${protocols.map((p) => `${p}//…`).join(' or ')} URL`);
+  return value;
+}
+
 function readSecret(dataDir: string, sandbox: boolean, fromEnv: string | undefined): string {
-  if (fromEnv) return fromEnv;
-  if (!sandbox) throw new Error('KAMENG_SECRET is required when KAMENG_SANDBOX=0 (it encrypts card keys)');
+  if (fromEnv) {
+    if (!sandbox && fromEnv.length < secretLengthMin) {
+      throw new StartupError(`KAMENG_SECRET must be at least ${secretLengthMin} characters in production (it encrypts card keys); generate one with: openssl rand -base64 48`);
+    }
+    return fromEnv;
+  }
+  if (!sandbox) throw new StartupError('KAMENG_SECRET is required when KAMENG_SANDBOX is off (it encrypts card keys); generate one with: openssl rand -base64 48');
   // Sandbox: generate once into the data dir so restarts can still decrypt stored keys.
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, secretFileName);
@@ -33,23 +96,22 @@ function readSecret(dataDir: string, sandbox: boolean, fromEnv: string | undefin
   return secret;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const sandbox = (env.KAMENG_SANDBOX ?? '1') !== '0';
-  const dataDir = path.resolve(env.KAMENG_DATA_DIR ?? './data');
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+/** Reads and checks the environment; a bad value is a StartupError naming the variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const sandbox = parseBoolean(env, 'KAMENG_SANDBOX', true);
+  const dataDir = path.resolve(read(env, 'KAMENG_DATA_DIR') ?? './data');
   return {
-    port,
-    host: env.HOST ?? '0.0.0.0',
-    databaseUrl: env.DATABASE_URL || undefined,
+    port: parseInteger(env, 'PORT', 3000, 0, 65535),
+    host: read(env, 'HOST') ?? '0.0.0.0',
+    databaseUrl: parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     dataDir,
     sandbox,
-    secret: readSecret(dataDir, sandbox, env.KAMENG_SECRET),
-    logLevel: env.LOG_LEVEL ?? 'info',
-    trustProxy: env.KAMENG_TRUST_PROXY === '1',
-    schedulerIntervalMs: Number(env.KAMENG_SCHEDULER_INTERVAL_MS ?? 1000),
-    topupSimulator: env.KAMENG_TOPUP_SIMULATOR === 'manual' ? 'manual' : 'auto',
-    smtpUrl: env.SMTP_URL || undefined,
-    mailFrom: env.MAIL_FROM ?? 'Kameng <noreply@kameng.local>',
+    secret: readSecret(dataDir, sandbox, env.KAMENG_SECRET || undefined),
+    logLevel: parseChoice(env, 'LOG_LEVEL', 'info', logLevels),
+    trustProxy: parseBoolean(env, 'KAMENG_TRUST_PROXY', false),
+    schedulerIntervalMs: parseInteger(env, 'KAMENG_SCHEDULER_INTERVAL_MS', 1000, 0, schedulerIntervalMsMax),
+    topupSimulator: parseChoice(env, 'KAMENG_TOPUP_SIMULATOR', 'auto', ['auto', 'manual'] as const),
+    smtpUrl: parseUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: read(env, 'MAIL_FROM') ?? 'Kameng <noreply@kameng.local>',
   };
 }

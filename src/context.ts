@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Db, Engine } from './db/connect';
+import type { PasswordVerifier } from './accounts/passwords';
 import type { TopupProvider } from './fulfillment/provider';
+import type { Mailer } from './notify/notifications';
 import type { RuleBook } from './rules/rule-sets';
 import type { Scheduler } from './scheduler/scheduler';
 import type { Clock } from './shared/clock';
@@ -22,6 +24,10 @@ export interface Ctx {
   topups: TopupProvider;
   /** Checks that can hold an order's escrow back (an open case, a waiting refund); asked at settlement. */
   settlementHolds: readonly SettlementHold[];
+  /** Sign-in password checks: a per-process cap on argon2 work and the dummy hash for unknown emails. */
+  passwords: PasswordVerifier;
+  /** Null when SMTP_URL is unset. */
+  mailer: Mailer | null;
 }
 
 /** A signed-in person. */

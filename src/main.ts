@@ -1,8 +1,9 @@
 import { createKameng } from './app';
+import { exitOnStartupError } from './config';
 import { demoAccounts, demoPassword, seedDemo } from './seed/demo';
 
 /** `npm start`: migrate, seed the demo (sandbox), serve API + web, run the scheduler. */
-const kameng = await createKameng();
+const kameng = await createKameng().catch(exitOnStartupError);
 const { ctx, server } = kameng;
 if (ctx.config.sandbox) {
   const seeded = await seedDemo(ctx);

@@ -5,7 +5,8 @@ import type { Role, User } from '../db/schema';
 import { accounts } from '../ledger/accounts';
 import { balanceOf } from '../ledger/journal';
 import { AppError, conflict } from '../shared/errors';
-import { hashPassword, verifyPassword } from './passwords';
+import { loginNotAttempted, loginSucceeded, reserveLoginAttempt } from './login-throttle';
+import { hashPassword } from './passwords';
 
 export const passwordLengthMin = 8;
 export const passwordLengthMax = 128;
@@ -76,11 +77,18 @@ export async function closeSession(ctx: Ctx, token: string): Promise<void> {
   await ctx.db.deleteFrom('sessions').where('id', '=', tokenId(token)).execute();
 }
 
-/** Same answer for an unknown email and a wrong password, so accounts cannot be enumerated. */
-export async function login(ctx: Ctx, input: { email: string; password: string }): Promise<{ user: User; session: Session }> {
-  const user = await ctx.db.selectFrom('users').selectAll().where('email', '=', normalizeEmail(input.email)).executeTakeFirst();
-  const ok = user ? await verifyPassword(user.password_hash, input.password) : false;
+/**
+ * Same answer, and the same argon2 work, for an unknown email and a wrong password, so accounts
+ * cannot be enumerated; attempts are throttled per account and per client address before any of it.
+ */
+export async function login(ctx: Ctx, input: { email: string; password: string; ip: string }): Promise<{ user: User; session: Session }> {
+  const email = normalizeEmail(input.email);
+  await reserveLoginAttempt(ctx, email, input.ip);
+  const user = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  const ok = await ctx.passwords.verify(user?.password_hash ?? null, input.password);
+  if (ok === 'busy') throw await loginNotAttempted(ctx, email, input.ip);
   if (!user || !ok) throw new AppError('INVALID_CREDENTIALS', 401, 'email or password is wrong');
+  await loginSucceeded(ctx, email, input.ip);
   return { user, session: await openSession(ctx.db, { userId: user.id }, ctx.clock.now()) };
 }
 

@@ -1,9 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { StartupError } from '../config';
 import { migrations } from './migrations/index';
 import type { DB } from './schema';
 
@@ -44,10 +46,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? 'memory://';
-  if (!dataDir.startsWith('memory://')) mkdirSync(path.dirname(dataDir), { recursive: true });
-  const pglite = await PGlite.create(dataDir, { parsers: { [INT8]: toNumber, [NUMERIC]: toNumber } });
-  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, engine: 'pglite', close: () => db.destroy() };
+  if (dataDir.includes('://')) return openPglite(dataDir, () => undefined);
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  return openPglite(dataDir, unlock);
+}
+
+async function openPglite(dataDir: string, unlock: () => void): Promise<Database> {
+  try {
+    const pglite = await PGlite.create(dataDir, { parsers: { [INT8]: toNumber, [NUMERIC]: toNumber } });
+    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+    return { db, engine: 'pglite', close: () => db.destroy().finally(unlock) };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 }
 
 /** Brings the schema up to date; the same migrations serve both engines. */
@@ -56,4 +69,66 @@ export async function migrate(db: Db): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+}
+
+/** Another live process holds the PGlite data folder. */
+export class DataDirInUseError extends StartupError {}
+
+/**
+ * Tells this process's own lock from a stale one left by an earlier process with the same pid
+ * (a container's server is often pid 1 on every start).
+ */
+const processToken = randomUUID();
+
+const readLock = (file: string): string | undefined => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/** Whether the lock's owner still runs. A lock without a pid is being written this instant: held. */
+function holderIsAlive(lock: string): boolean {
+  const [pidText, token] = lock.trim().split(' ');
+  const pid = Number(pidText);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return true;
+  if (pid === process.pid) return token === processToken;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is single-process: a second process writing the same folder loses its writes. The folder
+ * is locked by `<dir>.lock`, created exclusively (`wx`) with the owner's pid, taken over when that
+ * owner is dead, and removed on close. Two processes taking over the same stale lock at the same
+ * instant could both win; that needs a crash and then two starts within microseconds.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = `${dataDir}.lock`;
+  const mine = `${process.pid} ${processToken}\n`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(file, mine, { flag: 'wx', mode: 0o644 });
+      return () => {
+        if (readLock(file) === mine) rmSync(file, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = readLock(file);
+    if (holder === undefined) continue; // released in the meantime
+    if (holderIsAlive(holder)) {
+      const pid = holder.trim().split(' ')[0] || 'unknown';
+      throw new DataDirInUseError(
+        `the PGlite data folder ${dataDir} is in use by process ${pid} (a running Kameng server?): stop it first, or run both on PostgreSQL (DATABASE_URL); if no such process runs, delete ${file}`,
+      );
+    }
+    if (readLock(file) === holder) rmSync(file, { force: true }); // stale: its owner is gone
+  }
+  throw new DataDirInUseError(`could not lock the PGlite data folder ${dataDir}: ${file} keeps changing`);
 }

@@ -20,6 +20,7 @@ import { aftersalesRoutes } from './routes/aftersales';
 import { evidenceSizeBytesMax } from '../aftersales/evidence';
 import { orderRoutes } from './routes/orders';
 import { sandboxRoutes } from './routes/sandbox';
+import { registerSecurityHeaders } from './security';
 
 export const bodyLimitBytes = 1024 * 1024;
 export const webDist = path.resolve(import.meta.dirname, '../../web/dist');
@@ -43,6 +44,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
     },
   });
   await app.register(cookie);
+  await registerSecurityHeaders(app, ctx);
   await app.register(multipart, { limits: { fileSize: evidenceSizeBytesMax, files: 1, fields: 5 } });
   app.setErrorHandler(errorHandler);
   // Declared before any route, so a route without `config.access` fails at start-up.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
+import nodemailer from 'nodemailer';
 import { requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
@@ -57,14 +57,20 @@ export async function markNotificationsRead(ctx: Ctx, actor: Actor, ids: string[
   return { updated: Number(result.numUpdatedRows) };
 }
 
-let transport: Transporter | undefined;
+/** Where notification emails go: nodemailer's SMTP transport, owned by the app instance that closes it. */
+export interface Mailer {
+  sendMail(message: { from: string; to: string; subject: string; text: string }): Promise<unknown>;
+  close(): void;
+}
 
-/** The email job: one notification, one message, sent with nodemailer over the configured SMTP URL. */
+/** The SMTP transport for the configured URL, or null when email is off. It connects on first send. */
+export const createMailer = (smtpUrl: string | undefined): Mailer | null => (smtpUrl ? nodemailer.createTransport(smtpUrl) : null);
+
+/** The email job: one notification, one message, sent with the app's mailer. */
 export async function sendNotificationEmail(ctx: Ctx, notificationId: string): Promise<void> {
-  if (!ctx.config.smtpUrl) return;
+  if (!ctx.mailer) return;
   const row = await ctx.db.selectFrom('notifications').innerJoin('users', 'users.id', 'notifications.user_id')
     .select(['notifications.title', 'notifications.body', 'users.email']).where('notifications.id', '=', notificationId).executeTakeFirst();
   if (!row) return;
-  transport ??= nodemailer.createTransport(ctx.config.smtpUrl);
-  await transport.sendMail({ from: ctx.config.mailFrom, to: row.email, subject: `【卡盟】${row.title}`, text: row.body });
+  await ctx.mailer.sendMail({ from: ctx.config.mailFrom, to: row.email, subject: `【卡盟】${row.title}`, text: row.body });
 }

@@ -69,8 +69,8 @@ describe('loadConfig', () => {
   });
 
   it('accepts production mode with KAMENG_SECRET and turns the sandbox off', () => {
-    const config = loadConfig({ KAMENG_SANDBOX: '0', KAMENG_SECRET: 's3cret', KAMENG_DATA_DIR: '/tmp/kameng-config-test' });
-    expect(config).toMatchObject({ sandbox: false, secret: 's3cret' });
+    const config = loadConfig({ KAMENG_SANDBOX: '0', KAMENG_SECRET: 'production-secret-of-32-characters!', KAMENG_DATA_DIR: '/tmp/kameng-config-test' });
+    expect(config).toMatchObject({ sandbox: false, secret: 'production-secret-of-32-characters!' });
   });
 
   it('defaults to the sandbox', () => {

@@ -25,9 +25,15 @@ export function accountRoutes(app: App, ctx: Ctx): void {
   app.post('/api/auth/login', { config: { access: everyone }, 
     schema: { tags: ['accounts'], summary: 'Sign in; returns a bearer token and sets the session cookie', body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: passwordLengthMax }) }) },
   }, async (request, reply) => {
-    const { user, session } = await login(ctx, request.body);
-    setSessionCookie(reply, session, secure);
-    return { token: session.token, csrfToken: session.csrfToken, user: userView(user) };
+    try {
+      const { user, session } = await login(ctx, { ...request.body, ip: request.ip });
+      setSessionCookie(reply, session, secure);
+      return { token: session.token, csrfToken: session.csrfToken, user: userView(user) };
+    } catch (error) {
+      const retryAfter = error instanceof AppError ? error.extra.details?.retryAfterSeconds : undefined;
+      if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+      throw error;
+    }
   });
 
   app.post('/api/auth/logout', { config: { access: everyone }, schema: { tags: ['accounts'], summary: 'Sign out this session' } }, async (request, reply) => {
