@@ -63,7 +63,10 @@ export async function lookupGuestOrder(
     await hitRateLimit(ctx, key, attempts, lookupWindowMinutes, 'order.lookup-attempts');
   }
   const order = await ctx.db.selectFrom('orders').select(['id', 'guest_query_hash']).where('order_no', '=', orderNo).executeTakeFirst();
-  const ok = order?.guest_query_hash ? await verifyPassword(order.guest_query_hash, input.queryPassword) : false;
+  // An unknown order number costs the same argon2 work as a known one (no timing oracle), under the process's cap.
+  const verdict = await ctx.passwords.verify(order?.guest_query_hash ?? null, input.queryPassword);
+  if (verdict === 'busy') throw new AppError('LOOKUP_BUSY', 429, 'too many lookups right now; try again in a second', { details: { retryAfterSeconds: 1 } });
+  const ok = verdict === true;
   if (!order || !ok) throw new AppError('ORDER_LOOKUP_FAILED', 404, 'no order matches this order number and query password');
   const session = await openSession(ctx.db, { orderId: order.id }, ctx.clock.now());
   return { order: await orderView(ctx, ctx.db, order.id, 'buyer'), token: session.token, csrfToken: session.csrfToken };
