@@ -21,7 +21,7 @@ const t = useTestApp({ captureErrors: true });
 
 const onPostgres = engine() === 'postgres';
 const runs = Number(process.env.MODEL_RUNS ?? (onPostgres ? 5 : 1));
-const stepsPerRun = Number(process.env.MODEL_STEPS ?? (onPostgres ? 300 : 60));
+const stepsPerRun = Number(process.env.MODEL_STEPS ?? (onPostgres ? 400 : 60));
 const batchSize = onPostgres ? { min: 16, max: 32 } : { min: 4, max: 10 };
 const baseSeed = Number(process.env.MODEL_SEED ?? 20_261_201);
 const seeds = Array.from({ length: runs }, (_, i) => baseSeed + i);
@@ -62,7 +62,8 @@ describe(`model-based concurrency (${runs} runs × ${stepsPerRun} steps on ${eng
       start += size;
     }
 
-    const broken = await brokenInvariants(t.api, world.db, world.admin, { shopIds: world.shops.map((s) => s.shopId), since });
+    const ledgerCheck = () => t.api.call('GET', '/api/admin/ledger/check', { token: world.admin.token });
+    const broken = await brokenInvariants(world.db, ledgerCheck, { shopIds: world.shops.map((s) => s.shopId), since });
     const logged = summarizeLoggedErrors(t.loggedErrors.slice(loggedFrom));
     const faults = countBy(world.faults);
     if (process.env.MODEL_VERBOSE || faults.length || broken.length || logged.length) {

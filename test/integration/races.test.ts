@@ -74,7 +74,7 @@ describe('settlement racing a fund-backed refund of the same merchant', () => {
     const product = await t.api.makeProduct(shop, { keys: 2 * pairs + 1, price: 1_000 });
     const buyer = await t.api.user('buyer');
     const cases = await settledOrdersWithCases(shop, product.id, buyer, pairs + 1);
-    const toSettle = [];
+    const toSettle: Array<{ id: string }> = [];
     for (let i = 0; i < pairs; i += 1) toSettle.push(await t.api.buyAndPay(buyer, product.id));
     await drainMerchant(shop, cases);
 
@@ -101,7 +101,7 @@ describe('settlement racing a fund-backed refund of the same merchant', () => {
     const shop = await t.api.makeShop(1_000);
     const product = await t.api.makeProduct(shop, { keys: 2 * pairs + 1, price: 1_000 });
     const buyer = await t.api.user('buyer');
-    const toSettle = [];
+    const toSettle: Array<{ id: string }> = [];
     for (let i = 0; i < pairs; i += 1) toSettle.push(await t.api.buyAndPay(buyer, product.id));
     await t.api.advance(24 * 60 - 10); // the orders above auto-confirm in 10 minutes
     const cases = await settledOrdersWithCases(shop, product.id, buyer, pairs + 1);
@@ -109,9 +109,13 @@ describe('settlement racing a fund-backed refund of the same merchant', () => {
     const jobsBefore = (await failedJobs()).length;
 
     const mark = t.loggedErrors.length;
+    // The scheduler settles the due orders one after another: spread the accepts over that stretch.
     const responses = await Promise.all([
       t.api.call('POST', '/api/sandbox/clock/advance', { body: { minutes: 15 } }),
-      ...cases.map((c) => t.api.call('POST', `/api/refund-cases/${c.caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'accept', message: '同意退款' } })),
+      ...cases.map(async (c, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * 8));
+        return t.api.call('POST', `/api/refund-cases/${c.caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'accept', message: '同意退款' } });
+      }),
     ]);
     expectNoServerFaults(responses, mark);
     expect(responses.map((r) => r.status)).toEqual(responses.map(() => 200));
@@ -144,7 +148,7 @@ describe('compensation fund top-ups', () => {
     const product = await t.api.makeProduct(shop, { keys: 2 * pairs + 1, price: 1_000 });
     const buyer = await t.api.user('buyer');
     const cases = await settledOrdersWithCases(shop, product.id, buyer, pairs + 1);
-    const toSettle = [];
+    const toSettle: Array<{ id: string }> = [];
     for (let i = 0; i < pairs; i += 1) toSettle.push(await t.api.buyAndPay(buyer, product.id));
     await drainMerchant(shop, cases);
     const mark = t.loggedErrors.length;
@@ -210,7 +214,7 @@ describe('withdrawals racing each other', () => {
     const product = await t.api.makeProduct(shop, { keys: 2 * pairs + 1, price: 1_000 });
     const buyer = await t.api.user('buyer');
     const cases = await settledOrdersWithCases(shop, product.id, buyer, pairs + 1);
-    const toSettle = [];
+    const toSettle: Array<{ id: string }> = [];
     for (let i = 0; i < pairs; i += 1) toSettle.push(await t.api.buyAndPay(buyer, product.id));
     await drainMerchant(shop, cases);
     const mark = t.loggedErrors.length;
@@ -232,10 +236,10 @@ describe("the order's timeline under concurrent writers", () => {
     const shop = await t.api.makeShop();
     const product = await t.api.makeProduct(shop, { keys: orders, price: 1_000 });
     const buyer = await t.api.user('buyer');
-    const bought = [];
+    const bought: Array<{ id: string }> = [];
     for (let i = 0; i < orders; i += 1) bought.push(await t.api.buyAndPay(buyer, product.id));
     await t.api.advance(6); // past the 5-minute 秒退 window: a case on an unrevealed key goes to the merchant
-    const cases = [];
+    const cases: string[] = [];
     for (const order of bought) {
       const opened = await fileCase(t.api, buyer, order.id, {});
       expect(opened.body.status).toBe('awaiting_merchant');

@@ -29,7 +29,8 @@ export interface LoggedError {
 export function summarizeLoggedErrors(errors: LoggedError[]): string[] {
   const counts = new Map<string, number>();
   for (const e of errors) {
-    const key = `${e.code ?? '-'} ${e.message ?? e.msg}${e.where ? ` [${e.where.slice(0, 160)}]` : ''}${e.job ? ` (job ${e.job})` : ''}`;
+    const where = e.where?.replace(/\(\d+,\d+\)/g, '(…)').slice(0, 160);
+    const key = `${e.code ?? '-'} ${e.message ?? e.msg}${where ? ` [${where}]` : ''}${e.job ? ` (job ${e.job})` : ''}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts].map(([key, n]) => `${key} ×${n}`);

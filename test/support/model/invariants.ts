@@ -1,21 +1,22 @@
 import { sql } from 'kysely';
 import type { Db } from '../../../src/db/connect';
-import type { Api, Session } from '../api';
 
 /**
  * What must hold whatever interleaving ran (checked when the system is quiet). Each entry of the
  * result is one broken invariant with the rows that break it; an empty list means all hold.
  */
-export async function brokenInvariants(api: Api, db: Db, admin: Session, scope: { shopIds: string[]; since: Date }): Promise<string[]> {
+export async function brokenInvariants(
+  db: Db, ledgerCheck: () => Promise<{ status: number; body: any }>, scope: { shopIds?: string[]; since?: Date } = {},
+): Promise<string[]> {
   const broken: string[] = [];
-  // The run's own orders (the ledger check is global: one file's runs share a database).
-  const mine = sql`(select id from orders where shop_id in (${sql.join(scope.shopIds)}))`;
+  // A run's own orders when given its shops (the ledger check is global: one file's runs share a database).
+  const mine = scope.shopIds ? sql`(select id from orders where shop_id in (${sql.join(scope.shopIds)}))` : sql`(select id from orders)`;
   const report = (name: string, rows: unknown[]) => {
     if (rows.length > 0) broken.push(`${name}: ${JSON.stringify(rows.slice(0, 5))}${rows.length > 5 ? ` … (${rows.length} rows)` : ''}`);
   };
   const rows = async <T>(query: ReturnType<typeof sql<T>>) => (await query.execute(db)).rows;
 
-  const check = await api.call('GET', '/api/admin/ledger/check', { token: admin.token });
+  const check = await ledgerCheck();
   if (check.status !== 200 || check.body.balanced !== true || check.body.violations?.length !== 0) {
     broken.push(`ledger check: ${check.status} ${JSON.stringify(check.body).slice(0, 1_000)}`);
   }
@@ -71,6 +72,6 @@ export async function brokenInvariants(api: Api, db: Db, admin: Session, scope: 
   // Timers fail silently (the HTTP answer never shows it): a failed job is a 500 nobody saw.
   report('a timer job that failed', await rows(sql`
     select kind, ref_id, status, attempts, left(last_error, 300) as error from jobs
-    where last_error is not null and last_error <> 'cancelled' and created_at >= ${scope.since}`));
+    where last_error is not null and last_error <> 'cancelled' and created_at >= ${scope.since ?? new Date(0)}`));
   return broken;
 }

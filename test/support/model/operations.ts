@@ -17,7 +17,7 @@ export interface Step {
 
 const weights = {
   checkout: 14, pay: 10, reveal: 5, confirm: 6, openCase: 12, merchantRespond: 8, escalate: 4, buyerAccept: 2,
-  decide: 6, appeal: 3, withdrawCase: 2, advance: 5, withdrawal: 4, fundTopup: 3, depositTopup: 1, walletTopup: 2, importKeys: 3,
+  decide: 6, requestEvidence: 2, submitEvidence: 2, appeal: 3, withdrawCase: 2, advance: 5, withdrawal: 4, fundTopup: 3, depositTopup: 1, walletTopup: 2, importKeys: 3,
 } as const;
 export type Kind = keyof typeof weights;
 
@@ -163,6 +163,28 @@ const runners: Record<Kind, Runner> = {
       token: staff.token, headers: { 'idempotency-key': randomUUID() }, body: outcomes[(step.c + i) % outcomes.length],
     })));
     for (const res of answers) judge(world, 'decide', res, { 409: ['CASE_STATE_CHANGED'], 422: ['SAME_STAFF_APPEAL'], 400: ['AMOUNT_TOO_LARGE'] });
+  },
+
+  async requestEvidence(world, step) {
+    const c = choose(world.cases, (x) => ['under_arbitration', 'appealed'].includes(x.status), step);
+    if (!c) return false;
+    const res = await world.api.call('POST', `/api/refund-cases/${c.id}/evidence-requests`, {
+      token: pick(world.staff, step.a)!.token, body: { party: step.c % 2 === 0 ? 'buyer' : 'merchant', note: '请补充兑换失败的截图或出库记录' },
+    });
+    judge(world, 'requestEvidence', res, { 409: ['CASE_STATE_CHANGED'] });
+  },
+
+  async submitEvidence(world, step) {
+    const c = choose(world.cases, (x) => x.status === 'awaiting_evidence', step);
+    if (!c) return false;
+    const order = orderOfCase(world, c);
+    // The driver does not know which party was asked: both answer, the other one is refused.
+    await Promise.all([buyerOf(world, order), merchantOf(world, order)].map(async (party) => {
+      const proof = await uploadEvidence(world.api, party, tinyPng, 'problem');
+      if (!judge(world, 'submitEvidence/upload', proof)) return;
+      const res = await world.api.call('POST', `/api/refund-cases/${c.id}/evidence`, { token: party.token, body: { evidenceIds: [proof.body.id], message: '补充证据如附件' } });
+      judge(world, 'submitEvidence', res, { 409: ['EVIDENCE_NOT_REQUESTED', 'CASE_STATE_CHANGED'], 422: ['EVIDENCE_DEADLINE_PASSED'] });
+    }));
   },
 
   async appeal(world, step) {
