@@ -32,7 +32,7 @@ interface State {
 
 type Answer = { status: number; body: any };
 const password = 'Crash-test-passw0rd';
-const workers = 16;
+const workers = Number(process.env.CRASH_WORKERS ?? 16);
 const requestTimeoutMs = 15_000;
 
 const [phase, base, stateFile, arg] = process.argv.slice(2);
