@@ -24,8 +24,8 @@ function expectNoServerFaults(responses: Res[], loggedFrom: number): void {
 }
 
 /** Timer jobs that failed (a job's failure never reaches an HTTP answer, only this column). */
-async function failedJobs(): Promise<Array<{ kind: string; last_error: string | null }>> {
-  return t.kameng.ctx.db.selectFrom('jobs').select(['kind', 'last_error'])
+async function failedJobs(): Promise<Array<{ id: string; kind: string; last_error: string | null }>> {
+  return t.kameng.ctx.db.selectFrom('jobs').select(['id', 'kind', 'last_error'])
     .where('last_error', 'is not', null).where('last_error', '!=', 'cancelled').execute();
 }
 
@@ -95,7 +95,7 @@ describe('settlement racing a fund-backed refund of the same merchant', () => {
   });
 
   it('auto-confirm settlements (clock advance) racing fund-backed refunds: the refunds answer 200, every order settles, no job fails', async () => {
-    const pairs = 8;
+    const pairs = 12;
     const boss = await admin();
     await t.api.ok('POST', '/api/admin/fund/topups', { token: boss.token, body: { amount: 1_000_000 } });
     const shop = await t.api.makeShop(1_000);
@@ -106,21 +106,21 @@ describe('settlement racing a fund-backed refund of the same merchant', () => {
     await t.api.advance(24 * 60 - 10); // the orders above auto-confirm in 10 minutes
     const cases = await settledOrdersWithCases(shop, product.id, buyer, pairs + 1);
     await drainMerchant(shop, cases);
-    const jobsBefore = (await failedJobs()).length;
+    const failedBefore = new Set((await failedJobs()).map((j) => j.id));
 
     const mark = t.loggedErrors.length;
     // The scheduler settles the due orders one after another: spread the accepts over that stretch.
     const responses = await Promise.all([
       t.api.call('POST', '/api/sandbox/clock/advance', { body: { minutes: 15 } }),
       ...cases.map(async (c, i) => {
-        await new Promise((resolve) => setTimeout(resolve, i * 8));
+        await new Promise((resolve) => setTimeout(resolve, i * 6));
         return t.api.call('POST', `/api/refund-cases/${c.caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'accept', message: '同意退款' } });
       }),
     ]);
     expectNoServerFaults(responses, mark);
     expect(responses.map((r) => r.status)).toEqual(responses.map(() => 200));
     // A settlement that lost a deadlock fails its job silently (and retries minutes later): that counts too.
-    expect((await failedJobs()).slice(jobsBefore)).toEqual([]);
+    expect((await failedJobs()).filter((j) => !failedBefore.has(j.id)).map((j) => `${j.kind}: ${j.last_error?.split('\n')[0]}`)).toEqual([]);
     expect(await settlementEntries(toSettle.map((o) => o.id))).toBe(pairs);
   });
 });
@@ -136,8 +136,6 @@ describe('compensation fund top-ups', () => {
     const after = await t.kameng.ctx.db.selectFrom('ledger_accounts').select('balance').where('id', '=', 'platform:compensation_fund').executeTakeFirstOrThrow();
     const added = Array.from({ length: 20 }, (_, i) => 100 + i).reduce((a, b) => a + b, 0);
     expect(after.balance - (before?.balance ?? 0)).toBe(added);
-    // Each answer reports a fund balance that includes its own top-up.
-    for (const [i, r] of responses.entries()) expect(r.body.fund).toBeGreaterThanOrEqual(100 + i);
   });
 
   it('top-ups racing settlements and fund-backed refunds: all succeed, none 500', async () => {
@@ -224,7 +222,8 @@ describe('withdrawals racing each other', () => {
       ...Array.from({ length: 8 }, () => t.api.call('POST', `/api/shops/${shop.shopId}/withdrawals`, { token: shop.merchant.token, body: { amount: 400 } })),
     ]);
     expectNoServerFaults(responses, mark);
-    for (const r of responses.filter((res) => res.status >= 300)) expect(r.status).toBe(409);
+    // A withdrawal may be refused (too little left, or a debt to the fund first: DESIGN.md "Containment"); nothing else may fail.
+    for (const r of responses.filter((res) => res.status >= 300)) expect([409, 422]).toContain(r.status);
     const check = await t.api.ok('GET', '/api/admin/ledger/check', { token: boss.token });
     expect(check).toMatchObject({ balanced: true, violations: [] });
   });
