@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import type { JobHandler } from '../../src/scheduler/scheduler';
 import { fileCase, tinyPng, uploadEvidence } from '../support/aftersales';
 import type { Res, Session } from '../support/api';
 import { summarizeLoggedErrors, useTestApp } from '../support/harness';
@@ -95,7 +96,7 @@ describe('settlement racing a fund-backed refund of the same merchant', () => {
   });
 
   it('auto-confirm settlements (clock advance) racing fund-backed refunds: the refunds answer 200, every order settles, no job fails', async () => {
-    const pairs = 12;
+    const pairs = 16;
     const boss = await admin();
     await t.api.ok('POST', '/api/admin/fund/topups', { token: boss.token, body: { amount: 1_000_000 } });
     const shop = await t.api.makeShop(1_000);
@@ -109,14 +110,28 @@ describe('settlement racing a fund-backed refund of the same merchant', () => {
     const failedBefore = new Set((await failedJobs()).map((j) => j.id));
 
     const mark = t.loggedErrors.length;
-    // The scheduler settles the due orders one after another: spread the accepts over that stretch.
-    const responses = await Promise.all([
-      t.api.call('POST', '/api/sandbox/clock/advance', { body: { minutes: 15 } }),
-      ...cases.map(async (c, i) => {
-        await new Promise((resolve) => setTimeout(resolve, i * 6));
-        return t.api.call('POST', `/api/refund-cases/${c.caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'accept', message: '同意退款' } });
-      }),
-    ]);
+    // The scheduler settles the due orders one after another; the merchant starts accepting (in two
+    // streams) as the first settlement starts, so refunds and settlements overlap.
+    const { scheduler } = t.kameng.ctx;
+    const autoConfirm = (scheduler as unknown as { handlers: Map<string, JobHandler> }).handlers.get('auto_confirm')!;
+    expect(autoConfirm).toBeTypeOf('function');
+    let settling = () => {};
+    const firstSettlement = new Promise<void>((resolve) => { settling = resolve; });
+    scheduler.register('auto_confirm', (orderId, now) => {
+      settling();
+      return autoConfirm(orderId, now);
+    });
+    const advance = t.api.call('POST', '/api/sandbox/clock/advance', { body: { minutes: 15 } });
+    await firstSettlement;
+    const queue = [...cases];
+    const accept = (c: { caseId: string }) => t.api.call('POST', `/api/refund-cases/${c.caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'accept', message: '同意退款' } });
+    const stream = async () => {
+      const answers: Res[] = [];
+      for (let c = queue.shift(); c; c = queue.shift()) answers.push(await accept(c));
+      return answers;
+    };
+    const during = await Promise.all([advance, stream(), stream()]).finally(() => scheduler.register('auto_confirm', autoConfirm));
+    const responses = [during[0], ...during[1], ...during[2]];
     expectNoServerFaults(responses, mark);
     expect(responses.map((r) => r.status)).toEqual(responses.map(() => 200));
     // A settlement that lost a deadlock fails its job silently (and retries minutes later): that counts too.
