@@ -11,6 +11,39 @@ export interface TestApp {
   api: Api;
   /** The test file's PostgreSQL database (undefined on PGlite). */
   databaseUrl?: string;
+  /** With `captureErrors`: every error the server logged (unhandled request errors, failed jobs), oldest first. */
+  loggedErrors: LoggedError[];
+}
+
+export interface LoggedError {
+  msg: string;
+  /** The error's code: a PostgreSQL SQLSTATE such as 40P01 (deadlock) or 40001 (serialization failure), when it has one. */
+  code?: string;
+  message?: string;
+  /** PostgreSQL's context: which row or constraint check was waiting (e.g. a foreign key's FOR KEY SHARE). */
+  where?: string;
+  job?: string;
+}
+
+/** Logged errors grouped: `40P01 deadlock detected [while locking tuple (0,9) in relation "ledger_accounts"] ×3`. */
+export function summarizeLoggedErrors(errors: LoggedError[]): string[] {
+  const counts = new Map<string, number>();
+  for (const e of errors) {
+    const where = e.where?.replace(/\(\d+,\d+\)/g, '(…)').slice(0, 160);
+    const key = `${e.code ?? '-'} ${e.message ?? e.msg}${where ? ` [${where}]` : ''}${e.job ? ` (job ${e.job})` : ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, n]) => `${key} ×${n}`);
+}
+
+/** A logger that keeps what the server logs at error level, so a test can say what caused a 500. */
+function errorCapturingLogger(into: LoggedError[]) {
+  return pino({ level: 'error' }, {
+    write(line: string) {
+      const entry = JSON.parse(line) as { msg: string; err?: { code?: string; message?: string; where?: string }; job?: { kind?: string } };
+      into.push({ msg: entry.msg, code: entry.err?.code, message: entry.err?.message, where: entry.err?.where?.replace(/\s+/g, ' '), job: entry.job?.kind });
+    },
+  });
 }
 
 /**
@@ -18,14 +51,14 @@ export interface TestApp {
  * with the sandbox on, the supplier simulator answering only when told, and no background
  * scheduler: tests move the clock. After every test the ledger check must pass.
  */
-export function useTestApp(options: { checkLedgerAfterEach?: boolean; config?: () => Partial<Config> } = {}): TestApp {
-  const holder = {} as TestApp;
+export function useTestApp(options: { checkLedgerAfterEach?: boolean; captureErrors?: boolean; config?: () => Partial<Config> } = {}): TestApp {
+  const holder = { loggedErrors: [] } as unknown as TestApp;
   beforeAll(async () => {
     process.env.KAMENG_TEST_RUN = inject('testRun');
     const database = await freshDatabase();
     holder.kameng = await createKameng({
       database,
-      logger: pino({ level: process.env.KAMENG_TEST_LOG ?? 'silent' }),
+      logger: options.captureErrors ? errorCapturingLogger(holder.loggedErrors) : pino({ level: process.env.KAMENG_TEST_LOG ?? 'silent' }),
       config: { sandbox: true, secret: 'test-secret-not-for-production', topupSimulator: 'manual', schedulerIntervalMs: 0, dataDir: '/tmp/kameng-test', logLevel: 'silent', trustProxy: true, ...options.config?.() },
     });
     holder.api = new Api(holder.kameng.server);
