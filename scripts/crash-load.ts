@@ -246,14 +246,14 @@ async function check(state: State, databaseUrl: string): Promise<string[]> {
       return answer === 'down' ? { status: 0, body: 'server down' } : answer;
     };
     const broken = await brokenInvariants(db, ledgerCheck);
-    const missing = async (label: string, table: 'orders' | 'journal_entries', ids: string[]) => {
+    const missing = async (label: string, table: 'orders' | 'payouts', ids: string[]) => {
       if (ids.length === 0) return;
       const found = new Set((await db.selectFrom(table).select('id').where('id', 'in', ids).execute()).map((r) => r.id));
       const lost = ids.filter((id) => !found.has(id));
       if (lost.length) broken.push(`acknowledged ${label} lost after kill -9: ${lost.slice(0, 5).join(', ')} (${lost.length})`);
     };
     await missing('orders', 'orders', state.acked.orders);
-    await missing('withdrawals', 'journal_entries', state.acked.withdrawals);
+    await missing('withdrawals', 'payouts', state.acked.withdrawals);
     if (state.acked.payments.length) {
       const unpaid = await db.selectFrom('payments').select('id').where('id', 'in', state.acked.payments).where('status', '!=', 'succeeded').execute();
       if (unpaid.length) broken.push(`acknowledged payments not succeeded after kill -9: ${unpaid.map((p) => p.id).slice(0, 5).join(', ')}`);
