@@ -13,8 +13,9 @@ const hashOf = (key: string) => createHash('sha256').update(key).digest('base64u
 /** The actor an API key stands for: the shop's owner, for that shop only. */
 export async function resolveApiKey(db: Db, key: string): Promise<ApiKeyActor | null> {
   const row = await db.selectFrom('api_keys').innerJoin('shops', 'shops.id', 'api_keys.shop_id')
+    .innerJoin('users', 'users.id', 'shops.owner_id')
     .select(['api_keys.id', 'api_keys.shop_id', 'shops.owner_id'])
-    .where('api_keys.key_hash', '=', hashOf(key)).where('api_keys.revoked_at', 'is', null).executeTakeFirst();
+    .where('api_keys.key_hash', '=', hashOf(key)).where('api_keys.revoked_at', 'is', null).where('users.status', '=', 'active').executeTakeFirst();
   return row ? { kind: 'api_key', keyId: row.id, shopId: row.shop_id, userId: row.owner_id } : null;
 }
 

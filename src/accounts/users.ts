@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Ctx, Actor } from '../context';
+import { actorLabel, type Actor, type Ctx, type UserActor } from '../context';
+import { withTransaction } from '../db/transaction';
 import type { Db, Tx } from '../db/connect';
 import type { Role, User } from '../db/schema';
 import { accounts } from '../ledger/accounts';
@@ -65,9 +66,10 @@ export async function openSession(db: Db | Tx, owner: { userId?: string; orderId
 export async function resolveSession(ctx: Ctx, token: string): Promise<{ actor: Actor; csrfToken: string } | null> {
   const row = await ctx.db.selectFrom('sessions')
     .leftJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.user_id', 'sessions.order_id', 'sessions.csrf_token', 'sessions.expires_at', 'users.role'])
+    .select(['sessions.user_id', 'sessions.order_id', 'sessions.csrf_token', 'sessions.expires_at', 'users.role', 'users.status'])
     .where('sessions.id', '=', tokenId(token)).executeTakeFirst();
   if (!row || row.expires_at <= ctx.clock.now()) return null;
+  if (row.user_id && row.status !== 'active') return null; // disabled meanwhile
   if (row.user_id && row.role) return { actor: { kind: 'user', userId: row.user_id, role: row.role }, csrfToken: row.csrf_token };
   if (row.order_id) return { actor: { kind: 'guest', orderId: row.order_id }, csrfToken: row.csrf_token };
   return null;
@@ -89,6 +91,8 @@ export async function login(ctx: Ctx, input: { email: string; password: string; 
   if (ok === 'busy') throw await loginNotAttempted(ctx, email, input.ip);
   if (!user || !ok) throw new AppError('INVALID_CREDENTIALS', 401, 'email or password is wrong');
   await loginSucceeded(ctx, email, input.ip);
+  // Told only after the right password, so the refusal does not reveal the account to a guesser.
+  if (user.status !== 'active') throw new AppError('ACCOUNT_DISABLED', 403, 'this account has been disabled by the platform; contact support');
   return { user, session: await openSession(ctx.db, { userId: user.id }, ctx.clock.now()) };
 }
 
@@ -112,11 +116,56 @@ export async function me(ctx: Ctx, userId: string): Promise<{ user: UserView; wa
   return { user: userView(user), wallet: { balance: await balanceOf(ctx.db, accounts.wallet(user.id)) } };
 }
 
-/** Admin: flag a buyer as high-risk (abusive refund patterns) or clear the flag; flagged buyers get no automatic approvals. */
-export async function setRiskLevel(ctx: Ctx, actor: Actor, userId: string, level: 'normal' | 'high'): Promise<UserView> {
-  if (!actor || actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 401, 'sign in first');
+/**
+ * Staff: flag a buyer high-risk with a reason (no automatic approvals), or clear the flag. Clearing
+ * restarts the record the automatic check counts (only claims after it count again).
+ */
+export async function setRiskLevel(ctx: Ctx, actor: UserActor, userId: string, input: { level: 'normal' | 'high'; reason?: string }): Promise<UserView> {
   if (actor.role !== 'admin' && actor.role !== 'staff') throw new AppError('FORBIDDEN', 403, 'only staff and admins flag risk');
-  const user = await ctx.db.updateTable('users').set({ risk_level: level }).where('id', '=', userId).returningAll().executeTakeFirst();
+  const now = ctx.clock.now();
+  const user = await ctx.db.updateTable('users').set(input.level === 'high'
+    ? { risk_level: 'high', risk_reason: input.reason?.trim() || '客服标记', risk_set_by: actorLabel(actor), risk_set_at: now }
+    : { risk_level: 'normal', risk_reason: null, risk_set_by: actorLabel(actor), risk_set_at: now, risk_cleared_at: now })
+    .where('id', '=', userId).returningAll().executeTakeFirst();
   if (!user) throw new AppError('USER_NOT_FOUND', 404, 'user not found');
   return userView(user);
+}
+
+export const userPageSizeMax = 100;
+
+/** Admin: users by e-mail / name search and role, newest first, with the total. */
+export async function listUsers(ctx: Ctx, query: { q?: string; role?: Role; status?: 'active' | 'disabled'; limit?: number; offset?: number }) {
+  let base = ctx.db.selectFrom('users');
+  const q = query.q?.trim().toLowerCase();
+  if (q) base = base.where((eb) => eb.or([eb(eb.fn('lower', ['email']), 'like', `%${escapeLike(q)}%`), eb(eb.fn('lower', ['display_name']), 'like', `%${escapeLike(q)}%`)]));
+  if (query.role) base = base.where('role', '=', query.role);
+  if (query.status) base = base.where('status', '=', query.status);
+  const limit = Math.min(query.limit ?? 20, userPageSizeMax);
+  const offset = query.offset ?? 0;
+  const [rows, count] = await Promise.all([
+    base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit).offset(offset).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((u) => ({ ...userView(u), status: u.status, statusReason: u.status_reason, risk: u.risk_level, riskReason: u.risk_reason })),
+    total: Number(count.n), limit, offset,
+  };
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Admin: disable an account (forged evidence, fraud) or enable it again. A disabled user's sessions
+ * end at once, sign-in is refused and the API keys of shops they own stop working.
+ */
+export async function setUserStatus(ctx: Ctx, actor: UserActor, userId: string, input: { status: 'active' | 'disabled'; reason: string }) {
+  if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 403, 'only admins disable accounts');
+  if (userId === actor.userId && input.status === 'disabled') throw conflict('CANNOT_DISABLE_SELF', 'an admin cannot disable their own account');
+  return withTransaction(ctx.db, async (tx) => {
+    const user = await tx.updateTable('users').set({ status: input.status, status_reason: input.reason.trim() })
+      .where('id', '=', userId).returningAll().executeTakeFirst();
+    if (!user) throw new AppError('USER_NOT_FOUND', 404, 'user not found');
+    if (input.status === 'disabled') await tx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    return { ...userView(user), status: user.status, statusReason: user.status_reason };
+  });
 }

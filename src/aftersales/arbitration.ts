@@ -1,4 +1,5 @@
 import { withTransaction } from '../db/transaction';
+import { flagIfRisky } from '../accounts/buyer-risk';
 import { sql } from 'kysely';
 import { requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
@@ -160,6 +161,7 @@ export async function decideCase(ctx: Ctx, actor: Actor, caseId: string, input: 
       }
     }
     await rearmSettlement(tx, c.order_id, rules, now);
+    if (input.outcome === 'reject') await flagIfRisky(tx, c.buyer_id, rules, now);
     await appendEvent(tx, c.order_id, 'case_decided', {
       actor: by, at: now, data: { caseId: c.id, outcome: input.outcome, amount: target, ruleId: input.ruleId as RuleId, ruleVersion: rules.version, reason: input.reason.trim(), appeal },
     });

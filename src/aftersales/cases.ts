@@ -100,6 +100,10 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
   ]);
   const now = ctx.clock.now();
   const rules = await ctx.rules.current(db);
+  // Staff see why a buyer is high-risk (the rule and the record behind it); the parties do not.
+  const buyer = role === 'staff' && c.buyer_id
+    ? await db.selectFrom('users').select(['risk_level', 'risk_reason', 'risk_set_by', 'risk_set_at']).where('id', '=', c.buyer_id).executeTakeFirst()
+    : undefined;
   const undecidedLong = !c.decided_at && now > addBusinessDays(c.created_at, rules.values['aftersales.external-escalation']);
   return {
     id: c.id, orderId: c.order_id, orderNo: order.order_no, title: order.title, productType: order.product_type, status: c.status, nextActor: nextActor(c),
@@ -120,6 +124,7 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
     order: { status: order.status, amount: order.amount, paid: order.paid, refunded: order.refunded },
     externalChannels: undecidedLong ? ['12315 全国消费者投诉平台', '支付渠道争议（支付宝 / 微信支付投诉）'] : [],
     viewerRole: role,
+    ...(buyer ? { buyerRisk: { level: buyer.risk_level, reason: buyer.risk_reason, setBy: buyer.risk_set_by, setAt: iso(buyer.risk_set_at) } } : {}),
     createdAt: c.created_at.toISOString(), updatedAt: c.updated_at.toISOString(),
   };
 }

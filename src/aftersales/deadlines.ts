@@ -22,8 +22,10 @@ export async function merchantDeadline(ctx: Ctx, caseId: string, now: Date): Pro
     const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).executeTakeFirstOrThrow();
     let outcome = silenceDecision(c.expected_outcome);
     if (outcome === 'reissue') {
-      const stock = await tx.selectFrom('card_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('product_id', '=', order.product_id).where('status', '=', 'available').executeTakeFirstOrThrow();
-      if (Number(stock.n) < c.item_ids.length) outcome = 'refund'; // no keys to reissue: the buyer gets the money instead
+      // Lock the keys the reissue will take (a checkout may be taking the same ones): no keys, the money instead.
+      const keys = await tx.selectFrom('card_keys').select('id').where('product_id', '=', order.product_id).where('status', '=', 'available')
+        .orderBy('created_at').limit(c.item_ids.length).forUpdate().skipLocked().execute();
+      if (keys.length < c.item_ids.length) outcome = 'refund';
     }
     const amount = await outcomeAmount(tx, c, order, outcome, c.amount);
     const updated = await transition(tx, c.id, 'system', ['awaiting_merchant'], {

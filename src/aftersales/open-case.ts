@@ -19,6 +19,7 @@ import { attachEvidence, evidenceKinds } from './evidence';
 import { executeOutcome } from './execute';
 import { loadFacts, systemEvidence } from './facts';
 import { assess, type Verdict } from './rules';
+import { flagIfRisky } from '../accounts/buyer-risk';
 
 export interface ApplyInput {
   reason: CaseReason;
@@ -58,6 +59,8 @@ export async function openCase(ctx: Ctx, actor: Actor, orderId: string, input: A
       const { order } = await loadOrderFor(tx, actor, orderId, ['buyer'], true);
       const claim = idempotencyKey ? await claimIdempotencyKey<OpenedCase>(tx, `case-open:${order.id}`, idempotencyKey, input, now) : null;
       if (claim?.replay) return claim.response;
+      // The buyer's record (the claims before this one) is checked first: a pattern it shows applies to this claim.
+      await flagIfRisky(tx, order.buyer_id, rules, now);
       const verdict = assess(await loadFacts(tx, order, rules, now), input);
       if (verdict.kind === 'invalid') throw badRequest(verdict.code, verdict.message);
       if (verdict.kind === 'refused') throw refused(verdict.code, verdict.rule, verdict.message, { ...verdict.details, ruleVersion: rules.version });

@@ -93,6 +93,17 @@ export async function activateIfDeposited(tx: Tx, shopId: string, depositMinimum
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * 商家跑路 containment: a shop lists only while its deposit is at least the minimum. A refund that drew
+ * the deposit below it takes the shop off sale (back to waiting for its deposit) until it tops up.
+ */
+export async function delistIfDepositShort(tx: Tx, shopId: string, depositMinimum: number): Promise<boolean> {
+  const deposit = await balanceOf(tx, accounts.merchantDeposit(shopId));
+  if (deposit >= depositMinimum) return false;
+  const result = await tx.updateTable('shops').set({ status: 'pending_deposit' }).where('id', '=', shopId).where('status', '=', 'active').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** Admin: suspend or reinstate a shop; a suspended shop lists nothing and sells nothing. */
 export async function setShopSuspended(ctx: Ctx, actor: UserActor, shopId: string, suspended: boolean): Promise<ShopView> {
   requireRole(actor, 'admin');

@@ -15,6 +15,14 @@ export interface UsersTable {
   role: Role;
   display_name: string;
   risk_level: 'normal' | 'high';
+  risk_reason: string | null;
+  /** `system` (the platform's records) or the staff member's label. */
+  risk_set_by: string | null;
+  risk_set_at: Timestamp | null;
+  /** Staff cleared the flag: only claims after this count toward a new automatic flag. */
+  risk_cleared_at: Timestamp | null;
+  status: Generated<'active' | 'disabled'>;
+  status_reason: string | null;
   created_at: Timestamp;
 }
 export interface SessionsTable {

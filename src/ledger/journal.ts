@@ -74,14 +74,15 @@ export async function balanceOf(tx: Tx | Db, account: AccountSpec): Promise<numb
  * Locks every tracked account a money movement may touch — the waterfall's fallbacks included — in
  * ONE statement ordered by account id, and returns their balances. Every movement locks this way
  * before it plans and posts, so two movements always take their locks in the same order and
- * cannot deadlock each other (DESIGN.md "Money locks in one order").
+ * cannot deadlock each other (DESIGN.md "Money locks in one order"). NO KEY UPDATE, like the balance
+ * UPDATE itself: postings that merely reference an account (a foreign key's KEY SHARE) never wait.
  */
 export async function lockAccounts(tx: Tx, specs: AccountSpec[], at: Date): Promise<Map<string, number>> {
   const tracked = [...new Map(specs.filter((a) => a.tracked).map((a) => [a.id, a])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   invariant(tracked.length > 0, 'lockAccounts needs at least one tracked account');
   await ensureAccounts(tx, tracked, at);
   const rows = await tx.selectFrom('ledger_accounts').select(['id', 'balance'])
-    .where('id', 'in', tracked.map((a) => a.id)).orderBy('id').forUpdate().execute();
+    .where('id', 'in', tracked.map((a) => a.id)).orderBy('id').forNoKeyUpdate().execute();
   invariant(rows.length === tracked.length, 'every locked account exists');
   return new Map(rows.map((r) => [r.id, r.balance]));
 }

@@ -6,6 +6,7 @@ import type { Tx } from '../db/connect';
 import type { Order } from '../db/schema';
 import { accounts, type AccountSpec } from '../ledger/accounts';
 import { lockAccounts, postEntry, type Posting } from '../ledger/journal';
+import { delistIfDepositShort } from '../catalog/shops';
 import { recordOrderRefund, statusAfterRefund, type OrderMover } from '../orders/order-state';
 import type { RuleSet } from '../rules/rule-sets';
 import { addBusinessDays } from '../shared/business-days';
@@ -102,6 +103,7 @@ async function book(
   const expectedBy = p.toWallet ? null : addBusinessDays(at, p.rules.values['refund.arrival-original-channel-max']);
   const arrivesAt = p.toWallet ? null : addBusinessDays(at, p.rules.values['refund.arrival-original-channel']);
   await postEntry(tx, { kind: 'refund', memo: p.reason, orderId: order.id, shopId: order.shop_id, postings, at });
+  if (p.funding.some((f) => f.source === 'merchant_deposit')) await delistIfDepositShort(tx, order.shop_id, p.rules.values['shop.deposit-minimum']);
   const booked = await tx.updateTable('refunds').set({
     status: p.toWallet ? 'succeeded' : 'pending', expected_by: expectedBy, completed_at: p.toWallet ? at : null, waiting_for_funds: false,
   }).where('id', '=', p.refundId).where('status', '=', 'pending').where('completed_at', 'is', null).executeTakeFirst();

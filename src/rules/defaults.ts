@@ -54,6 +54,8 @@ export const defaultRules = {
   'aftersales.judgement.claim-unproven': { value: true, unit: 'flag', title: '仲裁：举证不足或与平台记录不符，驳回' },
   'aftersales.judgement.shared-fault': { value: true, unit: 'flag', title: '仲裁：双方均有责任，部分退款' },
   'aftersales.judgement.merchant-no-evidence': { value: true, unit: 'flag', title: '仲裁：商家未能举证商品有效，支持退款' },
+  'risk.rejected-claims-30d': { value: 3, unit: 'count', title: '买家 30 天内被驳回的售后达到此数，自动列为高风险' },
+  'risk.claims-7d': { value: 6, unit: 'count', title: '买家 7 天内发起的售后达到此数，自动列为高风险' },
   'trust.merchant-demotion-refund-rate': { value: 1000, unit: 'bp', title: '商家降权退款率阈值（30 天）' },
   'refund.arrival-original-channel': { value: 1, unit: 'business_days', title: '原路退回最早到账' },
   'refund.arrival-original-channel-max': { value: 3, unit: 'business_days', title: '原路退回最晚到账' },

@@ -20,16 +20,17 @@ export function eventHash(orderId: string, event: Omit<TimelineEvent, 'hash'>): 
   return createHash('sha256').update(event.prevHash).update('\n').update(body).digest('hex');
 }
 
-/**
- * Appends an event to an order's hash-chained timeline. The caller holds the order row's lock
- * (every state change is a guarded UPDATE of that row), so appends to one order are serial.
- */
+/** Appends an event to an order's hash-chained timeline, serialised per order by the order's row lock. */
 export async function appendEvent(
   tx: Tx,
   orderId: string,
   type: string,
   input: { actor: string; at: Date; data?: Record<string, unknown> },
 ): Promise<TimelineEvent> {
+  // Appends to one order are serial: the order row is the lock (a caller that changed the order
+  // holds it already; a case transition that did not gets it here). NO KEY UPDATE leaves foreign
+  // keys pointing at the order (FOR KEY SHARE) unblocked.
+  await tx.selectFrom('orders').select('id').where('id', '=', orderId).forNoKeyUpdate().execute();
   const last = await tx.selectFrom('order_events').select(['seq', 'hash']).where('order_id', '=', orderId)
     .orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const data = JSON.parse(canonicalJson(input.data ?? {})) as Record<string, unknown>;

@@ -5,8 +5,8 @@ import { checkLedger } from '../../ledger/check';
 import { listWaitingRefunds, topUpCompensationFund } from '../../payments/payments';
 import type { App } from '../app-type';
 import { actorOf, adminOnly, staffOrAdmin, userOf } from '../access';
-import { IdParams, Money } from '../schemas';
-import { setRiskLevel } from '../../accounts/users';
+import { IdParams, Money, Paging } from '../schemas';
+import { listUsers, setRiskLevel, setUserStatus } from '../../accounts/users';
 
 export function adminRoutes(app: App, ctx: Ctx): void {
   app.get('/api/admin/ledger/check', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'Verify every ledger invariant' } }, async (request) => {
@@ -19,8 +19,21 @@ export function adminRoutes(app: App, ctx: Ctx): void {
   }, async (request, reply) => reply.status(201).send(await topUpCompensationFund(ctx, userOf(request), request.body)));
 
   app.post('/api/admin/users/:id/risk', { config: { access: staffOrAdmin }, 
-    schema: { tags: ['admin'], summary: 'Flag a buyer high-risk (no automatic approvals) or clear it', params: IdParams, body: Type.Object({ level: Type.Union([Type.Literal('normal'), Type.Literal('high')]) }) },
-  }, async (request) => setRiskLevel(ctx, actorOf(request), request.params.id, request.body.level));
+    schema: { tags: ['admin'], summary: 'Flag a buyer high-risk with a reason (no automatic approvals) or clear it', params: IdParams, body: Type.Object({ level: Type.Union([Type.Literal('normal'), Type.Literal('high')]), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }) },
+  }, async (request) => setRiskLevel(ctx, userOf(request), request.params.id, request.body));
+
+  app.get('/api/admin/users', {
+    config: { access: adminOnly },
+    schema: {
+      tags: ['admin'], summary: 'Users: search by e-mail or name, filter by role and status, with risk and its reason',
+      querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })), role: Type.Optional(Type.Union(['buyer', 'merchant', 'staff', 'admin'].map((r) => Type.Literal(r)))), status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])), ...Paging }),
+    },
+  }, async (request) => listUsers(ctx, request.query as Parameters<typeof listUsers>[1]));
+
+  app.post('/api/admin/users/:id/status', {
+    config: { access: adminOnly },
+    schema: { tags: ['admin'], summary: "Disable an account (its sessions and its shops' API keys stop at once; sign-in is refused) or enable it", params: IdParams, body: Type.Object({ status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]), reason: Type.String({ minLength: 1, maxLength: 500 }) }) },
+  }, async (request) => setUserStatus(ctx, userOf(request), request.params.id, request.body));
 
   app.get('/api/staff/refunds/waiting', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'Refunds waiting for the compensation fund (nothing could fund them yet)' } },
     async (request) => listWaitingRefunds(ctx, userOf(request)));
