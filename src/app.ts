@@ -18,6 +18,7 @@ import { sendNotificationEmail } from './notify/notifications';
 import { settlementHolds } from './orders/settle';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
+import { createEvidenceStore } from './storage/evidence-store';
 import path from 'node:path';
 
 export interface Kameng {
@@ -46,6 +47,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
 
   const ctx = {
     config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db), box: new SecretBox(config.secret),
+    evidenceStore: createEvidenceStore(config),
   } as Ctx;
   const simulator = new SimulatedTopupProvider(config.topupSimulator, (orderId: string, result: TopupResult) => handleTopupResult(ctx, orderId, result));
   ctx.topups = simulator;
@@ -62,6 +64,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
       await ctx.scheduler.stop();
       simulator.stop();
       await server.close();
+      ctx.evidenceStore.close?.();
       if (!options.database) await database.close();
     },
   };

@@ -17,6 +17,18 @@ export interface Config {
   topupSimulator: 'auto' | 'manual';
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Shared evidence storage; undefined keeps evidence on this server's disk under dataDir. */
+  evidenceS3: S3Config | undefined;
+}
+
+/** An S3-compatible bucket (KAMENG_S3_*); keys may come from the AWS SDK's own chain instead. */
+export interface S3Config {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  forcePathStyle: boolean;
 }
 
 const secretFileName = 'secret.key';
@@ -51,5 +63,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     topupSimulator: env.KAMENG_TOPUP_SIMULATOR === 'manual' ? 'manual' : 'auto',
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM ?? 'Kameng <noreply@kameng.local>',
+    evidenceS3: readS3Config(env),
+  };
+}
+
+function readS3Config(env: NodeJS.ProcessEnv): S3Config | undefined {
+  if (!env.KAMENG_S3_BUCKET) return undefined;
+  const accessKeyId = env.KAMENG_S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.KAMENG_S3_SECRET_ACCESS_KEY || undefined;
+  if (!accessKeyId !== !secretAccessKey) throw new Error('set both KAMENG_S3_ACCESS_KEY_ID and KAMENG_S3_SECRET_ACCESS_KEY, or neither');
+  return {
+    bucket: env.KAMENG_S3_BUCKET,
+    endpoint: env.KAMENG_S3_ENDPOINT || undefined,
+    region: env.KAMENG_S3_REGION || 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: ['1', 'true'].includes(env.KAMENG_S3_FORCE_PATH_STYLE ?? ''),
   };
 }

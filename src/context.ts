@@ -4,6 +4,7 @@ import type { Db, Engine } from './db/connect';
 import type { TopupProvider } from './fulfillment/provider';
 import type { RuleBook } from './rules/rule-sets';
 import type { Scheduler } from './scheduler/scheduler';
+import type { EvidenceStore } from './storage/evidence-store';
 import type { Clock } from './shared/clock';
 import type { SecretBox } from './shared/secret-box';
 import type { Role } from './db/schema';
@@ -19,6 +20,7 @@ export interface Ctx {
   log: Logger;
   scheduler: Scheduler;
   topups: TopupProvider;
+  evidenceStore: EvidenceStore;
 }
 
 /** Who is acting: a signed-in user, or a guest holding one order's query session. */
