@@ -18,6 +18,7 @@ import { openCaseHold } from './aftersales/execute';
 import { createMailer, sendNotificationEmail } from './notify/notifications';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
+import { createEvidenceStore } from './storage/evidence-store';
 import path from 'node:path';
 
 export interface Kameng {
@@ -49,7 +50,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   const ctx: Ctx = {
     config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db), box: new SecretBox(config.secret),
     scheduler: new Scheduler(database.db, clock, log), topups: simulator, settlementHolds: [openCaseHold, waitingRefundHold],
-    passwords: await PasswordVerifier.create(), mailer: createMailer(config.smtpUrl),
+    passwords: await PasswordVerifier.create(), mailer: createMailer(config.smtpUrl), evidenceStore: createEvidenceStore(config),
   };
   registerJobs(ctx);
 
@@ -63,6 +64,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
       simulator.stop();
       await server.close();
       ctx.mailer?.close();
+      ctx.evidenceStore.close?.();
       if (!options.database) await database.close();
     },
   };

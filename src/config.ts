@@ -17,6 +17,18 @@ export interface Config {
   topupSimulator: 'auto' | 'manual';
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Shared evidence storage; undefined keeps evidence on this server's disk under dataDir. */
+  evidenceS3: S3Config | undefined;
+}
+
+/** An S3-compatible bucket (KAMENG_S3_*); keys may come from the AWS SDK's own chain instead. */
+export interface S3Config {
+  bucket: string;
+  endpoint: string | undefined;
+  region: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  forcePathStyle: boolean;
 }
 
 /** A refusal to start that one line explains (bad configuration, a data folder in use …). */
@@ -113,5 +125,21 @@ export function loadConfig(env: Env = process.env): Config {
     topupSimulator: parseChoice(env, 'KAMENG_TOPUP_SIMULATOR', 'auto', ['auto', 'manual'] as const),
     smtpUrl: parseUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: read(env, 'MAIL_FROM') ?? 'Kameng <noreply@kameng.local>',
+    evidenceS3: readS3Config(env),
+  };
+}
+
+function readS3Config(env: NodeJS.ProcessEnv): S3Config | undefined {
+  if (!env.KAMENG_S3_BUCKET) return undefined;
+  const accessKeyId = env.KAMENG_S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.KAMENG_S3_SECRET_ACCESS_KEY || undefined;
+  if (!accessKeyId !== !secretAccessKey) throw new Error('set both KAMENG_S3_ACCESS_KEY_ID and KAMENG_S3_SECRET_ACCESS_KEY, or neither');
+  return {
+    bucket: env.KAMENG_S3_BUCKET,
+    endpoint: env.KAMENG_S3_ENDPOINT || undefined,
+    region: env.KAMENG_S3_REGION || 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+    forcePathStyle: ['1', 'true'].includes(env.KAMENG_S3_FORCE_PATH_STYLE ?? ''),
   };
 }

@@ -6,6 +6,7 @@ import type { TopupProvider } from './fulfillment/provider';
 import type { Mailer } from './notify/notifications';
 import type { RuleBook } from './rules/rule-sets';
 import type { Scheduler } from './scheduler/scheduler';
+import type { EvidenceStore } from './storage/evidence-store';
 import type { Clock } from './shared/clock';
 import type { SecretBox } from './shared/secret-box';
 import type { Role } from './db/schema';
@@ -28,6 +29,7 @@ export interface Ctx {
   passwords: PasswordVerifier;
   /** Null when SMTP_URL is unset. */
   mailer: Mailer | null;
+  evidenceStore: EvidenceStore;
 }
 
 /** A signed-in person. */

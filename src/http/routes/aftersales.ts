@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { appealCase, decideCase, requestEvidence, staffQueue, submitEvidence } from '../../aftersales/arbitration';
 import { caseView, loadCaseFor } from '../../aftersales/cases';
 import { descriptionLengthMax } from '../../aftersales/completeness';
-import { evidencePerCaseMax, evidenceSizeBytesMax, readEvidence, uploadEvidence } from '../../aftersales/evidence';
+import { evidencePerCaseMax, evidenceSizeBytesMax, evidenceTooLarge, readEvidence, uploadEvidence } from '../../aftersales/evidence';
 import { openCase, previewCase } from '../../aftersales/open-case';
 import { buyerAccept, escalate, merchantRespond, messageLengthMax, withdraw } from '../../aftersales/respond';
 import { listCases } from '../../aftersales/list-cases';
@@ -32,15 +32,21 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
     schema: { tags: ['after-sales'], summary: 'Upload evidence (multipart field `file`, optional field `kind`: transaction | problem | communication); type checked by content', consumes: ['multipart/form-data'] },
   }, async (request, reply) => {
     if (!request.isMultipart()) throw badRequest('MULTIPART_REQUIRED', 'send the file as multipart/form-data in the field `file`');
-    const file = await request.file({ limits: { fileSize: evidenceSizeBytesMax, files: 1 } });
+    // A cut or garbled body makes busboy fail with a plain Error (no status): that is the client's 400, not a 500.
+    const uploadFailed = (error: { code?: string; statusCode?: number; message?: string }): never => {
+      if (error instanceof AppError) throw error;
+      if (error.code === 'FST_REQ_FILE_TOO_LARGE') throw evidenceTooLarge();
+      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) throw error;
+      throw badRequest('MULTIPART_MALFORMED', `the multipart body could not be read (${error.message ?? 'malformed'})`);
+    };
+    const file = await request.file({ limits: { fileSize: evidenceSizeBytesMax, files: 1 } }).catch(uploadFailed);
     if (!file || file.fieldname !== 'file') throw badRequest('FILE_REQUIRED', 'no file in the field `file`');
-    const content = await file.toBuffer().catch((error: { code?: string }) => {
-      if (error.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('EVIDENCE_TOO_LARGE', 400, `files may be at most ${evidenceSizeBytesMax} bytes`);
-      throw error;
-    });
+    const content = await file.toBuffer().catch(uploadFailed);
+    // @fastify/multipart 10's toBuffer() can return the first evidenceSizeBytesMax bytes without throwing: the flag decides.
+    if (file.file.truncated || (file as { truncated?: boolean }).truncated) throw evidenceTooLarge();
     const kindField = file.fields.kind as { value?: unknown } | undefined;
     const kind = typeof kindField?.value === 'string' ? kindField.value : undefined;
-    return reply.status(201).send(await uploadEvidence(ctx, actorOf(request), { content, filename: file.filename, kind }));
+    return reply.status(201).send(await uploadEvidence(ctx, actorOf(request), { content, filename: file.filename, declaredType: file.mimetype, kind }));
   });
 
   app.get('/api/evidence/:id', { config: { access: signedIn }, schema: { tags: ['after-sales'], summary: 'An evidence file (uploader; parties and staff of a case citing it)', params: IdParams } }, async (request, reply) => {
