@@ -115,7 +115,7 @@ export interface DecisionInput {
 export async function decideCase(ctx: Ctx, actor: Actor | null, caseId: string, input: DecisionInput, idempotencyKey?: string): Promise<CaseView> {
   requireRole(actor, 'staff', 'admin');
   const rules = await ctx.rules.current();
-  if (!(input.ruleId in rules.values)) throw badRequest('UNKNOWN_RULE', `rule ${input.ruleId} is not in rule set version ${rules.version}`);
+  if (!Object.hasOwn(rules.values, input.ruleId)) throw badRequest('UNKNOWN_RULE', `rule ${input.ruleId} is not in rule set version ${rules.version}`);
   if (input.reason.trim().length < decisionReasonLengthMin) throw badRequest('REASON_REQUIRED', `write the reason for the decision (at least ${decisionReasonLengthMin} characters)`);
   if (input.outcome === 'partial' && !(input.amount && input.amount > 0)) throw badRequest('AMOUNT_REQUIRED', 'a partial decision needs an amount in fen');
   return ctx.db.transaction().execute(async (tx) => {

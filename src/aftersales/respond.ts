@@ -6,7 +6,7 @@ import { actorLabel } from '../orders/access';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { addBusinessDays } from '../shared/business-days';
 import { minutesFrom } from '../shared/clock';
-import { badRequest, refused } from '../shared/errors';
+import { AppError, badRequest, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
 import { caseView, loadCaseFor, transition, type CaseView } from './cases';
@@ -76,6 +76,8 @@ export async function merchantRespond(
 
 /** The buyer accepts the merchant's answer (contest, partial refund or reissue): the case closes. */
 export async function buyerAccept(ctx: Ctx, actor: Actor | null, caseId: string): Promise<CaseView> {
+  // Without an actor closeForMerchantAnswer acts as the buyer-deadline job: an unsigned request must never get there.
+  if (!actor) throw new AppError('UNAUTHENTICATED', 401, 'sign in first');
   return closeForMerchantAnswer(ctx, actor, caseId, 'aftersales.buyer-accepted');
 }
 

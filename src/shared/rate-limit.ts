@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
+import type { RuleId } from '../rules/defaults';
 import { AppError } from './errors';
 
 /**
  * A fixed-window counter kept in the database, so every server behind the load balancer sees the
  * same count. Throws 429 once `max` hits fall in one window.
  */
-export async function hitRateLimit(ctx: Ctx, key: string, max: number, windowMinutes: number, rule: string): Promise<void> {
+export async function hitRateLimit(ctx: Ctx, key: string, max: number, windowMinutes: number, rule: RuleId): Promise<void> {
   const now = ctx.clock.now();
   const windowStart = new Date(now.getTime() - windowMinutes * 60_000);
   const row = await sql<{ count: number }>`
