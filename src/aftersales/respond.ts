@@ -7,7 +7,7 @@ import { actorLabel } from '../orders/access';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { addBusinessDays } from '../shared/business-days';
 import { minutesFrom } from '../shared/clock';
-import { badRequest, conflict, notFound, refused } from '../shared/errors';
+import { AppError, badRequest, conflict, notFound, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
 import { caseView, loadCaseFor, transition, type CaseView } from './cases';

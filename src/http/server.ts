@@ -12,7 +12,8 @@ import { authHook } from './auth';
 import { everyone, requireAccessDeclaration } from './access';
 import { apiKeyRoutes } from './routes/api-keys';
 
-import { errorHandler } from './errors';
+import { clientErrorHandler, errorHandler } from './errors';
+import { rejectNonFiniteNumbers } from './validation';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
 import { catalogRoutes } from './routes/catalog';
@@ -34,6 +35,10 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
     trustProxy: ctx.config.trustProxy,
     bodyLimit: bodyLimitBytes,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    // Bad percent-escapes and over-long path parameters are answered before routing, and Node's
+    // parser answers oversized headers itself: both with the API's error body, not Fastify's.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
@@ -56,6 +61,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && request.method === 'POST') request.body = {};
   });
+  app.addHook('preHandler', rejectNonFiniteNumbers);
   app.addHook('preHandler', authHook(ctx));
 
   app.get('/api/health', { config: { access: everyone }, schema: { tags: ['ops'], summary: 'Ready when this answers 200' } }, async () => {

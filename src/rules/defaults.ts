@@ -2,41 +2,42 @@
  * The platform's rules as data (DESIGN.md "Rules are data"). Every window, deadline and threshold
  * is a rule with a stable id; decisions and refusals cite the id and the rule-set version.
  */
-export interface RuleDefinition {
-  value: number | boolean;
-  unit: 'minutes' | 'hours' | 'days' | 'business_days' | 'count' | 'fen' | 'bp' | 'flag';
-  title: string;
-}
+export type RuleDefinition =
+  | { value: boolean; unit: 'flag'; title: string }
+  /** A number rule publishes only within [min, max]: an unbounded value (1e300 minutes) breaks every deadline built on it. */
+  | { value: number; unit: 'minutes' | 'hours' | 'days' | 'business_days' | 'count' | 'fen' | 'bp'; min: number; max: number; title: string };
 
 export const defaultRules = {
-  'order.pending-expiry': { value: 15, unit: 'minutes', title: '未付款订单过期时间' },
-  'order.pending-per-buyer': { value: 5, unit: 'count', title: '每位买家最多未付款订单数' },
-  'order.pending-per-ip': { value: 10, unit: 'count', title: '每个 IP 最多未付款订单数' },
-  'order.quantity-max': { value: 20, unit: 'count', title: '单笔订单最大数量' },
-  'order.lookup-attempts': { value: 5, unit: 'count', title: '订单查询每 10 分钟最多尝试次数' },
-  'escrow.auto-confirm': { value: 1440, unit: 'minutes', title: '发货后自动确认收货' },
-  'fee.platform-rate': { value: 200, unit: 'bp', title: '平台服务费率' },
-  'fee.fund-share': { value: 1000, unit: 'bp', title: '服务费中划入先行赔付基金的比例' },
-  'shop.deposit-minimum': { value: 1000, unit: 'fen', title: '店铺上架所需最低保证金' },
+  'order.pending-expiry': { value: 15, unit: 'minutes', min: 1, max: 1440, title: '未付款订单过期时间' },
+  'order.pending-per-buyer': { value: 5, unit: 'count', min: 1, max: 100, title: '每位买家最多未付款订单数' },
+  'order.pending-per-ip': { value: 10, unit: 'count', min: 1, max: 1000, title: '每个 IP 最多未付款订单数' },
+  'order.quantity-max': { value: 20, unit: 'count', min: 1, max: 1000, title: '单笔订单最大数量' },
+  'order.lookup-attempts': { value: 5, unit: 'count', min: 1, max: 100, title: '订单查询每 10 分钟最多尝试次数' },
+  'order.coupons': { value: true, unit: 'flag', title: '只接受有效的优惠券（存在、未过期、未用完、满足使用门槛）' },
+  'escrow.auto-confirm': { value: 1440, unit: 'minutes', min: 1, max: 43_200, title: '发货后自动确认收货' },
+  'fee.platform-rate': { value: 200, unit: 'bp', min: 0, max: 5000, title: '平台服务费率' },
+  'fee.fund-share': { value: 1000, unit: 'bp', min: 0, max: 10_000, title: '服务费中划入先行赔付基金的比例' },
+  'shop.deposit-minimum': { value: 1000, unit: 'fen', min: 0, max: 100_000_000, title: '店铺上架所需最低保证金' },
   'shop.suspended-no-withdrawal': { value: true, unit: 'flag', title: '被暂停的店铺不能提现' },
   'shop.debt-blocks-withdrawal': { value: true, unit: 'flag', title: '欠平台先行赔付款的店铺不能提现，先从结算中偿还' },
-  'topup.upstream-timeout': { value: 30, unit: 'minutes', title: '直充上游超时' },
-  'aftersales.instant-refund-window': { value: 5, unit: 'minutes', title: '未查看卡密秒退时限' },
-  'aftersales.card-key-report-window': { value: 60, unit: 'minutes', title: '卡密问题反馈时限' },
-  'aftersales.card-key-report-window-max': { value: 4320, unit: 'minutes', title: '卡密问题反馈时限上限（商品可设）' },
-  'aftersales.other-window': { value: 1440, unit: 'minutes', title: '其他商品售后时限' },
-  'aftersales.other-window-max': { value: 4320, unit: 'minutes', title: '其他商品售后时限上限（商品可设）' },
-  'aftersales.merchant-response': { value: 1440, unit: 'minutes', title: '商家响应时限' },
-  'aftersales.evidence-supplement': { value: 2880, unit: 'minutes', title: '补充举证时限' },
-  'aftersales.arbitration-sla': { value: 3, unit: 'business_days', title: '平台仲裁时限' },
-  'aftersales.arbitration-sla-with-evidence': { value: 5, unit: 'business_days', title: '含补充举证的仲裁时限' },
-  'aftersales.appeal-window': { value: 7, unit: 'days', title: '申诉时限' },
-  'aftersales.appeals-allowed': { value: 1, unit: 'count', title: '可申诉次数' },
-  'aftersales.external-escalation': { value: 15, unit: 'business_days', title: '未判定时提供外部投诉渠道' },
+  'catalog.card-key-import': { value: true, unit: 'flag', title: '只有卡密商品可以导入卡密' },
+  'topup.upstream-timeout': { value: 30, unit: 'minutes', min: 1, max: 1440, title: '直充上游超时' },
+  'aftersales.instant-refund-window': { value: 5, unit: 'minutes', min: 0, max: 1440, title: '未查看卡密秒退时限' },
+  'aftersales.card-key-report-window': { value: 60, unit: 'minutes', min: 1, max: 43_200, title: '卡密问题反馈时限' },
+  'aftersales.card-key-report-window-max': { value: 4320, unit: 'minutes', min: 1, max: 43_200, title: '卡密问题反馈时限上限（商品可设）' },
+  'aftersales.other-window': { value: 1440, unit: 'minutes', min: 1, max: 43_200, title: '其他商品售后时限' },
+  'aftersales.other-window-max': { value: 4320, unit: 'minutes', min: 1, max: 43_200, title: '其他商品售后时限上限（商品可设）' },
+  'aftersales.merchant-response': { value: 1440, unit: 'minutes', min: 1, max: 20_160, title: '商家响应时限' },
+  'aftersales.evidence-supplement': { value: 2880, unit: 'minutes', min: 1, max: 20_160, title: '补充举证时限' },
+  'aftersales.arbitration-sla': { value: 3, unit: 'business_days', min: 1, max: 30, title: '平台仲裁时限' },
+  'aftersales.arbitration-sla-with-evidence': { value: 5, unit: 'business_days', min: 1, max: 30, title: '含补充举证的仲裁时限' },
+  'aftersales.appeal-window': { value: 7, unit: 'days', min: 1, max: 90, title: '申诉时限' },
+  'aftersales.appeals-allowed': { value: 1, unit: 'count', min: 0, max: 5, title: '可申诉次数' },
+  'aftersales.external-escalation': { value: 15, unit: 'business_days', min: 1, max: 60, title: '未判定时提供外部投诉渠道' },
   'aftersales.no-reason-default': { value: false, unit: 'flag', title: '虚拟商品默认不支持无理由退款' },
-  'aftersales.no-reason-fee-max': { value: 3000, unit: 'bp', title: '无理由退款手续费上限' },
-  'aftersales.late-delivery-penalty-rate': { value: 500, unit: 'bp', title: '人工商品延迟发货赔付比例' },
-  'aftersales.buyer-response': { value: 4320, unit: 'minutes', title: '商家答复后买家决定是否申请平台介入的时限（逾期视为接受）' },
+  'aftersales.no-reason-fee-max': { value: 3000, unit: 'bp', min: 0, max: 10_000, title: '无理由退款手续费上限' },
+  'aftersales.late-delivery-penalty-rate': { value: 500, unit: 'bp', min: 0, max: 10_000, title: '人工商品延迟发货赔付比例' },
+  'aftersales.buyer-response': { value: 4320, unit: 'minutes', min: 1, max: 20_160, title: '商家答复后买家决定是否申请平台介入的时限（逾期视为接受）' },
   'aftersales.order-state': { value: true, unit: 'flag', title: '已付款且仍有可退金额的订单才能申请售后' },
   'aftersales.one-open-case': { value: true, unit: 'flag', title: '一个订单同时只能有一个进行中的售后单' },
   'aftersales.no-repeat-after-final': { value: true, unit: 'flag', title: '已有最终处理结果的商品不能重复申请' },
@@ -54,11 +55,11 @@ export const defaultRules = {
   'aftersales.judgement.claim-unproven': { value: true, unit: 'flag', title: '仲裁：举证不足或与平台记录不符，驳回' },
   'aftersales.judgement.shared-fault': { value: true, unit: 'flag', title: '仲裁：双方均有责任，部分退款' },
   'aftersales.judgement.merchant-no-evidence': { value: true, unit: 'flag', title: '仲裁：商家未能举证商品有效，支持退款' },
-  'risk.rejected-claims-30d': { value: 3, unit: 'count', title: '买家 30 天内被驳回的售后达到此数，自动列为高风险' },
-  'risk.claims-7d': { value: 6, unit: 'count', title: '买家 7 天内发起的售后达到此数，自动列为高风险' },
-  'trust.merchant-demotion-refund-rate': { value: 1000, unit: 'bp', title: '商家降权退款率阈值（30 天）' },
-  'refund.arrival-original-channel': { value: 1, unit: 'business_days', title: '原路退回最早到账' },
-  'refund.arrival-original-channel-max': { value: 3, unit: 'business_days', title: '原路退回最晚到账' },
+  'risk.rejected-claims-30d': { value: 3, unit: 'count', min: 0, max: 100, title: '买家 30 天内被驳回的售后达到此数，自动列为高风险（0 = 关闭）' },
+  'risk.claims-7d': { value: 6, unit: 'count', min: 0, max: 1000, title: '买家 7 天内发起的售后达到此数，自动列为高风险（0 = 关闭）' },
+  'trust.merchant-demotion-refund-rate': { value: 1000, unit: 'bp', min: 0, max: 10_000, title: '商家降权退款率阈值（30 天）' },
+  'refund.arrival-original-channel': { value: 1, unit: 'business_days', min: 0, max: 30, title: '原路退回最早到账' },
+  'refund.arrival-original-channel-max': { value: 3, unit: 'business_days', min: 0, max: 30, title: '原路退回最晚到账' },
 } satisfies Record<string, RuleDefinition>;
 
 export type RuleId = keyof typeof defaultRules;
@@ -66,4 +67,10 @@ export type RuleValues = { [K in RuleId]: (typeof defaultRules)[K]['value'] };
 
 export function defaultRuleValues(): RuleValues {
   return Object.fromEntries(Object.entries(defaultRules).map(([id, rule]) => [id, rule.value])) as RuleValues;
+}
+
+/** A stored rule set read over the defaults: only the rules that exist, so a stray key ("toString") is never a rule. */
+export function ruleValuesFrom(...layers: Array<Record<string, unknown> | null | undefined>): RuleValues {
+  const merged: Record<string, unknown> = Object.assign({}, ...layers.filter(Boolean));
+  return Object.fromEntries(Object.entries(defaultRules).map(([id, rule]) => [id, Object.hasOwn(merged, id) ? merged[id] : rule.value])) as RuleValues;
 }

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/connect';
 import type { DB } from '../db/schema';
-import { defaultRuleValues, type RuleId, type RuleValues } from './defaults';
+import { defaultRuleValues, ruleValuesFrom, type RuleId, type RuleValues } from './defaults';
 
 export interface RuleSet {
   version: number;
@@ -20,7 +20,7 @@ export class RuleBook {
     if (this.cached && Date.now() - this.cached.at < cacheMs) return this.cached.set;
     const row = await executor.selectFrom('rule_sets').select(['version', 'rules']).orderBy('version', 'desc').limit(1).executeTakeFirst();
     const set: RuleSet = row
-      ? { version: row.version, values: { ...defaultRuleValues(), ...(row.rules as Partial<RuleValues>) } }
+      ? { version: row.version, values: ruleValuesFrom(row.rules as Record<string, unknown>) }
       : { version: 0, values: defaultRuleValues() };
     this.cached = { at: Date.now(), set };
     return set;

@@ -1,3 +1,5 @@
+import type { RuleId } from '../rules/defaults';
+
 /** Expected failures. One place (http/errors.ts) maps them to the API's error body. */
 export class AppError extends Error {
   constructor(
@@ -22,8 +24,8 @@ export const badRequest = (code: string, message: string, details?: Record<strin
 
 export const forbidden = (message = 'not allowed') => new AppError('FORBIDDEN', 403, message);
 
-/** A refusal by a business rule: 422 naming the rule id. */
-export const refused = (code: string, rule: string, message: string, details?: Record<string, unknown>) =>
+/** A refusal by a business rule: 422 naming the rule id (one of src/rules/defaults.ts, so the client can look it up). */
+export const refused = (code: string, rule: RuleId, message: string, details?: Record<string, unknown>) =>
   new AppError(code, 422, message, { rule, details });
 
 /** A broken invariant: a bug, never an expected outcome. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import type { Db } from '../db/connect';
+import type { RuleId } from '../rules/defaults';
 import { AppError } from './errors';
 
 export interface WindowCount {
@@ -40,7 +41,7 @@ export const secondsUntilWindowEnds = (windowStart: Date, windowMinutes: number,
   Math.max(1, Math.ceil((windowStart.getTime() + windowMinutes * 60_000 - now.getTime()) / 1000));
 
 /** Throws 429 once more than `max` hits fall in one window. */
-export async function hitRateLimit(ctx: Ctx, key: string, max: number, windowMinutes: number, rule: string): Promise<void> {
+export async function hitRateLimit(ctx: Ctx, key: string, max: number, windowMinutes: number, rule: RuleId): Promise<void> {
   const { count } = await countHit(ctx.db, key, windowMinutes, ctx.clock.now());
   if (count > max) {
     throw new AppError('RATE_LIMITED', 429, `too many attempts; try again in ${windowMinutes} minutes`, { rule });

@@ -1,4 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { appealCase, decideCase, requestEvidence, staffQueue, submitEvidence } from '../../aftersales/arbitration';
 import { caseView, loadCaseFor } from '../../aftersales/cases';
 import { descriptionLengthMax } from '../../aftersales/completeness';
@@ -120,3 +121,23 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
     schema: { tags: ['admin'], summary: 'Publish a new rule-set version (changed values only)', body: Type.Object({ values: Type.Record(Type.String(), Type.Union([Type.Integer(), Type.Boolean()])), note: Type.String({ minLength: 1, maxLength: 500 }) }) },
   }, async (request, reply) => reply.status(201).send(await publishRules(ctx, actorOf(request), request.body)));
 }
+
+/** The uploaded file and its `kind` field; a malformed or cut-off multipart body is the client's error (400), not ours. */
+async function readEvidenceUpload(request: FastifyRequest) {
+  try {
+    const file = await request.file({ limits: { fileSize: evidenceSizeBytesMax, files: 1 } });
+    if (!file || file.fieldname !== 'file') throw badRequest('FILE_REQUIRED', 'no file in the field `file`');
+    const content = await file.toBuffer();
+    if (file.file.truncated) throw tooLarge();
+    const kindField = file.fields.kind as { value?: unknown } | undefined;
+    return { file, content, kind: typeof kindField?.value === 'string' ? kindField.value : undefined };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    if (code && (error as { statusCode?: number }).statusCode) throw error; // @fastify/multipart's own 4xx (too many parts …)
+    throw badRequest('MULTIPART_INVALID', `the multipart body could not be read: ${(error as Error).message}`);
+  }
+}
+
+const tooLarge = () => new AppError('EVIDENCE_TOO_LARGE', 400, `files may be at most ${evidenceSizeBytesMax} bytes`);
