@@ -9,7 +9,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Ctx } from '../context';
 import type { App } from './app-type';
 import { authHook } from './auth';
-import { everyone, requireAccessDeclaration } from './access';
+import { everyone, requireAccessDeclaration, type Access } from './access';
 import { apiKeyRoutes } from './routes/api-keys';
 
 import { clientErrorHandler, errorHandler } from './errors';
@@ -25,6 +25,11 @@ import { registerSecurityHeaders } from './security';
 
 export const bodyLimitBytes = 1024 * 1024;
 export const webDist = path.resolve(import.meta.dirname, '../../web/dist');
+
+/** One registered route with the caller kinds it accepts (HEAD twins of GET routes included). */
+export interface RegisteredRoute { method: string; url: string; access: readonly Access[] | undefined }
+/** Every route each server registered, filled by its onRoute hook: the authorization matrix test walks it. */
+export const routeTable = new WeakMap<App, RegisteredRoute[]>();
 
 /** Extra route groups (the after-sales module adds its own). */
 export type RouteGroup = (app: App, ctx: Ctx) => void;
@@ -53,7 +58,12 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   await app.register(multipart, { limits: { fileSize: evidenceSizeBytesMax, files: 1, fields: 5 } });
   app.setErrorHandler(errorHandler);
   // Declared before any route, so a route without `config.access` fails at start-up.
-  app.addHook('onRoute', requireAccessDeclaration);
+  const routes: RegisteredRoute[] = [];
+  routeTable.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    requireAccessDeclaration(route);
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access: route.config?.access });
+  });
   app.decorateRequest('caller', null as never); // set per request by authHook
   app.decorateRequest('csrfToken', null);
   app.decorateRequest('sessionToken', null);
