@@ -45,6 +45,8 @@ POST   /api/admin/shops/:id/suspension            401   403   403    401    401 
 GET    /api/admin/ledger/check                    401   403   403    401    401   403    403   403  403   ok    ok
 POST   /api/admin/fund/topups                     401   403   403    401    401   403    403   403  403   403   ok
 POST   /api/admin/users/:id/risk                  401   403   403    401    401   403    403   403  403   ok    ok
+GET    /api/admin/users                           401   403   403    401    401   403    403   403  403   403   ok
+POST   /api/admin/users/:id/status                401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/staff/refunds/waiting                 401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/rules                           401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/rules/catalog                   401   403   403    401    401   403    403   403  403   ok    ok
@@ -73,7 +75,7 @@ POST   /api/orders/:id/refund-cases/preview       401   ok    404    404    ok  
 # after-sales
 POST   /api/evidence                              401   ok    ok     401    401   ok     ok    403  403   ok    ok
 GET    /api/evidence/:id                          401   ok    404    401    401   404    ok    403  403   ok    ok
-GET    /api/refund-cases                          401   ok    ok     401    401   404    ok    404  ok    ok    ok
+GET    /api/refund-cases                          401   ok    ok     ok     ok    404    ok    404  ok    ok    ok
 GET    /api/refund-cases/:id                      401   ok    404    404    ok    404    ok    404  ok    ok    ok
 POST   /api/refund-cases/:id/merchant-response    401   403   403    401    401   404    ok    404  ok    403   403
 POST   /api/refund-cases/:id/escalate             401   ok    404    404    ok    403    403   403  403   403   403
@@ -168,6 +170,8 @@ const calls: Record<string, RouteCalls> = {
   'GET /api/admin/ledger/check': {},
   'POST /api/admin/fund/topups': { call: () => ({ body: { amount: 1, memo: 'authorization matrix' } }) },
   'POST /api/admin/users/:id/risk': { call: () => ({ params: { id: w.buyer.user.id }, body: { level: 'normal' } }) },
+  'GET /api/admin/users': {},
+  'POST /api/admin/users/:id/status': { call: () => ({ params: { id: w.buyer.user.id }, body: { status: 'active', reason: 'authorization matrix' } }) },
   'GET /api/staff/refunds/waiting': {},
   'GET /api/admin/rules': {},
   'GET /api/admin/rules/catalog': {},

@@ -134,11 +134,11 @@ describe('inputs the fuzzer found breaking the server, pinned', () => {
   it.each([
     ['cut off mid-file', (whole: string) => whole.slice(0, 60), 'multipart/form-data; boundary=b'],
     ['without a boundary', (whole: string) => whole, 'multipart/form-data'],
-  ])('an evidence upload %s → 400 MULTIPART_INVALID', async (_name, cut, type) => {
+  ])('an evidence upload %s → 400 MULTIPART_MALFORMED', async (_name, cut, type) => {
     const whole = '--b\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nPNGDATA\r\n--b--\r\n';
     const res = await t.api.call('POST', '/api/evidence', { token: world.tokens.buyer, headers: { 'content-type': type }, body: cut(whole) });
     expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('MULTIPART_INVALID');
+    expect(res.body.error.code).toBe('MULTIPART_MALFORMED');
   });
 
   it('an unsigned "accept" is refused and does not close the case as if the buyer\'s deadline had passed', async () => {
