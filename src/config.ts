@@ -17,6 +17,8 @@ export interface Config {
   topupSimulator: 'auto' | 'manual';
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Where buyers reach the platform (https://kameng.example): links to its host are not off-platform links in chat. */
+  publicUrl: string | undefined;
 }
 
 const secretFileName = 'secret.key';
@@ -51,5 +53,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     topupSimulator: env.KAMENG_TOPUP_SIMULATOR === 'manual' ? 'manual' : 'auto',
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM ?? 'Kameng <noreply@kameng.local>',
+    publicUrl: env.KAMENG_PUBLIC_URL || undefined,
   };
 }

@@ -11,6 +11,7 @@ import type { App } from './app-type';
 import { authHook } from './auth';
 import { everyone, requireAccessDeclaration } from './access';
 import { apiKeyRoutes } from './routes/api-keys';
+import { chatRoutes } from './routes/chat';
 
 import { errorHandler } from './errors';
 import { accountRoutes } from './routes/accounts';
@@ -68,6 +69,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   adminRoutes(app, ctx);
   aftersalesRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
+  chatRoutes(app, ctx);
   if (ctx.config.sandbox) sandboxRoutes(app, ctx);
   for (const group of extraRoutes) group(app, ctx);
 

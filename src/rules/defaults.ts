@@ -55,6 +55,9 @@ export const defaultRules = {
   'aftersales.judgement.shared-fault': { value: true, unit: 'flag', title: '仲裁：双方均有责任，部分退款' },
   'aftersales.judgement.merchant-no-evidence': { value: true, unit: 'flag', title: '仲裁：商家未能举证商品有效，支持退款' },
   'trust.merchant-demotion-refund-rate': { value: 1000, unit: 'bp', title: '商家降权退款率阈值（30 天）' },
+  'chat.read-unanswered-minutes': { value: 60, unit: 'minutes', title: '商家已读买家消息后未在此时间内回复，记为已读未回（作为售后证据）' },
+  'chat.messages-per-minute': { value: 20, unit: 'count', title: '站内沟通每人每分钟最多发送消息数' },
+  'chat.off-platform-warning': { value: true, unit: 'flag', title: '引导站外联系或付款的消息予以标记并提示：站外交易不受平台担保' },
   'refund.arrival-original-channel': { value: 1, unit: 'business_days', title: '原路退回最早到账' },
   'refund.arrival-original-channel-max': { value: 3, unit: 'business_days', title: '原路退回最晚到账' },
 } satisfies Record<string, RuleDefinition>;
