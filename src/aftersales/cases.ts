@@ -6,7 +6,7 @@ import { addBusinessDays } from '../shared/business-days';
 import { AppError, conflict, invariant, notFound } from '../shared/errors';
 import { readTimeline } from '../timeline/timeline';
 import { maskDevice } from '../shared/privacy';
-import { chatEvidence } from '../chat/conversation';
+import { chatEvidence, noChat, platformInvolved } from '../chat/conversation';
 import { extractKeyFacts } from '../chat/key-facts';
 
 /**
@@ -101,7 +101,7 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
       .select(['evidence.id', 'evidence.mime', 'evidence.size', 'evidence.sha256', 'evidence.kind', 'evidence.original_name', 'case_evidence.party', 'case_evidence.attached_at'])
       .where('case_evidence.case_id', '=', c.id).orderBy('case_evidence.attached_at').execute(),
     readTimeline(db, c.order_id),
-    chatEvidence(db, c.order_id),
+    chatTranscriptFor(db, c.order_id, role),
   ]);
   const now = ctx.clock.now();
   const rules = await ctx.rules.current(db);
@@ -129,6 +129,12 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
     viewerRole: role,
     createdAt: c.created_at.toISOString(), updatedAt: c.updated_at.toISOString(),
   };
+}
+
+/** Staff see the conversation once a case on the order is with the platform, as on the chat route itself. */
+async function chatTranscriptFor(db: Db | Tx, orderId: string, role: OrderRole) {
+  if (role === 'staff' && !(await platformInvolved(db, orderId))) return noChat();
+  return chatEvidence(db, orderId);
 }
 
 export type CaseView = Awaited<ReturnType<typeof caseView>>;

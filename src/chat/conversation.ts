@@ -69,8 +69,15 @@ export function platformHosts(ctx: Ctx): string[] {
   return hosts;
 }
 
+export interface ChatEvidence {
+  messages: MessageView[];
+  readUnanswered: Array<{ messageId: string; readAt: string }>;
+}
+
+export const noChat = (): ChatEvidence => ({ messages: [], readUnanswered: [] });
+
 /** 沟通记录 as system evidence: the newest messages in order, and every 已读未回 recorded on the order. */
-export async function chatEvidence(db: Db | Tx, orderId: string): Promise<{ messages: MessageView[]; readUnanswered: Array<{ messageId: string; readAt: string }> }> {
+export async function chatEvidence(db: Db | Tx, orderId: string): Promise<ChatEvidence> {
   const [rows, unanswered] = await Promise.all([
     db.selectFrom('chat_messages').selectAll().where('order_id', '=', orderId).orderBy('seq', 'desc').limit(chatEvidenceMessagesMax).execute(),
     db.selectFrom('chat_messages').select(['id', 'read_at']).where('order_id', '=', orderId).where('read_unanswered_at', 'is not', null).orderBy('seq').execute(),

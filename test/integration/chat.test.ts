@@ -105,6 +105,8 @@ describe('conversation per order (站内沟通)', () => {
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('CHAT_NOT_ESCALATED');
     }
+    const before = await t.api.ok('GET', `/api/refund-cases/${caseId}`, { token: staff.token });
+    expect(before.systemEvidence.chat).toEqual({ messages: [], readUnanswered: [] }); // the case view follows the same rule
     await escalate();
     const staffView = await read(order.id, staff);
     expect(staffView.items.map((m: { sender: string }) => m.sender)).toEqual(['buyer']);
