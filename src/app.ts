@@ -16,6 +16,7 @@ import { evidenceDeadline } from './aftersales/arbitration';
 import { buyerDeadline, merchantDeadline } from './aftersales/deadlines';
 import { openCaseHold } from './aftersales/execute';
 import { createMailer, sendNotificationEmail } from './notify/notifications';
+import { recordReadUnanswered } from './chat/read-unanswered';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
 import { createEvidenceStore } from './storage/evidence-store';
@@ -82,4 +83,5 @@ function registerJobs(ctx: Ctx): void {
   ctx.scheduler.register('refund_arrival', (id, now) => completeRefundArrival(ctx, id, now));
   ctx.scheduler.register('refund_funding', (id, now) => fundWaitingRefund(ctx, id, now));
   ctx.scheduler.register('refund_funding_retry', (ref, now) => fundRetry(ctx, ref, now));
+  ctx.scheduler.register('chat_read_unanswered', (id, now) => recordReadUnanswered(ctx, id, now));
 }

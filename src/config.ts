@@ -19,6 +19,8 @@ export interface Config {
   mailFrom: string;
   /** Shared evidence storage; undefined keeps evidence on this server's disk under dataDir. */
   evidenceS3: S3Config | undefined;
+  /** Where buyers reach the platform (https://kameng.example): links to its host are not off-platform links in chat. */
+  publicUrl: string | undefined;
 }
 
 /** An S3-compatible bucket (KAMENG_S3_*); keys may come from the AWS SDK's own chain instead. */
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: parseUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: read(env, 'MAIL_FROM') ?? 'Kameng <noreply@kameng.local>',
     evidenceS3: readS3Config(env),
+    publicUrl: read(env, 'KAMENG_PUBLIC_URL'),
   };
 }
 

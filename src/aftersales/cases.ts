@@ -6,6 +6,8 @@ import { addBusinessDays } from '../shared/business-days';
 import { AppError, conflict, invariant, notFound } from '../shared/errors';
 import { readTimeline } from '../timeline/timeline';
 import { maskDevice } from '../shared/privacy';
+import { chatEvidence, noChat, platformInvolved } from '../chat/conversation';
+import { extractKeyFacts } from '../chat/key-facts';
 
 /**
  * The case with the actor's relation to it (through its order: buyer, shop owner, staff). Anyone
@@ -90,13 +92,16 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: OrderRole) {
   const c = await db.selectFrom('refund_cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
-  const [order, refunds, evidence, events] = await Promise.all([
+  // The conversation goes on after the case opens (staff join, 已读未回 is recorded later), so the
+  // chat part of the system evidence is read at view time; its messages are append-only rows.
+  const [order, refunds, evidence, events, chat] = await Promise.all([
     db.selectFrom('orders').select(['order_no', 'title', 'product_type', 'amount', 'paid', 'refunded', 'status']).where('id', '=', c.order_id).executeTakeFirstOrThrow(),
     db.selectFrom('refunds').selectAll().where('case_id', '=', c.id).orderBy('created_at').execute(),
     db.selectFrom('case_evidence').innerJoin('evidence', 'evidence.id', 'case_evidence.evidence_id')
       .select(['evidence.id', 'evidence.mime', 'evidence.size', 'evidence.sha256', 'evidence.kind', 'evidence.original_name', 'case_evidence.party', 'case_evidence.attached_at'])
       .where('case_evidence.case_id', '=', c.id).orderBy('case_evidence.attached_at').execute(),
     readTimeline(db, c.order_id),
+    chatTranscriptFor(db, c.order_id, role),
   ]);
   const now = ctx.clock.now();
   const rules = await ctx.rules.current(db);
@@ -119,7 +124,9 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
     appeal: c.appeal_count > 0 ? { count: c.appeal_count, by: c.appealed_by, reason: c.appeal_reason } : null,
     refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, channel: r.channel, status: r.status, waitingForFunds: r.waiting_for_funds, expectedBy: iso(r.expected_by), createdAt: r.created_at.toISOString(), completedAt: iso(r.completed_at) })),
     evidence: evidence.map((e) => ({ id: e.id, party: e.party, mime: e.mime, size: e.size, sha256: e.sha256, kind: e.kind, name: e.original_name, attachedAt: e.attached_at.toISOString() })),
-    systemEvidence: role === 'merchant' ? maskDevice(c.facts) : c.facts,
+    systemEvidence: { ...(role === 'merchant' ? maskDevice(c.facts) : c.facts), chat },
+    /** 关键信息 for the arbitrator: times, order numbers, amounts, errors, promises (staff only). */
+    keyFacts: role === 'staff' ? extractKeyFacts({ description: c.description, messages: chat.messages }) : undefined,
     events: events.filter((e) => e.data.caseId === c.id).map((e) => (role === 'merchant' ? { ...e, data: maskDevice(e.data) } : e)),
     order: { status: order.status, amount: order.amount, paid: order.paid, refunded: order.refunded },
     externalChannels: undecidedLong ? ['12315 全国消费者投诉平台', '支付渠道争议（支付宝 / 微信支付投诉）'] : [],
@@ -127,6 +134,12 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
     ...(buyer ? { buyerRisk: { level: buyer.risk_level, reason: buyer.risk_reason, setBy: buyer.risk_set_by, setAt: iso(buyer.risk_set_at) } } : {}),
     createdAt: c.created_at.toISOString(), updatedAt: c.updated_at.toISOString(),
   };
+}
+
+/** Staff see the conversation once a case on the order is with the platform, as on the chat route itself. */
+async function chatTranscriptFor(db: Db | Tx, orderId: string, role: OrderRole) {
+  if (role === 'staff' && !(await platformInvolved(db, orderId))) return noChat();
+  return chatEvidence(db, orderId);
 }
 
 export type CaseView = Awaited<ReturnType<typeof caseView>>;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
 import { requireRole } from '../catalog/shops';
+import { chatShowsEvidenceTo } from '../chat/conversation';
 import type { Actor, Ctx } from '../context';
 import { isStaff } from '../context';
 import type { Tx } from '../db/connect';
@@ -116,7 +117,7 @@ export async function uploadEvidence(
   return { id: row.id, sha256, mime, size: row.size, kind: row.kind };
 }
 
-/** The file, for its uploader, and for the parties and staff of a case that cites it. */
+/** The file, for its uploader, for the parties and staff of a case that cites it, and for the parties of a chat it was sent in. */
 export async function readEvidence(ctx: Ctx, actor: Actor, evidenceId: string): Promise<{ content: Buffer; mime: string; name: string | null }> {
   requireRole(actor, 'buyer', 'merchant', 'staff', 'admin');
   const row = await ctx.db.selectFrom('evidence').selectAll().where('id', '=', evidenceId).executeTakeFirst();
@@ -129,7 +130,7 @@ export async function readEvidence(ctx: Ctx, actor: Actor, evidenceId: string): 
       .where('case_evidence.evidence_id', '=', evidenceId)
       .where((eb) => eb.or([eb('refund_cases.buyer_id', '=', actor.userId), eb('shops.owner_id', '=', actor.userId)]))
       .executeTakeFirst();
-    if (!visible) throw notFound('evidence');
+    if (!visible && !(await chatShowsEvidenceTo(ctx.db, actor.userId, evidenceId))) throw notFound('evidence');
   }
   const content = await ctx.evidenceStore.get(row.sha256).catch((error: unknown) => {
     if (error instanceof EvidenceStoreUnavailableError) throw storeFault(ctx, 'get failed', { err: error, evidenceId });
@@ -148,7 +149,8 @@ export async function evidenceKinds(tx: Tx, actor: Actor, evidenceIds: string[])
   return [...new Set(rows.map((r) => (r.kind as EvidenceKind | null) ?? 'problem'))];
 }
 
-async function ownEvidence(tx: Tx, actor: Actor, evidenceIds: string[]) {
+/** The actor's own uploads among `evidenceIds` (a 404 when any is someone else's or missing). */
+export async function ownEvidence(tx: Tx, actor: Actor, evidenceIds: string[]) {
   if (evidenceIds.length > evidencePerCaseMax) throw badRequest('TOO_MANY_EVIDENCE', `at most ${evidencePerCaseMax} files per submission`);
   if (!actor || actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 401, 'sign in to attach evidence');
   const rows = await tx.selectFrom('evidence').select(['id', 'kind']).where('id', 'in', evidenceIds).where('uploader_id', '=', actor.userId).execute();

@@ -320,6 +320,23 @@ export interface NotificationsTable {
   read_at: Timestamp | null;
   created_at: Timestamp;
 }
+export type ChatSender = 'buyer' | 'merchant' | 'staff' | 'system';
+export interface ChatMessagesTable {
+  id: string;
+  order_id: string;
+  shop_id: string;
+  seq: number;
+  sender: ChatSender;
+  sender_id: string | null;
+  sender_label: string;
+  body: string;
+  evidence_ids: Json<string[]>;
+  flags: Json<string[]>;
+  read_at: Timestamp | null;
+  answer_by: Timestamp | null;
+  read_unanswered_at: Timestamp | null;
+  created_at: Timestamp;
+}
 
 export interface DB {
   refund_cases: RefundCasesTable;
@@ -348,6 +365,7 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   rule_sets: RuleSetsTable;
   rate_limits: RateLimitsTable;
+  chat_messages: ChatMessagesTable;
 }
 
 export type Order = Selectable<OrdersTable>;
@@ -355,5 +373,6 @@ export type Product = Selectable<ProductsTable>;
 export type Shop = Selectable<ShopsTable>;
 export type User = Selectable<UsersTable>;
 export type RefundCase = Selectable<RefundCasesTable>;
+export type ChatMessage = Selectable<ChatMessagesTable>;
 export type NewOrder = Insertable<OrdersTable>;
 export type OrderUpdate = Updateable<OrdersTable>;

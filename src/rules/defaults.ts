@@ -58,6 +58,9 @@ export const defaultRules = {
   'risk.rejected-claims-30d': { value: 3, unit: 'count', min: 0, max: 100, title: '买家 30 天内被驳回的售后达到此数，自动列为高风险（0 = 关闭）' },
   'risk.claims-7d': { value: 6, unit: 'count', min: 0, max: 1000, title: '买家 7 天内发起的售后达到此数，自动列为高风险（0 = 关闭）' },
   'trust.merchant-demotion-refund-rate': { value: 1000, unit: 'bp', min: 0, max: 10_000, title: '商家降权退款率阈值（30 天）' },
+  'chat.read-unanswered-minutes': { value: 60, unit: 'minutes', min: 1, max: 10_080, title: '商家已读买家消息后未在此时间内回复，记为已读未回（作为售后证据）' },
+  'chat.messages-per-minute': { value: 20, unit: 'count', min: 1, max: 1000, title: '站内沟通每人每分钟最多发送消息数' },
+  'chat.off-platform-warning': { value: true, unit: 'flag', title: '引导站外联系或付款的消息予以标记并提示：站外交易不受平台担保' },
   'refund.arrival-original-channel': { value: 1, unit: 'business_days', min: 0, max: 30, title: '原路退回最早到账' },
   'refund.arrival-original-channel-max': { value: 3, unit: 'business_days', min: 0, max: 30, title: '原路退回最晚到账' },
 } satisfies Record<string, RuleDefinition>;

@@ -3,6 +3,7 @@ import * as core from './001_core';
 import * as aftersales from './002_aftersales';
 import * as refundWaiting from './003_refund_waiting';
 import * as integrity from './004_integrity';
+import * as chat from './005_chat';
 import * as risk from './007_risk';
 
 /** Every migration, in order. Both engines run the same list. */
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '002_aftersales': aftersales,
   '003_refund_waiting': refundWaiting,
   '004_integrity': integrity,
+  '005_chat': chat,
   '007_risk': risk,
 };

@@ -24,7 +24,11 @@ export interface RevealedKey {
 }
 
 export type { CaseView } from '../../../src/aftersales/cases';
+export type { MessageView, ChatEvidence } from '../../../src/chat/conversation';
+export type { SentMessage } from '../../../src/chat/send-message';
+export type { KeyFact } from '../../../src/chat/key-facts';
 export type { ChecklistItem, Warning as CaseWarning, EvidenceKind } from '../../../src/aftersales/completeness';
+import type { ChatEvidence } from '../../../src/chat/conversation';
 import type { listCases } from '../../../src/aftersales/list-cases';
 import type { staffQueue } from '../../../src/aftersales/arbitration';
 import type { listNotifications } from '../../../src/notify/notifications';
@@ -71,4 +75,6 @@ export interface SystemEvidence {
   supplier?: { provider: string; account: string; status: string; requested: number; delivered: number | null; requestedAt: string; answeredAt: string | null } | null;
   refunds?: Array<{ amount: number; status: string; channel: string; at: string }>;
   notes?: string[];
+  /** 沟通记录: the order's chat and the buyer messages read but not answered in time (已读未回). */
+  chat?: ChatEvidence;
 }

@@ -10,6 +10,7 @@ import { useSession } from '../../lib/session';
 import { guestToken } from '../../lib/storage';
 import type { CaseView, RuleCatalog } from '../../lib/types';
 import { CaseActions } from './CaseActions';
+import { CaseChat, KeyFacts } from './CaseChat';
 import { CaseRefunds, CaseStatusBadge, CaseTimeline, Decision, MerchantAnswer, NextStep, PlatformRecords, RequestFacts, Section } from './CaseParts';
 
 /** One refund case for its buyer, the shop owner or staff: state, next actor and deadline, both sides, the platform's records, the decision. */
@@ -56,6 +57,7 @@ export function CasePage({ id }: { id: string }) {
               <Trans k="case.evidenceRequested" values={{ party: labelOf(t, 'case.party.', c.evidenceRequest.party), time: c.evidenceRequest.by ? <When iso={c.evidenceRequest.by} /> : '—' }} />
             </Notice>
           )}
+          <KeyFacts c={c} />
           <CaseActions c={c} token={token} catalog={catalog.data} onChanged={() => void refundCase.reload()} />
           <Decision c={c} titles={titles} />
           <CaseRefunds c={c} />
@@ -71,6 +73,7 @@ export function CasePage({ id }: { id: string }) {
             <EvidenceGallery evidence={c.evidence} />
           </Section>
           <PlatformRecords c={c} />
+          <CaseChat c={c} />
           <CaseTimeline c={c} titles={titles} />
         </article>
       )}

@@ -1,0 +1,33 @@
+import { Type } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { chatBodyLengthMax, chatEvidencePerMessageMax, chatPageSizeMax } from '../../chat/conversation';
+import { listMessages } from '../../chat/read-messages';
+import { sendMessage, type Lang } from '../../chat/send-message';
+import type { Ctx } from '../../context';
+import type { App } from '../app-type';
+import { actorOf, orderParties } from '../access';
+import { IdParams, Uuid } from '../schemas';
+
+/** The first language the client asks for: English when it leads, otherwise the platform's Chinese. */
+const languageOf = (request: FastifyRequest): Lang => (/^\s*en\b/i.test(request.headers['accept-language'] ?? '') ? 'en' : 'zh');
+
+export function chatRoutes(app: App, ctx: Ctx): void {
+  app.post('/api/orders/:id/messages', { config: { access: orderParties },
+    schema: {
+      tags: ['chat'], params: IdParams,
+      summary: "站内沟通: a message from the order's buyer (or guest token), the shop's side, or staff once a case is with the platform; off-platform payment or contact is delivered, flagged and warned about",
+      body: Type.Object({
+        body: Type.String({ minLength: 1, maxLength: chatBodyLengthMax }),
+        evidenceIds: Type.Optional(Type.Array(Uuid, { maxItems: chatEvidencePerMessageMax, description: "the sender's own uploads (POST /api/evidence)" })),
+      }),
+    },
+  }, async (request, reply) => reply.status(201).send(await sendMessage(ctx, actorOf(request), request.params.id, request.body, languageOf(request))));
+
+  app.get('/api/orders/:id/messages', { config: { access: orderParties },
+    schema: {
+      tags: ['chat'], params: IdParams,
+      summary: "The order's conversation, oldest first (the newest page; `before` pages back); opening it marks the other side's messages read",
+      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: chatPageSizeMax })), before: Type.Optional(Uuid) }),
+    },
+  }, async (request) => listMessages(ctx, actorOf(request), request.params.id, request.query));
+}
