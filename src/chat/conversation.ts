@@ -55,7 +55,7 @@ export async function platformInvolved(db: Db | Tx, orderId: string): Promise<bo
 export async function loadConversation(tx: Tx, actor: Actor, orderId: string, lock: boolean): Promise<{ order: Order; role: OrderRole }> {
   const { order, role } = await loadOrderFor(tx, actor, orderId, ['buyer', 'merchant', 'staff'], lock);
   if (role === 'staff' && !(await platformInvolved(tx, order.id))) {
-    throw new AppError('CHAT_NOT_ESCALATED', 403, 'staff join the conversation once a case on this order is with the platform');
+    throw new AppError('CHAT_NOT_ESCALATED', 409, 'staff join the conversation once a case on this order is with the platform');
   }
   return { order, role };
 }

@@ -102,7 +102,7 @@ describe('conversation per order (站内沟通)', () => {
     const staff = await t.api.user('staff');
     await send(order.id, buyer, '卡密兑换失败');
     for (const res of [await t.api.call('GET', `/api/orders/${order.id}/messages`, { token: staff.token }), await send(order.id, staff, '平台客服介入')]) {
-      expect(res.status).toBe(403);
+      expect(res.status).toBe(409);
       expect(res.body.error.code).toBe('CHAT_NOT_ESCALATED');
     }
     const before = await t.api.ok('GET', `/api/refund-cases/${caseId}`, { token: staff.token });
