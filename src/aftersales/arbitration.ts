@@ -142,24 +142,19 @@ export async function decideCase(ctx: Ctx, actor: Actor, caseId: string, input: 
     const target = input.outcome === 'reject' ? 0 : input.outcome === 'partial' ? input.amount! : already + await outcomeAmount(tx, c, order, 'refund');
     if (target - already > order.paid - order.refunded) throw badRequest('AMOUNT_TOO_LARGE', `at most ${order.paid - order.refunded} fen more is refundable`);
     const by = actorLabel(actor);
+    // 先行赔付 only for the platform's own reversed order, never for a refund the merchant offered.
+    const reversed = appeal && target < already ? Math.min(already - target, c.platform_refunded) : 0;
+    const added = Math.max(0, target - already);
     const updated = await transition(tx, c.id, 'staff', ['under_arbitration', 'appealed'], {
       status: input.outcome === 'reject' ? 'rejected' : 'approved', updated_at: now,
       decision_outcome: input.outcome, decision_amount: target, decision_rule_id: input.ruleId, decision_rule_version: rules.version,
       decision_reason: input.reason.trim(), decided_by: by, decided_at: now,
       first_decider_id: c.first_decider_id ?? actor.userId,
       appeal_by: appeal ? null : minutesFrom(now, rules.values['aftersales.appeal-window'] * 24 * 60),
+      platform_refunded: c.platform_refunded + added - reversed,
     });
-    if (target > already) {
-      await executeOutcome(ctx, tx, updated, { outcome: input.outcome === 'partial' ? 'partial' : 'refund', amount: target - already, actor: by, rules, now });
-      await tx.updateTable('refund_cases').set({ platform_refunded: c.platform_refunded + (target - already) }).where('id', '=', c.id).execute();
-    } else if (target < already && appeal) {
-      // 先行赔付 only for the platform's own reversed order, never for a refund the merchant offered.
-      const reversed = Math.min(already - target, c.platform_refunded);
-      if (reversed > 0) {
-        await compensateMerchant(tx, updated, reversed, by, now);
-        await tx.updateTable('refund_cases').set({ platform_refunded: c.platform_refunded - reversed }).where('id', '=', c.id).execute();
-      }
-    }
+    if (added > 0) await executeOutcome(ctx, tx, updated, { outcome: input.outcome === 'partial' ? 'partial' : 'refund', amount: added, actor: by, rules, now });
+    if (reversed > 0) await compensateMerchant(tx, updated, reversed, by, now);
     await rearmSettlement(tx, c.order_id, rules, now);
     if (input.outcome === 'reject') await flagIfRisky(tx, c.buyer_id, rules, now);
     await appendEvent(tx, c.order_id, 'case_decided', {

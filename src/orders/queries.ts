@@ -1,5 +1,4 @@
 import { openSession } from '../accounts/users';
-import { verifyPassword } from '../accounts/passwords';
 import { loadOwnedShop, requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
 import { maskDevice } from '../shared/privacy';
