@@ -3,7 +3,7 @@ import type { Actor, Caller, Ctx } from '../context';
 import type { Db } from '../db/connect';
 import type { Product, ProductType } from '../db/schema';
 import type { RuleValues } from '../rules/defaults';
-import { badRequest, notFound, refused } from '../shared/errors';
+import { invalid, notFound, refused } from '../shared/errors';
 import { refundPolicyText } from './refund-policy';
 import { loadOwnedShop } from './shops';
 import { merchantTrust, type MerchantTrust } from './trust';
@@ -51,7 +51,7 @@ export interface ProductView {
 function feeRateBp(feeRate: number | undefined): number {
   if (feeRate === undefined) return 0;
   if (feeRate > 0 && feeRate < 1) return Math.round(feeRate * 10_000);
-  if (!Number.isInteger(feeRate)) throw badRequest('VALIDATION_FAILED', 'noReasonRefund.feeRate is basis points (500 = 5%)');
+  if (!Number.isInteger(feeRate)) throw invalid('noReasonRefund.feeRate is basis points (500 = 5%)', '无理由退款手续费以万分比填写（500 即 5%），须为整数。');
   return feeRate;
 }
 
@@ -67,7 +67,7 @@ function checkWindows(input: CreateProductInput, rules: RuleValues): void {
     }
   }
   if (input.type === 'manual' && !input.promisedDeliveryMinutes) {
-    throw badRequest('VALIDATION_FAILED', 'manual goods need promisedDeliveryMinutes (承诺发货时间)');
+    throw invalid('manual goods need promisedDeliveryMinutes (承诺发货时间)', '人工服务类商品需要填写承诺发货时间（promisedDeliveryMinutes）。');
   }
 }
 
@@ -81,7 +81,7 @@ export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProduct
     throw refused('NO_REASON_FEE_TOO_HIGH', 'aftersales.no-reason-fee-max', `the no-reason refund fee may be at most ${rules.values['aftersales.no-reason-fee-max']} bp`);
   }
   const stockPolicy = input.type === 'card_key' ? 'keys' : input.stockPolicy ?? (input.stock !== undefined ? 'limited' : 'unlimited');
-  if (stockPolicy === 'limited' && input.stock === undefined) throw badRequest('VALIDATION_FAILED', 'a limited stock policy needs stock');
+  if (stockPolicy === 'limited' && input.stock === undefined) throw invalid('a limited stock policy needs stock', '限量库存需要填写库存数量。');
   const product = await ctx.db.insertInto('products').values({
     id: randomUUID(), shop_id: shop.id, title: input.title.trim(), description: input.description?.trim() ?? '', type: input.type,
     price: input.price, stock_policy: stockPolicy, stock_limited: stockPolicy === 'limited' ? input.stock ?? 0 : null,

@@ -8,7 +8,7 @@ import type { Shop } from '../db/schema';
 import { accounts } from '../ledger/accounts';
 import { balanceOf } from '../ledger/journal';
 import { ruleNumber } from '../rules/rule-sets';
-import { AppError, conflict, forbidden, notFound } from '../shared/errors';
+import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors';
 
 export interface ShopView {
   id: string;
@@ -30,7 +30,7 @@ export function requireRole(actor: Caller, ...roles: Array<'buyer' | 'merchant' 
 export async function createShop(ctx: Ctx, actor: UserActor, input: { name: string }): Promise<ShopView> {
   requireRole(actor, 'merchant');
   const name = input.name.trim();
-  if (!name) throw new AppError('VALIDATION_FAILED', 400, 'shop name must not be blank');
+  if (!name) throw invalid('shop name must not be blank', '店铺名称不能为空。');
   try {
     const shop = await ctx.db.insertInto('shops').values({
       id: randomUUID(), owner_id: actor.userId, name, status: 'pending_deposit', created_at: ctx.clock.now(),

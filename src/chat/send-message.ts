@@ -16,7 +16,8 @@ import {
 } from './conversation';
 import { detectOffPlatform, type OffPlatformMatch } from './off-platform';
 
-export type Lang = 'zh' | 'en';
+export type { Lang } from '../i18n/lang';
+import type { Lang } from '../i18n/lang';
 
 export interface ChatWarning {
   code: string;

@@ -8,7 +8,7 @@ import { markDelivered } from '../orders/deliver';
 import { executeRefund } from '../payments/refunds';
 import type { RuleSet } from '../rules/rule-sets';
 import { cancelJob } from '../scheduler/jobs';
-import { badRequest, conflict, notFound } from '../shared/errors';
+import { conflict, invalid, notFound } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
 import type { TopupResult } from './provider';
 
@@ -32,7 +32,7 @@ export async function handleTopupResult(ctx: Ctx, orderId: string, answer: Topup
     const request = order && await tx.selectFrom('topup_requests').selectAll().where('order_id', '=', orderId).executeTakeFirst();
     if (!order || !request) throw notFound('topup', 'TOPUP_NOT_FOUND');
     if (answer.result === 'partial' && !(answer.deliveredAmount > 0 && answer.deliveredAmount < request.amount)) {
-      throw badRequest('VALIDATION_FAILED', `deliveredAmount must be between 1 and ${request.amount - 1} fen for a partial top-up`);
+      throw invalid(`deliveredAmount must be between 1 and ${request.amount - 1} fen for a partial top-up`, `部分到账金额须在 1 到 ${request.amount - 1} 分之间。`);
     }
     const status = answer.result === 'success' ? 'success' : answer.result;
     const claimed = await tx.updateTable('topup_requests')

@@ -2,18 +2,22 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../shared/errors';
+import { localizedErrorMessage } from '../i18n/error-messages';
+import { defaultLang, langFromHeader, type Lang } from '../i18n/lang';
+import { schemaProblemMessage, type SchemaProblem } from '../i18n/validation-messages';
 
 export interface ErrorBody {
   error: { code: string; message: string; rule?: string; details?: Record<string, unknown> };
 }
 
-const pgClientErrors: Record<string, { status: number; code: string; message: string }> = {
-  '22P02': { status: 400, code: 'VALIDATION_FAILED', message: 'a value has the wrong format' },
-  '22003': { status: 400, code: 'VALIDATION_FAILED', message: 'a number is out of range' },
-  '22001': { status: 400, code: 'VALIDATION_FAILED', message: 'a value is too long' },
+const unstorable = { status: 400, code: 'VALIDATION_FAILED', message: 'a value contains a character that cannot be stored (such as \\u0000)', zh: '提交的内容含有无法保存的字符（例如 \\u0000）。' };
+const pgClientErrors: Record<string, { status: number; code: string; message: string; zh: string }> = {
+  '22P02': { status: 400, code: 'VALIDATION_FAILED', message: 'a value has the wrong format', zh: '有一项内容的格式不正确。' },
+  '22003': { status: 400, code: 'VALIDATION_FAILED', message: 'a number is out of range', zh: '有一个数字超出了范围。' },
+  '22001': { status: 400, code: 'VALIDATION_FAILED', message: 'a value is too long', zh: '有一项内容过长。' },
   // PostgreSQL text cannot hold a NUL character (\u0000): user input containing one is malformed, not a server fault.
-  '22021': { status: 400, code: 'VALIDATION_FAILED', message: 'a value contains a character that cannot be stored (such as \\u0000)' },
-  '22P05': { status: 400, code: 'VALIDATION_FAILED', message: 'a value contains a character that cannot be stored (such as \\u0000)' },
+  '22021': unstorable,
+  '22P05': unstorable,
 };
 
 /** Stable codes for the 4xx that Fastify and its plugins raise themselves. */
@@ -23,27 +27,36 @@ const statusCodes: Record<number, string> = {
 };
 const frameworkCodes: Record<string, string> = { FST_ERR_BAD_URL: 'BAD_URL', FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG' };
 
-/** The one place errors become the API's error body (shared/API.md "Errors"). */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; log: boolean } {
+/**
+ * The one place errors become the API's error body (shared/API.md "Errors"), worded in the
+ * reader's language (API.md "Language"): codes, rules and details stay the same in both.
+ */
+export function toErrorResponse(error: unknown, lang: Lang = defaultLang): { status: number; body: ErrorBody; log: boolean } {
   if (error instanceof AppError) {
-    return { status: error.status, body: { error: { code: error.code, message: error.message, ...error.extra } }, log: false };
+    const problems = error.extra.details?.problems;
+    const message = lang === 'zh' && error.zh ? error.zh
+      : Array.isArray(problems) && error.code === 'VALIDATION_FAILED' ? schemaProblemMessage(lang, problems as SchemaProblem[])
+        : localizedErrorMessage(lang, error.code, error.message, error.extra.details);
+    return { status: error.status, body: { error: { code: error.code, message, ...error.extra } }, log: false };
   }
-  const fastifyError = error as FastifyError & { validation?: unknown[] };
+  const fastifyError = error as FastifyError & { validation?: SchemaProblem[]; validationContext?: string };
   if (fastifyError.validation) {
-    return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: fastifyError.message, details: { problems: fastifyError.validation } } }, log: false };
+    const message = schemaProblemMessage(lang, fastifyError.validation, fastifyError.validationContext);
+    return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message, details: { problems: fastifyError.validation } } }, log: false };
   }
   const pg = pgClientErrors[(error as { code?: string }).code ?? ''];
-  if (pg) return { status: pg.status, body: { error: { code: pg.code, message: pg.message } }, log: false };
+  if (pg) return { status: pg.status, body: { error: { code: pg.code, message: lang === 'zh' ? pg.zh : pg.message } }, log: false };
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {
     const code = frameworkCodes[fastifyError.code] ?? statusCodes[status] ?? 'BAD_REQUEST';
-    return { status, body: { error: { code, message: fastifyError.message } }, log: false };
+    return { status, body: { error: { code, message: localizedErrorMessage(lang, code, fastifyError.message) } }, log: false };
   }
-  return { status: 500, body: { error: { code: 'INTERNAL', message: 'something went wrong on our side; it has been logged' } }, log: true };
+  const message = 'something went wrong on our side; it has been logged';
+  return { status: 500, body: { error: { code: 'INTERNAL', message: localizedErrorMessage(lang, 'INTERNAL', message) } }, log: true };
 }
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const { status, body, log } = toErrorResponse(error);
+  const { status, body, log } = toErrorResponse(error, langFromHeader(request.headers['accept-language']));
   if (log) request.log.error({ err: error }, 'unhandled error');
   void reply.status(status).send(body);
 }

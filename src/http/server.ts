@@ -13,6 +13,7 @@ import { everyone, requireAccessDeclaration, type Access } from './access';
 import { apiKeyRoutes } from './routes/api-keys';
 import { chatRoutes } from './routes/chat';
 
+import { langFromHeader } from '../i18n/lang';
 import { clientErrorHandler, errorHandler } from './errors';
 import { rejectNonFiniteNumbers } from './validation';
 import { accountRoutes } from './routes/accounts';
@@ -74,6 +75,15 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   });
   app.addHook('preHandler', rejectNonFiniteNumbers);
   app.addHook('preHandler', authHook(ctx));
+  // API answers are worded for the reader's Accept-Language: caches must keep the languages apart.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) {
+      const vary = reply.getHeader('vary');
+      if (!vary) reply.header('vary', 'Accept-Language');
+      else if (!/accept-language/i.test(String(vary))) reply.header('vary', `${String(vary)}, Accept-Language`);
+      reply.header('content-language', langFromHeader(request.headers['accept-language']) === 'en' ? 'en' : 'zh-CN');
+    }
+  });
 
   app.get('/api/health', { config: { access: everyone }, schema: { tags: ['ops'], summary: 'Ready when this answers 200' } }, async () => {
     await ctx.db.selectFrom('rule_sets').select('version').limit(1).execute();
@@ -95,7 +105,9 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   if (hasWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb) {
-      return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+      const route = `${request.method} ${request.url.split('?')[0]}`;
+      const zh = langFromHeader(request.headers['accept-language']) === 'zh';
+      return reply.status(404).send({ error: { code: 'NOT_FOUND', message: zh ? `没有这个接口：${route}` : `no route ${route}` } });
     }
     return reply.type('text/html').sendFile('index.html'); // the web app routes client-side
   });

@@ -6,7 +6,7 @@ import type { Order } from '../db/schema';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
 import { scheduleJob } from '../scheduler/jobs';
 import { minutesFrom } from '../shared/clock';
-import { badRequest, conflict, invariant } from '../shared/errors';
+import { conflict, invalid, invariant } from '../shared/errors';
 import { transitionOrder, type OrderMover } from './order-state';
 import { appendEvent } from '../timeline/timeline';
 import { actorLabel, loadOrderFor } from './access';
@@ -63,7 +63,7 @@ export async function markDelivered(
 /** 人工发货: the shop owner delivers a manual order (content is encrypted at rest). */
 export async function deliverManually(ctx: Ctx, actor: Actor, orderId: string, content: string): Promise<OrderView> {
   const text = content.trim();
-  if (!text) throw badRequest('VALIDATION_FAILED', 'delivery content must not be blank');
+  if (!text) throw invalid('delivery content must not be blank', '发货内容不能为空。');
   const rules = await ctx.rules.current();
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();

@@ -2,7 +2,7 @@ import { openSession } from '../accounts/users';
 import { loadOwnedShop, requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
 import { maskDevice } from '../shared/privacy';
-import { AppError } from '../shared/errors';
+import { AppError, invalid } from '../shared/errors';
 import { hitRateLimit } from '../shared/rate-limit';
 import { readTimeline, verifyChain, type TimelineEvent } from '../timeline/timeline';
 import { loadOrderFor } from './access';
@@ -36,7 +36,7 @@ export async function listOrders(
   } else if (actor.role === 'buyer') {
     base = base.where('buyer_id', '=', actor.userId);
   } else {
-    throw new AppError('VALIDATION_FAILED', 400, 'merchants and staff list orders by shopId');
+    throw invalid('merchants and staff list orders by shopId', '商家和客服需按店铺（shopId）查询订单。');
   }
   if (query.status) base = base.where('status', '=', query.status as never);
   const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);

@@ -13,7 +13,7 @@ export function ruleValueProblem(id: string, value: unknown): AppError | null {
   if (!Object.hasOwn(defaultRules, id)) return badRequest('UNKNOWN_RULE', `no rule ${id}`);
   const definition = defaultRules[id as RuleId];
   if (definition.unit === 'flag') {
-    return typeof value === 'boolean' ? null : badRequest('RULE_VALUE_INVALID', `rule ${id} takes true or false`, { rule: id });
+    return typeof value === 'boolean' ? null : badRequest('RULE_VALUE_INVALID', `rule ${id} takes true or false`, { rule: id }, `规则 ${id} 只能取 true 或 false。`);
   }
   if (typeof value === 'number' && Number.isInteger(value) && value >= definition.min && value <= definition.max) return null;
   return badRequest('RULE_VALUE_INVALID', `rule ${id} takes a whole number from ${definition.min} to ${definition.max} (${definition.unit})`, {

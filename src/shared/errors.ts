@@ -7,6 +7,8 @@ export class AppError extends Error {
     readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503,
     message: string,
     readonly extra: { rule?: string; details?: Record<string, unknown> } = {},
+    /** The Chinese wording, when the code's catalog entry (i18n/error-messages.ts) is too general for this case. */
+    readonly zh?: string,
   ) {
     super(message);
     this.name = 'AppError';
@@ -19,8 +21,12 @@ export const notFound = (what: string, code = `${what.toUpperCase()}_NOT_FOUND`)
 export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
   new AppError(code, 409, message, { details });
 
-export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
-  new AppError(code, 400, message, { details });
+export const badRequest = (code: string, message: string, details?: Record<string, unknown>, zh?: string) =>
+  new AppError(code, 400, message, details ? { details } : {}, zh);
+
+/** Input that passed the schema but makes no sense: 400 VALIDATION_FAILED, worded in both languages. */
+export const invalid = (en: string, zh: string, details?: Record<string, unknown>) =>
+  new AppError('VALIDATION_FAILED', 400, en, details ? { details } : {}, zh);
 
 export const forbidden = (message = 'not allowed') => new AppError('FORBIDDEN', 403, message);
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Tx } from '../db/connect';
 import { canonicalJson } from './canonical-json';
-import { AppError } from './errors';
+import { AppError, invalid } from './errors';
 
 export const idempotencyKeyLengthMax = 200;
 
@@ -14,7 +14,7 @@ export type Claim<T> = { replay: true; response: T } | { replay: false; finish: 
  */
 export async function claimIdempotencyKey<T>(tx: Tx, scope: string, key: string, request: unknown, now: Date): Promise<Claim<T>> {
   if (key.length === 0 || key.length > idempotencyKeyLengthMax) {
-    throw new AppError('VALIDATION_FAILED', 400, `Idempotency-Key must be 1–${idempotencyKeyLengthMax} characters`);
+    throw invalid(`Idempotency-Key must be 1–${idempotencyKeyLengthMax} characters`, `Idempotency-Key 须为 1–${idempotencyKeyLengthMax} 个字符。`);
   }
   const requestHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
   const claimed = await tx.insertInto('idempotency_keys')

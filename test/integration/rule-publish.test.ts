@@ -33,7 +33,7 @@ describe('publishing rule sets', () => {
     const res = await publish({ 'order.pending-expiry': 1e300 });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'RULE_VALUE_INVALID', details: { rule: 'order.pending-expiry', min: 1, max: 1_440 } });
-    expect(res.body.error.message).toContain('1 to 1440');
+    expect(res.body.error.message).toContain('1 到 1440');
     for (const value of [0, -1, 1_441, 2.5]) expect((await publish({ 'order.pending-expiry': value })).status, String(value)).toBe(400);
 
     expect((await publish({ 'order.pending-expiry': 1_440 })).status).toBe(201);

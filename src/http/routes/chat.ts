@@ -1,15 +1,12 @@
 import { Type } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { chatBodyLengthMax, chatEvidencePerMessageMax, chatPageSizeMax } from '../../chat/conversation';
 import { listMessages } from '../../chat/read-messages';
-import { sendMessage, type Lang } from '../../chat/send-message';
+import { sendMessage } from '../../chat/send-message';
+import { langFromHeader } from '../../i18n/lang';
 import type { Ctx } from '../../context';
 import type { App } from '../app-type';
 import { actorOf, orderParties } from '../access';
 import { IdParams, Uuid } from '../schemas';
-
-/** The first language the client asks for: English when it leads, otherwise the platform's Chinese. */
-const languageOf = (request: FastifyRequest): Lang => (/^\s*en\b/i.test(request.headers['accept-language'] ?? '') ? 'en' : 'zh');
 
 export function chatRoutes(app: App, ctx: Ctx): void {
   app.post('/api/orders/:id/messages', { config: { access: orderParties },
@@ -21,7 +18,7 @@ export function chatRoutes(app: App, ctx: Ctx): void {
         evidenceIds: Type.Optional(Type.Array(Uuid, { maxItems: chatEvidencePerMessageMax, description: "the sender's own uploads (POST /api/evidence)" })),
       }),
     },
-  }, async (request, reply) => reply.status(201).send(await sendMessage(ctx, actorOf(request), request.params.id, request.body, languageOf(request))));
+  }, async (request, reply) => reply.status(201).send(await sendMessage(ctx, actorOf(request), request.params.id, request.body, langFromHeader(request.headers['accept-language']))));
 
   app.get('/api/orders/:id/messages', { config: { access: orderParties },
     schema: {

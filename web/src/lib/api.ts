@@ -34,6 +34,12 @@ export interface RequestOptions {
 }
 
 let csrfToken: string | null = null;
+let acceptLanguage = 'zh-CN';
+
+/** The UI's language: the server words errors, refusals and notices in it (API.md "Language"). */
+export function setApiLanguage(lang: 'zh' | 'en'): void {
+  acceptLanguage = lang === 'en' ? 'en' : 'zh-CN';
+}
 
 /** Login, register and GET /api/me hand out the session's CSRF token; every cookie POST echoes it. */
 export function setCsrfToken(token: string | null | undefined): void {
@@ -41,7 +47,7 @@ export function setCsrfToken(token: string | null | undefined): void {
 }
 
 async function send(method: string, path: string, options: RequestOptions, idempotencyKey?: string): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': acceptLanguage };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   else if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -124,7 +130,7 @@ export async function api<T>(method: 'GET' | 'POST', path: string, options: Requ
  */
 export async function upload<T>(path: string, form: FormData): Promise<T> {
   const post = () => {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-language': acceptLanguage };
     if (csrfToken) headers['x-csrf-token'] = csrfToken;
     return fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: form })
       .catch((error: unknown) => { throw new ApiError(0, 'NETWORK', error instanceof Error ? error.message : 'network error'); });
