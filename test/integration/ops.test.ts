@@ -119,7 +119,7 @@ describe('GET /metrics', () => {
     const metricsToken = 'metrics-token-0123456789abcdef';
     for (const sandbox of [false, true]) {
       await withConfig({ sandbox, metricsToken }, async () => {
-        for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789abcdef' }, { authorization: `Bearer ${metricsToken}x` }, { authorization: metricsToken }]) {
+        for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-0123456789abcdef' }, { authorization: `Bearer ${metricsToken}x` }, { authorization: metricsToken }]) {
           const refused = await scrape(headers);
           expect(refused.statusCode).toBe(401);
           expect(refused.headers['www-authenticate']).toMatch(/^Bearer/);
