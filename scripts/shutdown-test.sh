@@ -3,8 +3,10 @@
 # signal (default SIGTERM) to the command's own process (npm), and fails unless the command exits
 # 0 within 5 s, the port is free, nothing of it is left running, and PGlite's lock is released.
 #   bash scripts/shutdown-test.sh [SIGTERM|SIGINT] [command …]
+# APP_DIR: where to run the command (default: this repository). The environment passes through
+# (DATABASE_URL, KAMENG_SANDBOX, KAMENG_SECRET …); KAMENG_DATA_DIR and PORT are set here.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "${APP_DIR:-$(dirname "$0")/..}"
 SIGNAL="${1:-SIGTERM}"; shift || true
 [ "$#" -gt 0 ] || set -- npm start
 PORT="${SHUTDOWN_TEST_PORT:-3978}"
