@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { createKameng } from './app';
-import { exitOnStartupError, knownVariables, loadConfig, unknownVariables } from './config';
+import { exitOnStartupError, knownVariables, loadConfig, StartupError, unknownVariables } from './config';
 import { demoAccounts, demoPassword, seedDemo } from './seed/demo';
 import { closeOnSignals } from './shutdown';
 
@@ -35,7 +35,15 @@ async function serve(): Promise<void> {
     if (seeded) ctx.log.info('seeded the demo marketplace');
   }
   if (stopping) return;
-  await server.listen({ port: ctx.config.port, host: ctx.config.host });
+  try {
+    await server.listen({ port: ctx.config.port, host: ctx.config.host });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+    await kameng.close();
+    const reason = code === 'EADDRINUSE' ? 'the port is in use (another server?)' : code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : 'that address is not on this machine';
+    exitOnStartupError(new StartupError(`cannot listen on ${ctx.config.host}:${ctx.config.port}: ${reason}; set PORT or HOST`));
+  }
   const url = `http://localhost:${(server.server.address() as { port: number }).port}`;
   const lines = [
     '',
