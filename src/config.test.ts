@@ -1,7 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, secretLengthMin, StartupError } from './config';
+import { knownVariables, loadConfig, secretLengthMin, shutdownTimeoutMsDefault, StartupError, unknownVariables } from './config';
 
 const dataDir = path.join(os.tmpdir(), 'kameng-config-unit-test');
 const productionSecret = 'p'.repeat(secretLengthMin);
@@ -91,5 +92,36 @@ describe('loadConfig', () => {
     const config = load({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/kameng', SMTP_URL: 'smtp://127.0.0.1:2525', PORT: '', LOG_LEVEL: '' });
     expect(config).toMatchObject({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/kameng', smtpUrl: 'smtp://127.0.0.1:2525', port: 3000, logLevel: 'info' });
     expect(load({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it('defaults the shutdown timeout below the usual 5 s grace of a process manager, and no metrics token', () => {
+    expect(load({})).toMatchObject({ shutdownTimeoutMs: shutdownTimeoutMsDefault, metricsToken: undefined });
+    expect(shutdownTimeoutMsDefault).toBeLessThan(5000);
+    expect(load({ KAMENG_SHUTDOWN_TIMEOUT_MS: '10000', KAMENG_METRICS_TOKEN: 'm'.repeat(16) })).toMatchObject({ shutdownTimeoutMs: 10000, metricsToken: 'm'.repeat(16) });
+  });
+
+  it.each([
+    [{ KAMENG_SHUTDOWN_TIMEOUT_MS: '0' }, /^KAMENG_SHUTDOWN_TIMEOUT_MS must be a whole number from 100 to 120000, got "0"$/],
+    [{ KAMENG_SHUTDOWN_TIMEOUT_MS: '5s' }, /^KAMENG_SHUTDOWN_TIMEOUT_MS must be a whole number/],
+    [{ KAMENG_METRICS_TOKEN: 'short' }, /^KAMENG_METRICS_TOKEN must be at least 16 characters/],
+    [{ KAMENG_PUBLIC_URL: 'kameng.example' }, /^KAMENG_PUBLIC_URL must be a http:\/\/… or https:\/\/… URL$/],
+    [{ KAMENG_S3_BUCKET: 'evidence', KAMENG_S3_ACCESS_KEY_ID: 'id' }, /^set both KAMENG_S3_ACCESS_KEY_ID and KAMENG_S3_SECRET_ACCESS_KEY, or neither$/],
+    [{ KAMENG_S3_BUCKET: 'evidence', KAMENG_S3_ENDPOINT: 'minio:9000' }, /^KAMENG_S3_ENDPOINT must be a http:\/\/… or https:\/\/… URL$/],
+    [{ KAMENG_S3_BUCKET: 'evidence', KAMENG_S3_FORCE_PATH_STYLE: 'sometimes' }, /^KAMENG_S3_FORCE_PATH_STYLE must be one of/],
+  ])('refuses %j with one line', (env, message) => {
+    expect(startupError(env).message).toMatch(message);
+  });
+
+  it('names the KAMENG_* variables nothing reads (typos), not the known ones or the test tools\' ones', () => {
+    const env = { KAMENG_SANDBOX: '1', KAMENG_SECRETT: 'x', KAMENG_SCHEDULER_INTERVAL: '5', KAMENG_TEST_RUN: 'abc', KAMENG_FUZZ_RUNS: '5', PORT: '1', HOME: '/root' };
+    expect(unknownVariables(env)).toEqual(['KAMENG_SCHEDULER_INTERVAL', 'KAMENG_SECRETT']);
+    expect(unknownVariables(Object.fromEntries(knownVariables.map((name) => [name, 'x'])))).toEqual([]);
+  });
+
+  it('knows every KAMENG_* variable the source reads (add a new one to knownVariables)', () => {
+    const files = readdirSync(import.meta.dirname, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const read = new Set(files.flatMap((f) => readFileSync(path.join(import.meta.dirname, f), 'utf8').match(/KAMENG_[A-Z0-9_]*[A-Z0-9]\b/g) ?? []));
+    expect(read.size).toBeGreaterThan(5);
+    expect(unknownVariables(Object.fromEntries([...read].map((name) => [name, 'x'])))).toEqual([]);
   });
 });

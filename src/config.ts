@@ -21,6 +21,10 @@ export interface Config {
   evidenceS3: S3Config | undefined;
   /** Where buyers reach the platform (https://kameng.example): links to its host are not off-platform links in chat. */
   publicUrl: string | undefined;
+  /** How long a SIGTERM/SIGINT waits for in-flight requests, the running job and the database to close before forcing exit. */
+  shutdownTimeoutMs: number;
+  /** Bearer token that opens GET /metrics; without one, /metrics is served only in the sandbox. */
+  metricsToken: string | undefined;
 }
 
 /** An S3-compatible bucket (KAMENG_S3_*); keys may come from the AWS SDK's own chain instead. */
@@ -50,6 +54,9 @@ export function exitOnStartupError(error: unknown): never {
 /** The secret derives the card-key encryption key: 32 characters is 192 bits even as base64. */
 export const secretLengthMin = 32;
 export const schedulerIntervalMsMax = 60 * 60_000;
+/** 4 s by default: a process manager that sends SIGTERM usually waits 5–10 s before SIGKILL. */
+export const shutdownTimeoutMsDefault = 4000;
+export const metricsTokenLengthMin = 16;
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const secretFileName = 'secret.key';
 
@@ -128,21 +135,47 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: parseUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: read(env, 'MAIL_FROM') ?? 'Kameng <noreply@kameng.local>',
     evidenceS3: readS3Config(env),
-    publicUrl: read(env, 'KAMENG_PUBLIC_URL'),
+    publicUrl: parseUrl(env, 'KAMENG_PUBLIC_URL', ['http:', 'https:']),
+    shutdownTimeoutMs: parseInteger(env, 'KAMENG_SHUTDOWN_TIMEOUT_MS', shutdownTimeoutMsDefault, 100, 120_000),
+    metricsToken: readMetricsToken(env),
   };
+}
+
+function readMetricsToken(env: Env): string | undefined {
+  const token = read(env, 'KAMENG_METRICS_TOKEN');
+  if (token !== undefined && token.length < metricsTokenLengthMin) {
+    throw new StartupError(`KAMENG_METRICS_TOKEN must be at least ${metricsTokenLengthMin} characters; generate one with: openssl rand -hex 24`);
+  }
+  return token;
+}
+
+/** Every KAMENG_* variable the server, the CLI or the test tools read; anything else is likely a typo. */
+export const knownVariables: readonly string[] = [
+  'KAMENG_SANDBOX', 'KAMENG_DATA_DIR', 'KAMENG_SECRET', 'KAMENG_TRUST_PROXY', 'KAMENG_SCHEDULER_INTERVAL_MS', 'KAMENG_TOPUP_SIMULATOR',
+  'KAMENG_PUBLIC_URL', 'KAMENG_SHUTDOWN_TIMEOUT_MS', 'KAMENG_METRICS_TOKEN', 'KAMENG_S3_BUCKET', 'KAMENG_S3_ENDPOINT', 'KAMENG_S3_REGION',
+  'KAMENG_S3_ACCESS_KEY_ID', 'KAMENG_S3_SECRET_ACCESS_KEY', 'KAMENG_S3_FORCE_PATH_STYLE',
+];
+/** Prefixes of variables only test and benchmark tools read. */
+const toolPrefixes = ['KAMENG_TEST_', 'KAMENG_FUZZ_', 'KAMENG_BENCH_', 'KAMENG_CRASH_'];
+
+/** The set KAMENG_* variables nothing reads (warned at start, not refused: a typo must not take production down). */
+export function unknownVariables(env: Env = process.env): string[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith('KAMENG_') && !knownVariables.includes(name) && !toolPrefixes.some((p) => name.startsWith(p)))
+    .sort();
 }
 
 function readS3Config(env: NodeJS.ProcessEnv): S3Config | undefined {
   if (!env.KAMENG_S3_BUCKET) return undefined;
   const accessKeyId = env.KAMENG_S3_ACCESS_KEY_ID || undefined;
   const secretAccessKey = env.KAMENG_S3_SECRET_ACCESS_KEY || undefined;
-  if (!accessKeyId !== !secretAccessKey) throw new Error('set both KAMENG_S3_ACCESS_KEY_ID and KAMENG_S3_SECRET_ACCESS_KEY, or neither');
+  if (!accessKeyId !== !secretAccessKey) throw new StartupError('set both KAMENG_S3_ACCESS_KEY_ID and KAMENG_S3_SECRET_ACCESS_KEY, or neither');
   return {
     bucket: env.KAMENG_S3_BUCKET,
-    endpoint: env.KAMENG_S3_ENDPOINT || undefined,
+    endpoint: parseUrl(env, 'KAMENG_S3_ENDPOINT', ['http:', 'https:']),
     region: env.KAMENG_S3_REGION || 'us-east-1',
     accessKeyId,
     secretAccessKey,
-    forcePathStyle: ['1', 'true'].includes(env.KAMENG_S3_FORCE_PATH_STYLE ?? ''),
+    forcePathStyle: parseBoolean(env, 'KAMENG_S3_FORCE_PATH_STYLE', false),
   };
 }

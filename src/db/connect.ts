@@ -26,11 +26,15 @@ export interface DatabaseOptions {
   /** PGlite data directory; `memory://` keeps it in memory. */
   dataDir?: string;
   poolSize?: number;
+  /** PGlite: start a new data directory from this dump (`kameng restore`); the directory must not exist yet. */
+  loadDataDir?: Blob;
 }
 
 export interface Database {
   db: Db;
   engine: Engine;
+  /** The embedded engine itself (backups); undefined on PostgreSQL. */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -46,17 +50,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? 'memory://';
-  if (dataDir.includes('://')) return openPglite(dataDir, () => undefined);
+  if (dataDir.includes('://')) return openPglite(dataDir, () => undefined, options.loadDataDir);
   mkdirSync(path.dirname(dataDir), { recursive: true });
   const unlock = lockDataDir(dataDir);
-  return openPglite(dataDir, unlock);
+  return openPglite(dataDir, unlock, options.loadDataDir);
 }
 
-async function openPglite(dataDir: string, unlock: () => void): Promise<Database> {
+async function openPglite(dataDir: string, unlock: () => void, loadDataDir?: Blob): Promise<Database> {
   try {
-    const pglite = await PGlite.create(dataDir, { parsers: { [INT8]: toNumber, [NUMERIC]: toNumber } });
+    const pglite = await PGlite.create(dataDir, { parsers: { [INT8]: toNumber, [NUMERIC]: toNumber }, loadDataDir });
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
-    return { db, engine: 'pglite', close: () => db.destroy().finally(unlock) };
+    return { db, engine: 'pglite', pglite, close: () => db.destroy().finally(unlock) };
   } catch (error) {
     unlock();
     throw error;
@@ -108,7 +112,7 @@ function holderIsAlive(lock: string): boolean {
  * owner is dead, and removed on close. Two processes taking over the same stale lock at the same
  * instant could both win; that needs a crash and then two starts within microseconds.
  */
-function lockDataDir(dataDir: string): () => void {
+export function lockDataDir(dataDir: string): () => void {
   const file = `${dataDir}.lock`;
   const mine = `${process.pid} ${processToken}\n`;
   for (let attempt = 0; attempt < 3; attempt++) {

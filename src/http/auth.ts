@@ -28,6 +28,7 @@ export function authHook(ctx: Ctx) {
     request.caller = anonymous;
     request.csrfToken = null;
     request.sessionToken = null;
+    if (request.routeOptions.config?.ownAuth) return; // GET /metrics checks its own token (src/http/ops.ts)
     const header = request.headers.authorization;
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
     if (bearer?.startsWith(apiKeyPrefix)) {

@@ -24,9 +24,17 @@ import { evidenceSizeBytesMax } from '../aftersales/evidence';
 import { orderRoutes } from './routes/orders';
 import { sandboxRoutes } from './routes/sandbox';
 import { registerSecurityHeaders } from './security';
+import { opsRoutes, requestId } from './ops';
 
 export const bodyLimitBytes = 1024 * 1024;
-export const webDist = path.resolve(import.meta.dirname, '../../web/dist');
+/** The package root: the nearest folder with a package.json above this file (src/http/ in source, dist/ when built). */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '../..');
+  }
+}
+export const webDist = path.join(packageRoot(import.meta.dirname), 'web/dist');
 
 /** One registered route with the caller kinds it accepts (HEAD twins of GET routes included). */
 export interface RegisteredRoute { method: string; url: string; access: readonly Access[] | undefined }
@@ -46,6 +54,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
     // parser answers oversized headers itself: both with the API's error body, not Fastify's.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
     clientErrorHandler,
+    genReqId: requestId,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
@@ -89,6 +98,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
     await ctx.db.selectFrom('rule_sets').select('version').limit(1).execute();
     return { ok: true, engine: ctx.engine, sandbox: ctx.config.sandbox, now: ctx.clock.now().toISOString() };
   });
+  opsRoutes(app, ctx);
   app.get('/api/openapi.json', { config: { access: everyone }, schema: { hide: true } }, async () => app.swagger());
 
   accountRoutes(app, ctx);

@@ -24,6 +24,7 @@ beforeAll(async () => { w = await new AuthzWorld(t.api).build(); }, 300_000);
 const expected = parseTable(`
 # route                                           anon  buyer oBuyer gOther gThis oMerch owner oKey key   staff admin
 GET    /api/health                                ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
+GET    /api/ready                                 ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 GET    /api/openapi.json                          ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/auth/register                         ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/auth/login                            ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
@@ -148,6 +149,7 @@ const buyerCaseAt = (stage: 'awaiting_buyer' | 'awaiting_merchant'): RouteCalls<
 
 const calls: Record<string, RouteCalls> = {
   'GET /api/health': {},
+  'GET /api/ready': {},
   'GET /api/openapi.json': {},
   'POST /api/auth/register': { call: () => ({ body: { email: `matrix-${unique()}@test.kameng`, password, role: 'buyer' } }) },
   'POST /api/auth/login': { call: () => ({ body: { email: w.otherBuyer.user.email, password } }) },
