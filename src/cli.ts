@@ -11,6 +11,7 @@ import { RuleBook } from './rules/rule-sets';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
 import { readTimeline, verifyChain } from './timeline/timeline';
+import { sandboxRuleValues } from './rules/defaults';
 
 const usage = `Kameng CLI — npm run kameng -- <command> [options]
 
@@ -44,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     await migrate(database.db);
     const ctx = {
-      config, db: database.db, engine: database.engine, clock: new Clock(false), rules: new RuleBook(database.db),
+      config, db: database.db, engine: database.engine, clock: new Clock(false), rules: new RuleBook(database.db, config.sandbox ? sandboxRuleValues : {}),
       box: new SecretBox(config.secret), log: pino({ level: 'warn' }),
     } as Ctx;
     switch (command) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
-import type { Order, RefundCase } from '../db/schema';
+import type { Order, RefundCase, RefundFault } from '../db/schema';
 import { accounts } from '../ledger/accounts';
 import { lockAccounts, postEntry } from '../ledger/journal';
 import { executeRefund, markOrderRefunded } from '../payments/refunds';
@@ -32,7 +32,12 @@ export async function outcomeAmount(tx: Tx, c: RefundCase, order: Order, outcome
  */
 export async function executeOutcome(
   ctx: Ctx, tx: Tx, c: RefundCase,
-  input: { outcome: Outcome; amount: number; actor: string; rules: RuleSet; now: Date; /** Default: only a full refund gives units back. */ releaseUnits?: boolean },
+  input: {
+    outcome: Outcome; amount: number; actor: string; rules: RuleSet; now: Date;
+    /** Whose fault the refund is (src/trust/fault.ts `caseFault`), recorded on it. */
+    fault: RefundFault;
+    /** Default: only a full refund gives units back. */ releaseUnits?: boolean;
+  },
 ): Promise<void> {
   const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).forUpdate().executeTakeFirstOrThrow();
   if (input.outcome === 'reissue') {
@@ -42,7 +47,7 @@ export async function executeOutcome(
   if (input.amount <= 0) return;
   const refund = await executeRefund(tx, {
     order, amount: input.amount, reason: `售后单 ${c.id.slice(0, 8)}：${c.reason}`, destination: c.refund_to, caseId: c.id,
-    actor: input.actor, at: input.now, rules: input.rules,
+    fault: input.fault, actor: input.actor, at: input.now, rules: input.rules,
   });
   if (input.releaseUnits ?? input.outcome === 'refund') await releaseUnits(tx, c, order);
   if (refund.waitingForFunds) return; // the funding job moves the order's status when the money moves

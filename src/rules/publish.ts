@@ -33,7 +33,7 @@ export async function publishRules(ctx: Ctx, actor: Actor, input: { values: Reco
     // Read the newest version under the lock, not from the cache: a publish that just committed is the base.
     const last = await tx.selectFrom('rule_sets').select(['version', 'rules']).orderBy('version', 'desc').limit(1).executeTakeFirst();
     const version = (last?.version ?? 0) + 1;
-    const values = ruleValuesFrom(last?.rules as Record<string, unknown> | undefined, input.values);
+    const values = ruleValuesFrom(ctx.rules.base, last?.rules as Record<string, unknown> | undefined, input.values);
     await tx.insertInto('rule_sets').values({ version, rules: JSON.stringify(values), note: input.note, published_by: actor.userId, published_at: ctx.clock.now() }).execute();
     return { version, values };
   });
