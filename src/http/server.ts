@@ -41,7 +41,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
     loggerInstance: ctx.log as FastifyBaseLogger,
     trustProxy: ctx.config.trustProxy,
     bodyLimit: bodyLimitBytes,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
     // Bad percent-escapes and over-long path parameters are answered before routing, and Node's
     // parser answers oversized headers itself: both with the API's error body, not Fastify's.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
