@@ -67,6 +67,7 @@ export function Refunds({ order }: { order: OrderView }) {
               <Money fen={refund.amount} />
               <span>{refund.channel === 'balance' ? t('product.channel.balance') : refund.channel === 'sandbox' ? t('product.channel.sandbox') : refund.channel}</span>
               <Badge tone={status === 'succeeded' ? 'good' : status === 'pending' ? 'warn' : 'bad'}>{labelOf(t, 'order.refundStatus.', status)}</Badge>
+              <Badge tone="neutral">{labelOf(t, 'refund.fault.', refund.fault)}</Badge>
               {status === 'pending' && refund.expectedBy && <span className="field-hint"><Trans k="order.refundExpected" values={{ time: <When iso={refund.expectedBy} /> }} /></span>}
             </li>
           );
