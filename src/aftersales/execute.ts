@@ -98,6 +98,24 @@ export async function compensateMerchant(tx: Tx, c: RefundCase, amount: number, 
     postings: [{ account: accounts.compensationFund(), amount: -amount }, { account: accounts.merchantAvailable(c.shop_id), amount }],
   });
   await appendEvent(tx, c.order_id, 'merchant_compensated', { actor, at: now, data: { caseId: c.id, amount } });
+  await reattributeReversedRefunds(tx, c.id, amount);
+}
+
+/**
+ * The refunds an appeal reversed were the platform's mistake, not the merchant's: the newest
+ * merchant-fault refunds of the case that fit within the compensated amount become `platform`.
+ */
+async function reattributeReversedRefunds(tx: Tx, caseId: string, amount: number): Promise<void> {
+  const refunds = await tx.selectFrom('refunds').select(['id', 'amount']).where('case_id', '=', caseId).where('fault', '=', 'merchant')
+    .orderBy('created_at', 'desc').orderBy('id').execute();
+  const reversed: string[] = [];
+  let left = amount;
+  for (const refund of refunds) {
+    if (refund.amount > left) break;
+    reversed.push(refund.id);
+    left -= refund.amount;
+  }
+  if (reversed.length) await tx.updateTable('refunds').set({ fault: 'platform' }).where('id', 'in', reversed).execute();
 }
 
 /** Money this case has refunded so far. */

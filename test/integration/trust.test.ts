@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../support/api';
-import { deliveredKeyOrder, fileCase } from '../support/aftersales';
+import { deliveredKeyOrder, fileCase, tinyPng, uploadEvidence } from '../support/aftersales';
 import { useTestApp } from '../support/harness';
 
 const t = useTestApp();
@@ -106,6 +106,30 @@ describe('fault recorded on every refund path', () => {
     const order = await orderView(created.order, late);
     expect(order.status).toBe('refunded');
     expect(order.refunds.map((r: { fault: string }) => r.fault)).toEqual(['platform']);
+  });
+
+  it('a refund the platform ordered and an appeal reversed becomes the platform\'s', async () => {
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 3 });
+    const c = await caseWithMerchant(shop, product.id);
+    await respond(shop, c.caseId, { action: 'contest', message: '该卡密出库时有效，请提供兑换失败截图' });
+    await t.api.ok('POST', `/api/refund-cases/${c.caseId}/escalate`, { token: c.buyer.token });
+    const [first, second] = [await t.api.user('staff'), await t.api.user('staff')];
+    const admin = await t.api.user('admin');
+    await t.api.ok('POST', '/api/admin/fund/topups', { token: admin.token, body: { amount: 10_000, memo: 'appeal reversal test' } });
+    await t.api.ok('POST', `/api/refund-cases/${c.caseId}/decision`, {
+      token: first.token, body: { outcome: 'refund', ruleId: 'aftersales.judgement.claim-proven', reason: '买家截图显示兑换失败，支持退款' },
+    });
+    expect(await faults(c.order, c.buyer)).toEqual(['merchant']);
+    const evidence = await uploadEvidence(t.api, shop.merchant, tinyPng, 'problem');
+    await t.api.ok('POST', `/api/refund-cases/${c.caseId}/appeal`, { token: shop.merchant.token, body: { reason: '上游查询显示该卡在出库前未被使用', evidenceIds: [evidence.body.id] } });
+    const reversed = await t.api.ok('POST', `/api/refund-cases/${c.caseId}/decision`, {
+      token: second.token, body: { outcome: 'reject', ruleId: 'aftersales.judgement.claim-unproven', reason: '商家新证据显示卡密出库时有效，改判驳回' },
+    });
+    expect(reversed.status).toBe('rejected');
+    expect(await faults(c.order, c.buyer)).toEqual(['platform']);
+    const page = await shopPage(shop.shopId);
+    expect(page.credit.facts).toMatchObject({ merchantFaultRefundedOrders: 0, casesLost: 0 });
   });
 
   it('withdrawing a case after a partial refund takes that refund off the merchant', async () => {
