@@ -48,7 +48,7 @@ export async function ruleCatalog(ctx: Ctx, actor: Actor) {
   return {
     version: current.version,
     rules: Object.entries(defaultRules).map(([id, def]) => ({
-      id, title: def.title, unit: def.unit, value: current.values[id as RuleId], default: def.value, ...(def.unit === 'flag' ? {} : { min: def.min, max: def.max }),
+      id, title: def.title, unit: def.unit, value: current.values[id as RuleId], default: ctx.rules.base[id as RuleId] ?? def.value, ...(def.unit === 'flag' ? {} : { min: def.min, max: def.max }),
     })),
     versions: versions.map((v) => ({ version: v.version, note: v.note, publishedBy: v.published_by, publishedAt: v.published_at.toISOString() })),
   };
