@@ -55,3 +55,42 @@ describe('reviewing an order and seeing it on the shop page', () => {
     await page.context().close();
   });
 });
+
+describe('shop identity in the browser', () => {
+  const app = useBrowserApp();
+
+  it('the merchant submits the shop identity, an admin approves it, and the shop page shows it verified', async () => {
+    const merchant = await app.newPage();
+    const shotMerchant = screenshots(merchant, 'identity-merchant');
+    await merchant.goto(app.baseUrl + '/');
+    await signIn(merchant, demoAccounts.merchant, demoPassword);
+    await merchant.goto(app.baseUrl + '/merchant');
+    const panel = merchant.getByRole('region', { name: '主体认证' });
+    await panel.getByLabel('主体类型').selectOption('business_licence');
+    await panel.getByLabel('姓名或企业名称').fill('星辰点卡网络科技有限公司');
+    await panel.getByLabel('证件号码').fill('91310000MA1FL1234X');
+    await panel.getByLabel('联系电话').fill('13800138000');
+    await panel.getByRole('button', { name: '提交审核' }).click();
+    await panel.getByText('审核中').waitFor();
+    await panel.getByText('913***********234X', { exact: false }).waitFor(); // only the masked number comes back
+    await shotMerchant('submitted');
+
+    const admin = await app.newPage();
+    const shotAdmin = screenshots(admin, 'identity-admin');
+    await admin.goto(app.baseUrl + '/');
+    await signIn(admin, demoAccounts.admin, demoPassword);
+    await admin.getByRole('link', { name: '认证审核' }).click();
+    const item = admin.getByRole('listitem').filter({ hasText: shopName });
+    await item.getByText('91310000MA1FL1234X').waitFor();
+    await shotAdmin('queue');
+    await item.getByRole('button', { name: '通过' }).click();
+    await admin.getByText('没有待审核的主体认证。').waitFor();
+
+    await merchant.reload();
+    await merchant.getByRole('region', { name: '主体认证' }).getByText('店铺主体已认证', { exact: false }).waitFor();
+    await merchant.getByRole('link', { name: '进入店铺' }).click();
+    await merchant.getByText('主体已认证').waitFor();
+    await shotMerchant('shop-verified');
+    for (const page of [merchant, admin]) await page.context().close();
+  });
+});

@@ -47,7 +47,6 @@ export function OrderPage({ id }: { id: string }) {
             <h1>{o.title}</h1>
             <OrderStatusBadge status={o.status} />
           </div>
-          <p className="muted">{t('shop.title')}：<Link to={`/shops/${o.shop.id}`}>{o.shop.name}</Link></p>
           {o.guest && role === 'buyer' && (
             <Notice kind="warning">{t('order.guestReminder', { orderNo: o.orderNo })} <CopyButton text={o.orderNo} label={t('order.no')} /></Notice>
           )}
