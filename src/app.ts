@@ -11,6 +11,7 @@ import { expireOrder } from './orders/expire';
 import { autoConfirm } from './orders/settle';
 import { completeRefundArrival, fundRetry, fundWaitingRefund, waitingRefundHold } from './payments/refunds';
 import { ensureRuleSet, RuleBook } from './rules/rule-sets';
+import { sandboxRuleValues } from './rules/defaults';
 import { Scheduler } from './scheduler/scheduler';
 import { evidenceDeadline } from './aftersales/arbitration';
 import { buyerDeadline, merchantDeadline } from './aftersales/deadlines';
@@ -44,12 +45,13 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   const database = options.database ?? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
   await migrate(database.db);
   const clock = new Clock(config.sandbox);
-  await ensureRuleSet(database.db, clock.now());
+  const ruleBase = config.sandbox ? sandboxRuleValues : {};
+  await ensureRuleSet(database.db, clock.now(), ruleBase);
 
   // The simulator answers later through the context it belongs to, hence the late-bound reference.
   const simulator = new SimulatedTopupProvider(config.topupSimulator, (orderId: string, result: TopupResult) => handleTopupResult(ctx, orderId, result));
   const ctx: Ctx = {
-    config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db), box: new SecretBox(config.secret),
+    config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db, ruleBase), box: new SecretBox(config.secret),
     scheduler: new Scheduler(database.db, clock, log), topups: simulator, settlementHolds: [openCaseHold, waitingRefundHold],
     passwords: await PasswordVerifier.create(), mailer: createMailer(config.smtpUrl), evidenceStore: createEvidenceStore(config),
   };

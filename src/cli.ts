@@ -13,6 +13,7 @@ import { RuleBook } from './rules/rule-sets';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
 import { readTimeline, verifyChain } from './timeline/timeline';
+import { sandboxRuleValues } from './rules/defaults';
 
 const usage = `Kameng CLI — npm run kameng -- <command> [options]
 
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'migrate') return await migrateCommand(database, positionals[0]);
     await migrate(database.db);
     const ctx = {
-      config, db: database.db, engine: database.engine, clock: new Clock(false), rules: new RuleBook(database.db),
+      config, db: database.db, engine: database.engine, clock: new Clock(false), rules: new RuleBook(database.db, config.sandbox ? sandboxRuleValues : {}),
       box: new SecretBox(config.secret), log: pino({ level: 'warn' }),
     } as Ctx;
     switch (command) {

@@ -17,6 +17,7 @@ import { appendEvent } from '../timeline/timeline';
 import { caseView, loadCaseFor, nextActor, transition, type CaseView } from './cases';
 import { attachEvidence } from './evidence';
 import { compensateMerchant, executeOutcome, outcomeAmount, rearmSettlement, refundedByCase } from './execute';
+import { caseFault } from '../trust/fault';
 import { partyIds } from './respond';
 
 export const decisionReasonLengthMin = 10;
@@ -153,7 +154,7 @@ export async function decideCase(ctx: Ctx, actor: Actor, caseId: string, input: 
       appeal_by: appeal ? null : minutesFrom(now, rules.values['aftersales.appeal-window'] * 24 * 60),
       platform_refunded: c.platform_refunded + added - reversed,
     });
-    if (added > 0) await executeOutcome(ctx, tx, updated, { outcome: input.outcome === 'partial' ? 'partial' : 'refund', amount: added, actor: by, rules, now });
+    if (added > 0) await executeOutcome(ctx, tx, updated, { outcome: input.outcome === 'partial' ? 'partial' : 'refund', amount: added, actor: by, rules, now, fault: caseFault(updated) });
     if (reversed > 0) await compensateMerchant(tx, updated, reversed, by, now);
     await rearmSettlement(tx, c.order_id, rules, now);
     if (input.outcome === 'reject') await flagIfRisky(tx, c.buyer_id, rules, now);

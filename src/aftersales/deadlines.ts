@@ -9,6 +9,7 @@ import { transition } from './cases';
 import { executeOutcome, outcomeAmount, rearmSettlement } from './execute';
 import { closeForMerchantAnswer, partyIds } from './respond';
 import { silenceDecision } from './rules';
+import { caseFault } from '../trust/fault';
 
 /**
  * The merchant deadline job: silence past it decides for the buyer, citing the rule. The guarded
@@ -33,7 +34,7 @@ export async function merchantDeadline(ctx: Ctx, caseId: string, now: Date): Pro
       decision_rule_version: rules.version, decision_reason: '商家未在响应时限内处理，按规则支持买家', decided_by: 'system', decided_at: now,
       appeal_by: minutesFrom(now, rules.values['aftersales.appeal-window'] * 24 * 60),
     });
-    await executeOutcome(ctx, tx, updated, { outcome, amount, actor: 'system', rules, now });
+    await executeOutcome(ctx, tx, updated, { outcome, amount, actor: 'system', rules, now, fault: caseFault(updated) });
     await rearmSettlement(tx, c.order_id, rules, now);
     await appendEvent(tx, c.order_id, 'case_decided', { actor: 'system', at: now, data: { caseId: c.id, outcome, amount, ruleId: 'aftersales.merchant-response', ruleVersion: rules.version, cause: 'merchant_silence' } });
     const ids = await partyIds(tx, c);

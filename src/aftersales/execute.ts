@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
-import type { Order, RefundCase } from '../db/schema';
+import type { Order, RefundCase, RefundFault } from '../db/schema';
 import { accounts } from '../ledger/accounts';
 import { lockAccounts, postEntry } from '../ledger/journal';
 import { executeRefund, markOrderRefunded } from '../payments/refunds';
@@ -32,7 +32,12 @@ export async function outcomeAmount(tx: Tx, c: RefundCase, order: Order, outcome
  */
 export async function executeOutcome(
   ctx: Ctx, tx: Tx, c: RefundCase,
-  input: { outcome: Outcome; amount: number; actor: string; rules: RuleSet; now: Date; /** Default: only a full refund gives units back. */ releaseUnits?: boolean },
+  input: {
+    outcome: Outcome; amount: number; actor: string; rules: RuleSet; now: Date;
+    /** Whose fault the refund is (src/trust/fault.ts `caseFault`), recorded on it. */
+    fault: RefundFault;
+    /** Default: only a full refund gives units back. */ releaseUnits?: boolean;
+  },
 ): Promise<void> {
   const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).forUpdate().executeTakeFirstOrThrow();
   if (input.outcome === 'reissue') {
@@ -42,7 +47,7 @@ export async function executeOutcome(
   if (input.amount <= 0) return;
   const refund = await executeRefund(tx, {
     order, amount: input.amount, reason: `售后单 ${c.id.slice(0, 8)}：${c.reason}`, destination: c.refund_to, caseId: c.id,
-    actor: input.actor, at: input.now, rules: input.rules,
+    fault: input.fault, actor: input.actor, at: input.now, rules: input.rules,
   });
   if (input.releaseUnits ?? input.outcome === 'refund') await releaseUnits(tx, c, order);
   if (refund.waitingForFunds) return; // the funding job moves the order's status when the money moves
@@ -93,6 +98,24 @@ export async function compensateMerchant(tx: Tx, c: RefundCase, amount: number, 
     postings: [{ account: accounts.compensationFund(), amount: -amount }, { account: accounts.merchantAvailable(c.shop_id), amount }],
   });
   await appendEvent(tx, c.order_id, 'merchant_compensated', { actor, at: now, data: { caseId: c.id, amount } });
+  await reattributeReversedRefunds(tx, c.id, amount);
+}
+
+/**
+ * The refunds an appeal reversed were the platform's mistake, not the merchant's: the newest
+ * merchant-fault refunds of the case that fit within the compensated amount become `platform`.
+ */
+async function reattributeReversedRefunds(tx: Tx, caseId: string, amount: number): Promise<void> {
+  const refunds = await tx.selectFrom('refunds').select(['id', 'amount']).where('case_id', '=', caseId).where('fault', '=', 'merchant')
+    .orderBy('created_at', 'desc').orderBy('id').execute();
+  const reversed: string[] = [];
+  let left = amount;
+  for (const refund of refunds) {
+    if (refund.amount > left) break;
+    reversed.push(refund.id);
+    left -= refund.amount;
+  }
+  if (reversed.length) await tx.updateTable('refunds').set({ fault: 'platform' }).where('id', 'in', reversed).execute();
 }
 
 /** Money this case has refunded so far. */

@@ -17,6 +17,7 @@ import { caseView, type CaseView } from './cases';
 import { checkCompleteness, type ChecklistItem, type EvidenceKind, type Warning } from './completeness';
 import { attachEvidence, evidenceKinds } from './evidence';
 import { executeOutcome } from './execute';
+import { caseFault } from '../trust/fault';
 import { loadFacts, systemEvidence } from './facts';
 import { assess, type Verdict } from './rules';
 import { flagIfRisky } from '../accounts/buyer-risk';
@@ -106,7 +107,7 @@ async function fileCase(
   });
   if (auto) {
     // A no-reason refund keeps its fee but still returns whole units: unrevealed keys go back on sale.
-    await executeOutcome(ctx, tx, c, { outcome: verdict.fee > 0 ? 'partial' : 'refund', amount: verdict.refund, actor: 'system', rules, now, releaseUnits: true });
+    await executeOutcome(ctx, tx, c, { outcome: verdict.fee > 0 ? 'partial' : 'refund', amount: verdict.refund, actor: 'system', rules, now, fault: caseFault(c), releaseUnits: true });
     await appendEvent(tx, order.id, 'case_decided', { actor: 'system', at: now, data: { caseId, outcome: c.decision_outcome, amount: verdict.refund, fee: verdict.fee, ruleId: verdict.rule, ruleVersion: rules.version } });
   } else if (verdict.route === 'to_merchant') {
     await scheduleJob(tx, 'case_merchant_deadline', caseId, c.merchant_by!, now);

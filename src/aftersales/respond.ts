@@ -13,6 +13,7 @@ import { appendEvent } from '../timeline/timeline';
 import { caseView, loadCaseFor, transition, type CaseView } from './cases';
 import { attachEvidence } from './evidence';
 import { executeOutcome, outcomeAmount, rearmSettlement } from './execute';
+import { caseFault } from '../trust/fault';
 
 export type MerchantAction = 'accept' | 'partial' | 'reissue' | 'contest';
 export const messageLengthMax = 2000;
@@ -52,13 +53,13 @@ export async function merchantRespond(
     if (input.action === 'partial' && input.amount! > order.paid - order.refunded) throw badRequest('AMOUNT_TOO_LARGE', `at most ${order.paid - order.refunded} fen is refundable`);
     const final = accepting || (input.action === 'reissue' && c.expected_outcome === 'reissue');
     const updated = await transition(tx, c.id, 'merchant', ['awaiting_merchant'], {
-      status: final ? 'approved' : 'awaiting_buyer', updated_at: now, merchant_action: input.action, merchant_message: input.message.trim(),
+      status: final ? 'approved' : 'awaiting_buyer', updated_at: now, merchant_action: input.action, merchant_message: input.message.trim(), merchant_responded_at: now,
       merchant_amount: outcome === 'reissue' || outcome === 'reject' ? 0 : amount,
       buyer_by: final ? null : minutesFrom(now, rules.values['aftersales.buyer-response']),
       ...(final ? { decision_outcome: outcome, decision_amount: amount, decision_rule_id: 'aftersales.merchant-accepted', decision_rule_version: rules.version, decision_reason: input.message.trim() || '商家同意买家的售后请求', decided_by: by, decided_at: now } : {}),
     });
     await attachEvidence(tx, actor, c.id, input.evidenceIds ?? [], 'merchant', now);
-    if (outcome !== 'reject') await executeOutcome(ctx, tx, updated, { outcome, amount, actor: by, rules, now });
+    if (outcome !== 'reject') await executeOutcome(ctx, tx, updated, { outcome, amount, actor: by, rules, now, fault: caseFault(updated) });
     await cancelJob(tx, 'case_merchant_deadline', c.id, now);
     if (final) await rearmSettlement(tx, c.order_id, rules, now);
     else await scheduleJob(tx, 'case_buyer_deadline', c.id, updated.buyer_by!, now);
@@ -141,7 +142,9 @@ export async function withdraw(ctx: Ctx, actor: Actor, caseId: string): Promise<
     await transition(tx, c.id, 'buyer', ['awaiting_merchant', 'awaiting_buyer', 'under_arbitration', 'awaiting_evidence'], { status: 'withdrawn', updated_at: now });
     for (const kind of ['case_merchant_deadline', 'case_buyer_deadline', 'case_evidence_deadline']) await cancelJob(tx, kind, c.id, now);
     await rearmSettlement(tx, c.order_id, rules, now);
-    await appendEvent(tx, c.order_id, 'case_withdrawn', { actor: actorLabel(actor), at: now, data: { caseId: c.id } });
+    // A withdrawn case is not the merchant's fault: what the merchant already paid on it (a partial offer) stops counting against it.
+    const reattributed = await tx.updateTable('refunds').set({ fault: 'buyer' }).where('case_id', '=', c.id).where('fault', '=', 'merchant').executeTakeFirst();
+    await appendEvent(tx, c.order_id, 'case_withdrawn', { actor: actorLabel(actor), at: now, data: { caseId: c.id, refundsNoLongerMerchantFault: Number(reattributed.numUpdatedRows) } });
     const ids = await partyIds(tx, c);
     await notify(ctx, tx, { userIds: [ids.merchant], kind: 'case_withdrawn', orderId: c.order_id, caseId: c.id, at: now, title: '买家已撤销售后', body: '买家撤销了售后申请。' });
     return caseView(ctx, tx, c.id, 'buyer');

@@ -6,7 +6,9 @@ import type { RuleValues } from '../rules/defaults';
 import { invalid, notFound, refused } from '../shared/errors';
 import { refundPolicyText } from './refund-policy';
 import { loadOwnedShop } from './shops';
-import { merchantTrust, type MerchantTrust } from './trust';
+import { demotedShopsSql, merchantTrust, type MerchantTrust } from './trust';
+import { requireApprovedIdentity } from '../trust/identity';
+import { sql } from 'kysely';
 
 export const productTitleLengthMax = 120;
 export const productDescriptionLengthMax = 4000;
@@ -75,6 +77,7 @@ function checkWindows(input: CreateProductInput, rules: RuleValues): void {
 export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProductInput): Promise<ProductView> {
   const shop = await loadOwnedShop(ctx.db, actor, input.shopId);
   const rules = await ctx.rules.current();
+  await requireApprovedIdentity(ctx.db, shop.id, rules);
   checkWindows(input, rules.values);
   const feeBp = feeRateBp(input.noReasonRefund?.feeRate);
   if (feeBp > rules.values['aftersales.no-reason-fee-max']) {
@@ -109,6 +112,7 @@ async function productViews(ctx: Ctx, products: Product[]): Promise<ProductView[
   const shopIds = [...new Set(products.map((p) => p.shop_id))];
   const shops = await ctx.db.selectFrom('shops').select(['id', 'name', 'status']).where('id', 'in', shopIds).execute();
   const trust = await merchantTrust(ctx, shopIds);
+  const identityRequired = rules.values['trust.identity-required-to-list'];
   return products.map((p) => {
     const shop = shops.find((s) => s.id === p.shop_id)!;
     const policy = refundPolicyText({
@@ -122,28 +126,35 @@ async function productViews(ctx: Ctx, products: Product[]): Promise<ProductView[
       afterSalesWindowMinutes: p.after_sales_window_minutes, promisedDeliveryMinutes: p.promised_delivery_minutes,
       noReasonRefund: { allowed: p.no_reason_allowed, feeRate: p.no_reason_fee_bp },
       refundPolicy: policy.full, refundPolicyShort: policy.short,
-      listed: shop.status === 'active' && p.status === 'active',
+      listed: shop.status === 'active' && p.status === 'active' && (!identityRequired || trust.get(shop.id)!.verified),
       merchant: { shopId: shop.id, name: shop.name, ...trust.get(shop.id)! },
       createdAt: p.created_at.toISOString(),
     };
   });
 }
 
-/** The public catalog: active products of active shops, demoted merchants last. */
+/**
+ * The public catalog: active products of active shops (verified ones when the identity rule is on).
+ * Demoted merchants rank after everyone else in the query's ORDER BY, so across pages too.
+ */
 export async function listProducts(
   ctx: Ctx, query: { shopId?: string; type?: ProductType; q?: string; limit?: number; offset?: number },
 ): Promise<{ items: ProductView[]; total: number }> {
+  const rules = await ctx.rules.current();
   let base = ctx.db.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
     .where('shops.status', '=', 'active').where('products.status', '=', 'active');
+  if (rules.values['trust.identity-required-to-list']) {
+    base = base.where(sql<boolean>`exists (select 1 from shop_identities i where i.shop_id = products.shop_id and i.status = 'approved')`);
+  }
   if (query.shopId) base = base.where('products.shop_id', '=', query.shopId);
   if (query.type) base = base.where('products.type', '=', query.type);
   if (query.q) base = base.where('products.title', 'ilike', `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
   const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-  const rows = await base.selectAll('products').orderBy('products.created_at', 'desc').orderBy('products.id')
+  // false sorts before true: a product of a demoted shop comes after every other, whatever the page.
+  const rows = await base.selectAll('products').orderBy(sql`products.shop_id in ${demotedShopsSql(rules.values, ctx.clock.now())}`)
+    .orderBy('products.created_at', 'desc').orderBy('products.id')
     .limit(Math.min(query.limit ?? 50, productPageSizeMax)).offset(query.offset ?? 0).execute();
-  const views = await productViews(ctx, rows);
-  views.sort((a, b) => Number(a.merchant.demoted) - Number(b.merchant.demoted));
-  return { items: views, total };
+  return { items: await productViews(ctx, rows), total };
 }
 
 /** One product: public when listed; its owner and staff see it either way. */

@@ -1,31 +1,114 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Ctx } from '../context';
+import type { Db, Tx } from '../db/connect';
+import type { RuleValues } from '../rules/defaults';
+import { offPlatformFlag } from '../chat/conversation';
+import { merchantCredit, type CreditComponent, type CreditFacts } from '../trust/credit';
 
 export interface MerchantTrust {
-  /** 0–100: starts at 100, loses points for refunds. */
+  /** 0–100 from fault refund rate, cases lost, response time, ratings and off-platform attempts (src/trust/credit.ts). */
   creditScore: number;
-  /** Share of paid orders in the last 30 days that were refunded in whole or in part, 0–1. */
+  /** Share of paid orders in the last 30 days with a refund that was the merchant's fault, 0–1. */
   refundRate: number;
-  /** Refund rate above the demotion rule: listed after everyone else. */
+  /** Refund rate above the demotion rule with enough orders: listed after everyone else. */
   demoted: boolean;
+  /** Average stars 1–5 over all reviews, one decimal; null without reviews. */
+  rating: number | null;
+  ratingCount: number;
+  /** The shop's identity (电子商务法 第27条) was approved by an admin. */
+  verified: boolean;
 }
 
-const trustWindowDays = 30;
+export type MerchantTrustDetail = MerchantTrust & { components: CreditComponent[]; facts: CreditFacts };
 
-/** 商家信用: refund rate over 30 days and a credit score, shown to buyers before they buy. */
-export async function merchantTrust(ctx: Ctx, shopIds: string[]): Promise<Map<string, MerchantTrust>> {
-  const since = new Date(ctx.clock.now().getTime() - trustWindowDays * 24 * 60 * 60_000);
-  const rows = shopIds.length === 0 ? [] : (await sql<{ shop_id: string; paid: number; refunded: number }>`
-    select shop_id, count(*)::int as paid, count(*) filter (where refunded > 0)::int as refunded
-    from orders where shop_id in (${sql.join(shopIds)}) and paid > 0 and created_at >= ${since}
-    group by shop_id`.execute(ctx.db)).rows;
+export const trustWindowDays = 30;
+
+export const trustWindowStart = (now: Date): Date => new Date(now.getTime() - trustWindowDays * 24 * 60 * 60_000);
+
+/**
+ * The shops demoted right now, as a subquery for the catalogue's ORDER BY: at least the rule's
+ * number of paid orders in the window and merchant-fault refunded orders above the rate (the same
+ * whole-number comparison as `merchantCredit`).
+ */
+export function demotedShopsSql(rules: RuleValues, now: Date): RawBuilder<unknown> {
+  return sql`(select o.shop_id from orders o where o.paid > 0 and o.created_at >= ${trustWindowStart(now)}
+    group by o.shop_id
+    having count(*) >= ${rules['trust.merchant-demotion-min-orders']}
+      and count(*) filter (where exists (select 1 from refunds r where r.order_id = o.id and r.fault = 'merchant')) * 10000
+        > ${rules['trust.merchant-demotion-refund-rate']} * count(*))`;
+}
+
+/** Whether each shop has an approved identity. */
+export async function verifiedShops(db: Db | Tx, shopIds: string[]): Promise<Set<string>> {
+  if (shopIds.length === 0) return new Set();
+  const rows = await db.selectFrom('shop_identities').select('shop_id').distinct().where('shop_id', 'in', shopIds).where('status', '=', 'approved').execute();
+  return new Set(rows.map((r) => r.shop_id));
+}
+
+type Counts = { shop_id: string; n: number };
+const byShop = <T extends { shop_id: string }>(rows: T[]) => new Map(rows.map((r) => [r.shop_id, r]));
+
+/** The facts behind each shop's credit, one grouped query per fact. */
+async function creditFacts(db: Db, shopIds: string[], now: Date): Promise<Map<string, CreditFacts>> {
+  const since = trustWindowStart(now);
+  const ids = sql.join(shopIds);
+  const [orders, lost, response, ratings, offPlatform] = await Promise.all([
+    sql<{ shop_id: string; paid: number; refunded: number }>`
+      select o.shop_id, count(*)::int as paid,
+        count(*) filter (where exists (select 1 from refunds r where r.order_id = o.id and r.fault = 'merchant'))::int as refunded
+      from orders o where o.shop_id in (${ids}) and o.paid > 0 and o.created_at >= ${since} group by o.shop_id`.execute(db),
+    // Lost: decided for the buyer by staff, or by the merchant's silence; an appeal that reversed it is no longer approved.
+    sql<Counts>`
+      select shop_id, count(*)::int as n from refund_cases
+      where shop_id in (${ids}) and decided_at >= ${since} and status = 'approved' and decision_outcome <> 'reject'
+        and (decided_by like 'staff:%' or decided_by like 'admin:%' or (decided_by = 'system' and decision_rule_id = 'aftersales.merchant-response'))
+      group by shop_id`.execute(db),
+    // First answer after the case reached the merchant; silence past the deadline counts as the whole deadline.
+    sql<{ shop_id: string; minutes: number }>`
+      select shop_id, percentile_cont(0.5) within group (order by extract(epoch from (coalesce(merchant_responded_at, merchant_by) - created_at)) / 60)::float8 as minutes
+      from refund_cases
+      where shop_id in (${ids}) and created_at >= ${since} and merchant_by is not null
+        and (merchant_responded_at is not null or (merchant_by <= ${now} and status <> 'withdrawn'))
+      group by shop_id`.execute(db),
+    sql<{ shop_id: string; average: number; n: number }>`
+      select shop_id, avg(rating)::float8 as average, count(*)::int as n from reviews where shop_id in (${ids}) group by shop_id`.execute(db),
+    sql<Counts>`
+      select shop_id, count(*)::int as n from chat_messages
+      where shop_id in (${ids}) and sender = 'merchant' and created_at >= ${since} and flags @> ${JSON.stringify([offPlatformFlag])}::jsonb
+      group by shop_id`.execute(db),
+  ]);
+  const [o, l, r, g, p] = [byShop(orders.rows), byShop(lost.rows), byShop(response.rows), byShop(ratings.rows), byShop(offPlatform.rows)];
+  return new Map(shopIds.map((id) => [id, {
+    paidOrders: o.get(id)?.paid ?? 0,
+    merchantFaultRefundedOrders: o.get(id)?.refunded ?? 0,
+    casesLost: l.get(id)?.n ?? 0,
+    medianResponseMinutes: r.has(id) ? Math.round(Number(r.get(id)!.minutes)) : null,
+    rating: g.has(id) ? Math.round(Number(g.get(id)!.average) * 10) / 10 : null,
+    ratingCount: g.get(id)?.n ?? 0,
+    offPlatformAttempts: p.get(id)?.n ?? 0,
+  }]));
+}
+
+/** 商家信用 with its components and facts: what the shop page explains. */
+export async function merchantTrustDetail(ctx: Ctx, shopIds: string[]): Promise<Map<string, MerchantTrustDetail>> {
+  const result = new Map<string, MerchantTrustDetail>();
+  if (shopIds.length === 0) return result;
   const rules = await ctx.rules.current();
-  const threshold = rules.values['trust.merchant-demotion-refund-rate'] / 10_000;
-  const result = new Map<string, MerchantTrust>();
+  const now = ctx.clock.now();
+  const [facts, verified] = await Promise.all([creditFacts(ctx.db, shopIds, now), verifiedShops(ctx.db, shopIds)]);
   for (const shopId of shopIds) {
-    const row = rows.find((r) => r.shop_id === shopId);
-    const refundRate = row && row.paid > 0 ? Math.round((row.refunded / row.paid) * 10_000) / 10_000 : 0;
-    result.set(shopId, { creditScore: Math.max(0, Math.round(100 - refundRate * 200)), refundRate, demoted: refundRate > threshold });
+    const f = facts.get(shopId)!;
+    const credit = merchantCredit(f, rules.values);
+    result.set(shopId, {
+      creditScore: credit.creditScore, refundRate: credit.refundRate, demoted: credit.demoted,
+      rating: f.rating, ratingCount: f.ratingCount, verified: verified.has(shopId), components: credit.components, facts: f,
+    });
   }
   return result;
+}
+
+/** 商家信用: refund rate over 30 days, rating and a credit score, shown to buyers before they buy. */
+export async function merchantTrust(ctx: Ctx, shopIds: string[]): Promise<Map<string, MerchantTrust>> {
+  const detail = await merchantTrustDetail(ctx, shopIds);
+  return new Map([...detail].map(([id, { components: _c, facts: _f, ...trust }]) => [id, trust]));
 }

@@ -167,7 +167,10 @@ export interface RefundsTable {
   created_at: Timestamp;
   completed_at: Timestamp | null;
   waiting_for_funds: Generated<boolean>;
+  /** Whose fault the refund was (src/trust/fault.ts): only `merchant` counts toward the merchant's refund rate. */
+  fault: RefundFault;
 }
+export type RefundFault = 'merchant' | 'buyer' | 'platform';
 export interface TopupRequestsTable {
   id: string;
   order_id: string;
@@ -292,6 +295,8 @@ export interface RefundCasesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   platform_refunded: Generated<number>;
+  /** The merchant's first answer (accept, partial, reissue, contest): its response time. */
+  merchant_responded_at: Timestamp | null;
 }
 export interface EvidenceTable {
   id: string;
@@ -337,6 +342,36 @@ export interface ChatMessagesTable {
   read_unanswered_at: Timestamp | null;
   created_at: Timestamp;
 }
+export interface ReviewsTable {
+  id: string;
+  order_id: string;
+  shop_id: string;
+  product_id: string;
+  buyer_id: string | null;
+  author_label: string;
+  rating: number;
+  comment: string;
+  created_at: Timestamp;
+}
+export type IdentityKind = 'real_name' | 'business_licence';
+export type IdentityStatus = 'pending' | 'approved' | 'rejected';
+export interface ShopIdentitiesTable {
+  id: string;
+  shop_id: string;
+  kind: IdentityKind;
+  name: string;
+  /** Encrypted with the app's SecretBox; only the masked copy is ever shown. */
+  number_cipher: string;
+  number_masked: string;
+  phone_cipher: string;
+  phone_masked: string;
+  status: IdentityStatus;
+  reason: string | null;
+  submitted_by: string;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: Timestamp;
+}
 
 export interface DB {
   refund_cases: RefundCasesTable;
@@ -366,6 +401,8 @@ export interface DB {
   rule_sets: RuleSetsTable;
   rate_limits: RateLimitsTable;
   chat_messages: ChatMessagesTable;
+  reviews: ReviewsTable;
+  shop_identities: ShopIdentitiesTable;
 }
 
 export type Order = Selectable<OrdersTable>;

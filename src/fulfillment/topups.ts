@@ -6,6 +6,7 @@ import type { Order } from '../db/schema';
 import { releaseStock } from '../orders/create-order';
 import { markDelivered } from '../orders/deliver';
 import { executeRefund } from '../payments/refunds';
+import { faultOf } from '../trust/fault';
 import type { RuleSet } from '../rules/rule-sets';
 import { cancelJob } from '../scheduler/jobs';
 import { conflict, invalid, notFound } from '../shared/errors';
@@ -60,7 +61,7 @@ async function settleTopupOutcome(tx: Tx, order: Order, answer: TopupResult, rul
     return 0;
   }
   if (answer.result === 'partial') {
-    const refund = await executeRefund(tx, { order, amount: order.amount - answer.deliveredAmount, reason: `直充部分到账：到账 ${answer.deliveredAmount} 分，退还差额`, actor: 'system', at: now, rules });
+    const refund = await executeRefund(tx, { order, amount: order.amount - answer.deliveredAmount, reason: `直充部分到账：到账 ${answer.deliveredAmount} 分，退还差额`, fault: faultOf({ kind: 'topup_failed' }), actor: 'system', at: now, rules });
     await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).execute();
     await markDelivered(tx, order, 'delivering', rules, now, { kind: 'topup', deliveredAmount: answer.deliveredAmount, refundId: refund.id }, 'partially_refunded');
     return refund.amount;
@@ -69,7 +70,7 @@ async function settleTopupOutcome(tx: Tx, order: Order, answer: TopupResult, rul
 }
 
 async function refundWholeTopup(tx: Tx, order: Order, reason: string, rules: RuleSet, now: Date): Promise<number> {
-  const refund = await executeRefund(tx, { order, amount: order.paid - order.refunded, reason, actor: 'system', at: now, rules });
+  const refund = await executeRefund(tx, { order, amount: order.paid - order.refunded, reason, fault: faultOf({ kind: 'topup_failed' }), actor: 'system', at: now, rules });
   await transitionOrder(tx, order.id, ['delivering'], 'refunded', 'system');
   await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
   await releaseStock(tx, order); // nothing arrived: a counted-stock unit goes back on sale

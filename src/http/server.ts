@@ -23,6 +23,7 @@ import { aftersalesRoutes } from './routes/aftersales';
 import { evidenceSizeBytesMax } from '../aftersales/evidence';
 import { orderRoutes } from './routes/orders';
 import { sandboxRoutes } from './routes/sandbox';
+import { trustRoutes } from './routes/trust';
 import { registerSecurityHeaders } from './security';
 import { opsRoutes, requestId } from './ops';
 
@@ -49,7 +50,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
     loggerInstance: ctx.log as FastifyBaseLogger,
     trustProxy: ctx.config.trustProxy,
     bodyLimit: bodyLimitBytes,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
     // Bad percent-escapes and over-long path parameters are answered before routing, and Node's
     // parser answers oversized headers itself: both with the API's error body, not Fastify's.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
@@ -108,6 +109,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   aftersalesRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
   chatRoutes(app, ctx);
+  trustRoutes(app, ctx);
   if (ctx.config.sandbox) sandboxRoutes(app, ctx);
   for (const group of extraRoutes) group(app, ctx);
 

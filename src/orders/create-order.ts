@@ -11,6 +11,7 @@ import { ruleNumber, type RuleSet } from '../rules/rule-sets';
 import { scheduleJob } from '../scheduler/jobs';
 import { minutesFrom } from '../shared/clock';
 import { AppError, badRequest, conflict, forbidden, notFound, refused } from '../shared/errors';
+import { requireApprovedIdentity } from '../trust/identity';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
 import { payOrderFromWallet } from './pay-order';
@@ -66,6 +67,7 @@ export async function createOrder(
     }
 
     const product = await loadSellableProduct(tx, input.productId);
+    await requireApprovedIdentity(tx, product.shop_id, rules);
     checkOrderShape(product, input, rules);
     await capPendingOrders(tx, buyer, meta.ip, rules);
 

@@ -8,6 +8,7 @@ import type { Order } from '../db/schema';
 import { accounts } from '../ledger/accounts';
 import { lockBalance, postEntry } from '../ledger/journal';
 import { executeRefund, markOrderRefunded } from '../payments/refunds';
+import { faultOf } from '../trust/fault';
 import { transitionOrder } from './order-state';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
 import { AppError, invariant, notFound } from '../shared/errors';
@@ -100,7 +101,10 @@ async function applyOrderPayment(
   await appendEvent(tx, order.id, 'paid', { actor: `channel:${payment.channel}`, at: now, data: { paymentId: payment.paymentId, amount: payment.amount, channel: payment.channel, late } });
 
   if (late && !(await reacquireStock(ctx, tx, paid))) {
-    const refund = await executeRefund(tx, { order: paid, amount: paid.paid, reason: 'payment arrived after the order expired and the stock was gone', actor: 'system', at: now, rules });
+    const refund = await executeRefund(tx, {
+      order: paid, amount: paid.paid, reason: 'payment arrived after the order expired and the stock was gone',
+      fault: faultOf({ kind: 'late_payment_out_of_stock' }), actor: 'system', at: now, rules,
+    });
     await markOrderRefunded(tx, paid, now);
     await appendEvent(tx, order.id, 'refunded', { actor: 'system', at: now, data: { refundId: refund.id, amount: refund.amount, cause: 'late_payment_out_of_stock' } });
     return 'refunded';

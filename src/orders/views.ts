@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import type { Db, Tx } from '../db/connect';
-import type { Order } from '../db/schema';
+import type { Order, RefundFault } from '../db/schema';
 import type { OrderRole } from './access';
 
 export interface OrderView {
@@ -37,8 +37,10 @@ export interface OrderView {
   autoConfirmAt: string | null;
   items: Array<{ id: string; seq: number; status: string; amount: number; cardKeyId: string | null; revealed: boolean; revealedAt: string | null }>;
   deliveries: Array<{ id: string; kind: string; at: string; detail: Record<string, unknown>; content?: string }>;
-  refunds: Array<{ id: string; amount: number; channel: string; status: string; waitingForFunds: boolean; reason: string; expectedBy: string | null; createdAt: string; completedAt: string | null; caseId: string | null }>;
+  refunds: Array<{ id: string; amount: number; channel: string; status: string; waitingForFunds: boolean; reason: string; expectedBy: string | null; createdAt: string; completedAt: string | null; caseId: string | null; fault: RefundFault }>;
   topup: { status: string; account: string; deliveredAmount: number | null; requestedAt: string; answeredAt: string | null } | null;
+  /** The buyer's review of this order (one per order), once written. */
+  review: { rating: number; comment: string; createdAt: string } | null;
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -50,8 +52,9 @@ interface ViewRow {
   promised_delivery_minutes: number | null;
   items: Array<{ id: string; seq: number; status: string; amount: number; card_key_id: string | null; revealed_at: string | null }>;
   deliveries: Array<{ id: string; kind: string; created_at: string; detail: Record<string, unknown>; content_cipher: string | null }>;
-  refunds: Array<{ id: string; amount: number; channel: string; status: string; waiting_for_funds: boolean; reason: string; expected_by: string | null; created_at: string; completed_at: string | null; case_id: string | null }>;
+  refunds: Array<{ id: string; amount: number; channel: string; status: string; waiting_for_funds: boolean; reason: string; expected_by: string | null; created_at: string; completed_at: string | null; case_id: string | null; fault: RefundFault }>;
   topup: { status: string; account: string; delivered_amount: number | null; requested_at: string; answered_at: string | null } | null;
+  review: { rating: number; comment: string; created_at: string } | null;
   auto_confirm_at: Date | null;
   pending_payment_id: string | null;
 }
@@ -68,6 +71,7 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
       (select coalesce(json_agg(d order by d.created_at), '[]') from deliveries d where d.order_id = o.id) as deliveries,
       (select coalesce(json_agg(r order by r.created_at), '[]') from refunds r where r.order_id = o.id) as refunds,
       (select row_to_json(t) from topup_requests t where t.order_id = o.id) as topup,
+      (select json_build_object('rating', rv.rating, 'comment', rv.comment, 'created_at', rv.created_at) from reviews rv where rv.order_id = o.id) as review,
       (select j.due_at from jobs j where j.kind = 'auto_confirm' and j.ref_id = o.id::text and j.status = 'pending') as auto_confirm_at,
       (select pay.id from payments pay where pay.order_id = o.id and pay.status = 'pending' limit 1) as pending_payment_id
     from orders o join shops s on s.id = o.shop_id join products p on p.id = o.product_id
@@ -91,8 +95,9 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
     })),
     refunds: row.refunds.map((r) => ({
       id: r.id, amount: r.amount, channel: r.channel, status: r.status, waitingForFunds: r.waiting_for_funds, reason: r.reason, expectedBy: isoText(r.expected_by),
-      createdAt: isoText(r.created_at)!, completedAt: isoText(r.completed_at), caseId: r.case_id,
+      createdAt: isoText(r.created_at)!, completedAt: isoText(r.completed_at), caseId: r.case_id, fault: r.fault,
     })),
+    review: row.review ? { rating: row.review.rating, comment: row.review.comment, createdAt: isoText(row.review.created_at)! } : null,
     topup: row.topup ? { status: row.topup.status, account: row.topup.account, deliveredAmount: row.topup.delivered_amount, requestedAt: isoText(row.topup.requested_at)!, answeredAt: isoText(row.topup.answered_at) } : null,
   };
 }

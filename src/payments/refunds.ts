@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
-import type { Order } from '../db/schema';
+import type { Order, RefundFault } from '../db/schema';
 import { accounts, type AccountSpec } from '../ledger/accounts';
 import { lockAccounts, postEntry, type Posting } from '../ledger/journal';
 import { delistIfDepositShort } from '../catalog/shops';
@@ -24,6 +24,8 @@ export interface RefundRequest {
   reason: string;
   destination?: RefundDestination;
   caseId?: string | null;
+  /** Whose fault it was (src/trust/fault.ts `faultOf`): every caller says, so the refund rate counts only the merchant's. */
+  fault: RefundFault;
   actor: string;
   at: Date;
   rules: RuleSet;
@@ -56,8 +58,9 @@ export const refundFundingRetryMinutes = 60;
  * transaction; the caller holds the order's row lock and moves the order's status.
  */
 export async function executeRefund(tx: Tx, request: RefundRequest): Promise<RefundResult> {
-  const { order, amount, at } = request;
+  const { order, amount, at, fault } = request;
   invariant(Number.isSafeInteger(amount) && amount > 0, 'refund amount must be positive fen');
+  invariant(fault === 'merchant' || fault === 'buyer' || fault === 'platform', `refund fault must be merchant, buyer or platform, got ${String(fault)}`);
   const refundable = order.paid - order.refunded - await waitingAmount(tx, order.id);
   if (amount > refundable) {
     throw new AppError('REFUND_EXCEEDS_PAID', 409, `only ${refundable} fen of this order is still refundable`, { details: { refundable } });
@@ -69,25 +72,25 @@ export async function executeRefund(tx: Tx, request: RefundRequest): Promise<Ref
   if (short > 0) {
     await tx.insertInto('refunds').values({
       id: refundId, order_id: order.id, case_id: request.caseId ?? null, amount, channel, status: 'pending', reason: request.reason,
-      expected_by: null, created_at: at, completed_at: null, waiting_for_funds: true,
+      expected_by: null, created_at: at, completed_at: null, waiting_for_funds: true, fault,
     }).execute();
     await scheduleJob(tx, 'refund_funding', refundId, new Date(at.getTime() + refundFundingRetryMinutes * 60_000), at);
     await appendEvent(tx, order.id, 'refund_waiting_for_funds', {
-      actor: request.actor, at, data: { refundId, amount, short, channel, reason: request.reason, caseId: request.caseId ?? null },
+      actor: request.actor, at, data: { refundId, amount, short, channel, reason: request.reason, caseId: request.caseId ?? null, fault },
     });
     return { id: refundId, amount, channel, status: 'pending', expectedBy: null, funding: [], waitingForFunds: true };
   }
   await tx.insertInto('refunds').values({
     id: refundId, order_id: order.id, case_id: request.caseId ?? null, amount, channel, status: 'pending', reason: request.reason,
-    expected_by: null, created_at: at, completed_at: null, waiting_for_funds: false,
+    expected_by: null, created_at: at, completed_at: null, waiting_for_funds: false, fault,
   }).execute();
-  return book(tx, order, { refundId, amount, channel, toWallet, funding: plan, reason: request.reason, caseId: request.caseId ?? null, actor: request.actor, at, rules: request.rules });
+  return book(tx, order, { refundId, amount, channel, toWallet, funding: plan, reason: request.reason, caseId: request.caseId ?? null, fault, actor: request.actor, at, rules: request.rules });
 }
 
 /** Moves the money of a funded refund: one balanced entry, the order's totals, the arrival timer. */
 async function book(
   tx: Tx, order: Order,
-  p: { refundId: string; amount: number; channel: string; toWallet: boolean; funding: FundingSource[]; reason: string; caseId: string | null; actor: string; at: Date; rules: RuleSet },
+  p: { refundId: string; amount: number; channel: string; toWallet: boolean; funding: FundingSource[]; reason: string; caseId: string | null; fault: RefundFault; actor: string; at: Date; rules: RuleSet },
 ): Promise<RefundResult> {
   const { amount, at } = p;
   const destination: AccountSpec = p.toWallet ? accounts.wallet(order.buyer_id!) : accounts.refundsPayable();
@@ -118,7 +121,7 @@ async function book(
   if (arrivesAt) await scheduleJob(tx, 'refund_arrival', p.refundId, arrivesAt, at);
   await appendEvent(tx, order.id, 'refund_created', {
     actor: p.actor, at,
-    data: { refundId: p.refundId, amount, channel: p.channel, status: p.toWallet ? 'succeeded' : 'pending', expectedBy: expectedBy?.toISOString() ?? null, reason: p.reason, funding: p.funding, caseId: p.caseId },
+    data: { refundId: p.refundId, amount, channel: p.channel, status: p.toWallet ? 'succeeded' : 'pending', expectedBy: expectedBy?.toISOString() ?? null, reason: p.reason, funding: p.funding, caseId: p.caseId, fault: p.fault },
   });
   return { id: p.refundId, amount, channel: p.channel, status: p.toWallet ? 'succeeded' : 'pending', expectedBy, funding: p.funding, waitingForFunds: false };
 }
@@ -192,7 +195,7 @@ export async function fundWaitingRefund(ctx: Ctx, refundId: string, now: Date): 
     }
     await book(tx, order, {
       refundId, amount: waiting.amount, channel: waiting.channel, toWallet: waiting.channel === 'balance', funding: plan, reason: waiting.reason,
-      caseId: waiting.case_id, actor: 'system', at: now, rules,
+      caseId: waiting.case_id, fault: waiting.fault, actor: 'system', at: now, rules,
     });
     await markOrderRefunded(tx, order, now);
     await notify(ctx, tx, {

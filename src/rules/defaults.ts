@@ -58,6 +58,20 @@ export const defaultRules = {
   'risk.rejected-claims-30d': { value: 3, unit: 'count', min: 0, max: 100, title: '买家 30 天内被驳回的售后达到此数，自动列为高风险（0 = 关闭）' },
   'risk.claims-7d': { value: 6, unit: 'count', min: 0, max: 1000, title: '买家 7 天内发起的售后达到此数，自动列为高风险（0 = 关闭）' },
   'trust.merchant-demotion-refund-rate': { value: 1000, unit: 'bp', min: 0, max: 10_000, title: '商家降权退款率阈值（30 天）' },
+  'trust.merchant-demotion-min-orders': { value: 10, unit: 'count', min: 1, max: 100_000, title: '商家 30 天内付款订单达到此数才按退款率降权' },
+  'trust.credit-weight-refund-rate': { value: 35, unit: 'count', min: 0, max: 100, title: '信用分权重：商家责任退款率（分）' },
+  'trust.credit-weight-cases-lost': { value: 20, unit: 'count', min: 0, max: 100, title: '信用分权重：售后败诉（分）' },
+  'trust.credit-weight-response-time': { value: 15, unit: 'count', min: 0, max: 100, title: '信用分权重：售后响应时间中位数（分）' },
+  'trust.credit-weight-rating': { value: 20, unit: 'count', min: 0, max: 100, title: '信用分权重：买家评分（分）' },
+  'trust.credit-weight-off-platform': { value: 10, unit: 'count', min: 0, max: 100, title: '信用分权重：引导站外交易（分）' },
+  'trust.credit-refund-rate-zero': { value: 2000, unit: 'bp', min: 1, max: 10_000, title: '商家责任退款率达到此值时该项信用得 0 分' },
+  'trust.credit-cases-lost-zero': { value: 5, unit: 'count', min: 1, max: 1000, title: '30 天内售后败诉达到此数时该项信用得 0 分' },
+  'trust.credit-response-full-minutes': { value: 60, unit: 'minutes', min: 0, max: 20_160, title: '售后响应时间中位数不超过此值时该项信用得满分' },
+  'trust.credit-response-zero-minutes': { value: 1440, unit: 'minutes', min: 1, max: 20_160, title: '售后响应时间中位数达到此值时该项信用得 0 分' },
+  'trust.credit-off-platform-zero': { value: 3, unit: 'count', min: 1, max: 1000, title: '30 天内引导站外交易的消息达到此数时该项信用得 0 分' },
+  'trust.review-after-completion': { value: true, unit: 'flag', title: '订单确认收货（已完成）后才能评价' },
+  'trust.review-once-per-order': { value: true, unit: 'flag', title: '每个订单只能评价一次' },
+  'trust.identity-required-to-list': { value: true, unit: 'flag', title: '店铺身份认证（电子商务法第 27 条）通过后才能上架和销售（沙箱演示默认关闭）' },
   'chat.read-unanswered-minutes': { value: 60, unit: 'minutes', min: 1, max: 10_080, title: '商家已读买家消息后未在此时间内回复，记为已读未回（作为售后证据）' },
   'chat.messages-per-minute': { value: 20, unit: 'count', min: 1, max: 1000, title: '站内沟通每人每分钟最多发送消息数' },
   'chat.off-platform-warning': { value: true, unit: 'flag', title: '引导站外联系或付款的消息予以标记并提示：站外交易不受平台担保' },
@@ -67,6 +81,13 @@ export const defaultRules = {
 
 export type RuleId = keyof typeof defaultRules;
 export type RuleValues = { [K in RuleId]: (typeof defaultRules)[K]['value'] };
+
+/**
+ * Where the sandbox demo differs from production: a demo shop sells without an identity review
+ * (the admin can still switch the rule on). Seeded into the first rule set and read under the stored
+ * values, so an older sandbox data folder keeps working too.
+ */
+export const sandboxRuleValues: Partial<Record<RuleId, number | boolean>> = { 'trust.identity-required-to-list': false };
 
 export function defaultRuleValues(): RuleValues {
   return Object.fromEntries(Object.entries(defaultRules).map(([id, rule]) => [id, rule.value])) as RuleValues;

@@ -33,7 +33,7 @@ export async function publishRules(ctx: Ctx, actor: Actor, input: { values: Reco
     // Read the newest version under the lock, not from the cache: a publish that just committed is the base.
     const last = await tx.selectFrom('rule_sets').select(['version', 'rules']).orderBy('version', 'desc').limit(1).executeTakeFirst();
     const version = (last?.version ?? 0) + 1;
-    const values = ruleValuesFrom(last?.rules as Record<string, unknown> | undefined, input.values);
+    const values = ruleValuesFrom(ctx.rules.base, last?.rules as Record<string, unknown> | undefined, input.values);
     await tx.insertInto('rule_sets').values({ version, rules: JSON.stringify(values), note: input.note, published_by: actor.userId, published_at: ctx.clock.now() }).execute();
     return { version, values };
   });
@@ -48,7 +48,7 @@ export async function ruleCatalog(ctx: Ctx, actor: Actor) {
   return {
     version: current.version,
     rules: Object.entries(defaultRules).map(([id, def]) => ({
-      id, title: def.title, unit: def.unit, value: current.values[id as RuleId], default: def.value, ...(def.unit === 'flag' ? {} : { min: def.min, max: def.max }),
+      id, title: def.title, unit: def.unit, value: current.values[id as RuleId], default: ctx.rules.base[id as RuleId] ?? def.value, ...(def.unit === 'flag' ? {} : { min: def.min, max: def.max }),
     })),
     versions: versions.map((v) => ({ version: v.version, note: v.note, publishedBy: v.published_by, publishedAt: v.published_at.toISOString() })),
   };

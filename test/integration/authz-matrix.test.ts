@@ -91,6 +91,14 @@ POST   /api/refund-cases/:id/decision             401   403   403    401    401 
 POST   /api/refund-cases/:id/appeal               401   ok    404    401    401   404    ok    403  403   403   403
 GET    /api/notifications                         401   ok    ok     401    401   ok     ok    403  403   ok    ok
 POST   /api/notifications/read                    401   ok    ok     401    401   ok     ok    403  403   ok    ok
+# trust: reviews, shop page, shop identity (电子商务法 第27条)
+POST   /api/orders/:id/review                     401   ok    404    404    ok    403    403   403  403   403   403
+GET    /api/shops/:id                             ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
+GET    /api/shops/:id/reviews                     ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
+POST   /api/shops/:id/identity                    401   403   403    401    401   404    ok    403  403   403   403
+GET    /api/shops/:id/identity                    401   403   403    401    401   404    ok    403  403   ok    ok
+GET    /api/admin/identities                      401   403   403    401    401   403    403   403  403   403   ok
+POST   /api/admin/identities/:id/decision         401   403   403    401    401   403    403   403  403   403   ok
 # sandbox (KAMENG_SANDBOX=1): public
 POST   /api/sandbox/users                         ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/sandbox/payments/:id/succeed          ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
@@ -146,6 +154,8 @@ const application = { reason: 'key_invalid', description: '14:05 兑换卡密时
 const buyerCaseAt = (stage: 'awaiting_buyer' | 'awaiting_merchant'): RouteCalls<CaseRef> => ({
   sided: true, fresh: true, object: (side) => w.caseAt(side, stage), call: (c) => ({ params: { id: c.caseId } }), state: caseStatus,
 });
+
+const identityBody = { kind: 'real_name', name: '张三', number: '11010519491231002X', contactPhone: '13800138000' };
 
 const calls: Record<string, RouteCalls> = {
   'GET /api/health': {},
@@ -260,6 +270,33 @@ const calls: Record<string, RouteCalls> = {
   },
   'GET /api/notifications': {},
   'POST /api/notifications/read': { call: () => ({ body: {} }) },
+  'POST /api/orders/:id/review': {
+    sided: true, fresh: true,
+    object: async (side) => {
+      const order = await w.keyOrder(side);
+      await t.api.ok('POST', `/api/orders/${order.orderId}/confirm`, { token: order.guestToken ?? w.buyer.token });
+      return order;
+    },
+    call: (o: OrderRef) => ({ params: { id: o.orderId }, body: { rating: 5, comment: 'authorization matrix' } }),
+    state: (o: OrderRef) => db().selectFrom('reviews').select('id').where('order_id', '=', o.orderId).execute(),
+  },
+  'GET /api/shops/:id': { call: shopA },
+  'GET /api/shops/:id/reviews': { call: shopA },
+  'POST /api/shops/:id/identity': {
+    call: () => ({ ...shopA(), body: identityBody }),
+    state: () => db().selectFrom('shop_identities').select('id').where('shop_id', '=', w.owner.shopId).execute(),
+  },
+  'GET /api/shops/:id/identity': { call: shopA },
+  'GET /api/admin/identities': { call: () => ({ query: 'status=pending' }) },
+  'POST /api/admin/identities/:id/decision': {
+    fresh: true,
+    object: async () => {
+      const shop = await t.api.makeShop();
+      return (await t.api.ok('POST', `/api/shops/${shop.shopId}/identity`, { token: shop.merchant.token, body: identityBody })).id as string;
+    },
+    call: (id: string) => ({ params: { id }, body: { decision: 'approved' } }),
+    state: (id: string) => db().selectFrom('shop_identities').select('status').where('id', '=', id).executeTakeFirstOrThrow(),
+  },
   'POST /api/sandbox/users': { call: () => ({ body: { email: `sandbox-${unique()}@test.kameng`, password, role: 'buyer' } }) },
   'POST /api/sandbox/payments/:id/succeed': { call: async () => ({ params: { id: await w.pendingPayment() } }) },
   'POST /api/sandbox/topups/:orderId/respond': { call: async () => ({ params: { orderId: (await w.topupOrder()).orderId }, body: { result: 'success' } }) },

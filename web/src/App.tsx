@@ -18,6 +18,8 @@ import { CasesPage } from './pages/aftersales/CaseList';
 import { RefundWizard } from './pages/aftersales/RefundWizard';
 import { NotificationsPage } from './pages/NotificationsPage';
 import { StaffPage } from './pages/staff/StaffPage';
+import { ShopPage } from './pages/shop/ShopPage';
+import { IdentityReviewPage } from './pages/admin/IdentityReviewPage';
 
 type Render = (params: Record<string, string>, env: { sandbox: boolean }) => ReactNode;
 
@@ -37,6 +39,8 @@ const routes: Array<[string, Render]> = [
   ['/register', () => <RegisterPage />],
   ['/account', () => <AccountPage />],
   ['/merchant', () => <MerchantPage />],
+  ['/shops/:id', (p) => <ShopPage key={p.id} id={p.id} />],
+  ['/admin/identities', () => <IdentityReviewPage />],
 ];
 
 function NotFound() {

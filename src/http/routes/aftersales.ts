@@ -28,6 +28,12 @@ const Application = Type.Object({
 });
 const Message = Type.String({ maxLength: messageLengthMax });
 
+/**
+ * A rule value: a whole number or a flag. One JSON-schema type list, not anyOf: with type coercion on,
+ * anyOf's integer branch would turn `true` into 1 and no flag rule could ever be published.
+ */
+const RuleValue = Type.Unsafe<number | boolean>({ type: ['integer', 'boolean'] });
+
 export function aftersalesRoutes(app: App, ctx: Ctx): void {
   app.post('/api/evidence', { config: { access: signedIn }, 
     schema: { tags: ['after-sales'], summary: 'Upload evidence (multipart field `file`, optional field `kind`: transaction | problem | communication); type checked by content', consumes: ['multipart/form-data'] },
@@ -118,7 +124,7 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
   app.get('/api/admin/rules/versions/:version', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'One published rule-set version', params: Type.Object({ version: Type.Integer({ minimum: 1 }) }) } },
     async (request) => ruleSetVersion(ctx, actorOf(request), request.params.version));
   app.post('/api/admin/rules', { config: { access: adminOnly }, 
-    schema: { tags: ['admin'], summary: 'Publish a new rule-set version (changed values only)', body: Type.Object({ values: Type.Record(Type.String(), Type.Union([Type.Integer(), Type.Boolean()])), note: Type.String({ minLength: 1, maxLength: 500 }) }) },
+    schema: { tags: ['admin'], summary: 'Publish a new rule-set version (changed values only)', body: Type.Object({ values: Type.Record(Type.String(), RuleValue), note: Type.String({ minLength: 1, maxLength: 500 }) }) },
   }, async (request, reply) => reply.status(201).send(await publishRules(ctx, actorOf(request), request.body)));
 }
 

@@ -25,12 +25,15 @@ export function StockLabel({ stock }: { stock: number | null }) {
   return <span className="stock">{t('product.stock', { n: stock })}</span>;
 }
 
+/** The merchant before purchase: name (to the shop page), credit score, rating, 30-day refund rate, verification. */
 export function MerchantTrustLine({ merchant }: { merchant: ProductView['merchant'] }) {
   const { t } = useI18n();
   return (
     <p className="merchant-line">
-      <span className="merchant-name">{merchant.name}</span>
+      <Link className="merchant-name" to={`/shops/${merchant.shopId}`}>{merchant.name}</Link>
+      {merchant.verified && <Badge tone="good">{t('product.verified')}</Badge>}
       <span className={`trust${merchant.creditScore < 80 ? ' trust-low' : ''}`}>{t('product.credit', { score: merchant.creditScore })}</span>
+      <span className="trust">{merchant.rating === null ? t('product.noRating') : t('product.rating', { rating: merchant.rating.toFixed(1), n: merchant.ratingCount })}</span>
       <span className="trust">{t('product.refundRate', { rate: formatPercent(merchant.refundRate) })}</span>
     </p>
   );

@@ -78,3 +78,11 @@ export interface SystemEvidence {
   /** 沟通记录: the order's chat and the buyer messages read but not answered in time (已读未回). */
   chat?: ChatEvidence;
 }
+
+export type { ShopPage as ShopPageView } from '../../../src/trust/shop-page';
+export type { ReviewView } from '../../../src/trust/reviews';
+export type { IdentityView } from '../../../src/trust/identity';
+import type { listShopReviews } from '../../../src/trust/reviews';
+import type { listIdentities } from '../../../src/trust/identity';
+export type ShopReviews = Awaited<ReturnType<typeof listShopReviews>>;
+export type IdentityReviewItem = Awaited<ReturnType<typeof listIdentities>>['items'][number];

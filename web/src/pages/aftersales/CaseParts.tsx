@@ -109,6 +109,7 @@ export function CaseRefunds({ c }: { c: CaseView }) {
             <Money fen={r.amount} />
             <span>{r.channel === 'balance' ? t('product.channel.balance') : r.channel === 'sandbox' ? t('case.channel.original') : r.channel}</span>
             <Badge tone={r.status === 'succeeded' ? 'good' : r.status === 'pending' ? 'warn' : 'bad'}>{labelOf(t, 'order.refundStatus.', r.status)}</Badge>
+            <Badge tone="neutral">{labelOf(t, 'refund.fault.', r.fault)}</Badge>
             {r.status === 'pending' && r.expectedBy && <span className="field-hint"><Trans k="order.refundExpected" values={{ time: <When iso={r.expectedBy} /> }} /></span>}
             {r.status === 'pending' && r.waitingForFunds && <span className="field-hint">{t('case.waitingForFunds')}</span>}
             {r.status === 'succeeded' && r.completedAt && <span className="field-hint">{t('case.arrivedAt')} <When iso={r.completedAt} /></span>}

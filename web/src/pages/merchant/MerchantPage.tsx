@@ -12,6 +12,7 @@ import { ShopMoney } from './ShopMoney';
 import { ShopOrders } from './ShopOrders';
 import { ShopProducts } from './ShopProducts';
 import { ShopCases } from './ShopCases';
+import { ShopIdentity } from './ShopIdentity';
 
 const shopStatusTone = { active: 'good', pending_deposit: 'warn', suspended: 'bad' } as const;
 
@@ -68,6 +69,7 @@ function ShopSwitcher({ shops }: { shops: ShopView[] }) {
       <div className="page-head">
         <h2 className="shop-name">{shop.name}</h2>
         <Badge tone={shopStatusTone[shop.status]}>{labelOf(t, 'merchant.shopStatus.', shop.status)}</Badge>
+        <Link to={`/shops/${shop.id}`}>{t('product.shopLink')}</Link>
       </div>
       <nav className="tabs" aria-label={t('merchant.tabs')}>
         <Link to={tabLink('overview')} className="tab" aria-current={tab === 'overview' ? 'page' : undefined}>{t('merchant.tab.overview')}</Link>
@@ -79,6 +81,7 @@ function ShopSwitcher({ shops }: { shops: ShopView[] }) {
           <ShopMoney shop={shop} />
           <ShopProducts shop={shop} />
           <ShopOrders shop={shop} />
+          <ShopIdentity shop={shop} />
         </div>
       )}
     </>

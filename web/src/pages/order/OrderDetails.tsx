@@ -1,3 +1,4 @@
+import { Link } from '../../lib/router';
 import { Badge, Countdown, LockIcon, Money, When } from '../../components/display';
 import { Trans, labelOf, useI18n } from '../../lib/i18n';
 import type { OrderView } from '../../lib/types';
@@ -7,7 +8,7 @@ export function OrderFacts({ order }: { order: OrderView }) {
   return (
     <dl className="facts">
       <div><dt>{t('order.no')}</dt><dd><code>{order.orderNo}</code></dd></div>
-      <div><dt>{t('order.shop')}</dt><dd>{order.shop.name}</dd></div>
+      <div><dt>{t('order.shop')}</dt><dd><Link to={`/shops/${order.shop.id}`}>{order.shop.name}</Link></dd></div>
       <div><dt>{t('order.quantity')}</dt><dd>{order.quantity} × <Money fen={order.unitPrice} /></dd></div>
       <div><dt>{t('order.amount')}</dt><dd><Money fen={order.amount} /></dd></div>
       {order.paid > 0 && <div><dt>{t('order.paid')}</dt><dd><Money fen={order.paid} /> · {channelName(order.channel, t)}</dd></div>}
@@ -67,6 +68,7 @@ export function Refunds({ order }: { order: OrderView }) {
               <Money fen={refund.amount} />
               <span>{refund.channel === 'balance' ? t('product.channel.balance') : refund.channel === 'sandbox' ? t('product.channel.sandbox') : refund.channel}</span>
               <Badge tone={status === 'succeeded' ? 'good' : status === 'pending' ? 'warn' : 'bad'}>{labelOf(t, 'order.refundStatus.', status)}</Badge>
+              <Badge tone="neutral">{labelOf(t, 'refund.fault.', refund.fault)}</Badge>
               {status === 'pending' && refund.expectedBy && <span className="field-hint"><Trans k="order.refundExpected" values={{ time: <When iso={refund.expectedBy} /> }} /></span>}
             </li>
           );

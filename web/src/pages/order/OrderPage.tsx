@@ -18,6 +18,7 @@ import { EscrowLine, OrderFacts, Refunds, TopupFacts } from './OrderDetails';
 import { OrderCases } from './OrderCases';
 import { OrderSteps } from './OrderSteps';
 import { Timeline } from './Timeline';
+import { ReviewForm } from './ReviewForm';
 import { ChatPanel } from '../../components/Chat';
 
 /** The order's own payment id, if the server names it (forward-compatible), else what this device remembers. */
@@ -59,6 +60,7 @@ export function OrderPage({ id }: { id: string }) {
           <ManualDelivery order={o} role={role} onDelivered={reload} />
           {role === 'buyer' && o.status === 'delivered' && <ConfirmReceipt order={o} token={token} onConfirmed={() => { setConfirmed(true); reload(); }} />}
           {confirmed && o.status === 'completed' && <Notice kind="success">{t('order.confirmed')}</Notice>}
+          {role === 'buyer' && <ReviewForm order={o} token={token} onReviewed={reload} />}
           <OrderCases order={o} role={role} token={token} />
           {(role === 'buyer' || role === 'merchant') && <ChatPanel orderId={o.id} token={token} viewer={role} onSent={() => void timeline.reload()} />}
           <Refunds order={o} />
