@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type SmsConfig } from './notify/sms';
 
 /** Everything the process reads from its environment, read once. */
 export interface Config {
@@ -21,6 +22,8 @@ export interface Config {
   evidenceS3: S3Config | undefined;
   /** Where buyers reach the platform (https://kameng.example): links to its host are not off-platform links in chat. */
   publicUrl: string | undefined;
+  /** SMS for important notices: off, the sandbox outbox, or Aliyun (KAMENG_SMS_PROVIDER, ALIYUN_SMS_*). */
+  sms: SmsConfig;
 }
 
 /** An S3-compatible bucket (KAMENG_S3_*); keys may come from the AWS SDK's own chain instead. */
@@ -129,6 +132,26 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: read(env, 'MAIL_FROM') ?? 'Kameng <noreply@kameng.local>',
     evidenceS3: readS3Config(env),
     publicUrl: read(env, 'KAMENG_PUBLIC_URL'),
+    sms: readSmsConfig(env, sandbox),
+  };
+}
+
+/** KAMENG_SMS_PROVIDER (sandbox by default in sandbox mode, else off); aliyun needs every ALIYUN_SMS_* value. */
+export function readSmsConfig(env: Env, sandbox: boolean): SmsConfig {
+  const provider = parseChoice(env, 'KAMENG_SMS_PROVIDER', sandbox ? 'sandbox' : 'off', ['off', 'sandbox', 'aliyun'] as const);
+  if (provider === 'off') return { provider };
+  if (provider === 'sandbox') {
+    if (!sandbox) throw new StartupError('KAMENG_SMS_PROVIDER=sandbox needs KAMENG_SANDBOX on; use aliyun or off in production');
+    return { provider };
+  }
+  const required = ['ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ACCESS_KEY_SECRET', 'ALIYUN_SMS_SIGN_NAME', 'ALIYUN_SMS_TEMPLATE_CODE'] as const;
+  const missing = required.filter((name) => !read(env, name));
+  if (missing.length) throw new StartupError(`KAMENG_SMS_PROVIDER=aliyun needs ${missing.join(', ')}`);
+  const endpoint = parseUrl(env, 'ALIYUN_SMS_ENDPOINT', sandbox ? ['https:', 'http:'] : ['https:']) ?? 'https://dysmsapi.aliyuncs.com';
+  return {
+    provider, endpoint, regionId: read(env, 'ALIYUN_SMS_REGION') ?? 'cn-hangzhou',
+    accessKeyId: read(env, 'ALIYUN_SMS_ACCESS_KEY_ID')!, accessKeySecret: read(env, 'ALIYUN_SMS_ACCESS_KEY_SECRET')!,
+    signName: read(env, 'ALIYUN_SMS_SIGN_NAME')!, templateCode: read(env, 'ALIYUN_SMS_TEMPLATE_CODE')!,
   };
 }
 

@@ -22,6 +22,7 @@ import { aftersalesRoutes } from './routes/aftersales';
 import { evidenceSizeBytesMax } from '../aftersales/evidence';
 import { orderRoutes } from './routes/orders';
 import { sandboxRoutes } from './routes/sandbox';
+import { evidencePackageRoutes } from './routes/evidence-package';
 import { registerSecurityHeaders } from './security';
 
 export const bodyLimitBytes = 1024 * 1024;
@@ -88,6 +89,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   aftersalesRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
   chatRoutes(app, ctx);
+  evidencePackageRoutes(app, ctx);
   if (ctx.config.sandbox) sandboxRoutes(app, ctx);
   for (const group of extraRoutes) group(app, ctx);
 
