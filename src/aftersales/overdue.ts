@@ -8,10 +8,19 @@ import { scheduleJob } from '../scheduler/jobs';
 import { addBusinessDays } from '../shared/business-days';
 import { appendEvent } from '../timeline/timeline';
 import { consumerComplaintChannel, paymentComplaintChannel } from './external-channels';
-import { openStatuses } from './facts';
+import { awaitingStaffStatuses, dueDeadlineActions, externalNoticeDueAt, type DeadlineFacts } from './deadline-rules';
 
 /** States in which staff owe a decision by `decision_by`. */
-export const awaitingDecisionStatuses: CaseStatus[] = ['under_arbitration', 'awaiting_evidence', 'appealed'];
+export const awaitingDecisionStatuses: CaseStatus[] = [...awaitingStaffStatuses];
+
+/** The pure deadline rules' view of a case row. */
+export const deadlineFacts = (c: RefundCase, rules: RuleSet, now: Date): DeadlineFacts => ({
+  now, rules,
+  case: {
+    status: c.status, expectedOutcome: c.expected_outcome, createdAt: c.created_at, merchantBy: c.merchant_by, decisionBy: c.decision_by,
+    decidedAt: c.decided_at, overdueAt: c.overdue_at, externalNoticeAt: c.external_notice_at,
+  },
+});
 
 /** Arms a case's deadlines that bite (a job row each): the decision SLA, and the external-channel notice. */
 export async function armCaseDeadlines(tx: Tx, c: RefundCase, rules: RuleSet, now: Date): Promise<void> {
@@ -63,10 +72,12 @@ export async function externalNotice(ctx: Ctx, caseId: string, now: Date): Promi
   const rules = await ctx.rules.current();
   await withTransaction(ctx.db, async (tx) => {
     const c = await tx.selectFrom('refund_cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
-    if (!c || c.external_notice_at || c.decided_at || !(openStatuses as readonly string[]).includes(c.status)) return;
-    const due = addBusinessDays(c.created_at, rules.values['aftersales.external-escalation']);
-    if (due > now) {
-      await scheduleJob(tx, 'case_external_notice', c.id, due, now); // the rule was raised since the case opened
+    if (!c) return;
+    const facts = deadlineFacts(c, rules, now);
+    if (!dueDeadlineActions(facts).some((a) => a.kind === 'notify_external_channels')) {
+      const due = externalNoticeDueAt(facts);
+      // The rule was raised since the case opened: wait for the new date.
+      if (due > now && !c.decided_at && !c.external_notice_at) await scheduleJob(tx, 'case_external_notice', c.id, due, now);
       return;
     }
     await tx.updateTable('refund_cases').set({ external_notice_at: now }).where('id', '=', c.id).where('external_notice_at', 'is', null).execute();
