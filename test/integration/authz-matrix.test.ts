@@ -29,7 +29,7 @@ POST   /api/auth/register                         ok    ok    ok     ok     ok  
 POST   /api/auth/login                            ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/auth/logout                           ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 GET    /api/me                                    401   ok    ok     401    401   ok     ok    403  403   ok    ok
-PUT    /api/me/phone                              401   ok    ok     401    401   ok     ok    403  403   ok    ok
+POST   /api/me/phone                              401   ok    ok     401    401   ok     ok    403  403   ok    ok
 # shops
 POST   /api/shops                                 401   403   403    401    401   ok     ok    403  403   403   403
 GET    /api/shops/mine                            401   403   403    401    401   ok     ok    403  403   403   403
@@ -156,7 +156,7 @@ const calls: Record<string, RouteCalls> = {
   'POST /api/auth/login': { call: () => ({ body: { email: w.otherBuyer.user.email, password } }) },
   'POST /api/auth/logout': { call: async (_, actor) => ({ token: await w.disposableToken(actor) }) },
   'GET /api/me': {},
-  'PUT /api/me/phone': { call: () => ({ body: { phone: '13800138000' } }) },
+  'POST /api/me/phone': { call: () => ({ body: { phone: '13800138000' } }) },
   'POST /api/shops': { call: () => ({ body: { name: `Matrix ${unique()}` } }), object: async () => w.owner.merchant.user.id, state: (owner) => count('shops', 'owner_id', owner) },
   'GET /api/shops/mine': {},
   'POST /api/shops/:id/deposit': { call: () => ({ ...shopA(), body: { amount: 100, channel: 'sandbox' } }), state: () => count('payments', 'shop_id', w.owner.shopId) },

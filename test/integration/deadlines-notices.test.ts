@@ -35,7 +35,7 @@ function decodedMail(raw: string): string {
 
 async function setPhone(user: Session): Promise<string> {
   const phone = phoneOf();
-  expect(await t.api.ok('PUT', '/api/me/phone', { token: user.token, body: { phone } })).toEqual({ phone });
+  expect(await t.api.ok('POST', '/api/me/phone', { token: user.token, body: { phone } })).toEqual({ phone });
   return phone;
 }
 
@@ -172,12 +172,12 @@ describe('notifications on every channel', () => {
 
   it('a phone number is checked, and null clears it', async () => {
     const buyer = await t.api.user('buyer');
-    const bad = await t.api.call('PUT', '/api/me/phone', { token: buyer.token, body: { phone: '12345' } });
+    const bad = await t.api.call('POST', '/api/me/phone', { token: buyer.token, body: { phone: '12345' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('PHONE_INVALID');
-    await t.api.ok('PUT', '/api/me/phone', { token: buyer.token, body: { phone: '138 0013 8000' } });
+    await t.api.ok('POST', '/api/me/phone', { token: buyer.token, body: { phone: '138 0013 8000' } });
     expect((await t.api.ok('GET', '/api/me', { token: buyer.token })).user.phone).toBe('13800138000');
-    await t.api.ok('PUT', '/api/me/phone', { token: buyer.token, body: { phone: null } });
+    await t.api.ok('POST', '/api/me/phone', { token: buyer.token, body: { phone: null } });
     expect((await t.api.ok('GET', '/api/me', { token: buyer.token })).user.phone).toBeNull();
   });
 });

@@ -48,7 +48,7 @@ export function accountRoutes(app: App, ctx: Ctx): void {
     return { ...(await me(ctx, actor.userId)), csrfToken: request.csrfToken };
   });
 
-  app.put('/api/me/phone', { config: { access: signedIn },
+  app.post('/api/me/phone', { config: { access: signedIn },
     schema: {
       tags: ['accounts'], summary: 'Set (or clear with null) your phone number for SMS notices of important events',
       body: Type.Object({ phone: Type.Union([Type.String({ maxLength: 32 }), Type.Null()]) }),

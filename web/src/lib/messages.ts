@@ -698,6 +698,18 @@ export const zh = {
   'keyFacts.source.chat': '聊天 · {sender}',
   'event.chat_off_platform': '站外交易风险提示',
   'event.chat_read_unanswered': '商家已读未回',
+  'event.key_checked': '上游核验卡密',
+  'event.case_overdue': '超过仲裁时限',
+  'event.case_external_channels': '已告知外部投诉渠道',
+  'evidencePackage.title': '证据包',
+  'evidencePackage.explain': '订单、经哈希链校验的时间线、售后记录、聊天记录和证据文件哈希，附整体哈希，可打印后提交 12315 或法院。',
+  'evidencePackage.open': '打开证据包（可打印）',
+  'evidencePackage.json': '下载 JSON',
+  'account.phone': '手机号（接收重要短信通知）',
+  'account.phoneHint': '售后判定、平台处理超时等重要事件会发短信；留空则不发。',
+  'account.phoneSave': '保存手机号',
+  'account.phoneSaved': '已保存。',
+  'account.phoneInvalid': '请输入 11 位手机号，或带 + 的国际号码。',
 }
 
 export type MessageKey = keyof typeof zh;

@@ -19,6 +19,7 @@ import { OrderCases } from './OrderCases';
 import { OrderSteps } from './OrderSteps';
 import { Timeline } from './Timeline';
 import { ChatPanel } from '../../components/Chat';
+import { EvidencePackageLink } from '../../components/EvidencePackageLink';
 
 /** The order's own payment id, if the server names it (forward-compatible), else what this device remembers. */
 type OrderWithPayment = OrderView & { paymentId?: string };
@@ -63,6 +64,7 @@ export function OrderPage({ id }: { id: string }) {
           {(role === 'buyer' || role === 'merchant') && <ChatPanel orderId={o.id} token={token} viewer={role} onSent={() => void timeline.reload()} />}
           <Refunds order={o} />
           <Timeline timeline={timeline} />
+          {o.status !== 'pending_payment' && <EvidencePackageLink orderId={o.id} token={token} />}
         </article>
       )}
     </Loadable>
