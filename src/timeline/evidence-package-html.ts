@@ -10,6 +10,7 @@ const stylesheet = [
   'h1{font-size:22px}h2{font-size:17px;border-bottom:1px solid #999;margin-top:28px}',
   'table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid #bbb;padding:4px 6px;text-align:left;vertical-align:top}',
   'th{background:#f2f2f2}code,pre{font:12px/1.4 ui-monospace,monospace;white-space:pre-wrap;word-break:break-all}',
+  '.hash{font:11px/1.3 ui-monospace,monospace;word-break:break-all;width:14em}.data{width:45%}',
   '.ok{color:#0a6b2d;font-weight:bold}.bad{color:#a40000;font-weight:bold}.meta{color:#444}',
   '@media print{body{margin:0}a{color:#111}}',
 ].join('');
@@ -53,7 +54,6 @@ export function escapeHtml(value: unknown): string {
 }
 
 const row = (cells: unknown[], tag: 'td' | 'th' = 'td') => `<tr>${cells.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
-const codeRow = (cells: unknown[]) => `<tr>${cells.map((c, i) => (i === cells.length - 1 ? `<td><pre>${escapeHtml(c)}</pre></td>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`;
 
 /** 可打印页面: the same package as the JSON, one language, printable, with nothing that runs. */
 export function renderEvidencePackageHtml(pkg: EvidencePackage, lang: PackageLang): string {
@@ -74,7 +74,8 @@ export function renderEvidencePackageHtml(pkg: EvidencePackage, lang: PackageLan
     `<p class="${pkg.timeline.verified ? 'ok' : 'bad'}" id="timeline-verified">${escapeHtml(pkg.timeline.verified ? w.verified : w.broken)}</p>`,
     `<p>${escapeHtml(w.headHash)}: <code>${escapeHtml(pkg.timeline.headHash)}</code></p>`,
     `<table>${row([w.seq, w.at, w.type, w.actor, w.hash, w.data], 'th')}`,
-    ...pkg.timeline.events.map((e) => codeRow([e.seq, e.at, e.type, e.actor, e.hash, e.data])), '</table>',
+    ...pkg.timeline.events.map((e) => `<tr><td>${escapeHtml(e.seq)}</td><td>${escapeHtml(e.at)}</td><td>${escapeHtml(e.type)}</td><td>${escapeHtml(e.actor)}</td>`
+      + `<td class="hash">${escapeHtml(e.hash)}</td><td class="data"><pre>${escapeHtml(JSON.stringify(e.data, null, 1))}</pre></td></tr>`), '</table>',
     `<h2>${escapeHtml(w.cases)}</h2>`,
     pkg.cases.length === 0 ? `<p>${escapeHtml(w.none)}</p>` : pkg.cases.map((c) => [
       `<table>`, row([w.reason, c.reason]), row([w.status, c.status]), row([w.description, c.description]), row([w.amount, c.amount]),
