@@ -52,4 +52,23 @@ describe('evidence package (证据包) from the order page', () => {
     await merchantPopup.getByText(hostile).waitFor();
     for (const p of [page, merchant]) await p.context().close();
   });
+
+  it('a guest, whose order token cannot ride on a link, opens the printable package from the order page', async () => {
+    const products = (await app.kameng.server.inject({ method: 'GET', url: '/api/products' })).json() as { items: Array<{ id: string; title: string }> };
+    const product = products.items.find((p) => p.title === steamTitle)!;
+    const created = (await app.kameng.server.inject({
+      method: 'POST', url: '/api/orders', headers: { 'idempotency-key': crypto.randomUUID() },
+      payload: { productId: product.id, quantity: 1, channel: 'sandbox', guest: { contact: 'guest@example.com', queryPassword: 'guest-pass-1' } },
+    })).json() as { order: { id: string; orderNo: string }; payment: { id: string }; guestToken: string };
+    await app.kameng.server.inject({ method: 'POST', url: `/api/sandbox/payments/${created.payment.id}/succeed` });
+    const page = await app.newPage({ width: 375, height: 812 });
+    await page.goto(app.baseUrl + '/');
+    await page.evaluate(([id, token]) => sessionStorage.setItem('kameng.guestTokens', JSON.stringify({ [id]: token })), [created.order.id, created.guestToken]);
+    await page.goto(`${app.baseUrl}/orders/${created.order.id}`);
+    const section = page.getByRole('region', { name: '证据包' });
+    const [popup] = await Promise.all([page.waitForEvent('popup'), section.getByRole('button', { name: '打开证据包（可打印）' }).click()]);
+    await popup.getByRole('heading', { level: 1, name: new RegExp(created.order.orderNo) }).waitFor();
+    await popup.getByText('校验通过：事件未被篡改或删除').waitFor();
+    await page.context().close();
+  });
 });
