@@ -18,6 +18,10 @@ import { buyerDeadline, merchantDeadline } from './aftersales/deadlines';
 import { openCaseHold } from './aftersales/execute';
 import { createMailer, sendNotificationEmail } from './notify/notifications';
 import { recordReadUnanswered } from './chat/read-unanswered';
+import { createKeyCheckers } from './aftersales/key-check';
+import { decisionOverdue, externalNotice } from './aftersales/overdue';
+import { createSmsProvider } from './notify/sms';
+import { sendOutboundMessage } from './notify/outbound';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
 import { createEvidenceStore } from './storage/evidence-store';
@@ -54,6 +58,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
     config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db, ruleBase), box: new SecretBox(config.secret),
     scheduler: new Scheduler(database.db, clock, log), topups: simulator, settlementHolds: [openCaseHold, waitingRefundHold],
     passwords: await PasswordVerifier.create(), mailer: createMailer(config.smtpUrl), evidenceStore: createEvidenceStore(config),
+    keyCheckers: createKeyCheckers(config.sandbox), sms: createSmsProvider(config.sms, config.sandbox),
   };
   registerJobs(ctx);
 
@@ -86,4 +91,7 @@ function registerJobs(ctx: Ctx): void {
   ctx.scheduler.register('refund_funding', (id, now) => fundWaitingRefund(ctx, id, now));
   ctx.scheduler.register('refund_funding_retry', (ref, now) => fundRetry(ctx, ref, now));
   ctx.scheduler.register('chat_read_unanswered', (id, now) => recordReadUnanswered(ctx, id, now));
+  ctx.scheduler.register('case_decision_sla', (id, now) => decisionOverdue(ctx, id, now));
+  ctx.scheduler.register('case_external_notice', (id, now) => externalNotice(ctx, id, now));
+  ctx.scheduler.register('outbound_message', (id, now) => sendOutboundMessage(ctx, id, now));
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type SmsConfig } from './notify/sms';
 
 /** Everything the process reads from its environment, read once. */
 export interface Config {
@@ -25,6 +26,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Bearer token that opens GET /metrics; without one, /metrics is served only in the sandbox. */
   metricsToken: string | undefined;
+  /** SMS for important notices: off, the sandbox outbox, or Aliyun (KAMENG_SMS_PROVIDER, ALIYUN_SMS_*). */
+  sms: SmsConfig;
 }
 
 /** An S3-compatible bucket (KAMENG_S3_*); keys may come from the AWS SDK's own chain instead. */
@@ -138,6 +141,26 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: parseUrl(env, 'KAMENG_PUBLIC_URL', ['http:', 'https:']),
     shutdownTimeoutMs: parseInteger(env, 'KAMENG_SHUTDOWN_TIMEOUT_MS', shutdownTimeoutMsDefault, 100, 120_000),
     metricsToken: readMetricsToken(env),
+    sms: readSmsConfig(env, sandbox),
+  };
+}
+
+/** KAMENG_SMS_PROVIDER (sandbox by default in sandbox mode, else off); aliyun needs every ALIYUN_SMS_* value. */
+export function readSmsConfig(env: Env, sandbox: boolean): SmsConfig {
+  const provider = parseChoice(env, 'KAMENG_SMS_PROVIDER', sandbox ? 'sandbox' : 'off', ['off', 'sandbox', 'aliyun'] as const);
+  if (provider === 'off') return { provider };
+  if (provider === 'sandbox') {
+    if (!sandbox) throw new StartupError('KAMENG_SMS_PROVIDER=sandbox needs KAMENG_SANDBOX on; use aliyun or off in production');
+    return { provider };
+  }
+  const required = ['ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ACCESS_KEY_SECRET', 'ALIYUN_SMS_SIGN_NAME', 'ALIYUN_SMS_TEMPLATE_CODE'] as const;
+  const missing = required.filter((name) => !read(env, name));
+  if (missing.length) throw new StartupError(`KAMENG_SMS_PROVIDER=aliyun needs ${missing.join(', ')}`);
+  const endpoint = parseUrl(env, 'ALIYUN_SMS_ENDPOINT', sandbox ? ['https:', 'http:'] : ['https:']) ?? 'https://dysmsapi.aliyuncs.com';
+  return {
+    provider, endpoint, regionId: read(env, 'ALIYUN_SMS_REGION') ?? 'cn-hangzhou',
+    accessKeyId: read(env, 'ALIYUN_SMS_ACCESS_KEY_ID')!, accessKeySecret: read(env, 'ALIYUN_SMS_ACCESS_KEY_SECRET')!,
+    signName: read(env, 'ALIYUN_SMS_SIGN_NAME')!, templateCode: read(env, 'ALIYUN_SMS_TEMPLATE_CODE')!,
   };
 }
 
@@ -152,7 +175,7 @@ function readMetricsToken(env: Env): string | undefined {
 /** Every KAMENG_* variable the server, the CLI or the test tools read; anything else is likely a typo. */
 export const knownVariables: readonly string[] = [
   'KAMENG_SANDBOX', 'KAMENG_DATA_DIR', 'KAMENG_SECRET', 'KAMENG_TRUST_PROXY', 'KAMENG_SCHEDULER_INTERVAL_MS', 'KAMENG_TOPUP_SIMULATOR',
-  'KAMENG_PUBLIC_URL', 'KAMENG_SHUTDOWN_TIMEOUT_MS', 'KAMENG_METRICS_TOKEN', 'KAMENG_S3_BUCKET', 'KAMENG_S3_ENDPOINT', 'KAMENG_S3_REGION',
+  'KAMENG_PUBLIC_URL', 'KAMENG_SHUTDOWN_TIMEOUT_MS', 'KAMENG_METRICS_TOKEN', 'KAMENG_SMS_PROVIDER', 'KAMENG_S3_BUCKET', 'KAMENG_S3_ENDPOINT', 'KAMENG_S3_REGION',
   'KAMENG_S3_ACCESS_KEY_ID', 'KAMENG_S3_SECRET_ACCESS_KEY', 'KAMENG_S3_FORCE_PATH_STYLE',
 ];
 /** Prefixes of variables only test and benchmark tools read. */

@@ -11,6 +11,8 @@ import type { Clock } from './shared/clock';
 import type { SecretBox } from './shared/secret-box';
 import type { Role } from './db/schema';
 import type { SettlementHold } from './orders/settle';
+import type { KeyCheckers } from './aftersales/key-check';
+import type { SmsProvider } from './notify/sms';
 
 /** What every use case is given: the composition root builds one per process. */
 export interface Ctx {
@@ -30,6 +32,10 @@ export interface Ctx {
   /** Null when SMTP_URL is unset. */
   mailer: Mailer | null;
   evidenceStore: EvidenceStore;
+  /** Upstream key checkers card-key products may name (第三方佐证). */
+  keyCheckers: KeyCheckers;
+  /** Null when SMS is off. */
+  sms: SmsProvider | null;
 }
 
 /** A signed-in person. */

@@ -111,9 +111,9 @@ export async function getUser(db: Db, userId: string): Promise<User> {
 }
 
 /** The signed-in user with their wallet balance. */
-export async function me(ctx: Ctx, userId: string): Promise<{ user: UserView; wallet: { balance: number } }> {
+export async function me(ctx: Ctx, userId: string): Promise<{ user: UserView & { phone: string | null }; wallet: { balance: number } }> {
   const user = await getUser(ctx.db, userId);
-  return { user: userView(user), wallet: { balance: await balanceOf(ctx.db, accounts.wallet(user.id)) } };
+  return { user: { ...userView(user), phone: user.phone ?? null }, wallet: { balance: await balanceOf(ctx.db, accounts.wallet(user.id)) } };
 }
 
 /**

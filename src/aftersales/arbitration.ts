@@ -34,6 +34,8 @@ export async function staffQueue(ctx: Ctx, actor: Actor, query: { limit?: number
     .where('refund_cases.status', 'in', arbitrationStatuses);
   const [rows, count] = await Promise.all([
     base.selectAll('refund_cases').select(['orders.order_no', 'orders.title', 'shops.name as shop_name'])
+      // Overdue cases (flagged by the SLA job, or past the decision deadline already) lead the queue.
+      .orderBy(sql`case when refund_cases.overdue_at is not null or refund_cases.decision_by < ${now} then 0 else 1 end`)
       .orderBy(sql`coalesce(case when refund_cases.status = 'awaiting_evidence' then refund_cases.evidence_by end, refund_cases.decision_by)`)
       .orderBy('refund_cases.id').limit(limit).offset(offset).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -43,7 +45,8 @@ export async function staffQueue(ctx: Ctx, actor: Actor, query: { limit?: number
       const due = c.status === 'awaiting_evidence' ? c.evidence_by : c.decision_by;
       return {
         id: c.id, orderId: c.order_id, orderNo: c.order_no, title: c.title, shop: c.shop_name, status: c.status, reason: c.reason, amount: c.amount,
-        nextActor: nextActor(c), dueAt: due?.toISOString() ?? null, overdue: Boolean(due && due < now), appeal: c.appeal_count > 0,
+        nextActor: nextActor(c), dueAt: due?.toISOString() ?? null, overdue: Boolean(c.overdue_at || (due && due < now) || (c.decision_by && c.decision_by < now)),
+        overdueAt: c.overdue_at?.toISOString() ?? null, appeal: c.appeal_count > 0,
         firstDeciderId: c.first_decider_id, createdAt: c.created_at.toISOString(),
       };
     }),

@@ -5,6 +5,7 @@ import { loadOrderFor, type OrderRole } from '../orders/access';
 import { addBusinessDays } from '../shared/business-days';
 import { AppError, conflict, invariant, notFound } from '../shared/errors';
 import { readTimeline } from '../timeline/timeline';
+import { scheduleJob } from '../scheduler/jobs';
 import { maskDevice } from '../shared/privacy';
 import { chatEvidence, noChat, platformInvolved } from '../chat/conversation';
 import { extractKeyFacts } from '../chat/key-facts';
@@ -73,6 +74,8 @@ export async function transition(
   if (Array.isArray(values.item_ids)) values.item_ids = JSON.stringify(values.item_ids);
   const updated = await tx.updateTable('refund_cases').set(values).where('id', '=', caseId).where('status', 'in', from).returningAll().executeTakeFirst();
   if (!updated) throw conflict('CASE_STATE_CHANGED', `the case is no longer ${from.join(' or ')}; reload it`);
+  // A new decision deadline (escalation, evidence request, appeal) re-arms the SLA check with it.
+  if (set.decision_by instanceof Date) await scheduleJob(tx, 'case_decision_sla', caseId, set.decision_by, set.updated_at);
   return updated;
 }
 

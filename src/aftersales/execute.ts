@@ -60,8 +60,10 @@ async function releaseUnits(tx: Tx, c: RefundCase, order: Order): Promise<void> 
   if (units.length === 0) return;
   await tx.updateTable('order_items').set({ status: 'refunded' }).where('id', 'in', units.map((u) => u.id)).execute();
   if (order.product_type !== 'card_key') return;
-  const unrevealed = units.filter((u) => !u.revealed_at && u.card_key_id).map((u) => u.card_key_id!);
-  const revealed = units.filter((u) => u.revealed_at && u.card_key_id).map((u) => u.card_key_id!);
+  // A key the upstream checker reports redeemed is spent even if never revealed here: void it, never resell it.
+  const redeemed = new Set((await tx.selectFrom('key_checks').select('item_id').where('order_id', '=', order.id).where('result', '=', 'redeemed').execute()).map((k) => k.item_id));
+  const unrevealed = units.filter((u) => !u.revealed_at && !redeemed.has(u.id) && u.card_key_id).map((u) => u.card_key_id!);
+  const revealed = units.filter((u) => (u.revealed_at || redeemed.has(u.id)) && u.card_key_id).map((u) => u.card_key_id!);
   if (unrevealed.length) await tx.updateTable('card_keys').set({ status: 'available', order_id: null }).where('id', 'in', unrevealed).execute();
   if (revealed.length) await tx.updateTable('card_keys').set({ status: 'void' }).where('id', 'in', revealed).execute();
 }

@@ -1,6 +1,7 @@
 import type { Tx } from '../db/connect';
 import type { Order } from '../db/schema';
 import type { RuleSet } from '../rules/rule-sets';
+import { keyCheckRecords } from './key-check';
 import type { CaseFacts } from './rules';
 
 export const finalStatuses = ['auto_approved', 'approved', 'rejected', 'closed'] as const;
@@ -8,13 +9,14 @@ export const openStatuses = ['awaiting_merchant', 'awaiting_buyer', 'under_arbit
 
 /** Loads what the platform knows about an order, for the pure rules (inside the caller's transaction). */
 export async function loadFacts(tx: Tx, order: Order, rules: RuleSet, now: Date): Promise<CaseFacts> {
-  const [product, items, topup, buyer, shop, cases] = await Promise.all([
+  const [product, items, topup, buyer, shop, cases, keyChecks] = await Promise.all([
     tx.selectFrom('products').selectAll().where('id', '=', order.product_id).executeTakeFirstOrThrow(),
     tx.selectFrom('order_items').selectAll().where('order_id', '=', order.id).orderBy('seq').execute(),
     tx.selectFrom('topup_requests').select(['status', 'delivered_amount']).where('order_id', '=', order.id).executeTakeFirst(),
     order.buyer_id ? tx.selectFrom('users').select('risk_level').where('id', '=', order.buyer_id).executeTakeFirst() : Promise.resolve(undefined),
     tx.selectFrom('shops').select('status').where('id', '=', order.shop_id).executeTakeFirstOrThrow(),
     tx.selectFrom('refund_cases').select(['status', 'item_ids']).where('order_id', '=', order.id).execute(),
+    keyCheckRecords(tx, order.id),
   ]);
   return {
     now, rules,
@@ -29,16 +31,18 @@ export async function loadFacts(tx: Tx, order: Order, rules: RuleSet, now: Date)
     shopStatus: shop.status,
     hasOpenCase: cases.some((c) => (openStatuses as readonly string[]).includes(c.status)),
     finalizedUnitIds: cases.filter((c) => (finalStatuses as readonly string[]).includes(c.status)).flatMap((c) => c.item_ids),
+    keyChecks: keyChecks.map((k) => ({ unitId: k.itemId, result: k.result, redeemedAt: k.redeemedAt })),
   };
 }
 
 /** 系统证据: the platform's own records, attached to every case as it opens. */
 export async function systemEvidence(tx: Tx, order: Order): Promise<Record<string, unknown>> {
-  const [deliveries, reveals, topup, refunds] = await Promise.all([
+  const [deliveries, reveals, topup, refunds, keyChecks] = await Promise.all([
     tx.selectFrom('deliveries').select(['kind', 'created_at', 'detail']).where('order_id', '=', order.id).orderBy('created_at').execute(),
     tx.selectFrom('key_reveals').select(['item_id', 'at', 'ip', 'user_agent', 'consent_text']).where('order_id', '=', order.id).orderBy('at').execute(),
     tx.selectFrom('topup_requests').selectAll().where('order_id', '=', order.id).executeTakeFirst(),
     tx.selectFrom('refunds').select(['amount', 'status', 'channel', 'created_at', 'reason']).where('order_id', '=', order.id).execute(),
+    keyCheckRecords(tx, order.id),
   ]);
   return {
     order: {
@@ -53,5 +57,10 @@ export async function systemEvidence(tx: Tx, order: Order): Promise<Record<strin
       requestedAt: topup.requested_at.toISOString(), answeredAt: topup.answered_at?.toISOString() ?? null, callback: topup.detail,
     } : null,
     refunds: refunds.map((r) => ({ amount: r.amount, status: r.status, channel: r.channel, at: r.created_at.toISOString(), reason: r.reason })),
+    // 第三方佐证: the upstream checker's answer per key, compared with the platform's delivery time.
+    keyCheck: keyChecks.map((k) => ({
+      itemId: k.itemId, checker: k.checker, result: k.result, redeemedAt: k.redeemedAt?.toISOString() ?? null, checkedAt: k.checkedAt.toISOString(),
+      redeemedBeforeDelivery: Boolean(k.redeemedAt && order.delivered_at && k.redeemedAt < order.delivered_at),
+    })),
   };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { loadOwnedShop } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
 import type { CaseStatus } from '../db/schema';
@@ -36,6 +37,7 @@ export async function listCases(ctx: Ctx, actor: Actor, query: CaseListQuery) {
   const offset = query.offset ?? 0;
   const [rows, count] = await Promise.all([
     base.selectAll('refund_cases').select(['orders.order_no', 'orders.title'])
+      .orderBy(sql`case when refund_cases.overdue_at is not null then 0 else 1 end`) // overdue cases first (the SLA job flags them)
       .orderBy('refund_cases.merchant_by').orderBy('refund_cases.created_at', 'desc').orderBy('refund_cases.id').limit(limit).offset(offset).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
@@ -43,6 +45,7 @@ export async function listCases(ctx: Ctx, actor: Actor, query: CaseListQuery) {
     items: rows.map((c) => ({
       id: c.id, orderId: c.order_id, orderNo: c.order_no, title: c.title, status: c.status, nextActor: nextActor(c), reason: c.reason, amount: c.amount,
       merchantBy: c.merchant_by?.toISOString() ?? null, buyerBy: c.buyer_by?.toISOString() ?? null, decisionBy: c.decision_by?.toISOString() ?? null,
+      overdue: c.overdue_at !== null, overdueAt: c.overdue_at?.toISOString() ?? null,
       createdAt: c.created_at.toISOString(),
     })),
     total: Number(count.n), limit, offset,

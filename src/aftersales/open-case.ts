@@ -21,6 +21,8 @@ import { caseFault } from '../trust/fault';
 import { loadFacts, systemEvidence } from './facts';
 import { assess, type Verdict } from './rules';
 import { flagIfRisky } from '../accounts/buyer-risk';
+import { checkKeysForClaim } from './key-check';
+import { armCaseDeadlines } from './overdue';
 
 export interface ApplyInput {
   reason: CaseReason;
@@ -54,6 +56,8 @@ export async function previewCase(ctx: Ctx, actor: Actor, orderId: string, input
  */
 export async function openCase(ctx: Ctx, actor: Actor, orderId: string, input: ApplyInput, idempotencyKey?: string): Promise<OpenedCase> {
   const rules = await ctx.rules.current();
+  // The upstream key checker is asked before the case's transaction, never inside one; its answers are facts below.
+  await checkKeysForClaim(ctx, actor, orderId, input);
   try {
     return await withTransaction(ctx.db, async (tx) => {
       const now = ctx.clock.now();
@@ -112,6 +116,7 @@ async function fileCase(
   } else if (verdict.route === 'to_merchant') {
     await scheduleJob(tx, 'case_merchant_deadline', caseId, c.merchant_by!, now);
   }
+  if (!auto) await armCaseDeadlines(tx, c, rules, now);
   const shop = await tx.selectFrom('shops').select('owner_id').where('id', '=', order.shop_id).executeTakeFirstOrThrow();
   await notify(ctx, tx, {
     userIds: [order.buyer_id, shop.owner_id], kind: auto ? 'case_auto_approved' : 'case_opened', orderId: order.id, caseId, at: now,
@@ -126,6 +131,7 @@ function autoReason(verdict: Extract<Verdict, { kind: 'accepted' }>): string {
     case 'aftersales.instant-refund-window': return '秒退：卡密未查看且在秒退时限内，全额退款，卡密退回库存';
     case 'aftersales.manual-promised-time': return '商家超过承诺发货时间未发货，全额退款';
     case 'aftersales.no-reason-refund': return `商品支持无理由退款，扣除手续费 ${verdict.fee} 分后退款`;
+    case 'aftersales.key-redeemed-before-sale': return '上游核验：卡密在平台发货前已被兑换（商家售出已使用的卡密），全额退款';
     default: return '平台记录支持退款';
   }
 }

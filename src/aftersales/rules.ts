@@ -36,7 +36,11 @@ export interface CaseFacts {
   hasOpenCase: boolean;
   /** Units already covered by a case that reached a final decision. */
   finalizedUnitIds: string[];
+  /** 第三方佐证: what the upstream key checker answered for each key it was asked about. */
+  keyChecks?: KeyCheckFact[];
 }
+
+export interface KeyCheckFact { unitId: string; result: 'unused' | 'redeemed' | 'unknown'; redeemedAt: Date | null }
 
 export interface Application {
   reason: CaseReason;
@@ -95,7 +99,9 @@ export function assess(facts: CaseFacts, application: Application): Verdict {
   const timing = checkTiming(facts, application, units);
   if (timing.kind !== 'accepted') return timing;
   const unitIds = units.map((u) => u.id);
-  const returnToStock = order.productType === 'card_key' ? units.filter((u) => !u.revealedAt).map((u) => u.id) : [];
+  // A key the upstream reports redeemed is spent: it never goes back on sale.
+  const redeemed = new Set((facts.keyChecks ?? []).filter((k) => k.result === 'redeemed').map((k) => k.unitId));
+  const returnToStock = order.productType === 'card_key' ? units.filter((u) => !u.revealedAt && !redeemed.has(u.id)).map((u) => u.id) : [];
   let route = timing.route;
   const notes = [...timing.notes];
   let rule = timing.rule;
@@ -164,11 +170,15 @@ function checkTiming(facts: CaseFacts, application: Application, units: UnitFact
   if (!order.deliveredAt) return beforeDelivery(facts, application);
 
   const sinceDelivery = minutesBetween(order.deliveredAt, now);
+  const window = windowFor(facts);
+  const upstream = keyCheckFindings(facts, order.deliveredAt, units);
+  if (application.reason === 'key_invalid' && upstream.redeemedBeforeDelivery && sinceDelivery <= window.minutes) {
+    return { kind: 'accepted', route: 'auto_approve', rule: 'aftersales.key-redeemed-before-sale', notes: upstream.notes };
+  }
   const allUnrevealed = units.every((u) => !u.revealedAt);
   if (order.productType === 'card_key' && allUnrevealed && sinceDelivery <= values[instantRule]) {
     return { kind: 'accepted', route: 'auto_approve', rule: instantRule, notes: ['秒退：卡密在秒退时限内未被查看'] };
   }
-  const window = windowFor(facts);
   if (application.reason === 'no_reason') {
     if (!facts.product.noReasonAllowed) return refused('NO_REASON_NOT_ALLOWED', 'aftersales.no-reason-default', 'this product does not offer no-reason refunds');
     if (order.productType === 'card_key' && !allUnrevealed) {
@@ -187,6 +197,7 @@ function checkTiming(facts: CaseFacts, application: Application, units: UnitFact
     const revealed = units.filter((u) => u.revealedAt).length;
     notes.push(`买家已查看 ${revealed}/${units.length} 张卡密`);
   }
+  notes.push(...upstream.notes);
   if (facts.topup) notes.push(`上游回调：${facts.topup.status}${facts.topup.deliveredAmount !== null ? `（到账 ${facts.topup.deliveredAmount} 分）` : ''}`);
   return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes };
 }
@@ -206,6 +217,26 @@ function beforeDelivery(facts: CaseFacts, application: Application): Timing {
     return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes: [late ? '已超过承诺发货时间' : '尚未发货'] };
   }
   return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes: ['尚未发货'] };
+}
+
+/**
+ * The key checker's answers for the claimed units: a key redeemed before the platform delivered it
+ * was sold already used (the merchant's fault); one redeemed after delivery is evidence against a
+ * claim that it never worked, for the merchant and staff to weigh — never a decision by itself.
+ */
+export function keyCheckFindings(facts: CaseFacts, deliveredAt: Date, units: UnitFact[]): { redeemedBeforeDelivery: boolean; notes: string[] } {
+  const ids = new Set(units.map((u) => u.id));
+  const checks = (facts.keyChecks ?? []).filter((k) => ids.has(k.unitId));
+  const before = checks.filter((k) => k.result === 'redeemed' && k.redeemedAt && k.redeemedAt < deliveredAt);
+  const after = checks.filter((k) => k.result === 'redeemed' && !(k.redeemedAt && k.redeemedAt < deliveredAt));
+  const notes: string[] = [];
+  if (before.length) notes.push(`上游核验：${before.length} 张卡密在平台发货（${deliveredAt.toISOString()}）之前已被兑换`);
+  if (after.length) notes.push(`上游核验：${after.length} 张卡密在平台发货之后被兑换（${after.map((k) => k.redeemedAt?.toISOString() ?? '时间未知').join('、')}），与“卡密无效”的主张不符`);
+  const unused = checks.filter((k) => k.result === 'unused').length;
+  if (unused) notes.push(`上游核验：${unused} 张卡密尚未被兑换`);
+  const unknown = checks.filter((k) => k.result === 'unknown').length;
+  if (unknown) notes.push(`上游核验：${unknown} 张卡密无法核验`);
+  return { redeemedBeforeDelivery: before.length > 0, notes };
 }
 
 /** Merchant silence past the deadline decides for the buyer: the full request, or the asked-for reissue. */

@@ -1,6 +1,8 @@
 import type { ProductType } from '../db/schema';
 import { defaultRuleValues, type RuleId } from '../rules/defaults';
-import type { Application, CaseFacts, Route, UnitFact } from './rules';
+import type { Application, CaseFacts, KeyCheckFact, Route, UnitFact } from './rules';
+import { assess } from './rules';
+import { dueDeadlineActions, type DeadlineAction, type DeadlineFacts } from './deadline-rules';
 
 /**
  * 种子场景: every concrete after-sales situation the five seed articles (/work/shared/seeds/*.txt)
@@ -48,6 +50,7 @@ export interface FactsInput {
   shopStatus?: CaseFacts['shopStatus'];
   hasOpenCase?: boolean;
   finalizedUnitIds?: string[];
+  keyChecks?: KeyCheckFact[];
 }
 
 /**
@@ -75,8 +78,13 @@ export function caseFacts(input: FactsInput = {}): CaseFacts {
     shopStatus: input.shopStatus ?? 'active',
     hasOpenCase: input.hasOpenCase ?? false,
     finalizedUnitIds: input.finalizedUnitIds ?? [],
+    keyChecks: input.keyChecks ?? [],
   };
 }
+
+/** 第三方佐证: the upstream checker's answer for a key, redeemed `minutes` after T0 (negative: before the sale). */
+export const redeemedAt = (unitId: string, minutes: number): KeyCheckFact => ({ unitId, result: 'redeemed', redeemedAt: at(minutes) });
+export const unusedKey = (unitId: string): KeyCheckFact => ({ unitId, result: 'unused', redeemedAt: null });
 
 /** Paid at T0, not delivered yet (a manual order waiting for the merchant, a top-up waiting for the supplier). */
 export const undelivered = (productType: ProductType, now: Date, over: Omit<FactsInput, 'productType' | 'now'> = {}): CaseFacts => {
@@ -112,6 +120,7 @@ export interface SeedScenario {
 const toMerchant = (amount: number): Expected => ({ kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', amount, refund: 0, fee: 0 });
 const instant = (amount: number, returnToStock: string[]): Expected => ({ kind: 'accepted', route: 'auto_approve', rule: 'aftersales.instant-refund-window', amount, refund: amount, fee: 0, returnToStock });
 const refusedBy = (rule: RuleId, code: string): Expected => ({ kind: 'refused', rule, code });
+const soldUsed = (amount: number): Expected => ({ kind: 'accepted', route: 'auto_approve', rule: 'aftersales.key-redeemed-before-sale', amount, refund: amount, fee: 0, returnToStock: [] });
 
 export const seedScenarios: SeedScenario[] = [
   // ── 000 卡盟举报退款流程 ─────────────────────────────────────────────────────────────
@@ -200,6 +209,15 @@ export const seedScenarios: SeedScenario[] = [
     expected: toMerchant(price),
   },
 
+  {
+    id: '000-used-key-upstream-after-sale', label: '称卡密无效，上游核验显示发货后已被兑换（卖家可举证已使用）', source: seeds.s000,
+    quote: '若卖家能证明商品已有效交付(如用户已使用卡密),则驳回退款',
+    facts: caseFacts({ now: at(40), units: keys(1, { 1: 1 }), keyChecks: [redeemedAt('key-1', 2)] }),
+    application: { reason: 'key_invalid', expectedOutcome: 'full_refund' },
+    expected: toMerchant(price),
+    concern: 'redeemed after delivery is evidence against the claim, shown to the merchant and staff; it never rejects on its own',
+  },
+
   // ── 001 如何申请卡盟退款 ─────────────────────────────────────────────────────────────
   {
     id: '001-topup-overdue-pending', label: '会员直充超时未到账（上游仍在处理）', source: seeds.s001,
@@ -264,6 +282,15 @@ export const seedScenarios: SeedScenario[] = [
     facts: caseFacts({ now: at(20), units: keys(1, { 1: 2 }) }),
     application: { reason: 'key_invalid', expectedOutcome: 'partial_refund', amount: 6000 },
     expected: refusedBy('aftersales.refund-cap', 'REFUND_EXCEEDS_REFUNDABLE'),
+  },
+
+  {
+    id: '001-invalid-code-upstream-before-sale', label: '激活提示“无效码”（卡密未查看、3 分钟内），上游核验：售出前已被兑换', source: seeds.s001,
+    quote: '说明“商品激活提示无效码”...这有助于客服快速判断责任方',
+    facts: caseFacts({ now: at(3), keyChecks: [redeemedAt('key-1', -600)] }),
+    application: { reason: 'key_invalid', expectedOutcome: 'full_refund' },
+    expected: soldUsed(price),
+    concern: 'decided by the key check, not 秒退: a key sold already used must not go back on sale',
   },
 
   // ── 002 卡盟退款服务靠谱吗 ───────────────────────────────────────────────────────────
@@ -354,6 +381,14 @@ export const seedScenarios: SeedScenario[] = [
     expected: refusedBy('aftersales.other-window', 'REFUND_WINDOW_CLOSED'),
   },
 
+  {
+    id: '003-fake-code-upstream-before-sale', label: '低价无效激活码，上游（游戏官方）核验：售出前已被兑换', source: seeds.s003,
+    quote: '部分平台会要求消费者提供“第三方佐证”,例如若购买的是游戏点卡,可提供游戏官方客服的未充值记录',
+    facts: caseFacts({ now: at(10), units: keys(1, { 1: 1 }), keyChecks: [redeemedAt('key-1', -24 * 60)] }),
+    application: { reason: 'key_invalid', expectedOutcome: 'full_refund' },
+    expected: soldUsed(price),
+  },
+
   // ── 004 下单后还能退单吗 ─────────────────────────────────────────────────────────────
   {
     id: '004-topup-partial', label: '直充部分到账：订单 50 元，实际到账 10 元（差额已自动退）', source: seeds.s004,
@@ -371,6 +406,13 @@ export const seedScenarios: SeedScenario[] = [
     facts: caseFacts({ now: at(10), units: keys(3, { 1: 1 }) }),
     application: { reason: 'key_invalid', expectedOutcome: 'full_refund', itemIds: ['key-1'] },
     expected: toMerchant(price),
+  },
+  {
+    id: '004-key-activated-upstream-before-sale', label: '卡密提示“已被激活”，上游核验：三张中一张在售出前已被兑换', source: seeds.s004,
+    quote: '卡密无法使用,提示‘已被激活’',
+    facts: caseFacts({ now: at(10), units: keys(3, { 1: 1 }), keyChecks: [redeemedAt('key-1', -90), unusedKey('key-2'), unusedKey('key-3')] }),
+    application: { reason: 'key_invalid', expectedOutcome: 'full_refund', itemIds: ['key-1'] },
+    expected: soldUsed(price),
   },
   {
     id: '004-unused-keys-instant', label: '三张卡密用了一张，4 分钟内退回未使用的两张', source: seeds.s004,
@@ -408,3 +450,67 @@ export const seedScenarios: SeedScenario[] = [
     expected: toMerchant(price),
   },
 ];
+
+/** A case row for the deadline rules: opened at T0, nothing decided yet. */
+export function deadlineFacts(now: Date, over: Partial<DeadlineFacts['case']> = {}): DeadlineFacts {
+  return {
+    now, rules: { values: defaultRuleValues() },
+    case: { status: 'under_arbitration', expectedOutcome: 'full_refund', createdAt: T0, merchantBy: null, decisionBy: null, decidedAt: null, overdueAt: null, externalNoticeAt: null, ...over },
+  };
+}
+
+export interface DeadlineScenario {
+  id: string;
+  label: string;
+  source: SeedFile;
+  quote: string;
+  facts: DeadlineFacts;
+  /** What the deadline rules do on their own at `facts.now` (deadline-rules.ts `dueDeadlineActions`). */
+  expected: Array<DeadlineAction['kind']>;
+}
+
+/** 2024-08-15 is a Thursday: 3 business days later is Tuesday 2024-08-20, 15 business days later 2024-09-05. */
+export const deadlineScenarios: DeadlineScenario[] = [
+  {
+    id: '003-merchant-silent-24h', label: '商家 24 小时内未回应，平台按规则支持买家', source: seeds.s003,
+    quote: '可设定合理期限(如24小时内),若超时未回应,应立即升级至平台介入环节',
+    facts: deadlineFacts(at(hours(24) + 1), { status: 'awaiting_merchant', merchantBy: at(hours(24)) }),
+    expected: ['decide_for_buyer'],
+  },
+  {
+    id: '000-arbitration-past-3-5-days', label: '平台介入后超过 3 个工作日未判定：标记逾期、置顶、通知管理员', source: seeds.s000,
+    quote: '判定结果通常在3-5个工作日内反馈',
+    facts: deadlineFacts(new Date('2024-08-20T07:00:00.000Z'), { decisionBy: new Date('2024-08-20T06:00:00.000Z') }),
+    expected: ['flag_overdue'],
+  },
+  {
+    id: '000-no-answer-15-business-days', label: '超过 15 个工作日未判定：告知买家证据包和 12315 / 支付渠道投诉', source: seeds.s000,
+    quote: '第三方介入通常需满足“平台处理超时(如超过15个工作日未反馈)”',
+    facts: deadlineFacts(new Date('2024-09-05T07:00:00.000Z'), { decisionBy: new Date('2024-08-20T06:00:00.000Z'), overdueAt: new Date('2024-08-20T06:00:00.000Z') }),
+    expected: ['notify_external_channels'],
+  },
+  {
+    id: '001-review-within-1-3-days', label: '平台 1-3 个工作日内审核：期限内不做任何事', source: seeds.s001,
+    quote: '提交申请后,平台客服将在1-3个工作日内进行审核',
+    facts: deadlineFacts(at(hours(30)), { decisionBy: new Date('2024-08-20T06:00:00.000Z') }),
+    expected: [],
+  },
+];
+
+/**
+ * What share of the seed situations the platform settles without a person: claims its records
+ * decide at once (refunded or refused by a cited rule, key checks included) plus deadlines that
+ * decide a claim (merchant silence). Overdue flags and the external-channel notice act on their
+ * own but leave the claim to a person, so they are not counted as decided.
+ */
+export function automationReport() {
+  const claims = seedScenarios.map((s) => assess(s.facts, s.application));
+  const deadlines = deadlineScenarios.map((s) => dueDeadlineActions(s.facts));
+  const claimDecided = claims.filter((v) => v.kind === 'refused' || (v.kind === 'accepted' && v.route === 'auto_approve')).length;
+  const byKeyCheck = claims.filter((v) => v.kind === 'accepted' && v.rule === 'aftersales.key-redeemed-before-sale').length;
+  const deadlineDecided = deadlines.filter((a) => a.some((x) => x.kind === 'decide_for_buyer')).length;
+  const deadlineActed = deadlines.filter((a) => a.length > 0).length;
+  const total = claims.length + deadlines.length;
+  const decided = claimDecided + deadlineDecided;
+  return { total, decided, share: decided / total, claimDecided, byKeyCheck, deadlineDecided, deadlineActed };
+}

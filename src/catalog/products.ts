@@ -9,6 +9,7 @@ import { loadOwnedShop } from './shops';
 import { demotedShopsSql, merchantTrust, type MerchantTrust } from './trust';
 import { requireApprovedIdentity } from '../trust/identity';
 import { sql } from 'kysely';
+import { assertKeyChecker } from '../aftersales/key-check';
 
 export const productTitleLengthMax = 120;
 export const productDescriptionLengthMax = 4000;
@@ -27,6 +28,8 @@ export interface CreateProductInput {
   afterSalesWindowMinutes?: number;
   promisedDeliveryMinutes?: number;
   noReasonRefund?: { allowed: boolean; feeRate?: number };
+  /** 第三方佐证: the upstream key checker for this card-key product (`sandbox` in sandbox mode). */
+  keyChecker?: string | null;
 }
 
 export interface ProductView {
@@ -44,6 +47,7 @@ export interface ProductView {
   noReasonRefund: { allowed: boolean; feeRate: number };
   refundPolicy: string;
   refundPolicyShort: string;
+  keyChecker: string | null;
   listed: boolean;
   merchant: MerchantTrust & { shopId: string; name: string };
   createdAt: string;
@@ -79,6 +83,7 @@ export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProduct
   const rules = await ctx.rules.current();
   await requireApprovedIdentity(ctx.db, shop.id, rules);
   checkWindows(input, rules.values);
+  assertKeyChecker(ctx.keyCheckers, input.keyChecker, input.type);
   const feeBp = feeRateBp(input.noReasonRefund?.feeRate);
   if (feeBp > rules.values['aftersales.no-reason-fee-max']) {
     throw refused('NO_REASON_FEE_TOO_HIGH', 'aftersales.no-reason-fee-max', `the no-reason refund fee may be at most ${rules.values['aftersales.no-reason-fee-max']} bp`);
@@ -91,6 +96,7 @@ export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProduct
     after_sales_window_minutes: input.afterSalesWindowMinutes ?? null,
     promised_delivery_minutes: input.type === 'manual' ? input.promisedDeliveryMinutes ?? null : null,
     no_reason_allowed: input.noReasonRefund?.allowed ?? false, no_reason_fee_bp: feeBp, status: 'active', created_at: ctx.clock.now(),
+    key_checker: input.keyChecker ?? null,
   }).returningAll().executeTakeFirstOrThrow();
   return (await productViews(ctx, [product]))[0];
 }
@@ -125,7 +131,7 @@ async function productViews(ctx: Ctx, products: Product[]): Promise<ProductView[
       stock: p.stock_policy === 'keys' ? stock.get(p.id) ?? 0 : p.stock_policy === 'limited' ? p.stock_limited : null,
       afterSalesWindowMinutes: p.after_sales_window_minutes, promisedDeliveryMinutes: p.promised_delivery_minutes,
       noReasonRefund: { allowed: p.no_reason_allowed, feeRate: p.no_reason_fee_bp },
-      refundPolicy: policy.full, refundPolicyShort: policy.short,
+      refundPolicy: policy.full, refundPolicyShort: policy.short, keyChecker: p.key_checker ?? null,
       listed: shop.status === 'active' && p.status === 'active' && (!identityRequired || trust.get(shop.id)!.verified),
       merchant: { shopId: shop.id, name: shop.name, ...trust.get(shop.id)! },
       createdAt: p.created_at.toISOString(),

@@ -24,6 +24,8 @@ export interface UsersTable {
   status: Generated<'active' | 'disabled'>;
   status_reason: string | null;
   created_at: Timestamp;
+  /** For SMS notices (optional, set by the user). */
+  phone: Generated<string | null>;
 }
 export interface SessionsTable {
   id: string;
@@ -78,6 +80,8 @@ export interface ProductsTable {
   no_reason_fee_bp: number;
   status: 'active' | 'inactive';
   created_at: Timestamp;
+  /** The upstream key checker this card-key product names (aftersales/key-check.ts), or null. */
+  key_checker: Generated<string | null>;
 }
 export interface CardKeysTable {
   id: string;
@@ -297,6 +301,10 @@ export interface RefundCasesTable {
   platform_refunded: Generated<number>;
   /** The merchant's first answer (accept, partial, reissue, contest): its response time. */
   merchant_responded_at: Timestamp | null;
+  /** Set once when the decision SLA passed without a decision (the admins were alerted then). */
+  overdue_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Set once when the buyer was told of the external channels (15 business days undecided). */
+  external_notice_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 export interface EvidenceTable {
   id: string;
@@ -373,6 +381,36 @@ export interface ShopIdentitiesTable {
   created_at: Timestamp;
 }
 
+export type KeyCheckResult = 'unused' | 'redeemed' | 'unknown';
+export interface KeyChecksTable {
+  id: string;
+  order_id: string;
+  item_id: string;
+  checker: string;
+  status: 'pending' | 'answered' | 'failed';
+  result: KeyCheckResult | null;
+  redeemed_at: Timestamp | null;
+  error: string | null;
+  requested_at: Timestamp;
+  answered_at: Timestamp | null;
+}
+export interface OutboundMessagesTable {
+  id: string;
+  channel: 'email' | 'sms';
+  recipient: string;
+  kind: string;
+  subject: string;
+  body: string;
+  order_id: string | null;
+  notification_id: string | null;
+  status: 'pending' | 'sent' | 'failed';
+  provider: string | null;
+  provider_message_id: string | null;
+  error: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
 export interface DB {
   refund_cases: RefundCasesTable;
   evidence: EvidenceTable;
@@ -403,6 +441,8 @@ export interface DB {
   chat_messages: ChatMessagesTable;
   reviews: ReviewsTable;
   shop_identities: ShopIdentitiesTable;
+  key_checks: KeyChecksTable;
+  outbound_messages: OutboundMessagesTable;
 }
 
 export type Order = Selectable<OrdersTable>;

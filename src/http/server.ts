@@ -24,6 +24,7 @@ import { evidenceSizeBytesMax } from '../aftersales/evidence';
 import { orderRoutes } from './routes/orders';
 import { sandboxRoutes } from './routes/sandbox';
 import { trustRoutes } from './routes/trust';
+import { evidencePackageRoutes } from './routes/evidence-package';
 import { registerSecurityHeaders } from './security';
 import { opsRoutes, requestId } from './ops';
 
@@ -110,6 +111,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   apiKeyRoutes(app, ctx);
   chatRoutes(app, ctx);
   trustRoutes(app, ctx);
+  evidencePackageRoutes(app, ctx);
   if (ctx.config.sandbox) sandboxRoutes(app, ctx);
   for (const group of extraRoutes) group(app, ctx);
 

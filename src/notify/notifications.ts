@@ -4,6 +4,8 @@ import { requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import { scheduleJob } from '../scheduler/jobs';
+import { queueOutbound } from './outbound';
+import { normalizePhone, phonePattern } from './sms';
 
 export const notificationPageSizeMax = 100;
 
@@ -17,22 +19,53 @@ export interface NotificationInput {
   at: Date;
 }
 
+/** The events important enough for a text message (case decisions, deadlines that bite). */
+export const smsNotificationKinds: ReadonlySet<string> = new Set(['case_auto_approved', 'case_decided', 'case_overdue', 'case_external_channels']);
+
 /**
  * In-app notifications, written in the transaction of the change they report; when SMTP is
- * configured each one also gets an email job, sent after commit by the scheduler.
+ * configured each one also gets an email job, sent after commit by the scheduler. Important
+ * events also go by SMS to users with a phone. A null user id beside an `orderId` is the order's
+ * guest buyer (`order.buyer_id` is null): they get the notice at their order contact — by email
+ * when it is an address, by SMS (important events) when it is a phone number.
  */
 export async function notify(ctx: Ctx, tx: Tx, input: NotificationInput): Promise<void> {
   const userIds = [...new Set(input.userIds.filter((id): id is string => Boolean(id)))];
-  if (userIds.length === 0) return;
   const rows = userIds.map((userId) => ({
     id: randomUUID(), user_id: userId, kind: input.kind, title: input.title, body: input.body,
     order_id: input.orderId ?? null, case_id: input.caseId ?? null, read_at: null, created_at: input.at,
   }));
-  await tx.insertInto('notifications').values(rows).execute();
+  if (rows.length) await tx.insertInto('notifications').values(rows).execute();
   if (ctx.config.smtpUrl) {
     for (const row of rows) await scheduleJob(tx, 'email_notification', row.id, input.at, input.at);
   }
+  const sms = ctx.sms !== null && smsNotificationKinds.has(input.kind);
+  if (sms && userIds.length) {
+    const phones = await tx.selectFrom('users').select(['id', 'phone']).where('id', 'in', userIds).where('phone', 'is not', null).execute();
+    for (const user of phones) {
+      await queueOutbound(tx, { ...outboundOf(input), channel: 'sms', recipient: user.phone!, notificationId: rows.find((r) => r.user_id === user.id)?.id ?? null });
+    }
+  }
+  if (input.orderId && input.userIds.some((id) => id === null)) await notifyGuest(ctx, tx, input, sms);
 }
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+async function notifyGuest(ctx: Ctx, tx: Tx, input: NotificationInput, sms: boolean): Promise<void> {
+  const order = await tx.selectFrom('orders').select(['guest_contact']).where('id', '=', input.orderId!).where('buyer_id', 'is', null).executeTakeFirst();
+  const contact = order?.guest_contact?.trim();
+  if (!contact) return;
+  if (emailPattern.test(contact)) {
+    if (ctx.config.smtpUrl) await queueOutbound(tx, { ...outboundOf(input), channel: 'email', recipient: contact, notificationId: null });
+    return;
+  }
+  const phone = normalizePhone(contact);
+  if (sms && phonePattern.test(phone)) await queueOutbound(tx, { ...outboundOf(input), channel: 'sms', recipient: phone, notificationId: null });
+}
+
+const outboundOf = (input: NotificationInput) => ({
+  kind: input.kind, subject: input.title, body: input.body, orderId: input.orderId ?? null, at: input.at,
+});
 
 export async function listNotifications(ctx: Ctx, actor: Actor, query: { unread?: boolean; limit?: number }) {
   requireRole(actor, 'buyer', 'merchant', 'staff', 'admin');

@@ -46,6 +46,8 @@ export const defaultRules = {
   'aftersales.no-reason-refund': { value: true, unit: 'flag', title: '商品允许时，未拆封的无理由退款自动通过（扣除手续费）' },
   'aftersales.manual-promised-time': { value: true, unit: 'flag', title: '人工商品超过承诺发货时间未发货，自动全额退款' },
   'aftersales.topup-auto-refund': { value: true, unit: 'flag', title: '直充失败、超时或部分到账自动退款' },
+  'aftersales.key-redeemed-before-sale': { value: true, unit: 'flag', title: '上游核验显示卡密在平台发货前已被兑换：立即支持买家（商家责任）' },
+  'aftersales.decision-overdue-alert': { value: true, unit: 'flag', title: '超过仲裁时限未判定的售后单标记为逾期、置顶并通知管理员' },
   'aftersales.high-risk-manual-review': { value: true, unit: 'flag', title: '高风险买家不适用自动通过' },
   'aftersales.merchant-accepted': { value: true, unit: 'flag', title: '商家同意的处理方案立即执行' },
   'aftersales.buyer-accepted': { value: true, unit: 'flag', title: '买家接受商家答复，售后结束' },

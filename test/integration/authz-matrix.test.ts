@@ -30,6 +30,7 @@ POST   /api/auth/register                         ok    ok    ok     ok     ok  
 POST   /api/auth/login                            ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/auth/logout                           ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 GET    /api/me                                    401   ok    ok     401    401   ok     ok    403  403   ok    ok
+POST   /api/me/phone                              401   ok    ok     401    401   ok     ok    403  403   ok    ok
 # shops
 POST   /api/shops                                 401   403   403    401    401   ok     ok    403  403   403   403
 GET    /api/shops/mine                            401   403   403    401    401   ok     ok    403  403   403   403
@@ -71,6 +72,7 @@ POST   /api/orders/:id/keys/reveal                401   ok    404    404    ok  
 POST   /api/orders/:id/deliver                    401   403   403    401    401   404    ok    404  ok    403   403
 POST   /api/orders/:id/confirm                    401   ok    404    404    ok    403    403   403  403   403   403
 GET    /api/orders/:id/timeline                   401   ok    404    404    ok    404    ok    404  ok    ok    ok
+GET    /api/orders/:id/evidence-package           401   ok    404    404    ok    404    ok    404  ok    ok    ok
 # chat: staff get past authorization; before a case reaches the platform they get 409 CHAT_NOT_ESCALATED
 POST   /api/orders/:id/messages                   401   ok    404    404    ok    404    ok    404  ok    ok    ok
 GET    /api/orders/:id/messages                   401   ok    404    404    ok    404    ok    404  ok    ok    ok
@@ -104,6 +106,7 @@ POST   /api/sandbox/users                         ok    ok    ok     ok     ok  
 POST   /api/sandbox/payments/:id/succeed          ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/sandbox/topups/:orderId/respond       ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 GET    /api/sandbox/clock                         ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
+GET    /api/sandbox/sms                           ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/sandbox/clock/advance                 ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 `);
 
@@ -165,6 +168,7 @@ const calls: Record<string, RouteCalls> = {
   'POST /api/auth/login': { call: () => ({ body: { email: w.otherBuyer.user.email, password } }) },
   'POST /api/auth/logout': { call: async (_, actor) => ({ token: await w.disposableToken(actor) }) },
   'GET /api/me': {},
+  'POST /api/me/phone': { call: () => ({ body: { phone: '13800138000' } }) },
   'POST /api/shops': { call: () => ({ body: { name: `Matrix ${unique()}` } }), object: async () => w.owner.merchant.user.id, state: (owner) => count('shops', 'owner_id', owner) },
   'GET /api/shops/mine': {},
   'POST /api/shops/:id/deposit': { call: () => ({ ...shopA(), body: { amount: 100, channel: 'sandbox' } }), state: () => count('payments', 'shop_id', w.owner.shopId) },
@@ -231,6 +235,7 @@ const calls: Record<string, RouteCalls> = {
   'POST /api/orders/:id/deliver': { fresh: true, object: () => w.manualOrder(), call: (o: OrderRef) => ({ params: { id: o.orderId }, body: { content: `account-${unique()} / password` } }), state: orderStatus },
   'POST /api/orders/:id/confirm': { sided: true, fresh: true, object: (side) => w.keyOrder(side), call: (o: OrderRef) => ({ params: { id: o.orderId } }), state: orderStatus },
   'GET /api/orders/:id/timeline': { ...onMain, call: (o) => ({ params: { id: o.orderId } }) },
+  'GET /api/orders/:id/evidence-package': { ...onMain, call: (o) => ({ params: { id: o.orderId } }) },
   'POST /api/orders/:id/messages': { ...onMain, call: (o) => ({ params: { id: o.orderId }, body: { body: '请问卡密什么时候能用？' } }) },
   'GET /api/orders/:id/messages': { ...onMain, call: (o) => ({ params: { id: o.orderId } }) },
   'POST /api/orders/:id/refund-cases': {
@@ -301,6 +306,7 @@ const calls: Record<string, RouteCalls> = {
   'POST /api/sandbox/payments/:id/succeed': { call: async () => ({ params: { id: await w.pendingPayment() } }) },
   'POST /api/sandbox/topups/:orderId/respond': { call: async () => ({ params: { orderId: (await w.topupOrder()).orderId }, body: { result: 'success' } }) },
   'GET /api/sandbox/clock': {},
+  'GET /api/sandbox/sms': {},
   'POST /api/sandbox/clock/advance': { call: () => ({ body: { minutes: 0 } }) },
 };
 

@@ -6,6 +6,7 @@ import * as integrity from './004_integrity';
 import * as chat from './005_chat';
 import * as risk from './007_risk';
 import * as trust from './008_trust';
+import * as outside from './009_outside';
 
 /** Every migration, in order. Both engines run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '005_chat': chat,
   '007_risk': risk,
   '008_trust': trust,
+  '009_outside': outside,
 };

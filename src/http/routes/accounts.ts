@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors';
 import type { App } from '../app-type';
 import { actorOf, everyone, signedIn, userOf } from '../access';
 import { sessionCookie, setSessionCookie } from '../auth';
+import { setPhone } from '../../accounts/phone';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
 const Password = Type.String({ minLength: passwordLengthMin, maxLength: passwordLengthMax });
@@ -46,4 +47,11 @@ export function accountRoutes(app: App, ctx: Ctx): void {
     const actor = userOf(request);
     return { ...(await me(ctx, actor.userId)), csrfToken: request.csrfToken };
   });
+
+  app.post('/api/me/phone', { config: { access: signedIn },
+    schema: {
+      tags: ['accounts'], summary: 'Set (or clear with null) your phone number for SMS notices of important events',
+      body: Type.Object({ phone: Type.Union([Type.String({ maxLength: 32 }), Type.Null()]) }),
+    },
+  }, async (request) => setPhone(ctx, userOf(request), request.body));
 }

@@ -54,6 +54,7 @@ export function catalogRoutes(app: App, ctx: Ctx): void {
           allowed: Type.Boolean(),
           feeRate: Type.Optional(Type.Number({ minimum: 0, maximum: 10_000, description: 'basis points (500 = 5%); a fraction below 1 such as 0.05 is also read as a share' })),
         })),
+        keyChecker: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 40, description: 'upstream key checker for card keys (第三方佐证); "sandbox" in sandbox mode' }), Type.Null()])),
       }),
     },
   }, async (request, reply) => reply.status(201).send(await createProduct(ctx, actorOf(request), request.body)));

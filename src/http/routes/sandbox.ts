@@ -3,6 +3,7 @@ import { createUser, userView } from '../../accounts/users';
 import type { Ctx } from '../../context';
 import { handleTopupResult } from '../../fulfillment/topups';
 import { succeedPayment } from '../../orders/pay-order';
+import { outboxPageSizeMax, sandboxSmsOutbox } from '../../notify/outbound';
 import type { App } from '../app-type';
 import { actorOf, everyone, userOf } from '../access';
 import { IdParams } from '../schemas';
@@ -38,6 +39,13 @@ export function sandboxRoutes(app: App, ctx: Ctx): void {
     const now = await ctx.scheduler.advanceTo(target);
     return { now: now.toISOString() };
   });
+
+  app.get('/api/sandbox/sms', { config: { access: everyone },
+    schema: {
+      tags: ['sandbox'], summary: 'The SMS the sandbox provider "sent", newest first (sandbox only)',
+      querystring: Type.Object({ phone: Type.Optional(Type.String({ maxLength: 32 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: outboxPageSizeMax })) }),
+    },
+  }, async (request) => sandboxSmsOutbox(ctx, request.query));
 
   app.get('/api/sandbox/clock', { config: { access: everyone }, schema: { tags: ['sandbox'], summary: 'The test clock now' } }, async () => ({ now: ctx.clock.now().toISOString() }));
 }

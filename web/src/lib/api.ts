@@ -142,3 +142,13 @@ export async function upload<T>(path: string, form: FormData): Promise<T> {
   }
   return parse<T>(response);
 }
+
+/** A text resource (the printable evidence package) with the same credentials as `api`; errors as ApiError. */
+export async function fetchText(path: string, options: { token?: string } = {}): Promise<string> {
+  const headers: Record<string, string> = { accept: 'text/html' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const response = await fetch(path, { headers, credentials: 'same-origin' })
+    .catch((error: unknown) => { throw new ApiError(0, 'NETWORK', error instanceof Error ? error.message : 'network error'); });
+  if (!response.ok) return parse<string>(response);
+  return response.text();
+}

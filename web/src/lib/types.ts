@@ -75,6 +75,8 @@ export interface SystemEvidence {
   supplier?: { provider: string; account: string; status: string; requested: number; delivered: number | null; requestedAt: string; answeredAt: string | null } | null;
   refunds?: Array<{ amount: number; status: string; channel: string; at: string }>;
   notes?: string[];
+  /** 第三方佐证: the upstream key checker's answer per key. */
+  keyCheck?: Array<{ itemId: string; checker: string; result: 'unused' | 'redeemed' | 'unknown'; redeemedAt: string | null; checkedAt: string; redeemedBeforeDelivery: boolean }>;
   /** 沟通记录: the order's chat and the buyer messages read but not answered in time (已读未回). */
   chat?: ChatEvidence;
 }

@@ -4,7 +4,7 @@ import { ErrorNote, Loading, Notice } from '../components/feedback';
 import { Button, TextField } from '../components/forms';
 import { api } from '../lib/api';
 import { parseYuan } from '../lib/format';
-import { useAction, usePageTitle } from '../lib/hooks';
+import { useAction, usePageTitle, useResource } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import { Link, navigate } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -32,7 +32,37 @@ export function AccountPage() {
         {user.role === 'merchant' && <Link to="/merchant">{t('account.merchantConsole')}</Link>}
       </div>
       {user.role === 'buyer' && <WalletTopup />}
+      <PhoneForm />
     </section>
+  );
+}
+
+/** 手机号 for SMS notices of important events (case decisions, deadlines the platform missed). */
+function PhoneForm() {
+  const { t } = useI18n();
+  const me = useResource(() => api<{ user: { phone: string | null } }>('GET', '/api/me'), []);
+  const [phone, setPhone] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const value = phone ?? me.data?.user.phone ?? '';
+  const valid = value.trim() === '' || /^(1[3-9]\d{9}|\+[1-9]\d{6,14})$/.test(value.replace(/[\s-]/g, ''));
+  const save = useAction(async () => {
+    await api('POST', '/api/me/phone', { body: { phone: value.trim() === '' ? null : value } });
+    setSaved(true);
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(false);
+    if (valid) void save.run();
+  };
+  return (
+    <form className="card form" onSubmit={submit} noValidate aria-labelledby="phone-title">
+      <h2 id="phone-title">{t('account.phone')}</h2>
+      <TextField label={t('account.phone')} hint={t('account.phoneHint')} inputMode="tel" autoComplete="tel" value={value}
+        onChange={(e) => { setPhone(e.target.value); setSaved(false); }} problem={!valid ? t('account.phoneInvalid') : null} />
+      <ErrorNote error={save.error} />
+      {saved && <p role="status">{t('account.phoneSaved')}</p>}
+      <Button type="submit" pending={save.pending} pendingLabel={t('common.working')}>{t('account.phoneSave')}</Button>
+    </form>
   );
 }
 

@@ -10,6 +10,7 @@ import { useSession } from '../../lib/session';
 import { guestToken } from '../../lib/storage';
 import type { CaseView, RuleCatalog } from '../../lib/types';
 import { CaseActions } from './CaseActions';
+import { EvidencePackageLink } from '../../components/EvidencePackageLink';
 import { CaseChat, KeyFacts } from './CaseChat';
 import { CaseRefunds, CaseStatusBadge, CaseTimeline, Decision, MerchantAnswer, NextStep, PlatformRecords, RequestFacts, Section } from './CaseParts';
 
@@ -75,6 +76,7 @@ export function CasePage({ id }: { id: string }) {
           <PlatformRecords c={c} />
           <CaseChat c={c} />
           <CaseTimeline c={c} titles={titles} />
+          <EvidencePackageLink orderId={c.orderId} token={token} />
         </article>
       )}
     </Loadable>

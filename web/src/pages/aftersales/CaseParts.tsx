@@ -157,6 +157,20 @@ export function PlatformRecords({ c }: { c: CaseView }) {
           </dl>
         </>
       )}
+      {facts.keyCheck?.length ? (
+        <>
+          <h3>{t('case.keyCheck')}</h3>
+          <ul className="plain-list">
+            {facts.keyCheck.map((k) => (
+              <li key={k.itemId} className="row">
+                <span>{t(k.result === 'redeemed' ? (k.redeemedBeforeDelivery ? 'case.keyCheck.redeemedBefore' : 'case.keyCheck.redeemedAfter') : k.result === 'unused' ? 'case.keyCheck.unused' : 'case.keyCheck.unknown')}</span>
+                {k.redeemedAt && <When iso={k.redeemedAt} />}
+                <span className="muted">{t('case.keyCheck.checkedAt')} <When iso={k.checkedAt} /></span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       {facts.notes?.length && c.viewerRole !== 'buyer' ? (
         <>
           <h3>{t('case.notes')}</h3>

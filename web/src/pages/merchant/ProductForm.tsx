@@ -20,11 +20,13 @@ interface Draft {
   afterSalesWindowMinutes: string;
   noReasonAllowed: boolean;
   noReasonFeePercent: string;
+  /** 第三方佐证: ask the sandbox upstream whether a claimed key was already redeemed. */
+  keyCheck: boolean;
 }
 
 const emptyDraft: Draft = {
   title: '', type: 'card_key', price: '', description: '', stockPolicy: 'unlimited', stock: '', promisedDeliveryMinutes: '60',
-  afterSalesWindowMinutes: '', noReasonAllowed: false, noReasonFeePercent: '0',
+  afterSalesWindowMinutes: '', noReasonAllowed: false, noReasonFeePercent: '0', keyCheck: false,
 };
 
 const positiveInteger = (text: string) => (/^\d{1,7}$/.test(text.trim()) && Number(text) > 0 ? Number(text) : null);
@@ -50,6 +52,7 @@ function toRequest(draft: Draft, shopId: string, t: Translate) {
       ...(draft.type === 'manual' ? { promisedDeliveryMinutes: positiveInteger(draft.promisedDeliveryMinutes)! } : {}),
       ...(draft.afterSalesWindowMinutes.trim() ? { afterSalesWindowMinutes: positiveInteger(draft.afterSalesWindowMinutes)! } : {}),
       noReasonRefund: { allowed: draft.noReasonAllowed, feeRate: draft.noReasonAllowed ? parsePercentToBasisPoints(draft.noReasonFeePercent)! : 0 },
+      ...(draft.type === 'card_key' && draft.keyCheck ? { keyChecker: 'sandbox' } : {}),
     },
   };
 }
@@ -98,6 +101,12 @@ export function ProductForm({ shopId, onCreated }: { shopId: string; onCreated(p
       )}
       <TextField label={t('merchant.afterSales')} hint={t('merchant.afterSalesHint')} inputMode="numeric" value={draft.afterSalesWindowMinutes}
         onChange={(e) => set({ afterSalesWindowMinutes: e.target.value })} problem={shown(request.problems.window)} />
+      {draft.type === 'card_key' && (
+        <label className="check">
+          <input type="checkbox" checked={draft.keyCheck} onChange={(e) => set({ keyCheck: e.target.checked })} />
+          <span>{t('merchant.keyCheck')}</span>
+        </label>
+      )}
       <label className="check">
         <input type="checkbox" checked={draft.noReasonAllowed} onChange={(e) => set({ noReasonAllowed: e.target.checked })} />
         <span>{t('merchant.noReason')}</span>

@@ -20,6 +20,7 @@ import { OrderSteps } from './OrderSteps';
 import { Timeline } from './Timeline';
 import { ReviewForm } from './ReviewForm';
 import { ChatPanel } from '../../components/Chat';
+import { EvidencePackageLink } from '../../components/EvidencePackageLink';
 
 /** The order's own payment id, if the server names it (forward-compatible), else what this device remembers. */
 type OrderWithPayment = OrderView & { paymentId?: string };
@@ -65,6 +66,7 @@ export function OrderPage({ id }: { id: string }) {
           {(role === 'buyer' || role === 'merchant') && <ChatPanel orderId={o.id} token={token} viewer={role} onSent={() => void timeline.reload()} />}
           <Refunds order={o} />
           <Timeline timeline={timeline} />
+          {o.status !== 'pending_payment' && <EvidencePackageLink orderId={o.id} token={token} />}
         </article>
       )}
     </Loadable>
