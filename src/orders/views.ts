@@ -39,6 +39,13 @@ export interface OrderView {
   deliveries: Array<{ id: string; kind: string; at: string; detail: Record<string, unknown>; content?: string }>;
   refunds: Array<{ id: string; amount: number; channel: string; status: string; waitingForFunds: boolean; reason: string; expectedBy: string | null; createdAt: string; completedAt: string | null; caseId: string | null }>;
   topup: { status: string; account: string; deliveredAmount: number | null; requestedAt: string; answeredAt: string | null } | null;
+  /** Who cancelled an unpaid order: its buyer, or the platform when it expired. */
+  cancelledBy: 'buyer' | 'system' | null;
+  /** 延迟发货赔付 the merchant paid the buyer with a late manual delivery (fen; 0 when on time). */
+  latePenalty: number;
+  /** 换货: the order this one replaced, and the order that replaced this one. */
+  exchangedFromOrderId: string | null;
+  exchangedToOrderId: string | null;
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -54,6 +61,7 @@ interface ViewRow {
   topup: { status: string; account: string; delivered_amount: number | null; requested_at: string; answered_at: string | null } | null;
   auto_confirm_at: Date | null;
   pending_payment_id: string | null;
+  exchanged_to_order_id: string | null;
 }
 
 /**
@@ -69,7 +77,8 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
       (select coalesce(json_agg(r order by r.created_at), '[]') from refunds r where r.order_id = o.id) as refunds,
       (select row_to_json(t) from topup_requests t where t.order_id = o.id) as topup,
       (select j.due_at from jobs j where j.kind = 'auto_confirm' and j.ref_id = o.id::text and j.status = 'pending') as auto_confirm_at,
-      (select pay.id from payments pay where pay.order_id = o.id and pay.status = 'pending' limit 1) as pending_payment_id
+      (select pay.id from payments pay where pay.order_id = o.id and pay.status = 'pending' limit 1) as pending_payment_id,
+      (select x.id from orders x where x.exchanged_from_order_id = o.id order by x.created_at limit 1) as exchanged_to_order_id
     from orders o join shops s on s.id = o.shop_id join products p on p.id = o.product_id
     where o.id = ${order.id}`.execute(db);
   const openPayment = order.status === 'pending_payment' || order.status === 'cancelled' ? row.pending_payment_id : null;
@@ -93,6 +102,8 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
       id: r.id, amount: r.amount, channel: r.channel, status: r.status, waitingForFunds: r.waiting_for_funds, reason: r.reason, expectedBy: isoText(r.expected_by),
       createdAt: isoText(r.created_at)!, completedAt: isoText(r.completed_at), caseId: r.case_id,
     })),
+    cancelledBy: order.cancelled_by, latePenalty: order.late_penalty,
+    exchangedFromOrderId: order.exchanged_from_order_id, exchangedToOrderId: row.exchanged_to_order_id,
     topup: row.topup ? { status: row.topup.status, account: row.topup.account, deliveredAmount: row.topup.delivered_amount, requestedAt: isoText(row.topup.requested_at)!, answeredAt: isoText(row.topup.answered_at) } : null,
   };
 }
