@@ -65,7 +65,7 @@ export async function payLatePenalty(ctx: Ctx, tx: Tx, order: Order, rules: Rule
     if (take > 0) funding.push({ source, amount: take });
     left -= take;
   }
-  const minutesLate = Math.ceil((now.getTime() - deliverBy.getTime()) / 60_000);
+  const minutesLate = Math.floor((now.getTime() - deliverBy.getTime()) / 60_000);
   const data = { amount, deliverBy: deliverBy.toISOString(), deliveredAt: now.toISOString(), minutesLate, ruleId: penaltyRule, ruleVersion: rules.version };
   if (left > 0) {
     // Not even the fund can pay: nothing moves, and staff see it on the timeline rather than a failed delivery.
