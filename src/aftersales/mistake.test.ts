@@ -14,7 +14,7 @@ describe('buyer mistakes (误拍 / 重复下单)', () => {
     ['an exchange while the waiver rule is off pays the fee', 'exchange', true, false, 50, false],
   ])('%s', (_, resolution, unused, waiverOn, fee, waived) => {
     const terms = mistakeTerms({ reason: 'buyer_mistake', resolution, amount: 1000, feeBp: 500, unused, delivered: true, rules: { ...rules, 'aftersales.mistake-fee-waived-for-exchange-or-wallet': waiverOn } as typeof rules });
-    expect(terms).toEqual({ resolution, fee, waived, rule: 'aftersales.mistake-fee-waived-for-exchange-or-wallet' });
+    expect(terms).toEqual({ resolution, fee, waived, waivedFee: waived ? 50 : 0, rule: 'aftersales.mistake-fee-waived-for-exchange-or-wallet' });
   });
 
   it('is not a buyer mistake for any other reason', () => {

@@ -31,6 +31,8 @@ export interface MistakeTerms {
   /** The no-reason fee withheld from the money (fen). */
   fee: number;
   waived: boolean;
+  /** The fee the waiver spared the buyer (0 when nothing was waived). */
+  waivedFee: number;
   rule: RuleId;
 }
 
@@ -44,7 +46,8 @@ export function mistakeTerms(p: { reason: CaseReason; resolution: Resolution; am
   // Nothing delivered yet (manual goods not started, like 未发货退款): there is nothing to charge a fee for.
   const fullFee = p.delivered ? feeAt(p.amount, p.feeBp) : 0;
   const waivable = p.resolution !== 'refund' && p.unused && p.rules[waiverRule] === true;
-  return { resolution: p.resolution, fee: waivable ? 0 : fullFee, waived: waivable && fullFee > 0, rule: waiverRule };
+  const waived = waivable && fullFee > 0;
+  return { resolution: p.resolution, fee: waivable ? 0 : fullFee, waived, waivedFee: waived ? fullFee : 0, rule: waiverRule };
 }
 
 export interface ExchangePlan {
