@@ -109,6 +109,32 @@ describe('buyer mistake: exchange (换货)', () => {
   });
 });
 
+describe('buyer mistake: decided on the facts at execution', () => {
+  it('a key revealed after filing an exchange is used goods: no exchange, the fee withheld, the rest to the wallet', async () => {
+    const { shop, wanted, buyer, order } = await mistakenOrder(1_000);
+    const filed = await fileCase(t.api, buyer, order.id, { ...mistake, exchange: { productId: wanted.id } });
+    expect(filed.status).toBe(201);
+    await t.api.ok('POST', `/api/orders/${order.id}/keys/reveal`, { token: buyer.token });
+    const decided = await accept(shop, filed.body.id);
+    expect(decided.exchange.orderId).toBeNull();
+    expect(decided.decision).toMatchObject({ outcome: 'refund', amount: 950 });
+    expect(await t.api.wallet(buyer)).toBe(950);
+    const timeline = await events(buyer, order.id);
+    expect(timeline.find((e) => e.type === 'mistake_fee_charged')?.data).toMatchObject({ fee: 50, resolution: 'exchange', unused: false, ruleId: feeRule });
+    expect(timeline.some((e) => e.type === 'exchanged')).toBe(false);
+  });
+
+  it('merchant silence decides for the buyer: the exchange is made by the deadline job', async () => {
+    const { wanted, buyer, order } = await mistakenOrder(1_000);
+    const filed = await fileCase(t.api, buyer, order.id, { ...mistake, exchange: { productId: wanted.id } });
+    await t.api.advance(24 * 60 + 1);
+    const decided = await t.api.ok('GET', `/api/refund-cases/${filed.body.id}`, { token: buyer.token });
+    expect(decided).toMatchObject({ status: 'approved', decision: { ruleId: 'aftersales.merchant-response' } });
+    const fresh = await t.api.ok('GET', `/api/orders/${decided.exchange.orderId}`, { token: buyer.token });
+    expect(fresh).toMatchObject({ status: 'delivered', exchangedFromOrderId: order.id, paid: 1_000 });
+  });
+});
+
 describe('buyer mistake: wallet balance (余额留存) and the fee', () => {
   it('wallet balance: the whole amount, the fee waived by the rule', async () => {
     const { shop, buyer, order } = await mistakenOrder(1_000);
