@@ -143,7 +143,7 @@ export async function decideCase(ctx: Ctx, actor: Actor, caseId: string, input: 
     }
     const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).executeTakeFirstOrThrow();
     const already = await refundedByCase(tx, c.id);
-    const target = input.outcome === 'reject' ? 0 : input.outcome === 'partial' ? input.amount! : already + await outcomeAmount(tx, c, order, 'refund');
+    const target = input.outcome === 'reject' ? 0 : input.outcome === 'partial' ? input.amount! : already + await outcomeAmount(tx, c, order, 'refund', undefined, rules);
     if (target - already > order.paid - order.refunded) throw badRequest('AMOUNT_TOO_LARGE', `at most ${order.paid - order.refunded} fen more is refundable`);
     const by = actorLabel(actor);
     // 先行赔付 only for the platform's own reversed order, never for a refund the merchant offered.

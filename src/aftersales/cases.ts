@@ -9,6 +9,7 @@ import { scheduleJob } from '../scheduler/jobs';
 import { maskDevice } from '../shared/privacy';
 import { chatEvidence, noChat, platformInvolved } from '../chat/conversation';
 import { extractKeyFacts } from '../chat/key-facts';
+import { resolutionOf } from './mistake';
 
 /**
  * The case with the actor's relation to it (through its order: buyer, shop owner, staff). Anyone
@@ -116,6 +117,8 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
   return {
     id: c.id, orderId: c.order_id, orderNo: order.order_no, title: order.title, productType: order.product_type, status: c.status, nextActor: nextActor(c),
     reason: c.reason, description: c.description, expectedOutcome: c.expected_outcome, amount: c.amount, itemIds: c.item_ids, refundTo: c.refund_to,
+    resolution: resolutionOf({ refundTo: c.refund_to, exchangeProductId: c.exchange_product_id }),
+    exchange: c.exchange_product_id ? { productId: c.exchange_product_id, quantity: c.exchange_quantity ?? 1, topupAccount: c.exchange_topup_account, orderId: c.exchange_order_id } : null,
     route: c.route, ruleVersion: c.rule_version, warnings: c.warnings,
     deadlines: { merchantBy: iso(c.merchant_by), buyerBy: iso(c.buyer_by), evidenceBy: iso(c.evidence_by), decisionBy: iso(c.decision_by), appealBy: iso(c.appeal_by) },
     merchantResponse: c.merchant_action ? { action: c.merchant_action, message: c.merchant_message, amount: c.merchant_amount } : null,

@@ -28,7 +28,7 @@ export async function merchantDeadline(ctx: Ctx, caseId: string, now: Date): Pro
         .orderBy('created_at').limit(c.item_ids.length).forUpdate().skipLocked().execute();
       if (keys.length < c.item_ids.length) outcome = 'refund';
     }
-    const amount = await outcomeAmount(tx, c, order, outcome, c.amount);
+    const amount = await outcomeAmount(tx, c, order, outcome, c.amount, rules);
     const updated = await transition(tx, c.id, 'system', ['awaiting_merchant'], {
       status: 'approved', updated_at: now, decision_outcome: outcome, decision_amount: amount, decision_rule_id: 'aftersales.merchant-response',
       decision_rule_version: rules.version, decision_reason: '商家未在响应时限内处理，按规则支持买家', decided_by: 'system', decided_at: now,

@@ -12,17 +12,38 @@ import { minutesFrom } from '../shared/clock';
 import { conflict } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
 import { openStatuses } from './facts';
+import { executeExchange } from './exchange';
+import { goodsUnused, mistakeTerms, resolutionOf, type MistakeTerms } from './mistake';
 
 export type Outcome = 'refund' | 'partial' | 'reissue' | 'reject';
 
 /** The refund a case's outcome pays: a full refund covers the case's units; never more than is left. */
-export async function outcomeAmount(tx: Tx, c: RefundCase, order: Order, outcome: Outcome, partialAmount?: number): Promise<number> {
+export async function outcomeAmount(tx: Tx, c: RefundCase, order: Order, outcome: Outcome, partialAmount: number | undefined, rules: RuleSet): Promise<number> {
   if (outcome === 'reject' || outcome === 'reissue') return 0;
   const refundable = order.paid - order.refunded;
   if (outcome === 'partial') return Math.min(partialAmount ?? 0, refundable);
-  if (c.amount > 0) return Math.min(c.amount, refundable);
-  const units = await tx.selectFrom('order_items').select('amount').where('id', 'in', c.item_ids).where('status', '!=', 'refunded').execute();
-  return Math.min(units.reduce((sum, u) => sum + u.amount, 0), refundable);
+  let full = c.amount;
+  if (full <= 0) {
+    const units = await tx.selectFrom('order_items').select('amount').where('id', 'in', c.item_ids).where('status', '!=', 'refunded').execute();
+    full = units.reduce((sum, u) => sum + u.amount, 0);
+  }
+  full = Math.min(full, refundable);
+  // 误拍: money back on the original channel keeps the no-reason fee; an exchange or wallet balance may waive it.
+  const terms = await loadMistakeTerms(tx, c, order, full, rules);
+  return full - (terms?.fee ?? 0);
+}
+
+/** The fee terms of a buyer-mistake case on the facts now (a key revealed since filing counts as used). */
+export async function loadMistakeTerms(tx: Tx, c: RefundCase, order: Order, amount: number, rules: RuleSet): Promise<(MistakeTerms & { unused: boolean }) | null> {
+  if (c.reason !== 'buyer_mistake') return null;
+  const [product, units] = await Promise.all([
+    tx.selectFrom('products').select('no_reason_fee_bp').where('id', '=', order.product_id).executeTakeFirstOrThrow(),
+    tx.selectFrom('order_items').select('revealed_at').where('id', 'in', c.item_ids.length ? c.item_ids : ['00000000-0000-0000-0000-000000000000']).execute(),
+  ]);
+  const unused = goodsUnused({ productType: order.product_type, deliveredAt: order.delivered_at, units: units.map((u) => ({ revealedAt: u.revealed_at })) });
+  const resolution = resolutionOf({ refundTo: c.refund_to, exchangeProductId: c.exchange_product_id });
+  const terms = mistakeTerms({ reason: c.reason, resolution, amount, feeBp: product.no_reason_fee_bp, unused, delivered: order.delivered_at !== null, rules: rules.values });
+  return terms ? { ...terms, unused } : null;
 }
 
 /**
@@ -45,6 +66,20 @@ export async function executeOutcome(
     return;
   }
   if (input.amount <= 0) return;
+  const terms = input.outcome === 'refund' ? await loadMistakeTerms(tx, c, order, c.amount, input.rules) : null;
+  // An automatic decision (秒退) withholds no fee and says so in its own event.
+  if (terms && c.route !== 'auto_approve') {
+    await appendEvent(tx, order.id, terms.fee > 0 ? 'mistake_fee_charged' : 'mistake_fee_waived', {
+      actor: input.actor, at: input.now,
+      data: { caseId: c.id, resolution: terms.resolution, fee: terms.fee, unused: terms.unused, ruleId: terms.rule, ruleVersion: input.rules.version },
+    });
+  }
+  if (terms?.resolution === 'exchange' && terms.unused && !c.exchange_order_id) {
+    await executeExchange(ctx, tx, c, order, { credit: input.amount, actor: input.actor, rules: input.rules, now: input.now });
+    await releaseUnits(tx, c, order);
+    await markOrderRefunded(tx, order, input.now);
+    return;
+  }
   const refund = await executeRefund(tx, {
     order, amount: input.amount, reason: `售后单 ${c.id.slice(0, 8)}：${c.reason}`, destination: c.refund_to, caseId: c.id,
     fault: input.fault, actor: input.actor, at: input.now, rules: input.rules,

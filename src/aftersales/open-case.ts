@@ -20,6 +20,8 @@ import { executeOutcome } from './execute';
 import { caseFault } from '../trust/fault';
 import { loadFacts, systemEvidence } from './facts';
 import { assess, type Verdict } from './rules';
+import { checkExchange, type ExchangeRequest } from './exchange';
+import { resolutionOf } from './mistake';
 import { flagIfRisky } from '../accounts/buyer-risk';
 import { checkKeysForClaim } from './key-check';
 import { armCaseDeadlines } from './overdue';
@@ -32,6 +34,20 @@ export interface ApplyInput {
   itemIds?: string[];
   evidenceIds?: string[];
   refundTo?: 'original' | 'wallet';
+  /** 误拍 / 重复下单: exchange to another product of the shop instead of money back. */
+  exchange?: ExchangeRequest;
+}
+
+/** The application as the pure rules read it: the resolution the buyer chose. */
+function applicationOf(input: ApplyInput) {
+  return { ...input, resolution: resolutionOf({ refundTo: input.refundTo, exchangeProductId: input.exchange?.productId }) };
+}
+
+/** A guest has no wallet: a buyer mistake cannot be kept as balance (the fee waiver would become a free refund). */
+function checkWalletOption(order: Order, input: ApplyInput): void {
+  if (input.reason === 'buyer_mistake' && input.refundTo === 'wallet' && !input.exchange && !order.buyer_id) {
+    throw badRequest('GUEST_HAS_NO_WALLET', 'guests have no wallet: ask for money back on the original payment path');
+  }
 }
 
 export type OpenedCase = CaseView & { checklist: ChecklistItem[]; prefilled: Record<string, unknown> };
@@ -42,10 +58,12 @@ export async function previewCase(ctx: Ctx, actor: Actor, orderId: string, input
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { order } = await loadOrderFor(tx, actor, orderId, ['buyer']);
-    const verdict = assess(await loadFacts(tx, order, rules, now), input);
+    checkWalletOption(order, input);
+    const verdict = assess(await loadFacts(tx, order, rules, now), applicationOf(input));
+    const exchange = verdict.kind === 'accepted' && input.exchange ? await checkExchange(tx, order, input.exchange, verdict.amount, rules) : null;
     const kinds = await evidenceKinds(tx, actor, input.evidenceIds ?? []);
     const { warnings, checklist } = checkCompleteness(input.reason, input.description, kinds);
-    return { verdict: describeVerdict(verdict, rules), warnings, checklist, prefilled: await systemEvidence(tx, order) };
+    return { verdict: describeVerdict(verdict, rules), exchange, warnings, checklist, prefilled: await systemEvidence(tx, order) };
   });
 }
 
@@ -66,9 +84,11 @@ export async function openCase(ctx: Ctx, actor: Actor, orderId: string, input: A
       if (claim?.replay) return claim.response;
       // The buyer's record (the claims before this one) is checked first: a pattern it shows applies to this claim.
       await flagIfRisky(tx, order.buyer_id, rules, now);
-      const verdict = assess(await loadFacts(tx, order, rules, now), input);
+      checkWalletOption(order, input);
+      const verdict = assess(await loadFacts(tx, order, rules, now), applicationOf(input));
       if (verdict.kind === 'invalid') throw badRequest(verdict.code, verdict.message);
       if (verdict.kind === 'refused') throw refused(verdict.code, verdict.rule, verdict.message, { ...verdict.details, ruleVersion: rules.version });
+      if (input.exchange) await checkExchange(tx, order, input.exchange, verdict.amount, rules);
       const kinds = await evidenceKinds(tx, actor, input.evidenceIds ?? []);
       const opened = await fileCase(ctx, tx, { actor, order, input, verdict, kinds, rules, now });
       await claim?.finish(opened);
@@ -92,7 +112,11 @@ async function fileCase(
   const facts = await systemEvidence(tx, order);
   const c = await tx.insertInto('refund_cases').values({
     id: caseId, order_id: order.id, shop_id: order.shop_id, buyer_id: order.buyer_id, reason: input.reason, description: input.description.trim(),
-    expected_outcome: input.expectedOutcome, amount: verdict.amount, item_ids: JSON.stringify(verdict.unitIds), refund_to: input.refundTo ?? 'original',
+    expected_outcome: input.expectedOutcome, amount: verdict.amount, item_ids: JSON.stringify(verdict.unitIds),
+    // An exchange goes through the wallet (and so does any money a partial outcome or a failed exchange pays).
+    refund_to: input.exchange ? 'wallet' : input.refundTo ?? 'original',
+    exchange_product_id: input.exchange?.productId ?? null, exchange_quantity: input.exchange ? input.exchange.quantity ?? 1 : null,
+    exchange_topup_account: input.exchange?.topupAccount?.trim() ?? null,
     status: auto ? 'auto_approved' : toStaff ? 'under_arbitration' : 'awaiting_merchant', route: verdict.route, rule_version: rules.version,
     facts: JSON.stringify({ ...facts, notes: verdict.notes }), warnings: JSON.stringify(warnings),
     merchant_by: verdict.route === 'to_merchant' ? minutesFrom(now, rules.values['aftersales.merchant-response']) : null,
@@ -107,7 +131,8 @@ async function fileCase(
   await attachEvidence(tx, p.actor, caseId, input.evidenceIds ?? [], 'buyer', now);
   await appendEvent(tx, order.id, 'case_opened', {
     actor: p.actor?.kind === 'user' ? `buyer:${p.actor.userId}` : 'guest', at: now,
-    data: { caseId, reason: input.reason, expectedOutcome: input.expectedOutcome, amount: verdict.amount, itemIds: verdict.unitIds, route: verdict.route, ruleId: verdict.rule, ruleVersion: rules.version, notes: verdict.notes },
+    data: { caseId, reason: input.reason, expectedOutcome: input.expectedOutcome, amount: verdict.amount, resolution: applicationOf(input).resolution, exchange: input.exchange ?? null,
+      ...(verdict.mistake ? { mistakeFee: verdict.mistake.fee, mistakeFeeWaived: verdict.mistake.waived, mistakeRuleId: verdict.mistake.rule } : {}), itemIds: verdict.unitIds, route: verdict.route, ruleId: verdict.rule, ruleVersion: rules.version, notes: verdict.notes },
   });
   if (auto) {
     // A no-reason refund keeps its fee but still returns whole units: unrevealed keys go back on sale.
@@ -138,7 +163,7 @@ function autoReason(verdict: Extract<Verdict, { kind: 'accepted' }>): string {
 
 function describeVerdict(verdict: Verdict, rules: RuleSet) {
   if (verdict.kind !== 'accepted') return { ...verdict, ruleVersion: rules.version };
-  return { kind: verdict.kind, route: verdict.route, rule: verdict.rule, ruleVersion: rules.version, amount: verdict.amount, refund: verdict.refund, fee: verdict.fee, notes: verdict.notes };
+  return { kind: verdict.kind, route: verdict.route, rule: verdict.rule, ruleVersion: rules.version, amount: verdict.amount, refund: verdict.refund, fee: verdict.fee, notes: verdict.notes, mistake: verdict.mistake ?? null };
 }
 
 /** A refusal is recorded on the order's timeline with the rule and version, in its own transaction. */

@@ -48,7 +48,7 @@ export async function merchantRespond(
     const accepting = input.action === 'accept';
     const outcome = accepting ? (c.expected_outcome === 'reissue' ? 'reissue' : c.expected_outcome === 'partial_refund' ? 'partial' : 'refund')
       : input.action === 'partial' ? 'partial' : input.action === 'reissue' ? 'reissue' : 'reject';
-    const amount = await outcomeAmount(tx, c, order, outcome, input.action === 'partial' ? input.amount : c.amount);
+    const amount = await outcomeAmount(tx, c, order, outcome, input.action === 'partial' ? input.amount : c.amount, rules);
     if (c.status !== 'awaiting_merchant') throw conflict('CASE_STATE_CHANGED', `the case is ${c.status}, no longer waiting for the merchant; reload it`);
     if (input.action === 'partial' && input.amount! > order.paid - order.refunded) throw badRequest('AMOUNT_TOO_LARGE', `at most ${order.paid - order.refunded} fen is refundable`);
     const final = accepting || (input.action === 'reissue' && c.expected_outcome === 'reissue');

@@ -377,3 +377,30 @@ describe('silenceDecision (商家逾期未处理视为同意)', () => {
     expect(silenceDecision(outcome)).toBe(decision);
   });
 });
+
+describe('buyer mistakes (误拍): exchange and the fee the merchant step will settle', () => {
+  const mistakeApplication = (over: Partial<Application> = {}): Application => ({ reason: 'buyer_mistake', expectedOutcome: 'full_refund', ...over });
+
+  it.each<[string, CaseFacts, Application, Partial<Verdict>]>([
+    ['an exchange of an unrevealed key goes to the merchant with the fee waived',
+      caseFacts({ now: at(30), product: { noReasonFeeBp: 500 } }), mistakeApplication({ resolution: 'exchange' }),
+      { kind: 'accepted', route: 'to_merchant', mistake: { resolution: 'exchange', fee: 0, waived: true, waivedFee: 250, rule: 'aftersales.mistake-fee-waived-for-exchange-or-wallet' } } as Partial<Verdict>],
+    ['money back on the original path: the fee is withheld',
+      caseFacts({ now: at(30), product: { noReasonFeeBp: 500 } }), mistakeApplication(),
+      { kind: 'accepted', route: 'to_merchant', mistake: { resolution: 'refund', fee: 250, waived: false, waivedFee: 0, rule: 'aftersales.mistake-fee-waived-for-exchange-or-wallet' } } as Partial<Verdict>],
+    ['an exchange of a revealed key is refused: used goods',
+      caseFacts({ now: at(30), units: keys(1, { 1: 10 }) }), mistakeApplication({ resolution: 'exchange' }),
+      { kind: 'refused', code: 'GOODS_USED', rule: 'aftersales.mistake-options-unused-only' } as Partial<Verdict>],
+    ['an exchange of a delivered manual service is refused: used goods',
+      caseFacts({ now: at(30), productType: 'manual' }), mistakeApplication({ resolution: 'exchange' }),
+      { kind: 'refused', code: 'GOODS_USED' } as Partial<Verdict>],
+    ['an exchange for another reason is invalid',
+      caseFacts({ now: at(30) }), mistakeApplication({ reason: 'key_invalid', resolution: 'exchange' }),
+      { kind: 'invalid', code: 'EXCHANGE_NEEDS_BUYER_MISTAKE' } as Partial<Verdict>],
+    ['an exchange of part of the value is invalid',
+      caseFacts({ now: at(30) }), mistakeApplication({ expectedOutcome: 'partial_refund', amount: 100, resolution: 'exchange' }),
+      { kind: 'invalid', code: 'EXCHANGE_NEEDS_FULL_REFUND' } as Partial<Verdict>],
+  ])('%s', (_, facts, application, want) => {
+    expect(assess(facts, application)).toMatchObject(want);
+  });
+});

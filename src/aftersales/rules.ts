@@ -1,6 +1,7 @@
 import type { CaseReason, ExpectedOutcome, OrderStatus, ProductType } from '../db/schema';
 import type { RuleId, RuleValues } from '../rules/defaults';
 import { feeAt } from '../shared/money';
+import { goodsUnused, mistakeTerms, unusedOnlyRule, type MistakeTerms, type Resolution } from './mistake';
 
 /**
  * 审核 + 智能审核: the pure part of the after-sales engine. Facts the platform holds go in (order,
@@ -47,6 +48,8 @@ export interface Application {
   expectedOutcome: ExpectedOutcome;
   amount?: number;
   itemIds?: string[];
+  /** 误拍: money back (default), wallet balance, or an exchange to another product of the shop. */
+  resolution?: Resolution;
 }
 
 export type Route = 'auto_approve' | 'to_merchant' | 'to_staff';
@@ -69,6 +72,8 @@ export type Verdict =
       returnToStock: string[];
       /** Platform facts worth showing the merchant or staff (e.g. "the delivery log shows delivery"). */
       notes: string[];
+      /** A buyer mistake decided later: the fee its resolution will pay (or have waived) on today's facts. */
+      mistake?: MistakeTerms;
     };
 
 const instantRule = 'aftersales.instant-refund-window' satisfies RuleId;
@@ -92,6 +97,9 @@ export function assess(facts: CaseFacts, application: Application): Verdict {
   const selection = selectUnits(facts, application);
   if ('kind' in selection) return selection;
   const { units } = selection;
+  const unused = goodsUnused({ productType: order.productType, deliveredAt: order.deliveredAt, units });
+  const options = mistakeOptions(application, unused);
+  if (options) return options;
   const cap = Math.min(units.reduce((sum, u) => sum + u.amount, 0), refundable);
   const amount = requestedAmount(application, cap, order.productType);
   if (typeof amount !== 'number') return amount;
@@ -120,10 +128,23 @@ export function assess(facts: CaseFacts, application: Application): Verdict {
     route = 'to_staff';
   }
   const fee = route === 'auto_approve' && application.reason === 'no_reason' && rule !== instantRule ? feeAt(amount, facts.product.noReasonFeeBp) : 0;
+  const mistake = route === 'auto_approve' ? null : mistakeTerms({
+    reason: application.reason, resolution: application.resolution ?? 'refund', amount, feeBp: facts.product.noReasonFeeBp, unused,
+    delivered: order.deliveredAt !== null, rules: facts.rules.values,
+  });
   return {
     kind: 'accepted', route, rule, unitIds, amount, fee,
-    refund: route === 'auto_approve' ? amount - fee : 0, returnToStock: route === 'auto_approve' ? returnToStock : [], notes,
+    refund: route === 'auto_approve' ? amount - fee : 0, returnToStock: route === 'auto_approve' ? returnToStock : [], notes, ...(mistake ? { mistake } : {}),
   };
+}
+
+/** 换货 is a buyer-mistake remedy for the whole claim, and only for unused goods (a revealed key, a delivered service or top-up is used). */
+function mistakeOptions(application: Application, unused: boolean): Verdict | null {
+  if (application.resolution !== 'exchange') return null;
+  if (application.reason !== 'buyer_mistake') return { kind: 'invalid', code: 'EXCHANGE_NEEDS_BUYER_MISTAKE', message: 'an exchange (换货) is offered for a buyer mistake (reason buyer_mistake)' };
+  if (application.expectedOutcome !== 'full_refund') return { kind: 'invalid', code: 'EXCHANGE_NEEDS_FULL_REFUND', message: 'an exchange moves the whole value of the claimed units: ask for a full refund' };
+  if (!unused) return refused('GOODS_USED', unusedOnlyRule, 'the goods were used (a key revealed, or delivered): an exchange is only for unused goods');
+  return null;
 }
 
 function refused(code: string, rule: RuleId, message: string, details?: Record<string, unknown>): Verdict {

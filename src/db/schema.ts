@@ -119,6 +119,11 @@ export interface OrdersTable {
   completed_at: Timestamp | null;
   cancelled_at: Timestamp | null;
   created_at: Timestamp;
+  /** 换货: the order this one replaced (a buyer-mistake case's exchange). */
+  exchanged_from_order_id: Generated<string | null>;
+  /** The late-delivery penalty paid to the buyer (fen), written once with the delivery. */
+  late_penalty: Generated<number>;
+  cancelled_by: Generated<'buyer' | 'system' | null>;
 }
 export interface OrderItemsTable {
   id: string;
@@ -305,6 +310,11 @@ export interface RefundCasesTable {
   overdue_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Set once when the buyer was told of the external channels (15 business days undecided). */
   external_notice_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** 换货 (buyer mistake): the product, quantity and top-up account of the replacement order, and that order once made. */
+  exchange_product_id: Generated<string | null>;
+  exchange_quantity: Generated<number | null>;
+  exchange_topup_account: Generated<string | null>;
+  exchange_order_id: Generated<string | null>;
 }
 export interface EvidenceTable {
   id: string;

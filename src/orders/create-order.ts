@@ -109,14 +109,14 @@ async function checkBuyer(actor: Caller, input: CreateOrderInput): Promise<strin
   return null;
 }
 
-async function loadSellableProduct(tx: Tx, productId: string): Promise<Product> {
+export async function loadSellableProduct(tx: Tx, productId: string): Promise<Product> {
   const product = await tx.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
     .selectAll('products').select('shops.status as shop_status').where('products.id', '=', productId).executeTakeFirst();
   if (!product || product.shop_status !== 'active' || product.status !== 'active') throw notFound('product');
   return product;
 }
 
-function checkOrderShape(product: Product, input: CreateOrderInput, rules: RuleSet): void {
+export function checkOrderShape(product: Product, input: CreateOrderInput, rules: RuleSet): void {
   const quantityMax = ruleNumber(rules, 'order.quantity-max');
   if (input.quantity > quantityMax) throw refused('QUANTITY_TOO_LARGE', 'order.quantity-max', `at most ${quantityMax} per order`);
   if (product.type === 'topup') {
@@ -189,7 +189,7 @@ async function openGatewayPayment(tx: Tx, order: Order, now: Date): Promise<Crea
 }
 
 /** KM + Shanghai date-time + 6 random digits: readable on the phone, unique by index. */
-function orderNumber(now: Date): string {
+export function orderNumber(now: Date): string {
   const stamp = new Date(now.getTime() + 8 * 3600_000).toISOString().replace(/\D/g, '').slice(0, 14);
   return `KM${stamp}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
 }

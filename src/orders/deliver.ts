@@ -10,6 +10,7 @@ import { conflict, invalid, invariant } from '../shared/errors';
 import { transitionOrder, type OrderMover } from './order-state';
 import { appendEvent } from '../timeline/timeline';
 import { actorLabel, loadOrderFor } from './access';
+import { payLatePenalty } from './late-penalty';
 import { orderView, type OrderView } from './views';
 
 export const manualContentLengthMax = 10_000;
@@ -75,6 +76,8 @@ export async function deliverManually(ctx: Ctx, actor: Actor, orderId: string, c
     }).execute();
     await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).where('status', '=', 'pending').execute();
     await markDelivered(tx, order, 'delivering', rules, now, { kind: 'manual', by: actorLabel(actor) }, 'delivered', 'merchant');
+    // Past the promised time: the penalty moves in this same transaction, so it is paid exactly when the delivery is recorded.
+    await payLatePenalty(ctx, tx, order, rules, now);
     return orderView(ctx, tx, order.id, 'merchant');
   });
 }

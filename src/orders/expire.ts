@@ -9,7 +9,7 @@ export async function expireOrder(ctx: Ctx, orderId: string, now: Date): Promise
   await withTransaction(ctx.db, async (tx) => {
     const current = await tx.selectFrom('orders').select('status').where('id', '=', orderId).forUpdate().executeTakeFirst();
     if (current?.status !== 'pending_payment') return; // paid meanwhile: nothing to do
-    const order = await transitionOrder(tx, orderId, ['pending_payment'], 'cancelled', 'system', { cancelled_at: now });
+    const order = await transitionOrder(tx, orderId, ['pending_payment'], 'cancelled', 'system', { cancelled_at: now, cancelled_by: 'system' });
     const released = await releaseStock(tx, order);
     await appendEvent(tx, order.id, 'cancelled', { actor: 'system', at: now, data: { cause: 'unpaid_timeout', released, ruleId: 'order.pending-expiry' } });
   });

@@ -34,7 +34,7 @@ const allowed = (from: OrderStatus, to: OrderStatus, by: OrderMover) =>
  */
 export async function transitionOrder(
   tx: Tx, orderId: string, from: readonly OrderStatus[], to: OrderStatus, by: OrderMover,
-  set: Partial<Pick<Order, 'paid' | 'paid_at' | 'cancelled_at' | 'delivered_at' | 'completed_at' | 'settled' | 'fee'>> = {},
+  set: Partial<Pick<Order, 'paid' | 'paid_at' | 'cancelled_at' | 'cancelled_by' | 'delivered_at' | 'completed_at' | 'settled' | 'fee'>> = {},
 ): Promise<Order> {
   for (const f of from) invariant(allowed(f, to, by), `order transition ${f} → ${to} by ${by} is not in the table`);
   const updated = await tx.updateTable('orders').set({ ...set, status: to })
@@ -60,4 +60,10 @@ export async function statusAfterRefund(tx: Tx, orderId: string, by: OrderMover)
   if (order.status === to || !allowed(order.status, to, by)) return order.status;
   await transitionOrder(tx, orderId, [order.status], to, by);
   return to;
+}
+
+/** The late-delivery penalty paid with a delivery: written once (a second write is a bug), in the delivery's transaction. */
+export async function recordLatePenalty(tx: Tx, orderId: string, amount: number): Promise<void> {
+  const updated = await sql`update orders set late_penalty = ${amount} where id = ${orderId} and late_penalty = 0 and status = 'delivered'`.execute(tx);
+  invariant(Number(updated.numAffectedRows) === 1, 'a late-delivery penalty is paid once, with the delivery');
 }

@@ -57,6 +57,8 @@ export async function succeedPayment(ctx: Ctx, paymentId: string): Promise<Payme
     if (!payment) {
       const existing = await tx.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
       if (!existing) throw notFound('payment');
+      // The buyer cancelled the order and its payment was closed with it (like closing a trade at the gateway).
+      if (existing.status === 'cancelled') throw new AppError('PAYMENT_CANCELLED', 409, 'this payment was closed when its order was cancelled');
       return { payment: { id: existing.id, status: existing.status, purpose: existing.purpose, amount: existing.amount }, replayed: true };
     }
     const view = { id: payment.id, status: payment.status, purpose: payment.purpose, amount: payment.amount };

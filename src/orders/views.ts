@@ -41,6 +41,13 @@ export interface OrderView {
   topup: { status: string; account: string; deliveredAmount: number | null; requestedAt: string; answeredAt: string | null } | null;
   /** The buyer's review of this order (one per order), once written. */
   review: { rating: number; comment: string; createdAt: string } | null;
+  /** Who cancelled an unpaid order: its buyer, or the platform when it expired. */
+  cancelledBy: 'buyer' | 'system' | null;
+  /** 延迟发货赔付 the merchant paid the buyer with a late manual delivery (fen; 0 when on time). */
+  latePenalty: number;
+  /** 换货: the order this one replaced, and the order that replaced this one. */
+  exchangedFromOrderId: string | null;
+  exchangedToOrderId: string | null;
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -57,6 +64,7 @@ interface ViewRow {
   review: { rating: number; comment: string; created_at: string } | null;
   auto_confirm_at: Date | null;
   pending_payment_id: string | null;
+  exchanged_to_order_id: string | null;
 }
 
 /**
@@ -73,7 +81,8 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
       (select row_to_json(t) from topup_requests t where t.order_id = o.id) as topup,
       (select json_build_object('rating', rv.rating, 'comment', rv.comment, 'created_at', rv.created_at) from reviews rv where rv.order_id = o.id) as review,
       (select j.due_at from jobs j where j.kind = 'auto_confirm' and j.ref_id = o.id::text and j.status = 'pending') as auto_confirm_at,
-      (select pay.id from payments pay where pay.order_id = o.id and pay.status = 'pending' limit 1) as pending_payment_id
+      (select pay.id from payments pay where pay.order_id = o.id and pay.status = 'pending' limit 1) as pending_payment_id,
+      (select x.id from orders x where x.exchanged_from_order_id = o.id order by x.created_at limit 1) as exchanged_to_order_id
     from orders o join shops s on s.id = o.shop_id join products p on p.id = o.product_id
     where o.id = ${order.id}`.execute(db);
   const openPayment = order.status === 'pending_payment' || order.status === 'cancelled' ? row.pending_payment_id : null;
@@ -98,6 +107,8 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
       createdAt: isoText(r.created_at)!, completedAt: isoText(r.completed_at), caseId: r.case_id, fault: r.fault,
     })),
     review: row.review ? { rating: row.review.rating, comment: row.review.comment, createdAt: isoText(row.review.created_at)! } : null,
+    cancelledBy: order.cancelled_by, latePenalty: order.late_penalty,
+    exchangedFromOrderId: order.exchanged_from_order_id, exchangedToOrderId: row.exchanged_to_order_id,
     topup: row.topup ? { status: row.topup.status, account: row.topup.account, deliveredAmount: row.topup.delivered_amount, requestedAt: isoText(row.topup.requested_at)!, answeredAt: isoText(row.topup.answered_at) } : null,
   };
 }

@@ -71,6 +71,7 @@ GET    /api/orders/:id                            401   ok    404    404    ok  
 POST   /api/orders/:id/keys/reveal                401   ok    404    404    ok    403    403   403  403   403   403
 POST   /api/orders/:id/deliver                    401   403   403    401    401   404    ok    404  ok    403   403
 POST   /api/orders/:id/confirm                    401   ok    404    404    ok    403    403   403  403   403   403
+POST   /api/orders/:id/cancel                     401   ok    404    404    ok    403    403   403  403   403   403
 GET    /api/orders/:id/timeline                   401   ok    404    404    ok    404    ok    404  ok    ok    ok
 GET    /api/orders/:id/evidence-package           401   ok    404    404    ok    404    ok    404  ok    ok    ok
 # chat: staff get past authorization; before a case reaches the platform they get 409 CHAT_NOT_ESCALATED
@@ -234,6 +235,7 @@ const calls: Record<string, RouteCalls> = {
   },
   'POST /api/orders/:id/deliver': { fresh: true, object: () => w.manualOrder(), call: (o: OrderRef) => ({ params: { id: o.orderId }, body: { content: `account-${unique()} / password` } }), state: orderStatus },
   'POST /api/orders/:id/confirm': { sided: true, fresh: true, object: (side) => w.keyOrder(side), call: (o: OrderRef) => ({ params: { id: o.orderId } }), state: orderStatus },
+  'POST /api/orders/:id/cancel': { sided: true, fresh: true, object: (side) => w.unpaidOrder(side), call: (o: OrderRef) => ({ params: { id: o.orderId } }), state: orderStatus },
   'GET /api/orders/:id/timeline': { ...onMain, call: (o) => ({ params: { id: o.orderId } }) },
   'GET /api/orders/:id/evidence-package': { ...onMain, call: (o) => ({ params: { id: o.orderId } }) },
   'POST /api/orders/:id/messages': { ...onMain, call: (o) => ({ params: { id: o.orderId }, body: { body: '请问卡密什么时候能用？' } }) },

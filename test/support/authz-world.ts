@@ -121,6 +121,18 @@ export class AuthzWorld {
     return { orderId: created.order.id, paymentId: created.payment.id, guestToken: created.guestToken };
   }
 
+  /** An unpaid card-key order of shop A (its key reserved), for the buyer's cancel. */
+  async unpaidOrder(side: Side): Promise<OrderRef> {
+    const body = { productId: this.cardProduct, quantity: 1, channel: 'sandbox' };
+    const created = side === 'registered'
+      ? await this.api.ok('POST', '/api/orders', { token: this.buyer.token, headers: { 'idempotency-key': randomUUID() }, body })
+      : await this.api.ok('POST', '/api/orders', {
+        headers: { 'x-forwarded-for': nextAddress(), 'idempotency-key': randomUUID() },
+        body: { ...body, guest: { contact: `guest-${unique()}@example.com`, queryPassword: guestQueryPassword } },
+      });
+    return { orderId: created.order.id, paymentId: created.payment.id, guestToken: created.guestToken };
+  }
+
   keyOrder(side: Side): Promise<OrderRef> {
     return this.order(side);
   }

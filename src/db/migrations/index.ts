@@ -7,6 +7,7 @@ import * as chat from './005_chat';
 import * as risk from './007_risk';
 import * as trust from './008_trust';
 import * as outside from './009_outside';
+import * as mistake from './010_mistake';
 
 /** Every migration, in order. Both engines run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '007_risk': risk,
   '008_trust': trust,
   '009_outside': outside,
+  '010_mistake': mistake,
 };

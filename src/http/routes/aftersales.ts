@@ -24,7 +24,12 @@ const Application = Type.Object({
   amount: Type.Optional(Money),
   itemIds: Type.Optional(Type.Array(Uuid, { maxItems: 1000 })),
   evidenceIds: Type.Optional(EvidenceIds),
-  refundTo: Type.Optional(Type.Union([Type.Literal('original'), Type.Literal('wallet')], { description: 'original payment path (default) or the wallet' })),
+  refundTo: Type.Optional(Type.Union([Type.Literal('original'), Type.Literal('wallet')], { description: 'original payment path (default) or the wallet (余额留存: for a buyer mistake on unused goods, no fee)' })),
+  exchange: Type.Optional(Type.Object({
+    productId: Uuid,
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    topupAccount: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  }, { description: '换货 (reason buyer_mistake, full refund, unused goods): another product of the same shop instead of money back; no fee' })),
 });
 const Message = Type.String({ maxLength: messageLengthMax });
 

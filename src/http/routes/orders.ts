@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { Ctx } from '../../context';
+import { cancelOrder } from '../../orders/cancel-order';
 import { createOrder, paymentChannels } from '../../orders/create-order';
 import { deliverManually, manualContentLengthMax, revealKeys } from '../../orders/deliver';
 import { getOrder, getTimeline, listOrders, lookupGuestOrder } from '../../orders/queries';
@@ -52,6 +53,9 @@ export function orderRoutes(app: App, ctx: Ctx): void {
   app.post('/api/orders/:id/deliver', { config: { access: shopSide }, 
     schema: { tags: ['orders'], summary: 'Deliver a manual order (shop owner)', params: IdParams, body: Type.Object({ content: Type.String({ minLength: 1, maxLength: manualContentLengthMax }) }) },
   }, async (request) => deliverManually(ctx, actorOf(request), request.params.id, request.body.content));
+
+  app.post('/api/orders/:id/cancel', { config: { access: orderBuyer }, schema: { tags: ['orders'], summary: '取消订单: the buyer cancels an unpaid order; its stock is released and its payment closed (409 once paid, cancelled or expired)', params: IdParams } },
+    async (request) => cancelOrder(ctx, actorOf(request), request.params.id));
 
   app.post('/api/orders/:id/confirm', { config: { access: orderBuyer }, schema: { tags: ['orders'], summary: '确认收货: release escrow to the merchant now', params: IdParams } },
     async (request) => confirmReceipt(ctx, actorOf(request), request.params.id));

@@ -61,6 +61,8 @@ export interface CasePreview {
     code?: string;
     message?: string;
     notes?: string[];
+    /** A buyer mistake (误拍): the fee its resolution pays, or the one the rule waives. */
+    mistake?: { resolution: 'refund' | 'wallet' | 'exchange'; fee: number; waived: boolean; waivedFee: number; rule: string } | null;
   };
   warnings: Array<{ code: string; message: string }>;
   checklist: Array<{ kind: 'transaction' | 'problem' | 'communication'; label: string; required: boolean; byPlatform: boolean; provided: boolean }>;

@@ -13,6 +13,7 @@ import { Link, navigate } from '../../lib/router';
 import { useSession } from '../../lib/session';
 import { guestToken } from '../../lib/storage';
 import type { CasePreview, CaseView, EvidenceKind, OrderView } from '../../lib/types';
+import { ExchangeChoice, MistakeFeeNote } from './ExchangeChoice';
 
 type Outcome = 'full_refund' | 'partial_refund' | 'reissue';
 const stepKeys = ['refund.step.reason', 'refund.step.description', 'refund.step.evidence', 'refund.step.outcome', 'refund.step.review'] as const;
@@ -25,7 +26,9 @@ interface Draft {
   outcome: Outcome;
   amountText: string;
   itemIds: string[];
-  refundTo: 'original' | 'wallet';
+  /** 'exchange': 换货 for a buyer mistake (the money goes through the wallet into a new order). */
+  refundTo: 'original' | 'wallet' | 'exchange';
+  exchangeProductId: string;
 }
 
 /** 申请售后: reason → description (live hints) → evidence checklist → outcome → review with the platform's verdict. */
@@ -61,7 +64,8 @@ function body(draft: Draft, order: OrderView) {
     ...(amount !== undefined ? { amount } : {}),
     ...(someItems ? { itemIds: draft.itemIds } : {}),
     ...(draft.files.length ? { evidenceIds: draft.files.map((f) => f.id) } : {}),
-    refundTo: draft.refundTo,
+    ...(draft.refundTo !== 'exchange' ? { refundTo: draft.refundTo }
+      : draft.reason === 'buyer_mistake' && draft.outcome === 'full_refund' && draft.exchangeProductId ? { exchange: { productId: draft.exchangeProductId } } : {}),
   };
 }
 
@@ -69,7 +73,7 @@ function Wizard({ order, token, signedIn }: { order: OrderView; token?: string; 
   const { t } = useI18n();
   const items = claimableItems(order);
   const [step, setStep] = useState(0);
-  const [draft, setDraft] = useState<Draft>({ reason: '', description: '', files: [], outcome: 'full_refund', amountText: '', itemIds: items.map((i) => i.id), refundTo: 'original' });
+  const [draft, setDraft] = useState<Draft>({ reason: '', description: '', files: [], outcome: 'full_refund', amountText: '', itemIds: items.map((i) => i.id), refundTo: 'original', exchangeProductId: '' });
   const [problem, setProblem] = useState<string | null>(null);
   const [preview, setPreview] = useState<CasePreview | null>(null);
   const [previewError, setPreviewError] = useState<unknown>(null);
@@ -117,6 +121,7 @@ function Wizard({ order, token, signedIn }: { order: OrderView; token?: string; 
         if (amount > refundable) return t('refund.amountTooLarge', { max: formatMoney(refundable) });
       }
       if (draft.itemIds.length === 0) return t('refund.pickItems');
+      if (draft.refundTo === 'exchange' && !draft.exchangeProductId) return t('refund.exchangePick');
     }
     return null;
   };
@@ -233,11 +238,19 @@ function Wizard({ order, token, signedIn }: { order: OrderView; token?: string; 
               {signedIn && (
                 <label className="choice">
                   <input type="radio" name="refundTo" checked={draft.refundTo === 'wallet'} onChange={() => update({ refundTo: 'wallet' })} />
-                  <span><strong>{t('refund.refundTo.wallet')}</strong><small className="muted">{t('refund.refundTo.walletHint')}</small></span>
+                  <span><strong>{t('refund.refundTo.wallet')}</strong><small className="muted">{t(draft.reason === 'buyer_mistake' ? 'refund.mistakeWalletHint' : 'refund.refundTo.walletHint')}</small></span>
+                </label>
+              )}
+              {signedIn && draft.reason === 'buyer_mistake' && draft.outcome === 'full_refund' && (
+                <label className="choice">
+                  <input type="radio" name="refundTo" checked={draft.refundTo === 'exchange'} onChange={() => update({ refundTo: 'exchange' })} />
+                  <span><strong>{t('refund.refundTo.exchange')}</strong><small className="muted">{t('refund.refundTo.exchangeHint')}</small></span>
                 </label>
               )}
             </fieldset>
           )}
+          {draft.refundTo === 'exchange' && <ExchangeChoice order={order} productId={draft.exchangeProductId} onPick={(exchangeProductId) => update({ exchangeProductId })} />}
+          <MistakeFeeNote preview={preview} />
         </>
       )}
 

@@ -21,6 +21,7 @@ import { Timeline } from './Timeline';
 import { ReviewForm } from './ReviewForm';
 import { ChatPanel } from '../../components/Chat';
 import { EvidencePackageLink } from '../../components/EvidencePackageLink';
+import { CancelUnpaid, OrderLinks } from './OrderExtras';
 
 /** The order's own payment id, if the server names it (forward-compatible), else what this device remembers. */
 type OrderWithPayment = OrderView & { paymentId?: string };
@@ -53,7 +54,8 @@ export function OrderPage({ id }: { id: string }) {
           )}
           {role === 'merchant' && <Notice>{t('order.merchantView')}</Notice>}
           <OrderSteps order={o} />
-          <StatusNote order={o} role={role} />
+          <StatusNote order={o} role={role} token={token} onChanged={reload} />
+          <OrderLinks order={o} />
           <EscrowLine order={o} />
           <section className="card" aria-label={t('order.title')}><OrderFacts order={o} /></section>
           <TopupFacts order={o} />
@@ -73,7 +75,7 @@ export function OrderPage({ id }: { id: string }) {
   );
 }
 
-function StatusNote({ order, role }: { order: OrderWithPayment; role: string }) {
+function StatusNote({ order, role, token, onChanged }: { order: OrderWithPayment; role: string; token?: string; onChanged(): void }) {
   const { t } = useI18n();
   if (order.status === 'pending_payment') {
     const paymentId = order.paymentId ?? orderPayment(order.id);
@@ -83,10 +85,11 @@ function StatusNote({ order, role }: { order: OrderWithPayment; role: string }) 
         {role === 'buyer' && (paymentId
           ? <Link className="button button-primary" to={`/pay/${paymentId}`}>{t('order.pay')} {formatMoney(order.amount)}</Link>
           : <p>{t('order.payUnknown')}</p>)}
+        {role === 'buyer' && <CancelUnpaid order={order} token={token} onCancelled={onChanged} />}
       </div>
     );
   }
-  if (order.status === 'cancelled') return <Notice>{t('order.cancelledNote')}</Notice>;
+  if (order.status === 'cancelled') return <Notice>{t(order.cancelledBy === 'buyer' ? 'order.cancelledByBuyerNote' : 'order.cancelledNote')}</Notice>;
   if (order.status === 'refunded') return <Notice>{t('order.refundedNote')}</Notice>;
   if (order.status === 'partially_refunded') return <Notice>{t('order.partiallyRefundedNote')}</Notice>;
   return null;
