@@ -21,6 +21,8 @@ import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
 import { createEvidenceStore } from './storage/evidence-store';
 import path from 'node:path';
+import { PaymentRails } from './payments/channels/registry';
+import { reconcilePayment } from './payments/reconcile';
 
 export interface Kameng {
   ctx: Ctx;
@@ -52,6 +54,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
     config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db), box: new SecretBox(config.secret),
     scheduler: new Scheduler(database.db, clock, log), topups: simulator, settlementHolds: [openCaseHold, waitingRefundHold],
     passwords: await PasswordVerifier.create(), mailer: createMailer(config.smtpUrl), evidenceStore: createEvidenceStore(config),
+    rails: new PaymentRails(config.sandbox, config.rails ?? {}, () => clock.now()),
   };
   registerJobs(ctx);
 
@@ -84,4 +87,5 @@ function registerJobs(ctx: Ctx): void {
   ctx.scheduler.register('refund_funding', (id, now) => fundWaitingRefund(ctx, id, now));
   ctx.scheduler.register('refund_funding_retry', (ref, now) => fundRetry(ctx, ref, now));
   ctx.scheduler.register('chat_read_unanswered', (id, now) => recordReadUnanswered(ctx, id, now));
+  ctx.scheduler.register('payment_reconcile', (ref, now) => reconcilePayment(ctx, ref, now));
 }

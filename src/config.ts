@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readRailConfigs, type RailConfigs } from './payments/channels/config';
 
 /** Everything the process reads from its environment, read once. */
 export interface Config {
@@ -21,6 +22,8 @@ export interface Config {
   evidenceS3: S3Config | undefined;
   /** Where buyers reach the platform (https://kameng.example): links to its host are not off-platform links in chat. */
   publicUrl: string | undefined;
+  /** Real payment channels (KAMENG_ALIPAY_*, KAMENG_WECHAT_*, KAMENG_UNIONPAY_*, KAMENG_EPAY_*); ignored in sandbox mode, where simulators stand in. */
+  rails: RailConfigs;
 }
 
 /** An S3-compatible bucket (KAMENG_S3_*); keys may come from the AWS SDK's own chain instead. */
@@ -129,7 +132,17 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: read(env, 'MAIL_FROM') ?? 'Kameng <noreply@kameng.local>',
     evidenceS3: readS3Config(env),
     publicUrl: read(env, 'KAMENG_PUBLIC_URL'),
+    rails: readRails(env, sandbox),
   };
+}
+
+/** Payment channels: each is checked whole at start; a real one needs the public URL its provider calls back. */
+function readRails(env: Env, sandbox: boolean): RailConfigs {
+  const rails = readRailConfigs(env, (message) => new StartupError(message));
+  if (!sandbox && Object.keys(rails).length > 0 && !parseUrl(env, 'KAMENG_PUBLIC_URL', ['https:', 'http:'])) {
+    throw new StartupError('KAMENG_PUBLIC_URL is required with a payment channel configured: providers send their notifications to it');
+  }
+  return rails;
 }
 
 function readS3Config(env: NodeJS.ProcessEnv): S3Config | undefined {

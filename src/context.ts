@@ -11,6 +11,7 @@ import type { Clock } from './shared/clock';
 import type { SecretBox } from './shared/secret-box';
 import type { Role } from './db/schema';
 import type { SettlementHold } from './orders/settle';
+import type { PaymentRails } from './payments/channels/registry';
 
 /** What every use case is given: the composition root builds one per process. */
 export interface Ctx {
@@ -30,6 +31,8 @@ export interface Ctx {
   /** Null when SMTP_URL is unset. */
   mailer: Mailer | null;
   evidenceStore: EvidenceStore;
+  /** The payment channels on offer and their providers (simulated in sandbox mode). */
+  rails: PaymentRails;
 }
 
 /** A signed-in person. */

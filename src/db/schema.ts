@@ -154,6 +154,21 @@ export interface PaymentsTable {
   status: 'pending' | 'succeeded' | 'cancelled';
   created_at: Timestamp;
   succeeded_at: Timestamp | null;
+  /** JSON of the provider's PayAction (redirect URL, QR content or form); null until the provider was asked. */
+  pay_action: string | null;
+  provider_trade_no: string | null;
+}
+export interface PaymentNotificationsTable {
+  id: string;
+  channel: string;
+  notification_id: string;
+  payment_id: string;
+  provider_trade_no: string;
+  amount: number;
+  /** `callback:<channel>` or `reconcile:<channel>`. */
+  source: string;
+  outcome: 'applied' | 'already_paid';
+  received_at: Timestamp;
 }
 export interface RefundsTable {
   id: string;
@@ -355,6 +370,7 @@ export interface DB {
   deliveries: DeliveriesTable;
   key_reveals: KeyRevealsTable;
   payments: PaymentsTable;
+  payment_notifications: PaymentNotificationsTable;
   refunds: RefundsTable;
   topup_requests: TopupRequestsTable;
   ledger_accounts: LedgerAccountsTable;
