@@ -100,7 +100,7 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
 
     const payment = input.channel === 'balance'
       ? await payOrderFromWallet(ctx, tx, order, rules, now)
-      : await openGatewayPayment(ctx, tx, order, now);
+      : await openGatewayPayment(tx, order, rules, now);
     const result: CreatedOrder = { order: await orderView(ctx, tx, order.id, 'buyer'), payment };
     await claim?.finish(result);
     return buyer ? result : { ...result, guestToken: (await openSession(tx, { orderId }, now)).token };
@@ -187,13 +187,13 @@ export async function releaseStock(tx: Tx, order: Pick<Order, 'id' | 'product_id
   return 0;
 }
 
-async function openGatewayPayment(ctx: Ctx, tx: Tx, order: Order, now: Date): Promise<CreatedOrder['payment']> {
+async function openGatewayPayment(tx: Tx, order: Order, rules: RuleSet, now: Date): Promise<CreatedOrder['payment']> {
   const id = randomUUID();
   await tx.insertInto('payments').values({
     id, purpose: 'order', order_id: order.id, shop_id: order.shop_id, user_id: order.buyer_id, amount: order.amount, channel: order.channel,
     status: 'pending', created_at: now, succeeded_at: null,
   }).execute();
-  await armReconciliation(ctx, tx, { id, channel: order.channel }, now);
+  await armReconciliation(tx, rules, { id, channel: order.channel }, now);
   return { id, status: 'pending', amount: order.amount, channel: order.channel, payUrl: `/pay/${id}` };
 }
 

@@ -32,12 +32,13 @@ async function openPayment(ctx: Ctx, values: { purpose: 'deposit' | 'wallet_topu
   requireLiveChannel(ctx, values.channel);
   const id = randomUUID();
   const now = ctx.clock.now();
+  const rules = await ctx.rules.current(); // read before the transaction: inside it only `tx` may be used
   await withTransaction(ctx.db, async (tx) => {
     await tx.insertInto('payments').values({
       id, purpose: values.purpose, order_id: null, shop_id: values.shopId ?? null, user_id: values.userId, amount: values.amount,
       channel: values.channel, status: 'pending', created_at: now, succeeded_at: null,
     }).execute();
-    await armReconciliation(ctx, tx, { id, channel: values.channel }, now);
+    await armReconciliation(tx, rules, { id, channel: values.channel }, now);
   });
   const payAction = ctx.rails.provider(values.channel) ? await startRailPayment(ctx, id) : undefined;
   return { id, purpose: values.purpose, status: 'pending', amount: values.amount, channel: values.channel, payUrl: `/pay/${id}`, payAction, orderId: null, shopId: values.shopId ?? null, createdAt: now.toISOString() };

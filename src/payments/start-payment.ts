@@ -1,6 +1,6 @@
 import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
-import { ruleNumber } from '../rules/rule-sets';
+import { ruleNumber, type RuleSet } from '../rules/rule-sets';
 import { scheduleJob } from '../scheduler/jobs';
 import { minutesFrom } from '../shared/clock';
 import { badRequest } from '../shared/errors';
@@ -18,9 +18,8 @@ export function requireLiveChannel(ctx: Ctx, channel: string): void {
  * Inside the transaction that opens a payment on a real channel: the query job that catches a
  * notification that never came (对账). The provider itself is asked only after commit.
  */
-export async function armReconciliation(ctx: Ctx, tx: Tx, payment: { id: string; channel: string }, now: Date): Promise<void> {
+export async function armReconciliation(tx: Tx, rules: RuleSet, payment: { id: string; channel: string }, now: Date): Promise<void> {
   if (!isRailChannel(payment.channel)) return;
-  const rules = await ctx.rules.current();
   await scheduleJob(tx, 'payment_reconcile', payment.id, minutesFrom(now, ruleNumber(rules, 'payment.reconcile-after')), now);
 }
 
