@@ -88,6 +88,7 @@ export async function buildWorld(api: Api): Promise<World> {
     ruleIds: Object.keys(rules.values),
     emails: [buyer.user.email, shop.merchant.user.email, staff.user.email],
     guest: { orderNo: guestOrder.order.orderNo, queryPassword: guestPassword },
-    disposableToken: async () => (await api.ok('POST', '/api/auth/login', { body: { email: buyer2.user.email, password } })).token,
+    // A fresh account each time: buyer2 may have been disabled by the fuzzer meanwhile (its id is a hint).
+    disposableToken: async () => (await api.ok('POST', '/api/auth/register', { body: { email: `fuzz-logout-${randomUUID()}@test.kameng`, password, role: 'buyer' } })).token,
   };
 }
