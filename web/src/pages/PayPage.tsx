@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Badge, Money } from '../components/display';
 import { Button } from '../components/forms';
 import { ErrorNote, Loadable, Notice } from '../components/feedback';
@@ -13,6 +14,8 @@ import { channelName, useChannels } from '../lib/channels';
 import type { PayAction } from '../../../src/payments/channels/types';
 
 type PayPageView = PaymentView & { title: string };
+/** How often the pay page asks whether a real channel's payment went through. */
+const providerPollIntervalMs = 5_000;
 type Purpose = 'order' | 'deposit' | 'wallet_topup';
 
 /** Where the buyer or merchant goes once the payment went through. */
@@ -31,6 +34,13 @@ export function PayPage({ paymentId }: { paymentId: string }) {
   const payment = useResource(() => api<PayPageView>('GET', `/api/payments/${encodeURIComponent(paymentId)}`), [paymentId]);
   const channels = useChannels();
   const sandbox = channels.data?.sandbox ?? false;
+  // A real channel's payment turns paid when the provider's notification arrives: look again now and then.
+  const waitingForProvider = payment.data?.status === 'pending' && payment.data.channel !== 'sandbox';
+  useEffect(() => {
+    if (!waitingForProvider) return;
+    const timer = setInterval(() => void payment.reload(), providerPollIntervalMs);
+    return () => clearInterval(timer);
+  }, [waitingForProvider, payment.reload]);
   usePageTitle(t('pay.title'), t('app.name'));
   const succeed = useAction(async (current: PayPageView) => {
     await api('POST', `/api/sandbox/payments/${encodeURIComponent(current.id)}/succeed`, { body: {} });
