@@ -148,6 +148,28 @@ describe.each(railChannels)('channel %s', (channel) => {
   });
 });
 
+describe('reconciliation over time', () => {
+  it('asks again while the provider has no payment, pays once it has, and stops after the window', async () => {
+    const someone = await t.api.user('buyer');
+    const open = async () => (await t.api.ok('POST', '/api/wallet/topups', { token: someone.token, body: { amount: 700, channel: 'wechat' } })).payment as { id: string; amount: number };
+    const pendingChecks = (paymentId: string) => t.kameng.ctx.db.selectFrom('jobs').select('ref_id')
+      .where('kind', '=', 'payment_reconcile').where('ref_id', 'like', `${paymentId}%`).where('status', '=', 'pending').execute();
+    const paid = await open();
+    await t.api.advance(10); // the provider has no such trade yet: asked again later
+    expect(await pendingChecks(paid.id)).toHaveLength(1);
+    expect(await t.api.wallet(someone)).toBe(0);
+    await t.api.ok('POST', `/api/sandbox/payments/${paid.id}/succeed`, { body: { notify: false } });
+    await t.api.advance(10);
+    expect(await t.api.wallet(someone)).toBe(700);
+    expect(await pendingChecks(paid.id)).toHaveLength(0);
+
+    const abandoned = await open();
+    await t.api.advance(1440 + 20); // rule payment.reconcile-window: one day of checks, then none
+    expect(await pendingChecks(abandoned.id)).toHaveLength(0);
+    expect((await t.kameng.ctx.db.selectFrom('payments').select('status').where('id', '=', abandoned.id).executeTakeFirstOrThrow()).status).toBe('pending');
+  });
+});
+
 describe('WeChat Pay replay protection', () => {
   it('a correctly signed notification older than five minutes is refused', async () => {
     const { orderId, payment } = await order('wechat');
