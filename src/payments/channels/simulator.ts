@@ -118,7 +118,7 @@ export class ProviderSimulator {
   };
 
   private epay(request: HttpRequest): HttpResponse {
-    const query = Object.fromEntries(new URL(request.url).searchParams);
+    const query = { ...Object.fromEntries(new URL(request.url).searchParams), ...formParams(request.body ?? '') };
     const c = this.configs.epay;
     if (query.pid !== c.pid || query.key !== c.key) return json(200, { code: -1, msg: 'KEY校验失败' });
     if (query.act === 'refund') return json(200, { code: 1, msg: '退款成功' });

@@ -57,7 +57,16 @@ export interface RejectedNotification { ok: false; reason: string }
 export type NotificationCheck = VerifiedNotification | RejectedNotification;
 
 export interface QueryResult { status: 'succeeded' | 'pending' | 'closed' | 'not_found'; amount?: number; providerTradeNo?: string }
-export interface RefundInput { paymentRef: string; refundRef: string; amount: number; total: number; providerTradeNo?: string }
+export interface RefundInput {
+  paymentRef: string;
+  /** Our refund id without dashes: the provider's idempotency key for the refund. */
+  refundRef: string;
+  amount: number;
+  total: number;
+  providerTradeNo?: string;
+  /** Where the provider reports the refund's outcome (UnionPay requires one). */
+  notifyUrl: string;
+}
 
 /** What the notify route sends back: each provider knows its own success answer; anything else makes it retry. */
 export interface ProviderAnswer { status: number; contentType: string; body: string }

@@ -94,7 +94,7 @@ export class UnionpayProvider implements PaymentProvider {
     if (!input.providerTradeNo) return { accepted: false };
     const answer = await this.back('/gateway/api/backTransReq.do', {
       ...base(this.config), txnType: '04', txnSubType: '00', bizType: '000201', channelType: '07', currencyCode: '156',
-      orderId: input.refundRef, origQryId: input.providerTradeNo, txnTime: beijingTime(createdAt, true), txnAmt: String(input.amount), backUrl: 'https://invalid.example/unused',
+      orderId: input.refundRef, origQryId: input.providerTradeNo, txnTime: beijingTime(createdAt, true), txnAmt: String(input.amount), backUrl: input.notifyUrl,
     });
     return { accepted: answer.respCode === '00', providerRefundNo: answer.queryId };
   }
