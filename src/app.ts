@@ -23,6 +23,7 @@ import { createEvidenceStore } from './storage/evidence-store';
 import path from 'node:path';
 import { PaymentRails } from './payments/channels/registry';
 import { reconcilePayment } from './payments/reconcile';
+import { requestProviderRefund } from './payments/provider-refund';
 
 export interface Kameng {
   ctx: Ctx;
@@ -88,4 +89,5 @@ function registerJobs(ctx: Ctx): void {
   ctx.scheduler.register('refund_funding_retry', (ref, now) => fundRetry(ctx, ref, now));
   ctx.scheduler.register('chat_read_unanswered', (id, now) => recordReadUnanswered(ctx, id, now));
   ctx.scheduler.register('payment_reconcile', (ref, now) => reconcilePayment(ctx, ref, now));
+  ctx.scheduler.register('refund_provider', (id) => requestProviderRefund(ctx, id));
 }

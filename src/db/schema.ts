@@ -182,6 +182,9 @@ export interface RefundsTable {
   created_at: Timestamp;
   completed_at: Timestamp | null;
   waiting_for_funds: Generated<boolean>;
+  /** A real channel's answer to the refund request (null: not asked yet, or not a provider channel). */
+  provider_status: 'accepted' | 'refused' | null;
+  provider_refund_no: string | null;
 }
 export interface TopupRequestsTable {
   id: string;

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedNotification } from '../../src/payments/channels/simulator';
 import { paymentRefOf, railChannels, type RailChannel } from '../../src/payments/channels/types';
 import type { Session } from '../support/api';
+import { fileCase } from '../support/aftersales';
 import { summarizeLoggedErrors, useTestApp } from '../support/harness';
 
 /** Real payment channels end to end: each one's simulated provider signs, the notify route verifies. */
@@ -135,6 +136,18 @@ describe.each(railChannels)('channel %s', (channel) => {
         expect(res.statusCode).toBeLessThan(500);
       }
     }
+  });
+
+  it('a refund goes back through the provider, asked after commit with the refund id as its key', async () => {
+    const { orderId, payment } = await order(channel);
+    await t.api.ok('POST', `/api/sandbox/payments/${payment.id}/succeed`);
+    const res = await fileCase(t.api, buyer, orderId, { reason: 'buyer_mistake', description: '买错面额了，刚下单一分钟，卡密还没看' });
+    expect(res.body.refunds).toMatchObject([{ channel, amount: 1_234 }]);
+    const refundId = res.body.refunds[0].id as string;
+    const asked = () => t.kameng.ctx.db.selectFrom('refunds').select(['provider_status', 'provider_refund_no']).where('id', '=', refundId).executeTakeFirstOrThrow();
+    expect(await asked()).toEqual({ provider_status: null, provider_refund_no: null }); // not inside the refund's transaction
+    await t.api.advance(0);
+    expect((await asked()).provider_status).toBe('accepted');
   });
 
   it('reconciliation pays a payment whose notification never came, by querying the provider', async () => {

@@ -4,7 +4,8 @@ import { runScript } from '../script';
 /**
  * Real payment channels: what the provider was asked to show the payer (a URL, a QR code, a form)
  * and its own trade number; and every verified notification, unique per channel and notification
- * id, so a notification delivered twice (or concurrently) is recorded and acted on once.
+ * id, so a notification delivered twice (or concurrently) is recorded and acted on once; and what a
+ * real channel's provider answered to a refund request.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await runScript(db, `
@@ -23,5 +24,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       unique (channel, notification_id)
     );
     create index payment_notifications_payment on payment_notifications(payment_id);
+    alter table refunds add column provider_status text check (provider_status in ('accepted', 'refused'));
+    alter table refunds add column provider_refund_no text;
   `);
 }
