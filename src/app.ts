@@ -26,6 +26,9 @@ import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
 import { createEvidenceStore } from './storage/evidence-store';
 import path from 'node:path';
+import { PaymentRails } from './payments/channels/registry';
+import { reconcilePayment } from './payments/reconcile';
+import { requestProviderRefund } from './payments/provider-refund';
 
 export interface Kameng {
   ctx: Ctx;
@@ -59,6 +62,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
     scheduler: new Scheduler(database.db, clock, log), topups: simulator, settlementHolds: [openCaseHold, waitingRefundHold],
     passwords: await PasswordVerifier.create(), mailer: createMailer(config.smtpUrl), evidenceStore: createEvidenceStore(config),
     keyCheckers: createKeyCheckers(config.sandbox), sms: createSmsProvider(config.sms, config.sandbox),
+    rails: new PaymentRails(config.sandbox, config.rails ?? {}, () => clock.now()),
   };
   registerJobs(ctx);
 
@@ -94,4 +98,6 @@ function registerJobs(ctx: Ctx): void {
   ctx.scheduler.register('case_decision_sla', (id, now) => decisionOverdue(ctx, id, now));
   ctx.scheduler.register('case_external_notice', (id, now) => externalNotice(ctx, id, now));
   ctx.scheduler.register('outbound_message', (id, now) => sendOutboundMessage(ctx, id, now));
+  ctx.scheduler.register('payment_reconcile', (ref, now) => reconcilePayment(ctx, ref, now));
+  ctx.scheduler.register('refund_provider', (id) => requestProviderRefund(ctx, id));
 }

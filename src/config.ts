@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type SmsConfig } from './notify/sms';
+import { readRailConfigs, type RailConfigs } from './payments/channels/config';
 
 /** Everything the process reads from its environment, read once. */
 export interface Config {
@@ -28,6 +29,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** SMS for important notices: off, the sandbox outbox, or Aliyun (KAMENG_SMS_PROVIDER, ALIYUN_SMS_*). */
   sms: SmsConfig;
+  /** Real payment channels (KAMENG_ALIPAY_*, KAMENG_WECHAT_*, KAMENG_UNIONPAY_*, KAMENG_EPAY_*); ignored in sandbox mode, where simulators stand in. */
+  rails: RailConfigs;
 }
 
 /** An S3-compatible bucket (KAMENG_S3_*); keys may come from the AWS SDK's own chain instead. */
@@ -142,6 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: parseInteger(env, 'KAMENG_SHUTDOWN_TIMEOUT_MS', shutdownTimeoutMsDefault, 100, 120_000),
     metricsToken: readMetricsToken(env),
     sms: readSmsConfig(env, sandbox),
+    rails: readRails(env, sandbox),
   };
 }
 
@@ -172,11 +176,21 @@ function readMetricsToken(env: Env): string | undefined {
   return token;
 }
 
+/** The payment channels' variables (src/payments/channels/config.ts). */
+const railVariables = [
+  'KAMENG_ALIPAY_APP_ID', 'KAMENG_ALIPAY_GATEWAY', 'KAMENG_ALIPAY_PRIVATE_KEY', 'KAMENG_ALIPAY_PUBLIC_KEY',
+  'KAMENG_EPAY_KEY', 'KAMENG_EPAY_PID', 'KAMENG_EPAY_TYPE', 'KAMENG_EPAY_URL',
+  'KAMENG_UNIONPAY_CERT_ID', 'KAMENG_UNIONPAY_GATEWAY', 'KAMENG_UNIONPAY_MER_ID', 'KAMENG_UNIONPAY_PRIVATE_KEY', 'KAMENG_UNIONPAY_PUBLIC_KEY',
+  'KAMENG_WECHAT_APIV3_KEY', 'KAMENG_WECHAT_APP_ID', 'KAMENG_WECHAT_BASE_URL', 'KAMENG_WECHAT_MCH_ID', 'KAMENG_WECHAT_MERCHANT_SERIAL',
+  'KAMENG_WECHAT_PLATFORM_PUBLIC_KEY', 'KAMENG_WECHAT_PLATFORM_SERIAL', 'KAMENG_WECHAT_PRIVATE_KEY',
+];
+
 /** Every KAMENG_* variable the server, the CLI or the test tools read; anything else is likely a typo. */
 export const knownVariables: readonly string[] = [
   'KAMENG_SANDBOX', 'KAMENG_DATA_DIR', 'KAMENG_SECRET', 'KAMENG_TRUST_PROXY', 'KAMENG_SCHEDULER_INTERVAL_MS', 'KAMENG_TOPUP_SIMULATOR',
   'KAMENG_PUBLIC_URL', 'KAMENG_SHUTDOWN_TIMEOUT_MS', 'KAMENG_METRICS_TOKEN', 'KAMENG_SMS_PROVIDER', 'KAMENG_S3_BUCKET', 'KAMENG_S3_ENDPOINT', 'KAMENG_S3_REGION',
   'KAMENG_S3_ACCESS_KEY_ID', 'KAMENG_S3_SECRET_ACCESS_KEY', 'KAMENG_S3_FORCE_PATH_STYLE',
+  ...railVariables,
 ];
 /** Prefixes of variables only test and benchmark tools read. */
 const toolPrefixes = ['KAMENG_TEST_', 'KAMENG_FUZZ_', 'KAMENG_BENCH_', 'KAMENG_CRASH_'];
@@ -186,6 +200,15 @@ export function unknownVariables(env: Env = process.env): string[] {
   return Object.keys(env)
     .filter((name) => name.startsWith('KAMENG_') && !knownVariables.includes(name) && !toolPrefixes.some((p) => name.startsWith(p)))
     .sort();
+}
+
+/** Payment channels: each is checked whole at start; a real one needs the public URL its provider calls back. */
+function readRails(env: Env, sandbox: boolean): RailConfigs {
+  const rails = readRailConfigs(env, (message) => new StartupError(message));
+  if (!sandbox && Object.keys(rails).length > 0 && !parseUrl(env, 'KAMENG_PUBLIC_URL', ['https:', 'http:'])) {
+    throw new StartupError('KAMENG_PUBLIC_URL is required with a payment channel configured: providers send their notifications to it');
+  }
+  return rails;
 }
 
 function readS3Config(env: NodeJS.ProcessEnv): S3Config | undefined {

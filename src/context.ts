@@ -13,6 +13,7 @@ import type { Role } from './db/schema';
 import type { SettlementHold } from './orders/settle';
 import type { KeyCheckers } from './aftersales/key-check';
 import type { SmsProvider } from './notify/sms';
+import type { PaymentRails } from './payments/channels/registry';
 
 /** What every use case is given: the composition root builds one per process. */
 export interface Ctx {
@@ -36,6 +37,8 @@ export interface Ctx {
   keyCheckers: KeyCheckers;
   /** Null when SMS is off. */
   sms: SmsProvider | null;
+  /** The payment channels on offer and their providers (simulated in sandbox mode). */
+  rails: PaymentRails;
 }
 
 /** A signed-in person. */

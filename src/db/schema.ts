@@ -163,6 +163,21 @@ export interface PaymentsTable {
   status: 'pending' | 'succeeded' | 'cancelled';
   created_at: Timestamp;
   succeeded_at: Timestamp | null;
+  /** JSON of the provider's PayAction (redirect URL, QR content or form); null until the provider was asked. */
+  pay_action: string | null;
+  provider_trade_no: string | null;
+}
+export interface PaymentNotificationsTable {
+  id: string;
+  channel: string;
+  notification_id: string;
+  payment_id: string;
+  provider_trade_no: string;
+  amount: number;
+  /** `callback:<channel>` or `reconcile:<channel>`. */
+  source: string;
+  outcome: 'applied' | 'already_paid';
+  received_at: Timestamp;
 }
 export interface RefundsTable {
   id: string;
@@ -178,6 +193,9 @@ export interface RefundsTable {
   waiting_for_funds: Generated<boolean>;
   /** Whose fault the refund was (src/trust/fault.ts): only `merchant` counts toward the merchant's refund rate. */
   fault: RefundFault;
+  /** A real channel's answer to the refund request (null: not asked yet, or not a provider channel). */
+  provider_status: 'accepted' | 'refused' | null;
+  provider_refund_no: string | null;
 }
 export type RefundFault = 'merchant' | 'buyer' | 'platform';
 export interface TopupRequestsTable {
@@ -438,6 +456,7 @@ export interface DB {
   deliveries: DeliveriesTable;
   key_reveals: KeyRevealsTable;
   payments: PaymentsTable;
+  payment_notifications: PaymentNotificationsTable;
   refunds: RefundsTable;
   topup_requests: TopupRequestsTable;
   ledger_accounts: LedgerAccountsTable;

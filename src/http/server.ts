@@ -22,6 +22,7 @@ import { catalogRoutes } from './routes/catalog';
 import { aftersalesRoutes } from './routes/aftersales';
 import { evidenceSizeBytesMax } from '../aftersales/evidence';
 import { orderRoutes } from './routes/orders';
+import { paymentRoutes } from './routes/payments';
 import { sandboxRoutes } from './routes/sandbox';
 import { trustRoutes } from './routes/trust';
 import { evidencePackageRoutes } from './routes/evidence-package';
@@ -106,6 +107,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   accountRoutes(app, ctx);
   catalogRoutes(app, ctx);
   orderRoutes(app, ctx);
+  await paymentRoutes(app, ctx);
   adminRoutes(app, ctx);
   aftersalesRoutes(app, ctx);
   apiKeyRoutes(app, ctx);

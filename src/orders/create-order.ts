@@ -16,8 +16,10 @@ import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
 import { payOrderFromWallet } from './pay-order';
 import { orderView, type OrderView } from './views';
+import { armReconciliation, requireLiveChannel, startRailPayment } from '../payments/start-payment';
+import type { PayAction } from '../payments/channels/types';
 
-export const paymentChannels = ['sandbox', 'balance'] as const;
+export const paymentChannels = ['sandbox', 'balance', 'alipay', 'wechat', 'unionpay', 'epay'] as const;
 export type PaymentChannel = (typeof paymentChannels)[number];
 /** Game ids, phone numbers, emails: letters, digits and . _ @ - only. */
 export const topupAccountPattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{3,63}$/;
@@ -35,7 +37,7 @@ export interface CreatedOrder {
   order: OrderView;
   /** Guests only: a bearer token scoped to this order, so the buyer needs no lookup right after paying. */
   guestToken?: string;
-  payment: { id: string; status: 'pending' | 'succeeded'; amount: number; channel: string; payUrl?: string };
+  payment: { id: string; status: 'pending' | 'succeeded'; amount: number; channel: string; payUrl?: string; payAction?: PayAction | null };
 }
 
 /**
@@ -46,6 +48,14 @@ export async function createOrder(
   ctx: Ctx, actor: Caller, input: CreateOrderInput, meta: { idempotencyKey?: string; ip: string },
 ): Promise<CreatedOrder> {
   const buyer = await checkBuyer(actor, input);
+  if (input.channel !== 'balance') requireLiveChannel(ctx, input.channel);
+  const created = await placeOrder(ctx, buyer, input, meta);
+  // The provider is asked only now, after the order and its payment committed.
+  if (created.payment.status !== 'pending' || !ctx.rails.provider(created.payment.channel)) return created;
+  return { ...created, payment: { ...created.payment, payAction: await startRailPayment(ctx, created.payment.id) } };
+}
+
+async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInput, meta: { idempotencyKey?: string; ip: string }): Promise<CreatedOrder> {
   const rules = await ctx.rules.current();
   const guestHash = input.guest ? await hashPassword(input.guest.queryPassword) : null;
   // The replay check compares a keyed digest of the query password, never the password itself.
@@ -92,7 +102,7 @@ export async function createOrder(
 
     const payment = input.channel === 'balance'
       ? await payOrderFromWallet(ctx, tx, order, rules, now)
-      : await openGatewayPayment(tx, order, now);
+      : await openGatewayPayment(tx, order, rules, now);
     const result: CreatedOrder = { order: await orderView(ctx, tx, order.id, 'buyer'), payment };
     await claim?.finish(result);
     return buyer ? result : { ...result, guestToken: (await openSession(tx, { orderId }, now)).token };
@@ -179,12 +189,13 @@ export async function releaseStock(tx: Tx, order: Pick<Order, 'id' | 'product_id
   return 0;
 }
 
-async function openGatewayPayment(tx: Tx, order: Order, now: Date): Promise<CreatedOrder['payment']> {
+async function openGatewayPayment(tx: Tx, order: Order, rules: RuleSet, now: Date): Promise<CreatedOrder['payment']> {
   const id = randomUUID();
   await tx.insertInto('payments').values({
     id, purpose: 'order', order_id: order.id, shop_id: order.shop_id, user_id: order.buyer_id, amount: order.amount, channel: order.channel,
     status: 'pending', created_at: now, succeeded_at: null,
   }).execute();
+  await armReconciliation(tx, rules, { id, channel: order.channel }, now);
   return { id, status: 'pending', amount: order.amount, channel: order.channel, payUrl: `/pay/${id}` };
 }
 

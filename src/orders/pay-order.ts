@@ -48,19 +48,30 @@ export interface PaymentOutcome {
  * The gateway's success callback. The guarded pending→succeeded update makes it idempotent: a
  * repeated or concurrent callback finds nothing to change and does nothing.
  */
-export async function succeedPayment(ctx: Ctx, paymentId: string): Promise<PaymentOutcome> {
+export async function succeedPayment(ctx: Ctx, paymentId: string, via?: ProviderConfirmation): Promise<PaymentOutcome> {
   const rules = await ctx.rules.current();
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
-    const payment = await tx.updateTable('payments').set({ status: 'succeeded', succeeded_at: now })
-      .where('id', '=', paymentId).where('status', '=', 'pending').returningAll().executeTakeFirst();
+    let update = tx.updateTable('payments').set({ status: 'succeeded', succeeded_at: now, ...(via ? { provider_trade_no: via.providerTradeNo } : {}) })
+      // A provider's verified word also pays a payment closed with its buyer-cancelled order: the money
+      // has moved at the provider, so the order is treated like one that expired meanwhile (delivered if
+      // its stock can be reserved again, else refunded at once). The sandbox button cannot do that.
+      .where('id', '=', paymentId).where('status', 'in', via ? ['pending', 'cancelled'] : ['pending']);
+    // A provider's word pays only the payment it names, on its channel, for exactly its amount.
+    if (via) update = update.where('channel', '=', via.channel).where('amount', '=', via.amount);
+    const payment = await update.returningAll().executeTakeFirst();
     if (!payment) {
       const existing = await tx.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
       if (!existing) throw notFound('payment');
+      if (via && (existing.channel !== via.channel || existing.amount !== via.amount)) {
+        throw new AppError('PAYMENT_MISMATCH', 409, `the ${via.channel} notification does not match payment ${existing.id} (channel ${existing.channel}, amount ${existing.amount} fen)`);
+      }
+      if (via) await recordConfirmation(tx, existing.id, via, 'already_paid', now);
       // The buyer cancelled the order and its payment was closed with it (like closing a trade at the gateway).
       if (existing.status === 'cancelled') throw new AppError('PAYMENT_CANCELLED', 409, 'this payment was closed when its order was cancelled');
       return { payment: { id: existing.id, status: existing.status, purpose: existing.purpose, amount: existing.amount }, replayed: true };
     }
+    if (via) await recordConfirmation(tx, payment.id, via, 'applied', now);
     const view = { id: payment.id, status: payment.status, purpose: payment.purpose, amount: payment.amount };
     const clearing = accounts.clearing(payment.channel);
     if (payment.purpose === 'deposit') {
@@ -85,6 +96,24 @@ export async function succeedPayment(ctx: Ctx, paymentId: string): Promise<Payme
     const status = await applyOrderPayment(ctx, tx, payment.order_id!, { paymentId: payment.id, amount: payment.amount, channel: payment.channel }, rules, now);
     return { payment: view, replayed: false, orderStatus: status };
   });
+}
+
+/** A provider's verified word that a payment went through: its notification, or its answer to our query. */
+export interface ProviderConfirmation {
+  channel: string;
+  amount: number;
+  providerTradeNo: string;
+  notificationId: string;
+  /** `callback:<channel>` (systemActor of the notify route) or `reconcile:<channel>` (the query job). */
+  source: string;
+}
+
+/** Every confirmation is kept, once per channel and notification id (a redelivery adds nothing). */
+async function recordConfirmation(tx: Tx, paymentId: string, via: ProviderConfirmation, outcome: 'applied' | 'already_paid', now: Date): Promise<void> {
+  await tx.insertInto('payment_notifications').values({
+    id: randomUUID(), channel: via.channel, notification_id: via.notificationId, payment_id: paymentId, provider_trade_no: via.providerTradeNo,
+    amount: via.amount, source: via.source, outcome, received_at: now,
+  }).onConflict((oc) => oc.columns(['channel', 'notification_id']).doNothing()).execute();
 }
 
 /**

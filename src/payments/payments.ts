@@ -9,8 +9,9 @@ import type { PayoutStatus } from '../db/schema';
 import { AppError, badRequest, notFound, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { retryWaitingRefunds, waitingRefunds } from './refunds';
+import { armReconciliation, requireLiveChannel, startRailPayment } from './start-payment';
+import type { PayAction } from './channels/types';
 
-export const gatewayChannels = ['sandbox'] as const;
 export const withdrawalChannel = 'bank';
 
 export interface PaymentView {
@@ -20,24 +21,32 @@ export interface PaymentView {
   amount: number;
   channel: string;
   payUrl?: string;
+  /** What the provider asked the payer to do: open a URL, scan a QR code, post a form (null: not asked yet, or the sandbox channel). */
+  payAction?: PayAction | null;
   orderId: string | null;
   shopId: string | null;
   createdAt: string;
 }
 
-function gatewayOnly(channel: string): void {
-  if (!(gatewayChannels as readonly string[]).includes(channel)) throw badRequest('CHANNEL_NOT_SUPPORTED', `channel ${channel} is not available; use sandbox`);
-}
-
-async function openPayment(ctx: Ctx, values: { purpose: 'deposit' | 'wallet_topup'; shopId?: string; userId: string; amount: number; channel: string }) {
-  gatewayOnly(values.channel);
+async function openPayment(ctx: Ctx, values: { purpose: 'deposit' | 'wallet_topup'; shopId?: string; userId: string; amount: number; channel: string }): Promise<PaymentView> {
+  requireLiveChannel(ctx, values.channel);
   const id = randomUUID();
   const now = ctx.clock.now();
-  await ctx.db.insertInto('payments').values({
-    id, purpose: values.purpose, order_id: null, shop_id: values.shopId ?? null, user_id: values.userId, amount: values.amount,
-    channel: values.channel, status: 'pending', created_at: now, succeeded_at: null,
-  }).execute();
-  return { id, purpose: values.purpose, status: 'pending', amount: values.amount, channel: values.channel, payUrl: `/pay/${id}`, orderId: null, shopId: values.shopId ?? null, createdAt: now.toISOString() };
+  const rules = await ctx.rules.current(); // read before the transaction: inside it only `tx` may be used
+  await withTransaction(ctx.db, async (tx) => {
+    await tx.insertInto('payments').values({
+      id, purpose: values.purpose, order_id: null, shop_id: values.shopId ?? null, user_id: values.userId, amount: values.amount,
+      channel: values.channel, status: 'pending', created_at: now, succeeded_at: null,
+    }).execute();
+    await armReconciliation(tx, rules, { id, channel: values.channel }, now);
+  });
+  const payAction = ctx.rails.provider(values.channel) ? await startRailPayment(ctx, id) : undefined;
+  return { id, purpose: values.purpose, status: 'pending', amount: values.amount, channel: values.channel, payUrl: `/pay/${id}`, payAction, orderId: null, shopId: values.shopId ?? null, createdAt: now.toISOString() };
+}
+
+/** The channels a payment can be opened on now (GET /api/payments/channels). */
+export function listChannels(ctx: Ctx): { sandbox: boolean; channels: string[] } {
+  return { sandbox: ctx.config.sandbox, channels: ctx.rails.liveChannels() };
 }
 
 /** 缴纳保证金: opens a payment that, once paid, credits the shop's deposit. */
@@ -58,8 +67,11 @@ export async function getPayment(ctx: Ctx, paymentId: string): Promise<PaymentVi
   if (!p) throw notFound('payment');
   const order = p.order_id ? await ctx.db.selectFrom('orders').select(['title', 'order_no', 'status']).where('id', '=', p.order_id).executeTakeFirst() : undefined;
   const title = order ? `${order.title}（订单 ${order.order_no}）` : p.purpose === 'deposit' ? '店铺保证金' : '钱包充值';
+  // A provider that failed when the payment opened is asked again when the pay page loads.
+  const payAction = p.status !== 'pending' || !ctx.rails.provider(p.channel) ? null
+    : p.pay_action ? JSON.parse(p.pay_action) as PayAction : await startRailPayment(ctx, p.id);
   return {
-    id: p.id, purpose: p.purpose, status: p.status, amount: p.amount, channel: p.channel, payUrl: `/pay/${p.id}`,
+    id: p.id, purpose: p.purpose, status: p.status, amount: p.amount, channel: p.channel, payUrl: `/pay/${p.id}`, payAction,
     orderId: p.order_id, shopId: p.shop_id, createdAt: p.created_at.toISOString(), title,
   };
 }

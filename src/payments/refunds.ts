@@ -12,6 +12,7 @@ import type { RuleSet } from '../rules/rule-sets';
 import { addBusinessDays } from '../shared/business-days';
 import { AppError, invariant } from '../shared/errors';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
+import { isRailChannel } from './channels/types';
 import { formatYuan } from '../shared/money';
 import { appendEvent } from '../timeline/timeline';
 import { notify } from '../notify/notifications';
@@ -119,6 +120,8 @@ async function book(
   order.settled -= fromSettled;
 
   if (arrivesAt) await scheduleJob(tx, 'refund_arrival', p.refundId, arrivesAt, at);
+  // A real channel's provider is asked after commit, from this job row (idempotent by the refund id).
+  if (!p.toWallet && isRailChannel(p.channel)) await scheduleJob(tx, 'refund_provider', p.refundId, at, at);
   await appendEvent(tx, order.id, 'refund_created', {
     actor: p.actor, at,
     data: { refundId: p.refundId, amount, channel: p.channel, status: p.toWallet ? 'succeeded' : 'pending', expectedBy: expectedBy?.toISOString() ?? null, reason: p.reason, funding: p.funding, caseId: p.caseId, fault: p.fault },

@@ -83,6 +83,8 @@ export const defaultRules = {
   'chat.read-unanswered-minutes': { value: 60, unit: 'minutes', min: 1, max: 10_080, title: '商家已读买家消息后未在此时间内回复，记为已读未回（作为售后证据）' },
   'chat.messages-per-minute': { value: 20, unit: 'count', min: 1, max: 1000, title: '站内沟通每人每分钟最多发送消息数' },
   'chat.off-platform-warning': { value: true, unit: 'flag', title: '引导站外联系或付款的消息予以标记并提示：站外交易不受平台担保' },
+  'payment.reconcile-after': { value: 10, unit: 'minutes', min: 1, max: 1440, title: '支付回调未到时，多久后主动向支付渠道查询（对账），之后按此间隔重复' },
+  'payment.reconcile-window': { value: 1440, unit: 'minutes', min: 10, max: 43_200, title: '支付创建后持续主动查询支付结果的时长' },
   'refund.arrival-original-channel': { value: 1, unit: 'business_days', min: 0, max: 30, title: '原路退回最早到账' },
   'refund.arrival-original-channel-max': { value: 3, unit: 'business_days', min: 0, max: 30, title: '原路退回最晚到账' },
 } satisfies Record<string, RuleDefinition>;

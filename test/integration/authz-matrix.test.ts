@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../../src/http/server';
+import { paymentRefOf } from '../../src/payments/channels/types';
 import { tinyPng } from '../support/aftersales';
 import { password } from '../support/api';
 import { actorNames, AuthzWorld, guestQueryPassword, sideOf, type ActorName, type CaseRef, type OrderRef, type Side } from '../support/authz-world';
@@ -62,6 +63,9 @@ GET    /api/products                              ok    ok    ok     ok     ok  
 GET    /api/products/:id                          ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/products/:id/keys                     401   403   403    401    401   404    ok    404  ok    403   403
 GET    /api/payments/:id                          ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
+GET    /api/payments/channels                     ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
+POST   /api/payments/notify/:channel              ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
+GET    /api/payments/notify/:channel              ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/wallet/topups                         401   ok    ok     401    401   403    403   403  403   403   403
 # orders
 POST   /api/orders                                ok    ok    ok     ok     ok    403    403   403  403   403   403
@@ -215,6 +219,10 @@ const calls: Record<string, RouteCalls> = {
   },
   'GET /api/payments/:id': { call: () => ({ params: { id: w.main.paymentId } }) },
   'POST /api/wallet/topups': { call: () => ({ body: { amount: 100, channel: 'sandbox' } }) },
+  'GET /api/payments/channels': {},
+  // The provider calls, whoever's credentials ride along: a signed notification for a fresh payment is accepted from anyone.
+  'POST /api/payments/notify/:channel': { call: () => signedNotification('alipay') },
+  'GET /api/payments/notify/:channel': { call: () => signedNotification('epay') },
   'POST /api/orders': {
     call: (_, actor) => ({
       headers: { 'x-forwarded-for': `192.0.2.${actorNames.indexOf(actor) + 1}` },
@@ -311,6 +319,15 @@ const calls: Record<string, RouteCalls> = {
   'GET /api/sandbox/sms': {},
   'POST /api/sandbox/clock/advance': { call: () => ({ body: { minutes: 0 } }) },
 };
+
+/** A fresh top-up on a real channel, paid at its simulated provider, and the provider's signed notification as a call. */
+async function signedNotification(channel: 'alipay' | 'epay'): Promise<Call> {
+  const { payment } = await t.api.ok('POST', '/api/wallet/topups', { token: w.otherBuyer.token, body: { amount: 100, channel } });
+  const simulator = t.kameng.ctx.rails.simulator!;
+  simulator.pay(paymentRefOf(payment.id), payment.amount, new Date());
+  const n = simulator.notification(channel, paymentRefOf(payment.id));
+  return { params: { channel }, headers: n.headers, ...(n.method === 'GET' ? { query: n.url.split('?')[1] } : { body: n.payload }) };
+}
 
 async function send(method: string, path: string, call: Call, token: string | undefined) {
   const url = path.replace(/:(\w+)/g, (_, name: string) => {

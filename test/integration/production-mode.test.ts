@@ -49,9 +49,14 @@ describe('production mode (KAMENG_SANDBOX=0)', () => {
   it('a real payment cannot be faked: the sandbox success callback does not exist, so the order stays unpaid', async () => {
     const merchant = await api.ok('POST', '/api/auth/register', { body: { email: `m-${randomUUID()}@example.com`, password, role: 'merchant' } });
     const shop = await api.ok('POST', '/api/shops', { token: merchant.token, body: { name: `Prod ${randomUUID().slice(0, 8)}` } });
+    // Production offers only configured channels: the sandbox channel is gone, and with none configured, nothing is on offer.
+    expect(await api.ok('GET', '/api/payments/channels')).toEqual({ sandbox: false, channels: [] });
     const deposit = await api.call('POST', `/api/shops/${shop.id}/deposit`, { token: merchant.token, body: { amount: 10_000, channel: 'sandbox' } });
-    expect(deposit.status).toBe(201);
-    expect((await api.call('POST', `/api/sandbox/payments/${deposit.body.payment.id}/succeed`)).status).toBe(404);
+    expect(deposit.status).toBe(400);
+    expect(deposit.body.error.code).toBe('CHANNEL_NOT_SUPPORTED');
+    expect((await api.call('POST', `/api/sandbox/payments/${randomUUID()}/succeed`)).status).toBe(404);
+    const notify = await api.call('POST', '/api/payments/notify/alipay', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'trade_status=TRADE_SUCCESS' });
+    expect(notify.status).toBe(404);
     const balance = await api.ok('GET', `/api/shops/${shop.id}/balance`, { token: merchant.token });
     expect(balance.deposit).toBe(0);
   });

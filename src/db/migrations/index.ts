@@ -8,6 +8,7 @@ import * as risk from './007_risk';
 import * as trust from './008_trust';
 import * as outside from './009_outside';
 import * as mistake from './010_mistake';
+import * as rails from './011_rails';
 
 /** Every migration, in order. Both engines run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '008_trust': trust,
   '009_outside': outside,
   '010_mistake': mistake,
+  '011_rails': rails,
 };

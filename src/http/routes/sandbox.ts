@@ -4,6 +4,7 @@ import type { Ctx } from '../../context';
 import { handleTopupResult } from '../../fulfillment/topups';
 import { succeedPayment } from '../../orders/pay-order';
 import { outboxPageSizeMax, sandboxSmsOutbox } from '../../notify/outbound';
+import { simulatePayment } from '../../payments/simulate';
 import type { App } from '../app-type';
 import { actorOf, everyone, userOf } from '../access';
 import { IdParams } from '../schemas';
@@ -18,8 +19,15 @@ export function sandboxRoutes(app: App, ctx: Ctx): void {
   }, async (request, reply) => reply.status(201).send({ user: userView(await createUser(ctx, request.body)) }));
 
   app.post('/api/sandbox/payments/:id/succeed', { config: { access: everyone }, 
-    schema: { tags: ['sandbox'], summary: "The sandbox gateway's success callback (idempotent)", params: IdParams },
-  }, async (request) => succeedPayment(ctx, request.params.id));
+    schema: {
+      tags: ['sandbox'], params: IdParams,
+      summary: "The payer pays (idempotent): the sandbox channel succeeds at once; alipay / wechat / unionpay / epay are paid at their simulated provider, which sends its signed notification to POST /api/payments/notify/:channel (notify: false loses it, for reconciliation)",
+      body: Type.Object({ notify: Type.Optional(Type.Boolean()) }),
+    },
+  }, async (request) => simulatePayment(ctx, request.params.id, { notify: request.body.notify ?? true }, async (notification) => {
+    const res = await app.inject({ method: notification.method, url: notification.url, headers: notification.headers, payload: notification.payload || undefined });
+    return { status: res.statusCode, body: res.body };
+  }));
 
   app.post('/api/sandbox/topups/:orderId/respond', { config: { access: everyone }, 
     schema: {

@@ -1,3 +1,4 @@
+import { ChannelSelect } from '../components/ChannelSelect';
 import { useState, type FormEvent } from 'react';
 import { Money } from '../components/display';
 import { ErrorNote, Loading, Notice } from '../components/feedback';
@@ -69,10 +70,11 @@ function PhoneForm() {
 function WalletTopup() {
   const { t } = useI18n();
   const [amount, setAmount] = useState('50');
+  const [channel, setChannel] = useState('sandbox');
   const [attempted, setAttempted] = useState(false);
   const fen = parseYuan(amount);
   const topup = useAction(async (value: number) => {
-    const { payment } = await api<{ payment: PaymentView }>('POST', '/api/wallet/topups', { body: { amount: value, channel: 'sandbox' } });
+    const { payment } = await api<{ payment: PaymentView }>('POST', '/api/wallet/topups', { body: { amount: value, channel } });
     navigate(payment.payUrl ?? `/pay/${payment.id}`);
   });
   const submit = (event: FormEvent) => {
@@ -85,6 +87,7 @@ function WalletTopup() {
       <h2 id="topup-title">{t('account.topup')}</h2>
       <TextField label={t('account.topupAmount')} inputMode="decimal" required value={amount} onChange={(e) => setAmount(e.target.value)}
         problem={attempted && !(fen && fen > 0) ? t('account.amountInvalid') : null} />
+      <ChannelSelect value={channel} onChange={setChannel} />
       <ErrorNote error={topup.error} />
       <Button type="submit" pending={topup.pending} pendingLabel={t('common.working')}>{t('account.topupSubmit')}</Button>
     </form>

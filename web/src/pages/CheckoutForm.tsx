@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Button, TextField } from '../components/forms';
 import { ErrorNote, Notice } from '../components/feedback';
 import { api } from '../lib/api';
+import { channelName, useChannels } from '../lib/channels';
 import { formatMoney } from '../lib/format';
 import { useAction } from '../lib/hooks';
 import { useIdempotencyKeys } from '../lib/idempotency';
@@ -18,7 +19,8 @@ const topupAccountPattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{3,63}$/;
 const queryPasswordLengthMin = 6;
 const contactLengthMin = 3;
 
-type Channel = 'sandbox' | 'balance';
+/** `balance` or one of the live gateway channels (GET /api/payments/channels). */
+type Channel = string;
 
 interface Draft {
   quantity: string;
@@ -54,12 +56,18 @@ export function CheckoutForm({ product }: { product: ProductView }) {
   const balanceSuffices = balance >= total;
   const problems = problemsOf(draft, product, asGuest, maxQuantity, t);
   const idempotency = useIdempotencyKeys();
+  const channels = useChannels();
+  const gateways = channels.data?.channels ?? [];
+  // The first live gateway channel is chosen until the buyer picks another (production may not offer `sandbox`).
+  useEffect(() => {
+    if (gateways.length > 0 && draft.channel !== 'balance' && !gateways.includes(draft.channel)) set({ channel: gateways[0]! });
+  }, [gateways.join(','), draft.channel]);
 
   const place = useAction(async () => {
     const created = await api<CreatedOrder>('POST', '/api/orders', {
       idempotency,
       body: {
-        productId: product.id, quantity, channel: asGuest ? 'sandbox' : draft.channel,
+        productId: product.id, quantity, channel: asGuest && draft.channel === 'balance' ? gateways[0] : draft.channel,
         ...(product.type === 'topup' ? { topupAccount: draft.topupAccount.trim() } : {}),
         ...(asGuest ? { guest: { contact: draft.contact.trim(), queryPassword: draft.queryPassword } } : {}),
       },
@@ -92,11 +100,9 @@ export function CheckoutForm({ product }: { product: ProductView }) {
         <TextField label={t('product.topupAccount')} hint={t('product.topupHint')} autoComplete="off" required maxLength={64}
           value={draft.topupAccount} onChange={(e) => set({ topupAccount: e.target.value })} problem={shown(problems.topupAccount)} />
       )}
-      {asGuest ? (
-        <GuestFields draft={draft} set={set} problems={{ contact: shown(problems.contact), queryPassword: shown(problems.queryPassword) }} />
-      ) : (
-        <ChannelChoice channel={draft.channel} onChange={(channel) => set({ channel })} balance={balance} balanceSuffices={balanceSuffices} />
-      )}
+      {asGuest && <GuestFields draft={draft} set={set} problems={{ contact: shown(problems.contact), queryPassword: shown(problems.queryPassword) }} />}
+      <ChannelChoice channel={draft.channel} onChange={(channel) => set({ channel })} gateways={gateways} sandbox={channels.data?.sandbox ?? false}
+        wallet={asGuest ? null : { balance, suffices: balanceSuffices }} />
       <p className="total">{t('product.total')} <strong>{formatMoney(total)}</strong></p>
       <ErrorNote error={place.error} />
       <Button type="submit" className="button-block" pending={place.pending} pendingLabel={t('product.submitting')}
@@ -138,22 +144,31 @@ function GuestFields({ draft, set, problems }: { draft: Draft; set(patch: Partia
   );
 }
 
-function ChannelChoice({ channel, onChange, balance, balanceSuffices }: { channel: Channel; onChange(channel: Channel): void; balance: number; balanceSuffices: boolean }) {
+function ChannelChoice({ channel, onChange, gateways, sandbox, wallet }: {
+  channel: Channel; onChange(channel: Channel): void; gateways: string[]; sandbox: boolean; wallet: { balance: number; suffices: boolean } | null;
+}) {
   const { t } = useI18n();
   return (
     <fieldset className="fieldset choices">
       <legend>{t('product.channel')}</legend>
-      <label className="choice">
-        <input type="radio" name="channel" value="sandbox" checked={channel === 'sandbox'} onChange={() => onChange('sandbox')} />
-        <span><strong>{t('product.channel.sandbox')}</strong><span className="field-hint">{t('product.channel.sandboxHint')}</span></span>
-      </label>
-      <label className={`choice${balanceSuffices ? '' : ' choice-disabled'}`}>
-        <input type="radio" name="channel" value="balance" checked={channel === 'balance'} disabled={!balanceSuffices} onChange={() => onChange('balance')} />
-        <span>
-          <strong>{t('product.channel.balance')}</strong>
-          <span className="field-hint">{balanceSuffices ? t('product.channel.balanceHint', { balance: formatMoney(balance) }) : t('product.channel.balanceShort', { balance: formatMoney(balance) })}</span>
-        </span>
-      </label>
+      {gateways.map((gateway) => (
+        <label className="choice" key={gateway}>
+          <input type="radio" name="channel" value={gateway} checked={channel === gateway} onChange={() => onChange(gateway)} />
+          <span>
+            <strong>{channelName(t, gateway)}</strong>
+            <span className="field-hint">{gateway === 'sandbox' ? t('product.channel.sandboxHint') : sandbox ? t('product.channel.simulated') : t('product.channel.gatewayHint')}</span>
+          </span>
+        </label>
+      ))}
+      {wallet && (
+        <label className={`choice${wallet.suffices ? '' : ' choice-disabled'}`}>
+          <input type="radio" name="channel" value="balance" checked={channel === 'balance'} disabled={!wallet.suffices} onChange={() => onChange('balance')} />
+          <span>
+            <strong>{t('product.channel.balance')}</strong>
+            <span className="field-hint">{wallet.suffices ? t('product.channel.balanceHint', { balance: formatMoney(wallet.balance) }) : t('product.channel.balanceShort', { balance: formatMoney(wallet.balance) })}</span>
+          </span>
+        </label>
+      )}
     </fieldset>
   );
 }

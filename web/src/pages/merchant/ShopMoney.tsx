@@ -1,3 +1,4 @@
+import { ChannelSelect } from '../../components/ChannelSelect';
 import { useState, type FormEvent } from 'react';
 import { Money } from '../../components/display';
 import { ErrorNote, Loadable, Notice } from '../../components/feedback';
@@ -44,10 +45,11 @@ export function ShopMoney({ shop }: { shop: ShopView }) {
 function DepositForm({ shop, suggestedFen }: { shop: ShopView; suggestedFen: number }) {
   const { t } = useI18n();
   const [amount, setAmount] = useState(yuanOf(suggestedFen));
+  const [channel, setChannel] = useState('sandbox');
   const [attempted, setAttempted] = useState(false);
   const fen = parseYuan(amount);
   const deposit = useAction(async (value: number) => {
-    const { payment } = await api<{ payment: PaymentView }>('POST', `/api/shops/${shop.id}/deposit`, { body: { amount: value, channel: 'sandbox' } });
+    const { payment } = await api<{ payment: PaymentView }>('POST', `/api/shops/${shop.id}/deposit`, { body: { amount: value, channel } });
     navigate(payment.payUrl ?? `/pay/${payment.id}`);
   });
   const submit = (event: FormEvent) => {
@@ -59,6 +61,7 @@ function DepositForm({ shop, suggestedFen }: { shop: ShopView; suggestedFen: num
     <form className="form inline-form" onSubmit={submit} noValidate aria-label={t('merchant.payDeposit')}>
       <TextField label={t('merchant.depositAmount')} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)}
         problem={attempted && !(fen && fen > 0) ? t('account.amountInvalid') : null} />
+      <ChannelSelect value={channel} onChange={setChannel} />
       <Button type="submit" variant="secondary" pending={deposit.pending} pendingLabel={t('common.working')}>{t('merchant.payDeposit')}</Button>
       <ErrorNote error={deposit.error} />
     </form>

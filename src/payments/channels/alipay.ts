@@ -1,0 +1,95 @@
+import type { KeyObject } from 'node:crypto';
+import { rsaSign, rsaVerify } from './rsa';
+import {
+  beijingTime, canonicalParams, fenFromYuan, formParams, reject, textAnswer, yuanString,
+  type CreatePaymentInput, type NotificationCheck, type PayAction, type PaymentProvider, type QueryResult, type RawNotification, type RefundInput, type Transport,
+} from './types';
+
+/** 支付宝 open platform, RSA2 keys (the application's private key, Alipay's public key). */
+export interface AlipayConfig {
+  appId: string;
+  /** https://openapi.alipay.com/gateway.do (sandbox: https://openapi-sandbox.dl.alipaydev.com/gateway.do). */
+  gateway: string;
+  privateKey: KeyObject;
+  alipayPublicKey: KeyObject;
+}
+
+/** A request is signed over every parameter except `sign` (sign_type included). */
+export const alipayRequestSignContent = (params: Record<string, string | undefined>) => canonicalParams(params, ['sign']);
+/** A notification is verified over every parameter except `sign` and `sign_type` (Alipay's rsaCheckV1). */
+export const alipayNotifySignContent = (params: Record<string, string | undefined>) => canonicalParams(params, ['sign', 'sign_type']);
+
+export function alipaySignRequest(params: Record<string, string>, key: KeyObject): Record<string, string> {
+  return { ...params, sign: rsaSign(alipayRequestSignContent(params), key) };
+}
+
+/**
+ * The signed part of an API answer is the exact JSON text of its `<method>_response` member, as
+ * Alipay's SDKs cut it out of the body; re-serialising the parsed object would break the signature.
+ */
+export function alipayResponseContent(body: string, method: string): { content: string; sign: string } | undefined {
+  const node = `"${method.replace(/\./g, '_')}_response"`;
+  const start = body.indexOf(node);
+  const signAt = body.lastIndexOf('"sign"');
+  if (start < 0 || signAt < 0) return undefined;
+  const from = body.indexOf('{', start + node.length);
+  const to = body.lastIndexOf('}', signAt);
+  if (from < 0 || to < from) return undefined;
+  const sign = (JSON.parse(body) as { sign?: string }).sign;
+  return sign ? { content: body.slice(from, to + 1), sign } : undefined;
+}
+
+export class AlipayProvider implements PaymentProvider {
+  readonly channel = 'alipay' as const;
+  constructor(private readonly config: AlipayConfig, private readonly transport: Transport, private readonly clock: () => Date) {}
+
+  private common(method: string, biz: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      app_id: this.config.appId, method, format: 'JSON', charset: 'utf-8', sign_type: 'RSA2', timestamp: beijingTime(this.clock()), version: '1.0',
+      ...extra, biz_content: JSON.stringify(biz),
+    };
+  }
+
+  /** 电脑网站支付 (alipay.trade.page.pay): a signed GET to the gateway; out_trade_no is the idempotency key. */
+  async createPayment(input: CreatePaymentInput): Promise<PayAction> {
+    const params = alipaySignRequest(this.common('alipay.trade.page.pay', {
+      out_trade_no: input.paymentRef, total_amount: yuanString(input.amount), subject: input.subject.slice(0, 256), product_code: 'FAST_INSTANT_TRADE_PAY',
+    }, { notify_url: input.notifyUrl, return_url: input.returnUrl }), this.config.privateKey);
+    return { kind: 'redirect', url: `${this.config.gateway}?${new URLSearchParams(params)}` };
+  }
+
+  verifyNotification(raw: RawNotification): NotificationCheck {
+    const params = formParams(raw.body);
+    if (!params.sign) return reject('unsigned');
+    if (params.sign_type !== 'RSA2') return reject('sign_type must be RSA2');
+    if (!rsaVerify(alipayNotifySignContent(params), params.sign, this.config.alipayPublicKey)) return reject('bad signature');
+    if (params.app_id !== this.config.appId) return reject('another app_id');
+    const amount = fenFromYuan(params.total_amount);
+    if (!params.out_trade_no || !params.trade_no || !params.notify_id || !Number.isSafeInteger(amount)) return reject('missing out_trade_no, trade_no, notify_id or total_amount');
+    const paid = params.trade_status === 'TRADE_SUCCESS' || params.trade_status === 'TRADE_FINISHED';
+    return { ok: true, paymentRef: params.out_trade_no, amount, providerTradeNo: params.trade_no, status: paid ? 'succeeded' : 'other', notificationId: params.notify_id };
+  }
+
+  private async call(method: string, biz: Record<string, string>): Promise<Record<string, string>> {
+    const params = alipaySignRequest(this.common(method, biz), this.config.privateKey);
+    const response = await this.transport({ method: 'POST', url: this.config.gateway, headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' }, body: new URLSearchParams(params).toString() });
+    const signed = alipayResponseContent(response.body, method);
+    if (!signed || !rsaVerify(signed.content, signed.sign, this.config.alipayPublicKey)) throw new Error(`${method}: the answer is not signed by Alipay`);
+    return JSON.parse(signed.content) as Record<string, string>;
+  }
+
+  async query(paymentRef: string): Promise<QueryResult> {
+    const answer = await this.call('alipay.trade.query', { out_trade_no: paymentRef });
+    if (answer.code !== '10000') return { status: answer.sub_code === 'ACQ.TRADE_NOT_EXIST' ? 'not_found' : 'pending' };
+    if (answer.out_trade_no !== paymentRef) throw new Error('Alipay answered about another trade');
+    const status = answer.trade_status === 'TRADE_SUCCESS' || answer.trade_status === 'TRADE_FINISHED' ? 'succeeded' : answer.trade_status === 'TRADE_CLOSED' ? 'closed' : 'pending';
+    return { status, amount: fenFromYuan(answer.total_amount), providerTradeNo: answer.trade_no };
+  }
+
+  async refund(input: RefundInput): Promise<{ accepted: boolean; providerRefundNo?: string }> {
+    const answer = await this.call('alipay.trade.refund', { out_trade_no: input.paymentRef, refund_amount: yuanString(input.amount), out_request_no: input.refundRef });
+    return { accepted: answer.code === '10000', providerRefundNo: answer.trade_no };
+  }
+
+  successAnswer() { return textAnswer(200, 'success'); }
+}
