@@ -133,6 +133,38 @@ export const zhErrorMessages: Record<string, string> = {
   CHAT_NOT_ESCALATED: '售后单提交平台处理后，客服才能加入会话。',
   OFF_PLATFORM_PAYMENT: '请勿私下转账或添加站外联系方式：站外交易不受平台担保，出现问题平台无法保障您的权益。',
 
+  // Trust: identity and reviews
+  PHONE_INVALID: '手机号格式不正确：请输入 11 位手机号，或带 + 的国际号码。',
+  IDENTITY_NUMBER_INVALID: '证件号码格式不正确：身份证为 18 位，营业执照为 18 位统一社会信用代码。',
+  IDENTITY_NAME_REQUIRED: '请填写姓名或企业名称。',
+  IDENTITY_PENDING: '已有一份认证正在审核，请等待结果。',
+  IDENTITY_ALREADY_DECIDED: '这份认证已经审核过了。',
+  IDENTITY_NOT_FOUND: '认证申请不存在。',
+  SHOP_IDENTITY_REQUIRED: '店铺主体认证通过后才能上架和销售，请先在商家后台提交认证。',
+  ALREADY_REVIEWED: '这个订单已经评价过了，每个订单只能评价一次。',
+  REVIEW_NOT_YET_ALLOWED: '确认收货（订单完成）后才能评价。',
+
+  // Buyer mistakes, cancel, key checks
+  EXCHANGE_OTHER_SHOP: '换货只能换同一店铺的其他商品。',
+  EXCHANGE_FUNDS_WAITING: '原订单的款项暂时无法动用，换货未能完成。',
+  EXCHANGE_NEEDS_ACCOUNT: '换成直充商品需要填写充值账号。',
+  EXCHANGE_SAME_PRODUCT: '换货请选择另一件商品。',
+  EXCHANGE_PRODUCT_UNAVAILABLE: '要换的商品已下架或库存不足。',
+  EXCHANGE_NEEDS_BUYER_MISTAKE: '只有误拍或重复下单可以换货。',
+  EXCHANGE_NEEDS_FULL_REFUND: '换货会转移所申请商品的全部价值，请选择全额退款。',
+  GOODS_USED: '商品已使用（卡密已查看或已交付），只有未使用的商品可以换货或存入余额免手续费。',
+  ORDER_NOT_CANCELLABLE: '只有待付款的订单可以取消。',
+  CANCEL_NOT_ALLOWED: '按现行规则，买家不能取消订单，未付款订单会自动过期。',
+  KEY_CHECKER_NOT_CARD_KEY: '只有卡密类商品可以设置卡密核验。',
+  UNKNOWN_KEY_CHECKER: '没有这个卡密核验服务。',
+
+  // Payment channels and operations
+  PAYMENT_MISMATCH: '支付通知与支付单不符（渠道或金额不同），未作处理。',
+  PAYMENT_CANCELLED: '订单已取消，这笔支付已关闭。',
+  NOTIFICATION_REJECTED: '支付通知未通过校验，未作处理。',
+  NOT_READY: '服务尚未就绪（数据库不可用或有未执行的迁移）。',
+  METRICS_UNAVAILABLE: '暂时无法读取监控数据。',
+
   // Rules
   RULE_SET_NOT_FOUND: '规则集不存在。',
   RULE_VALUE_INVALID: '规则 {rule} 的取值须为 {min} 到 {max} 之间的整数（{unit}）。',
