@@ -224,3 +224,26 @@ describe('deposits and top-ups', () => {
     expect(res.body.error.code).toBe('CHANNEL_NOT_SUPPORTED');
   });
 });
+
+describe('a provider payment for an order the buyer cancelled', () => {
+  it.each(railChannels)('%s: the money moved at the provider, so the order is delivered (stock reserved again), never refused', async (channel) => {
+    const { orderId, payment } = await order(channel);
+    await t.api.ok('POST', `/api/orders/${orderId}/cancel`, { token: buyer.token });
+    expect(await state(orderId, payment.id)).toMatchObject({ order: 'cancelled', payment: 'cancelled' });
+
+    const answer = await deliver(paidNotification(channel, payment));
+    expect(answer.statusCode).toBeLessThan(300);
+    const after = await state(orderId, payment.id);
+    expect(after).toMatchObject({ order: 'delivered', payment: 'succeeded', paymentEntries: 1, paidEvents: 1 });
+    const view = await t.api.ok('GET', `/api/orders/${orderId}`, { token: buyer.token });
+    expect(view.status).toBe('delivered');
+  });
+
+  it('the sandbox button (no provider behind it) still refuses a cancelled payment', async () => {
+    const created = await t.api.buy(buyer, productId, { channel: 'sandbox' });
+    await t.api.ok('POST', `/api/orders/${created.order.id}/cancel`, { token: buyer.token });
+    const res = await t.api.call('POST', `/api/sandbox/payments/${created.payment.id}/succeed`);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('PAYMENT_CANCELLED');
+  });
+});
