@@ -19,6 +19,8 @@ import { createMailer, sendNotificationEmail } from './notify/notifications';
 import { recordReadUnanswered } from './chat/read-unanswered';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
+import { attemptDelivery } from './webhooks/webhooks';
+import { webhookDeliveryJob } from './webhooks/events';
 import { createEvidenceStore } from './storage/evidence-store';
 import path from 'node:path';
 
@@ -83,5 +85,6 @@ function registerJobs(ctx: Ctx): void {
   ctx.scheduler.register('refund_arrival', (id, now) => completeRefundArrival(ctx, id, now));
   ctx.scheduler.register('refund_funding', (id, now) => fundWaitingRefund(ctx, id, now));
   ctx.scheduler.register('refund_funding_retry', (ref, now) => fundRetry(ctx, ref, now));
+  ctx.scheduler.register(webhookDeliveryJob, (ref, now) => attemptDelivery(ctx, ref, now));
   ctx.scheduler.register('chat_read_unanswered', (id, now) => recordReadUnanswered(ctx, id, now));
 }

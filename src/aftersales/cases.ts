@@ -8,6 +8,7 @@ import { readTimeline } from '../timeline/timeline';
 import { maskDevice } from '../shared/privacy';
 import { chatEvidence, noChat, platformInvolved } from '../chat/conversation';
 import { extractKeyFacts } from '../chat/key-facts';
+import { caseEventData, emitWebhookEvent } from '../webhooks/events';
 
 /**
  * The case with the actor's relation to it (through its order: buyer, shop owner, staff). Anyone
@@ -73,6 +74,7 @@ export async function transition(
   if (Array.isArray(values.item_ids)) values.item_ids = JSON.stringify(values.item_ids);
   const updated = await tx.updateTable('refund_cases').set(values).where('id', '=', caseId).where('status', 'in', from).returningAll().executeTakeFirst();
   if (!updated) throw conflict('CASE_STATE_CHANGED', `the case is no longer ${from.join(' or ')}; reload it`);
+  await emitWebhookEvent(tx, updated.shop_id, 'refund_case.updated', caseEventData(updated), set.updated_at);
   return updated;
 }
 

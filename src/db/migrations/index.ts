@@ -5,6 +5,7 @@ import * as refundWaiting from './003_refund_waiting';
 import * as integrity from './004_integrity';
 import * as chat from './005_chat';
 import * as risk from './007_risk';
+import * as webhooks from './012_webhooks';
 
 /** Every migration, in order. Both engines run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '004_integrity': integrity,
   '005_chat': chat,
   '007_risk': risk,
+  '012_webhooks': webhooks,
 };
