@@ -68,6 +68,9 @@ export interface ResolvedTarget { address: string; family: 4 | 6 }
  * Every address the name resolves to must be public (a name with one private address is refused),
  * unless `allowPrivate` (sandbox mode).
  */
+/** A name that does not resolve within this is treated as unresolvable. */
+export const lookupTimeoutMs = 5_000;
+
 export async function resolveTarget(url: URL, allowPrivate: boolean): Promise<ResolvedTarget | { problem: TargetProblem }> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: 'scheme' };
   if (url.username || url.password) return { problem: 'credentials' };
@@ -75,10 +78,16 @@ export async function resolveTarget(url: URL, allowPrivate: boolean): Promise<Re
   let addresses: { address: string; family: number }[];
   if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
   else {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      addresses = await lookup(host, { all: true, verbatim: true });
+      addresses = await Promise.race([
+        lookup(host, { all: true, verbatim: true }),
+        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('DNS timeout')), lookupTimeoutMs); }),
+      ]);
     } catch {
       return { problem: 'unresolvable' };
+    } finally {
+      clearTimeout(timer);
     }
   }
   if (addresses.length === 0) return { problem: 'unresolvable' };
