@@ -24,6 +24,8 @@ import { createSmsProvider } from './notify/sms';
 import { sendOutboundMessage } from './notify/outbound';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
+import { attemptDelivery } from './webhooks/webhooks';
+import { webhookDeliveryJob } from './webhooks/events';
 import { createEvidenceStore } from './storage/evidence-store';
 import path from 'node:path';
 import { PaymentRails } from './payments/channels/registry';
@@ -94,6 +96,7 @@ function registerJobs(ctx: Ctx): void {
   ctx.scheduler.register('refund_arrival', (id, now) => completeRefundArrival(ctx, id, now));
   ctx.scheduler.register('refund_funding', (id, now) => fundWaitingRefund(ctx, id, now));
   ctx.scheduler.register('refund_funding_retry', (ref, now) => fundRetry(ctx, ref, now));
+  ctx.scheduler.register(webhookDeliveryJob, (ref, now) => attemptDelivery(ctx, ref, now));
   ctx.scheduler.register('chat_read_unanswered', (id, now) => recordReadUnanswered(ctx, id, now));
   ctx.scheduler.register('case_decision_sla', (id, now) => decisionOverdue(ctx, id, now));
   ctx.scheduler.register('case_external_notice', (id, now) => externalNotice(ctx, id, now));

@@ -10,6 +10,7 @@ import { maskDevice } from '../shared/privacy';
 import { chatEvidence, noChat, platformInvolved } from '../chat/conversation';
 import { extractKeyFacts } from '../chat/key-facts';
 import { resolutionOf } from './mistake';
+import { caseEventData, emitWebhookEvent } from '../webhooks/events';
 
 /**
  * The case with the actor's relation to it (through its order: buyer, shop owner, staff). Anyone
@@ -77,6 +78,7 @@ export async function transition(
   if (!updated) throw conflict('CASE_STATE_CHANGED', `the case is no longer ${from.join(' or ')}; reload it`);
   // A new decision deadline (escalation, evidence request, appeal) re-arms the SLA check with it.
   if (set.decision_by instanceof Date) await scheduleJob(tx, 'case_decision_sla', caseId, set.decision_by, set.updated_at);
+  await emitWebhookEvent(tx, updated.shop_id, 'refund_case.updated', caseEventData(updated), set.updated_at);
   return updated;
 }
 

@@ -1,4 +1,5 @@
 import { withTransaction } from '../db/transaction';
+import { caseEventData, emitWebhookEvent } from '../webhooks/events';
 import { randomUUID } from 'node:crypto';
 import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
@@ -129,6 +130,7 @@ async function fileCase(
     first_decider_id: null, appeal_by: null, appealed_by: null, appeal_reason: null, created_at: now, updated_at: now,
   }).returningAll().executeTakeFirstOrThrow();
   await attachEvidence(tx, p.actor, caseId, input.evidenceIds ?? [], 'buyer', now);
+  await emitWebhookEvent(tx, order.shop_id, 'refund_case.opened', caseEventData(c), now);
   await appendEvent(tx, order.id, 'case_opened', {
     actor: p.actor?.kind === 'user' ? `buyer:${p.actor.userId}` : 'guest', at: now,
     data: { caseId, reason: input.reason, expectedOutcome: input.expectedOutcome, amount: verdict.amount, resolution: applicationOf(input).resolution, exchange: input.exchange ?? null,

@@ -243,6 +243,34 @@ export interface OrderEventsTable {
   hash: string;
   prev_hash: string;
 }
+export interface WebhooksTable {
+  id: string;
+  shop_id: string;
+  url: string;
+  /** The event types it takes (JSON array). */
+  events: ColumnType<string[], string, string>;
+  secret_sealed: string;
+  created_by: string;
+  created_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  /** The exact JSON body sent (and signed). */
+  payload: string;
+  status: WebhookDeliveryStatus;
+  attempts: Generated<number>;
+  response_status: number | null;
+  response_excerpt: string | null;
+  last_error: string | null;
+  next_attempt_at: Timestamp | null;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+}
 export interface JobsTable {
   id: string;
   kind: string;
@@ -464,6 +492,8 @@ export interface DB {
   postings: PostingsTable;
   order_events: OrderEventsTable;
   jobs: JobsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   idempotency_keys: IdempotencyKeysTable;
   rule_sets: RuleSetsTable;
   rate_limits: RateLimitsTable;

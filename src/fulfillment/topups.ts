@@ -71,7 +71,7 @@ async function settleTopupOutcome(tx: Tx, order: Order, answer: TopupResult, rul
 
 async function refundWholeTopup(tx: Tx, order: Order, reason: string, rules: RuleSet, now: Date): Promise<number> {
   const refund = await executeRefund(tx, { order, amount: order.paid - order.refunded, reason, fault: faultOf({ kind: 'topup_failed' }), actor: 'system', at: now, rules });
-  await transitionOrder(tx, order.id, ['delivering'], 'refunded', 'system');
+  await transitionOrder(tx, order.id, ['delivering'], 'refunded', 'system', {}, now);
   await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
   await releaseStock(tx, order); // nothing arrived: a counted-stock unit goes back on sale
   await appendEvent(tx, order.id, 'refunded', { actor: 'system', at: now, data: { refundId: refund.id, amount: refund.amount, cause: reason } });

@@ -11,6 +11,7 @@ import type { App } from './app-type';
 import { authHook } from './auth';
 import { everyone, requireAccessDeclaration, type Access } from './access';
 import { apiKeyRoutes } from './routes/api-keys';
+import { webhookRoutes } from './routes/webhooks';
 import { chatRoutes } from './routes/chat';
 
 import { langFromHeader } from '../i18n/lang';
@@ -111,6 +112,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   adminRoutes(app, ctx);
   aftersalesRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
+  webhookRoutes(app, ctx);
   chatRoutes(app, ctx);
   trustRoutes(app, ctx);
   evidencePackageRoutes(app, ctx);

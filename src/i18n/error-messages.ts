@@ -21,6 +21,11 @@ export const zhErrorMessages: Record<string, string> = {
   USER_NOT_FOUND: '用户不存在。',
   API_KEY_LIMIT: '该店铺的有效 API 密钥已达上限，请先吊销一个。',
   API_KEY_NOT_FOUND: 'API 密钥不存在。',
+  WEBHOOK_LIMIT: '该店铺的回调地址（Webhook）已达上限，请先删除一个。',
+  WEBHOOK_NOT_FOUND: '回调地址（Webhook）不存在。',
+  WEBHOOK_URL_INVALID: '回调地址格式不正确，需为 http:// 或 https:// 开头的完整网址。',
+  WEBHOOK_TARGET_PRIVATE: '回调地址 {host} 指向本机、内网或其他非公网地址，不能使用。',
+  WEBHOOK_TARGET_UNRESOLVABLE: '回调地址的域名 {host} 无法解析。',
 
   // Requests
   VALIDATION_FAILED: '提交的内容格式不正确。',

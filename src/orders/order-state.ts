@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../db/connect';
 import type { Order, OrderStatus } from '../db/schema';
 import { conflict, invariant } from '../shared/errors';
+import { emitWebhookEvent, orderEventData, type WebhookEventType } from '../webhooks/events';
 
 /** Who moves an order: a party to it, or the platform (a job or a provider's verified callback). */
 export type OrderMover = 'buyer' | 'merchant' | 'staff' | 'system';
@@ -35,12 +36,30 @@ const allowed = (from: OrderStatus, to: OrderStatus, by: OrderMover) =>
 export async function transitionOrder(
   tx: Tx, orderId: string, from: readonly OrderStatus[], to: OrderStatus, by: OrderMover,
   set: Partial<Pick<Order, 'paid' | 'paid_at' | 'cancelled_at' | 'cancelled_by' | 'delivered_at' | 'completed_at' | 'settled' | 'fee'>> = {},
+  /** When the change happened, for a move that stamps no time of its own (to refunded). */
+  at?: Date,
 ): Promise<Order> {
   for (const f of from) invariant(allowed(f, to, by), `order transition ${f} → ${to} by ${by} is not in the table`);
   const updated = await tx.updateTable('orders').set({ ...set, status: to })
     .where('id', '=', orderId).where('status', 'in', [...from]).returningAll().executeTakeFirst();
   if (!updated) throw conflict('ORDER_STATE_CHANGED', `the order is no longer ${from.join(' or ')}; reload it`);
+  const event = webhookEventOf(to);
+  if (event) {
+    const when = set.paid_at ?? set.delivered_at ?? set.completed_at ?? set.cancelled_at ?? at;
+    invariant(when, `order transition to ${to} needs its time for the ${event} webhook`);
+    await emitWebhookEvent(tx, updated.shop_id, event, orderEventData(updated), when);
+  }
   return updated;
+}
+
+/** The merchant webhook event a move to `to` emits (a partial refund is an `order.refunded` with its status). */
+function webhookEventOf(to: OrderStatus): WebhookEventType | null {
+  switch (to) {
+    case 'paid': return 'order.paid';
+    case 'delivered': return 'order.delivered';
+    case 'refunded': case 'partially_refunded': return 'order.refunded';
+    default: return null;
+  }
 }
 
 /** Money went back to the buyer: the order's refunded total grows (and settled shrinks by what came from the merchant). */
@@ -54,11 +73,11 @@ export async function recordOrderRefund(tx: Tx, orderId: string, amount: number,
  * After money went back: refunded when nothing paid is left, else partially refunded. An order
  * already cancelled or refunded keeps its status. The caller holds the order's row lock.
  */
-export async function statusAfterRefund(tx: Tx, orderId: string, by: OrderMover): Promise<OrderStatus> {
+export async function statusAfterRefund(tx: Tx, orderId: string, by: OrderMover, at: Date): Promise<OrderStatus> {
   const order = await tx.selectFrom('orders').select(['status', 'paid', 'refunded']).where('id', '=', orderId).executeTakeFirstOrThrow();
   const to: OrderStatus = order.refunded >= order.paid ? 'refunded' : 'partially_refunded';
   if (order.status === to || !allowed(order.status, to, by)) return order.status;
-  await transitionOrder(tx, orderId, [order.status], to, by);
+  await transitionOrder(tx, orderId, [order.status], to, by, {}, at);
   return to;
 }
 

@@ -16,6 +16,7 @@ import { isRailChannel } from './channels/types';
 import { formatYuan } from '../shared/money';
 import { appendEvent } from '../timeline/timeline';
 import { notify } from '../notify/notifications';
+import { emitWebhookEvent, refundEventData } from '../webhooks/events';
 
 export type RefundDestination = 'original' | 'wallet';
 
@@ -112,6 +113,9 @@ async function book(
     status: p.toWallet ? 'succeeded' : 'pending', expected_by: expectedBy, completed_at: p.toWallet ? at : null, waiting_for_funds: false,
   }).where('id', '=', p.refundId).where('status', '=', 'pending').where('completed_at', 'is', null).executeTakeFirst();
   invariant(Number(booked.numUpdatedRows) === 1, `refund ${p.refundId} was booked twice`);
+  if (p.toWallet) {
+    await emitWebhookEvent(tx, order.shop_id, 'refund.succeeded', refundEventData({ id: p.refundId, order_id: order.id, case_id: p.caseId, amount, channel: p.channel, status: 'succeeded', completed_at: at }), at);
+  }
   const fromEscrow = p.funding.find((f) => f.source === 'escrow')?.amount ?? 0;
   // Money drawn from the merchant after settlement counts against what was settled, so escrow stays paid − refunded − settled.
   const fromSettled = amount - fromEscrow;
@@ -172,7 +176,7 @@ async function waitingAmount(tx: Tx, orderId: string): Promise<number> {
  * wait for), else partially refunded. Orders already cancelled or refunded keep their status.
  */
 export async function markOrderRefunded(tx: Tx, order: Order, at: Date, by: OrderMover = 'system'): Promise<void> {
-  const status = await statusAfterRefund(tx, order.id, by);
+  const status = await statusAfterRefund(tx, order.id, by, at);
   if (status === 'refunded') {
     await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
     await cancelJob(tx, 'auto_confirm', order.id, at);
@@ -238,7 +242,8 @@ export async function completeRefundArrival(ctx: Ctx, refundId: string, now: Dat
       postings: [{ account: accounts.refundsPayable(), amount: -refund.amount }, { account: accounts.clearing(refund.channel), amount: refund.amount }],
     });
     await appendEvent(tx, refund.order_id, 'refund_arrived', { actor: `channel:${refund.channel}`, at: now, data: { refundId, amount: refund.amount, channel: refund.channel } });
-    const order = await tx.selectFrom('orders').select(['buyer_id', 'order_no']).where('id', '=', refund.order_id).executeTakeFirstOrThrow();
+    const order = await tx.selectFrom('orders').select(['buyer_id', 'order_no', 'shop_id']).where('id', '=', refund.order_id).executeTakeFirstOrThrow();
+    await emitWebhookEvent(tx, order.shop_id, 'refund.succeeded', refundEventData(refund), now);
     await notify(ctx, tx, {
       userIds: [order.buyer_id], kind: 'refund_arrived', orderId: refund.order_id, caseId: refund.case_id ?? undefined, at: now,
       title: '退款已到账', body: `订单 ${order.order_no} 的退款 ${formatYuan(refund.amount)} 已原路退回。`,

@@ -87,6 +87,8 @@ export const defaultRules = {
   'payment.reconcile-window': { value: 1440, unit: 'minutes', min: 10, max: 43_200, title: '支付创建后持续主动查询支付结果的时长' },
   'refund.arrival-original-channel': { value: 1, unit: 'business_days', min: 0, max: 30, title: '原路退回最早到账' },
   'refund.arrival-original-channel-max': { value: 3, unit: 'business_days', min: 0, max: 30, title: '原路退回最晚到账' },
+  'webhook.retry-window': { value: 24, unit: 'hours', min: 1, max: 168, title: '商家回调（Webhook）投递失败后重试的时长，超过即标记为失败' },
+  'webhook.public-targets-only': { value: true, unit: 'flag', title: '商家回调地址只能指向公网地址（本机、内网、链路本地、组播等地址仅沙盒模式可用）' },
 } satisfies Record<string, RuleDefinition>;
 
 export type RuleId = keyof typeof defaultRules;

@@ -43,6 +43,10 @@ GET    /api/shops/:id/payouts                     401   403   403    401    401 
 POST   /api/shops/:id/api-keys                    401   403   403    401    401   404    ok    403  403   403   403
 GET    /api/shops/:id/api-keys                    401   403   403    401    401   404    ok    403  403   403   403
 DELETE /api/shops/:id/api-keys/:keyId             401   403   403    401    401   404    ok    403  403   403   403
+POST   /api/shops/:id/webhooks                    401   403   403    401    401   404    ok    403  403   403   403
+GET    /api/shops/:id/webhooks                    401   403   403    401    401   404    ok    403  403   403   403
+DELETE /api/shops/:id/webhooks/:webhookId         401   403   403    401    401   404    ok    403  403   403   403
+GET    /api/shops/:id/webhooks/:webhookId/deliveries 401 403   403    401    401   404    ok    403  403   403   403
 # platform
 POST   /api/admin/shops/:id/suspension            401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/admin/ledger/check                    401   403   403    401    401   403    403   403  403   ok    ok
@@ -188,6 +192,21 @@ const calls: Record<string, RouteCalls> = {
     object: async () => (await t.api.ok('POST', `/api/shops/${w.owner.shopId}/api-keys`, { token: w.owner.merchant.token, body: { name: 'to revoke' } })).id as string,
     call: (keyId) => ({ params: { id: w.owner.shopId, keyId } }),
     state: (keyId) => db().selectFrom('api_keys').select('revoked_at').where('id', '=', keyId).executeTakeFirstOrThrow(),
+  },
+  'POST /api/shops/:id/webhooks': {
+    call: () => ({ ...shopA(), body: { url: 'http://127.0.0.1:9/matrix-hook', events: ['refund.succeeded'] } }),
+    state: async () => Number((await db().selectFrom('webhooks').select((eb) => eb.fn.countAll<number>().as('n')).where('shop_id', '=', w.owner.shopId).executeTakeFirstOrThrow()).n),
+  },
+  'GET /api/shops/:id/webhooks': { call: shopA },
+  'DELETE /api/shops/:id/webhooks/:webhookId': {
+    fresh: true,
+    object: async () => (await t.api.ok('POST', `/api/shops/${w.owner.shopId}/webhooks`, { token: w.owner.merchant.token, body: { url: 'http://127.0.0.1:9/to-delete', events: ['refund.succeeded'] } })).id as string,
+    call: (webhookId) => ({ params: { id: w.owner.shopId, webhookId } }),
+    state: (webhookId) => db().selectFrom('webhooks').select('deleted_at').where('id', '=', webhookId).executeTakeFirstOrThrow(),
+  },
+  'GET /api/shops/:id/webhooks/:webhookId/deliveries': {
+    object: async () => (await t.api.ok('POST', `/api/shops/${w.owner.shopId}/webhooks`, { token: w.owner.merchant.token, body: { url: 'http://127.0.0.1:9/deliveries', events: ['refund.succeeded'] } })).id as string,
+    call: (webhookId) => ({ params: { id: w.owner.shopId, webhookId } }),
   },
   // Reinstating an active shop changes nothing, so the admin's call leaves the world intact.
   'POST /api/admin/shops/:id/suspension': { call: () => ({ ...shopA(), body: { suspended: false } }), state: () => db().selectFrom('shops').select('status').where('id', '=', w.owner.shopId).executeTakeFirstOrThrow() },

@@ -61,6 +61,18 @@ describe('production mode (KAMENG_SANDBOX=0)', () => {
     expect(balance.deposit).toBe(0);
   });
 
+  it('refuses webhooks to loopback and private addresses (and names resolving to them)', async () => {
+    const merchant = await api.ok('POST', '/api/auth/register', { body: { email: `m-${randomUUID()}@example.com`, password, role: 'merchant' } });
+    const shop = await api.ok('POST', '/api/shops', { token: merchant.token, body: { name: `Hooks ${randomUUID().slice(0, 8)}` } });
+    for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://[::1]/hook', 'http://[::ffff:10.0.0.1]/hook', 'http://169.254.169.254/latest', 'https://192.168.1.10/']) {
+      const res = await api.call('POST', `/api/shops/${shop.id}/webhooks`, { token: merchant.token, body: { url, events: ['order.paid'] } });
+      expect(res.status, url).toBe(422);
+      expect(res.body.error).toMatchObject({ code: 'WEBHOOK_TARGET_PRIVATE', rule: 'webhook.public-targets-only' });
+    }
+    const listed = await api.ok('GET', `/api/shops/${shop.id}/webhooks`, { token: merchant.token });
+    expect(listed.items).toEqual([]);
+  });
+
   it('the clock is the wall clock and cannot be moved', () => {
     expect(kameng.ctx.clock.adjustable).toBe(false);
     expect(() => kameng.ctx.clock.advance(60)).toThrow();

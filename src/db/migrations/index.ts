@@ -9,6 +9,7 @@ import * as trust from './008_trust';
 import * as outside from './009_outside';
 import * as mistake from './010_mistake';
 import * as rails from './011_rails';
+import * as webhooks from './012_webhooks';
 
 /** Every migration, in order. Both engines run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '009_outside': outside,
   '010_mistake': mistake,
   '011_rails': rails,
+  '012_webhooks': webhooks,
 };

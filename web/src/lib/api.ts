@@ -107,7 +107,7 @@ function worthRetrying(error: unknown): boolean {
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function api<T>(method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
   const keys = options.idempotency;
   if (!keys) return sendOnce<T>(method, path, options);
   const request = [method, path, options.body];

@@ -13,6 +13,7 @@ import { ShopOrders } from './ShopOrders';
 import { ShopProducts } from './ShopProducts';
 import { ShopCases } from './ShopCases';
 import { ShopIdentity } from './ShopIdentity';
+import { ShopWebhooks } from './ShopWebhooks';
 
 const shopStatusTone = { active: 'good', pending_deposit: 'warn', suspended: 'bad' } as const;
 
@@ -57,12 +58,13 @@ function ShopSwitcher({ shops }: { shops: ShopView[] }) {
   const { t } = useI18n();
   const { search } = useLocation();
   const shop = shops.find((s) => s.id === search.get('shop')) ?? shops[0];
-  const tab = search.get('tab') === 'cases' ? 'cases' : 'overview';
-  const tabLink = (name: 'overview' | 'cases') => `/merchant?shop=${shop.id}${name === 'cases' ? '&tab=cases' : ''}`;
+  const tabParam = search.get('tab');
+  const tab = tabParam === 'cases' || tabParam === 'webhooks' ? tabParam : 'overview';
+  const tabLink = (name: 'overview' | 'cases' | 'webhooks') => `/merchant?shop=${shop.id}${name === 'overview' ? '' : `&tab=${name}`}`;
   return (
     <>
       {shops.length > 1 && (
-        <SelectField label={t('merchant.chooseShop')} value={shop.id} onChange={(e) => navigate(`/merchant?shop=${e.target.value}${tab === 'cases' ? '&tab=cases' : ''}`)}>
+        <SelectField label={t('merchant.chooseShop')} value={shop.id} onChange={(e) => navigate(`/merchant?shop=${e.target.value}${tab === 'overview' ? '' : `&tab=${tab}`}`)}>
           {shops.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
         </SelectField>
       )}
@@ -74,9 +76,10 @@ function ShopSwitcher({ shops }: { shops: ShopView[] }) {
       <nav className="tabs" aria-label={t('merchant.tabs')}>
         <Link to={tabLink('overview')} className="tab" aria-current={tab === 'overview' ? 'page' : undefined}>{t('merchant.tab.overview')}</Link>
         <Link to={tabLink('cases')} className="tab" aria-current={tab === 'cases' ? 'page' : undefined}>{t('merchant.tab.cases')}</Link>
+        <Link to={tabLink('webhooks')} className="tab" aria-current={tab === 'webhooks' ? 'page' : undefined}>{t('merchant.tab.webhooks')}</Link>
       </nav>
       {/* Keyed by shop so switching shops starts every panel afresh. */}
-      {tab === 'cases' ? <ShopCases key={shop.id} shop={shop} /> : (
+      {tab === 'cases' ? <ShopCases key={shop.id} shop={shop} /> : tab === 'webhooks' ? <ShopWebhooks key={shop.id} shop={shop} /> : (
         <div key={shop.id} className="merchant-grid">
           <ShopMoney shop={shop} />
           <ShopProducts shop={shop} />
