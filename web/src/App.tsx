@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Suspense, lazy, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Loading } from './components/feedback';
 import { Layout } from './Layout';
 import { syncServerClock } from './lib/clock';
 import { useI18n } from './lib/i18n';
@@ -19,6 +20,10 @@ import { RefundWizard } from './pages/aftersales/RefundWizard';
 import { NotificationsPage } from './pages/NotificationsPage';
 import { StaffPage } from './pages/staff/StaffPage';
 
+// The admin console (and its chart library) is a separate chunk: only admins who open /admin download it.
+const AdminConsole = lazy(() => import('./pages/admin/AdminConsole'));
+const admin = (section?: string) => <Suspense fallback={<Loading />}><AdminConsole section={section} /></Suspense>;
+
 type Render = (params: Record<string, string>, env: { sandbox: boolean }) => ReactNode;
 
 const routes: Array<[string, Render]> = [
@@ -37,6 +42,8 @@ const routes: Array<[string, Render]> = [
   ['/register', () => <RegisterPage />],
   ['/account', () => <AccountPage />],
   ['/merchant', () => <MerchantPage />],
+  ['/admin', () => admin()],
+  ['/admin/:section', (p) => admin(p.section)],
 ];
 
 function NotFound() {
