@@ -209,10 +209,13 @@ interface Catalog { version: number; rules: CatalogRule[]; versions: Array<{ ver
 function Rules() {
   const { t } = useI18n();
   const catalog = useResource(() => api<Catalog>('GET', '/api/admin/rules/catalog'), []);
+  // Kept here: a publish reloads the catalogue, which starts a fresh editor for the new version.
+  const [published, setPublished] = useState<number | null>(null);
   return (
     <section aria-labelledby="admin-rules">
       <h2 id="admin-rules">{t('admin.tab.rules')}</h2>
-      <Loadable resource={catalog}>{(c) => <RuleEditor key={c.version} catalog={c} onPublished={() => void catalog.reload()} />}</Loadable>
+      {published !== null && <Notice kind="success">{t('admin.rules.published', { n: published })}</Notice>}
+      <Loadable resource={catalog}>{(c) => <RuleEditor key={c.version} catalog={c} onPublished={(version) => { setPublished(version); void catalog.reload(); }} />}</Loadable>
     </section>
   );
 }
@@ -221,12 +224,11 @@ function unitLabel(t: Translate, unit: string): string {
   return labelOf(t, 'admin.unit.', unit);
 }
 
-function RuleEditor({ catalog, onPublished }: { catalog: Catalog; onPublished: () => void }) {
+function RuleEditor({ catalog, onPublished }: { catalog: Catalog; onPublished: (version: number) => void }) {
   const { t } = useI18n();
   const [draft, setDraft] = useState<Record<string, string | boolean>>({});
   const [reviewing, setReviewing] = useState(false);
   const [note, setNote] = useState('');
-  const [published, setPublished] = useState<number | null>(null);
   const problems: Record<string, string> = {};
   const changes: Array<{ rule: CatalogRule; to: number | boolean }> = [];
   for (const rule of catalog.rules) {
@@ -242,14 +244,12 @@ function RuleEditor({ catalog, onPublished }: { catalog: Catalog; onPublished: (
   const publish = useAction(async () => {
     const values = Object.fromEntries(changes.map((c) => [c.rule.id, c.to]));
     const result = await api<{ version: number }>('POST', '/api/admin/rules', { body: { values, note: note.trim() } });
-    setPublished(result.version);
-    onPublished();
+    onPublished(result.version);
   });
   const show = (v: number | boolean, unit: string) => (typeof v === 'boolean' ? t(v ? 'admin.rules.on' : 'admin.rules.off') : `${v} ${unitLabel(t, unit)}`);
   return (
     <>
       <p><strong>{t('admin.rules.version', { n: catalog.version })}</strong></p>
-      {published !== null && <Notice kind="success">{t('admin.rules.published', { n: published })}</Notice>}
       {!reviewing ? (
         <form className="form" onSubmit={(e) => { e.preventDefault(); if (!hasProblems && changes.length > 0) setReviewing(true); }}>
           <ul className="admin-list">
