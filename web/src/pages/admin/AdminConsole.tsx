@@ -134,6 +134,8 @@ function Users() {
 
 function UserRow({ user, onChange }: { user: AdminUser; onChange: () => void }) {
   const { t } = useI18n();
+  // An admin does not lock themselves out from here.
+  const self = useSession().user?.id === user.id;
   const [reason, setReason] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const act = useAction(async (path: string, body: Record<string, unknown>) => {
@@ -159,7 +161,7 @@ function UserRow({ user, onChange }: { user: AdminUser; onChange: () => void }) 
       {user.risk === 'high' && user.riskReason && <p className="field-hint">{t('admin.users.riskReason')}: {user.riskReason}</p>}
       <TextField label={t('admin.users.reason')} value={reason} maxLength={500} problem={problem} onChange={(e) => setReason(e.target.value)} />
       <div className="admin-actions">
-        {user.status === 'active'
+        {self ? null : user.status === 'active'
           ? <Button variant="danger" pending={act.pending} onClick={needReason(() => void act.run('status', { status: 'disabled', reason: reason.trim() }))}>{t('admin.users.disable')}</Button>
           : <Button variant="secondary" pending={act.pending} onClick={needReason(() => void act.run('status', { status: 'active', reason: reason.trim() }))}>{t('admin.users.enable')}</Button>}
         {user.risk === 'high'
