@@ -62,6 +62,8 @@ export async function buildWorld(api: Api): Promise<World> {
     cases.push({ order, caseId: filed.body.id });
   }
   const victim = await api.user('buyer');
+  // Logout fuzzing signs in as its own account: the admin operations may disable buyer2 and the victim.
+  const logoutUser = await api.user('buyer');
 
   const notifications = await api.ok('GET', '/api/notifications', { token: buyer.token });
   const rules = await api.ok('GET', '/api/admin/rules', { token: admin.token });
@@ -88,6 +90,6 @@ export async function buildWorld(api: Api): Promise<World> {
     ruleIds: Object.keys(rules.values),
     emails: [buyer.user.email, shop.merchant.user.email, staff.user.email],
     guest: { orderNo: guestOrder.order.orderNo, queryPassword: guestPassword },
-    disposableToken: async () => (await api.ok('POST', '/api/auth/login', { body: { email: buyer2.user.email, password } })).token,
+    disposableToken: async () => (await api.ok('POST', '/api/auth/login', { body: { email: logoutUser.user.email, password } })).token,
   };
 }
