@@ -32,7 +32,7 @@ export function OverviewCharts({ report }: { report: OverviewReport }) {
           <LineChart data={data} margin={{ left: 0, right: 8, top: 8, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="day" tickFormatter={shortDay} fontSize={11} />
-            <YAxis tickFormatter={(v: number) => String(Math.round(v / 100))} fontSize={11} width={48} />
+            <YAxis tickFormatter={(v: number) => String(v / 100)} fontSize={11} width={48} />
             <Tooltip formatter={(v) => yuan(Number(v))} />
             <Line type="monotone" dataKey="gmv" name={t('admin.overview.gmv')} stroke={blue} dot={false} isAnimationActive={false} />
           </LineChart>
@@ -73,7 +73,7 @@ export function OverviewCharts({ report }: { report: OverviewReport }) {
           <LineChart data={data} margin={{ left: 0, right: 8, top: 8, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="day" tickFormatter={shortDay} fontSize={11} />
-            <YAxis tickFormatter={(v: number) => String(Math.round(v / 100))} fontSize={11} width={48} />
+            <YAxis tickFormatter={(v: number) => String(v / 100)} fontSize={11} width={48} />
             <Tooltip formatter={(v) => yuan(Number(v))} />
             <Line type="stepAfter" dataKey="fundBalance" name={t('admin.overview.fund')} stroke={blue} dot={false} isAnimationActive={false} />
           </LineChart>
