@@ -54,6 +54,8 @@ POST   /api/admin/fund/topups                     401   403   403    401    401 
 POST   /api/admin/users/:id/risk                  401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/users                           401   403   403    401    401   403    403   403  403   403   ok
 POST   /api/admin/users/:id/status                401   403   403    401    401   403    403   403  403   403   ok
+POST   /api/admin/users                           401   403   403    401    401   403    403   403  403   403   ok
+GET    /api/admin/reports/overview                401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/staff/refunds/waiting                 401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/rules                           401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/rules/catalog                   401   403   403    401    401   403    403   403  403   ok    ok
@@ -214,6 +216,11 @@ const calls: Record<string, RouteCalls> = {
   'POST /api/admin/fund/topups': { call: () => ({ body: { amount: 1, memo: 'authorization matrix' } }) },
   'POST /api/admin/users/:id/risk': { call: () => ({ params: { id: w.buyer.user.id }, body: { level: 'normal' } }) },
   'GET /api/admin/users': {},
+  'POST /api/admin/users': {
+    call: () => ({ body: { email: `matrix-staff-${unique()}@test.kameng`, password, role: 'staff' } }),
+    state: async () => Number((await db().selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', 'in', ['staff', 'admin']).executeTakeFirstOrThrow()).n),
+  },
+  'GET /api/admin/reports/overview': { call: () => ({ query: 'days=7' }) },
   'POST /api/admin/users/:id/status': { call: () => ({ params: { id: w.buyer.user.id }, body: { status: 'active', reason: 'authorization matrix' } }) },
   'GET /api/staff/refunds/waiting': {},
   'GET /api/admin/rules': {},

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Suspense, lazy, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Loading } from './components/feedback';
 import { Layout } from './Layout';
 import { syncServerClock } from './lib/clock';
 import { useI18n } from './lib/i18n';
@@ -21,6 +22,10 @@ import { StaffPage } from './pages/staff/StaffPage';
 import { ShopPage } from './pages/shop/ShopPage';
 import { IdentityReviewPage } from './pages/admin/IdentityReviewPage';
 
+// The admin console (and its chart library) is a separate chunk: only admins who open /admin download it.
+const AdminConsole = lazy(() => import('./pages/admin/AdminConsole'));
+const admin = (section?: string) => <Suspense fallback={<Loading />}><AdminConsole section={section} /></Suspense>;
+
 type Render = (params: Record<string, string>, env: { sandbox: boolean }) => ReactNode;
 
 const routes: Array<[string, Render]> = [
@@ -41,6 +46,8 @@ const routes: Array<[string, Render]> = [
   ['/merchant', () => <MerchantPage />],
   ['/shops/:id', (p) => <ShopPage key={p.id} id={p.id} />],
   ['/admin/identities', () => <IdentityReviewPage />],
+  ['/admin', () => admin()],
+  ['/admin/:section', (p) => admin(p.section)],
 ];
 
 function NotFound() {

@@ -85,6 +85,7 @@ export function Layout({ children, mainRef, sandbox }: { children: ReactNode; ma
           {role === 'buyer' && <NavLink to="/orders">{t('nav.orders')}</NavLink>}
           {role === 'buyer' && <NavLink to="/cases">{t('nav.cases')}</NavLink>}
           {role === 'merchant' && <NavLink to="/merchant">{t('nav.merchant')}</NavLink>}
+          {role === 'admin' && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
           {(role === 'staff' || role === 'admin') && <NavLink to="/staff">{t('nav.staff')}</NavLink>}
           {role === 'admin' && <NavLink to="/admin/identities">{t('nav.identities')}</NavLink>}
           {!session.user && <NavLink to="/lookup">{t('nav.lookup')}</NavLink>}

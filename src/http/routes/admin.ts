@@ -6,7 +6,8 @@ import { listWaitingRefunds, topUpCompensationFund } from '../../payments/paymen
 import type { App } from '../app-type';
 import { actorOf, adminOnly, staffOrAdmin, userOf } from '../access';
 import { IdParams, Money, Paging } from '../schemas';
-import { listUsers, setRiskLevel, setUserStatus } from '../../accounts/users';
+import { createUser, listUsers, setRiskLevel, setUserStatus, userView } from '../../accounts/users';
+import { overviewReport, reportDaysMax } from '../../admin/reports';
 
 export function adminRoutes(app: App, ctx: Ctx): void {
   app.get('/api/admin/ledger/check', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'Verify every ledger invariant' } }, async (request) => {
@@ -42,4 +43,20 @@ export function adminRoutes(app: App, ctx: Ctx): void {
     requireRole(actorOf(request), 'admin', 'staff');
     return ctx.rules.current();
   });
+
+  app.get('/api/admin/reports/overview', {
+    config: { access: adminOnly },
+    schema: {
+      tags: ['admin'], summary: 'Per Asia/Shanghai day of the last N days: GMV, orders, refund rate, cases opened and decided, SLA met %, compensation fund balance; cases by status now',
+      querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: reportDaysMax })) }),
+    },
+  }, async (request) => overviewReport(ctx, request.query.days ?? 30));
+
+  app.post('/api/admin/users', {
+    config: { access: adminOnly },
+    schema: {
+      tags: ['admin'], summary: 'Create a staff or admin account',
+      body: Type.Object({ email: Type.String({ format: 'email', maxLength: 254 }), password: Type.String({ minLength: 8, maxLength: 128 }), role: Type.Union([Type.Literal('staff'), Type.Literal('admin')]), displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })) }),
+    },
+  }, async (request, reply) => reply.status(201).send({ user: userView(await createUser(ctx, request.body)) }));
 }

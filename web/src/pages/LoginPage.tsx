@@ -13,6 +13,8 @@ const demoPassword = 'kameng-demo-2026';
 /** Only same-site paths are followed after sign-in, so ?next= cannot send anyone elsewhere. */
 export function afterSignIn(next: string | null, user: UserView): string {
   if (next && next.startsWith('/') && !next.startsWith('//')) return next;
+  if (user.role === 'admin') return '/admin';
+  if (user.role === 'staff') return '/staff';
   return user.role === 'merchant' ? '/merchant' : '/';
 }
 

@@ -1,0 +1,120 @@
+import { sql } from 'kysely';
+import type { Ctx } from '../context';
+import type { CaseStatus } from '../db/schema';
+import { shanghaiDate } from '../shared/business-days';
+
+export const reportDaysMax = 90;
+const dayMs = 24 * 60 * 60_000;
+
+export interface OverviewDay {
+  /** The calendar day in Asia/Shanghai, YYYY-MM-DD. */
+  day: string;
+  /** Sum of the amounts of orders paid that day, in fen. */
+  gmv: number;
+  /** Orders paid that day. */
+  orders: number;
+  /** Of the orders paid that day: how much has been refunded so far, in fen. */
+  refunded: number;
+  /** refunded / gmv, 0..1; null without sales. */
+  refundRate: number | null;
+  casesOpened: number;
+  casesDecided: number;
+  /** Cases decided that day that had a decision deadline (staff arbitration). */
+  casesWithDeadline: number;
+  /** Of those, decided on or before the deadline. */
+  casesDecidedInTime: number;
+  /** casesDecidedInTime / casesWithDeadline as a percentage; null when none had a deadline. */
+  slaMetPct: number | null;
+  /** The compensation fund's balance at the end of the day (now, for today), in fen. */
+  fundBalance: number;
+}
+
+/** "YYYY-MM-DD" in Asia/Shanghai of a timestamptz column, the same in PGlite and PostgreSQL (UTC+8, no DST). */
+const shanghaiDay = (column: string) => sql<string>`to_char((${sql.ref(column)} at time zone 'UTC') + interval '8 hours', 'YYYY-MM-DD')`;
+
+/**
+ * Admin overview: one row per Asia/Shanghai day of the last `days` days (today included), each
+ * computed with one GROUP BY per source table, plus the cases by status now.
+ *
+ * The refund rate counts every refund: the schema has no merchant-fault marker on a refund yet.
+ */
+export async function overviewReport(ctx: Ctx, days: number) {
+  const now = ctx.clock.now();
+  const today = shanghaiDate(now);
+  const todayStart = Date.parse(`${today}T00:00:00+08:00`);
+  const from = new Date(todayStart - (days - 1) * dayMs);
+  const until = new Date(todayStart + dayMs);
+  const dayList = Array.from({ length: days }, (_, i) => shanghaiDate(new Date(from.getTime() + i * dayMs + dayMs / 2)));
+
+  const [sales, opened, decided, fundMoves, fundAccount, byStatus] = await Promise.all([
+    ctx.db.selectFrom('orders')
+      .select([shanghaiDay('paid_at').as('day'), sql<string>`count(*)`.as('orders'), sql<string>`coalesce(sum(amount), 0)`.as('gmv'), sql<string>`coalesce(sum(refunded), 0)`.as('refunded')])
+      .where('paid_at', '>=', from).where('paid_at', '<', until).groupBy(sql`1`).execute(),
+    ctx.db.selectFrom('refund_cases')
+      .select([shanghaiDay('created_at').as('day'), sql<string>`count(*)`.as('n')])
+      .where('created_at', '>=', from).where('created_at', '<', until).groupBy(sql`1`).execute(),
+    ctx.db.selectFrom('refund_cases')
+      .select([
+        shanghaiDay('decided_at').as('day'), sql<string>`count(*)`.as('n'),
+        sql<string>`count(decision_by)`.as('with_deadline'),
+        sql<string>`count(case when decided_at <= decision_by then 1 end)`.as('in_time'),
+      ])
+      .where('decided_at', '>=', from).where('decided_at', '<', until).groupBy(sql`1`).execute(),
+    // Movements of the fund after the window starts, by day; the balance of each day is walked back from today's.
+    ctx.db.selectFrom('postings').innerJoin('journal_entries', 'journal_entries.id', 'postings.entry_id')
+      .select([shanghaiDay('journal_entries.created_at').as('day'), sql<string>`coalesce(sum(postings.amount), 0)`.as('net')])
+      .where('postings.account_id', '=', 'platform:compensation_fund').where('journal_entries.created_at', '>=', from)
+      .groupBy(sql`1`).execute(),
+    ctx.db.selectFrom('ledger_accounts').select('balance').where('id', '=', 'platform:compensation_fund').executeTakeFirst(),
+    ctx.db.selectFrom('refund_cases').select(['status', sql<string>`count(*)`.as('n')]).groupBy('status').execute(),
+  ]);
+
+  const index = <R extends { day: string }>(rows: R[]) => new Map(rows.map((r) => [r.day, r]));
+  const salesBy = index(sales);
+  const openedBy = index(opened);
+  const decidedBy = index(decided);
+  const fundBy = new Map(fundMoves.map((r) => [r.day, Number(r.net)]));
+  const fundNow = Number(fundAccount?.balance ?? 0);
+  // Anything dated after today (a clock moved back) also comes off.
+  let later = [...fundBy].filter(([day]) => day > today).reduce((sum, [, net]) => sum + net, 0);
+  const fundAtEnd = new Map<string, number>();
+  for (let i = dayList.length - 1; i >= 0; i--) {
+    fundAtEnd.set(dayList[i], fundNow - later);
+    later += fundBy.get(dayList[i]) ?? 0;
+  }
+
+  const items: OverviewDay[] = dayList.map((day) => {
+    const s = salesBy.get(day);
+    const d = decidedBy.get(day);
+    const gmv = Number(s?.gmv ?? 0);
+    const refunded = Number(s?.refunded ?? 0);
+    const withDeadline = Number(d?.with_deadline ?? 0);
+    const inTime = Number(d?.in_time ?? 0);
+    return {
+      day, gmv, orders: Number(s?.orders ?? 0), refunded, refundRate: gmv > 0 ? refunded / gmv : null,
+      casesOpened: Number(openedBy.get(day)?.n ?? 0), casesDecided: Number(d?.n ?? 0),
+      casesWithDeadline: withDeadline, casesDecidedInTime: inTime,
+      slaMetPct: withDeadline > 0 ? Math.round((inTime / withDeadline) * 1000) / 10 : null,
+      fundBalance: fundAtEnd.get(day) ?? fundNow,
+    };
+  });
+  const casesByStatus: Partial<Record<CaseStatus, number>> = {};
+  for (const r of byStatus) casesByStatus[r.status] = Number(r.n);
+  const sum = (pick: (d: OverviewDay) => number) => items.reduce((total, d) => total + pick(d), 0);
+  const gmv = sum((d) => d.gmv);
+  const refunded = sum((d) => d.refunded);
+  const withDeadline = sum((d) => d.casesWithDeadline);
+  return {
+    days, from: dayList[0], to: today, timeZone: 'Asia/Shanghai',
+    /** What the refund rate counts: every refund (no merchant-fault marker exists on refunds). */
+    refundRateBasis: 'all_refunds' as const,
+    totals: {
+      gmv, orders: sum((d) => d.orders), refunded, refundRate: gmv > 0 ? refunded / gmv : null,
+      casesOpened: sum((d) => d.casesOpened), casesDecided: sum((d) => d.casesDecided),
+      slaMetPct: withDeadline > 0 ? Math.round((sum((d) => d.casesDecidedInTime) / withDeadline) * 1000) / 10 : null,
+    },
+    fundBalance: fundNow,
+    casesByStatus,
+    items,
+  };
+}
