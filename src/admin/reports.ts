@@ -17,6 +17,10 @@ export interface OverviewDay {
   refunded: number;
   /** refunded / gmv, 0..1; null without sales. */
   refundRate: number | null;
+  /** Of `refunded`: the refunds recorded as the merchant's fault (refunds.fault), in fen. */
+  merchantFaultRefunded: number;
+  /** merchantFaultRefunded / gmv, 0..1; null without sales: the rate merchants are demoted by. */
+  faultRefundRate: number | null;
   casesOpened: number;
   casesDecided: number;
   /** Cases decided that day that had a decision deadline (staff arbitration). */
@@ -36,7 +40,7 @@ const shanghaiDay = (column: string) => sql<string>`to_char((${sql.ref(column)} 
  * Admin overview: one row per Asia/Shanghai day of the last `days` days (today included), each
  * computed with one GROUP BY per source table, plus the cases by status now.
  *
- * The refund rate counts every refund: the schema has no merchant-fault marker on a refund yet.
+ * `refundRate` counts every refund; `faultRefundRate` only those recorded as the merchant's fault.
  */
 export async function overviewReport(ctx: Ctx, days: number) {
   const now = ctx.clock.now();
@@ -46,10 +50,14 @@ export async function overviewReport(ctx: Ctx, days: number) {
   const until = new Date(todayStart + dayMs);
   const dayList = Array.from({ length: days }, (_, i) => shanghaiDate(new Date(from.getTime() + i * dayMs + dayMs / 2)));
 
-  const [sales, opened, decided, fundMoves, fundAccount, byStatus] = await Promise.all([
+  const [sales, faultRefunds, opened, decided, fundMoves, fundAccount, byStatus] = await Promise.all([
     ctx.db.selectFrom('orders')
       .select([shanghaiDay('paid_at').as('day'), sql<string>`count(*)`.as('orders'), sql<string>`coalesce(sum(amount), 0)`.as('gmv'), sql<string>`coalesce(sum(refunded), 0)`.as('refunded')])
       .where('paid_at', '>=', from).where('paid_at', '<', until).groupBy(sql`1`).execute(),
+    ctx.db.selectFrom('refunds').innerJoin('orders', 'orders.id', 'refunds.order_id')
+      .select([shanghaiDay('orders.paid_at').as('day'), sql<string>`coalesce(sum(refunds.amount), 0)`.as('amount')])
+      .where('refunds.fault', '=', 'merchant').where('orders.paid_at', '>=', from).where('orders.paid_at', '<', until)
+      .groupBy(sql`1`).execute(),
     ctx.db.selectFrom('refund_cases')
       .select([shanghaiDay('created_at').as('day'), sql<string>`count(*)`.as('n')])
       .where('created_at', '>=', from).where('created_at', '<', until).groupBy(sql`1`).execute(),
@@ -71,6 +79,7 @@ export async function overviewReport(ctx: Ctx, days: number) {
 
   const index = <R extends { day: string }>(rows: R[]) => new Map(rows.map((r) => [r.day, r]));
   const salesBy = index(sales);
+  const faultBy = index(faultRefunds);
   const openedBy = index(opened);
   const decidedBy = index(decided);
   const fundBy = new Map(fundMoves.map((r) => [r.day, Number(r.net)]));
@@ -88,10 +97,12 @@ export async function overviewReport(ctx: Ctx, days: number) {
     const d = decidedBy.get(day);
     const gmv = Number(s?.gmv ?? 0);
     const refunded = Number(s?.refunded ?? 0);
+    const merchantFaultRefunded = Number(faultBy.get(day)?.amount ?? 0);
     const withDeadline = Number(d?.with_deadline ?? 0);
     const inTime = Number(d?.in_time ?? 0);
     return {
       day, gmv, orders: Number(s?.orders ?? 0), refunded, refundRate: gmv > 0 ? refunded / gmv : null,
+      merchantFaultRefunded, faultRefundRate: gmv > 0 ? merchantFaultRefunded / gmv : null,
       casesOpened: Number(openedBy.get(day)?.n ?? 0), casesDecided: Number(d?.n ?? 0),
       casesWithDeadline: withDeadline, casesDecidedInTime: inTime,
       slaMetPct: withDeadline > 0 ? Math.round((inTime / withDeadline) * 1000) / 10 : null,
@@ -103,13 +114,15 @@ export async function overviewReport(ctx: Ctx, days: number) {
   const sum = (pick: (d: OverviewDay) => number) => items.reduce((total, d) => total + pick(d), 0);
   const gmv = sum((d) => d.gmv);
   const refunded = sum((d) => d.refunded);
+  const merchantFaultRefunded = sum((d) => d.merchantFaultRefunded);
   const withDeadline = sum((d) => d.casesWithDeadline);
   return {
     days, from: dayList[0], to: today, timeZone: 'Asia/Shanghai',
-    /** What the refund rate counts: every refund (no merchant-fault marker exists on refunds). */
+    /** What `refundRate` counts: every refund (`faultRefundRate` counts the merchant's faults only). */
     refundRateBasis: 'all_refunds' as const,
     totals: {
       gmv, orders: sum((d) => d.orders), refunded, refundRate: gmv > 0 ? refunded / gmv : null,
+      merchantFaultRefunded, faultRefundRate: gmv > 0 ? merchantFaultRefunded / gmv : null,
       casesOpened: sum((d) => d.casesOpened), casesDecided: sum((d) => d.casesDecided),
       slaMetPct: withDeadline > 0 ? Math.round((sum((d) => d.casesDecidedInTime) / withDeadline) * 1000) / 10 : null,
     },

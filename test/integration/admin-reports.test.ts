@@ -59,15 +59,15 @@ describe('GET /api/admin/reports/overview', () => {
     expect(two).toMatchObject({ days: 2, from: dayA, to: dayB, timeZone: 'Asia/Shanghai', refundRateBasis: 'all_refunds', fundBalance: fundBeforeTopUp + 5_000 });
     expect(two.items).toEqual([
       {
-        day: dayA, gmv: 3_500, orders: 2, refunded: 1_000, refundRate: 1_000 / 3_500, casesOpened: 1, casesDecided: 0,
+        day: dayA, gmv: 3_500, orders: 2, refunded: 1_000, refundRate: 1_000 / 3_500, merchantFaultRefunded: 1_000, faultRefundRate: 1_000 / 3_500, casesOpened: 1, casesDecided: 0,
         casesWithDeadline: 0, casesDecidedInTime: 0, slaMetPct: null, fundBalance: fundEndOfA,
       },
       {
-        day: dayB, gmv: 5_000, orders: 2, refunded: 3_000, refundRate: 0.6, casesOpened: 2, casesDecided: 3,
+        day: dayB, gmv: 5_000, orders: 2, refunded: 3_000, refundRate: 0.6, merchantFaultRefunded: 3_000, faultRefundRate: 0.6, casesOpened: 2, casesDecided: 3,
         casesWithDeadline: 2, casesDecidedInTime: 1, slaMetPct: 50, fundBalance: fundBeforeTopUp + 5_000,
       },
     ]);
-    expect(two.totals).toEqual({ gmv: 8_500, orders: 4, refunded: 4_000, refundRate: 4_000 / 8_500, casesOpened: 3, casesDecided: 3, slaMetPct: 50 });
+    expect(two.totals).toEqual({ gmv: 8_500, orders: 4, refunded: 4_000, refundRate: 4_000 / 8_500, merchantFaultRefunded: 4_000, faultRefundRate: 4_000 / 8_500, casesOpened: 3, casesDecided: 3, slaMetPct: 50 });
     expect(two.casesByStatus).toEqual({ approved: 2, rejected: 1 });
 
     // The window ends today: one day leaves day A out; thirty days by default, zeros on days without activity.
@@ -79,6 +79,14 @@ describe('GET /api/admin/reports/overview', () => {
     expect(month.items.at(-1).day).toBe(dayB);
     expect(month.items.at(-3)).toMatchObject({ gmv: 0, orders: 0, refundRate: null, fundBalance: 0 });
     expect(month.totals.gmv).toBe(8_500);
+
+    // Day C: a 秒退 (the buyer's own mistake, refunded at once) is a refund, but not the merchant's fault.
+    await t.api.advance(24 * 60);
+    const mistake = await deliveredKeyOrder(t.api, { price: 800 });
+    const instant = await fileCase(t.api, mistake.buyer, mistake.order.id, { reason: 'buyer_mistake', description: '买错面额了，想要 ¥100 的卡，刚下单 1 分钟' });
+    expect(instant.body.status).toBe('auto_approved');
+    const dayC = (await report(1)).items[0];
+    expect(dayC).toMatchObject({ day: today(), gmv: 800, refunded: 800, refundRate: 1, merchantFaultRefunded: 0, faultRefundRate: 0 });
   });
 
   it('refuses a window outside 1..90 days and anyone but an admin', async () => {

@@ -63,6 +63,7 @@ function Overview() {
               <div><dt>{t('admin.overview.gmv')}</dt><dd><Money fen={r.totals.gmv} /></dd></div>
               <div><dt>{t('admin.overview.orders')}</dt><dd>{r.totals.orders}</dd></div>
               <div><dt>{t('admin.overview.refundRate')}</dt><dd>{r.totals.refundRate === null ? '—' : formatPercent(r.totals.refundRate)}</dd></div>
+              <div><dt>{t('admin.overview.faultRefundRate')}</dt><dd>{r.totals.faultRefundRate === null ? '—' : formatPercent(r.totals.faultRefundRate)}</dd></div>
               <div><dt>{t('admin.overview.casesOpened')}</dt><dd>{r.totals.casesOpened}</dd></div>
               <div><dt>{t('admin.overview.sla')}</dt><dd>{r.totals.slaMetPct === null ? '—' : `${r.totals.slaMetPct}%`}</dd></div>
               <div><dt>{t('admin.overview.fund')}</dt><dd><Money fen={r.fundBalance} /></dd></div>

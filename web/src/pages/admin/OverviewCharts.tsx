@@ -3,12 +3,12 @@ import { formatMoney, formatPercent } from '../../lib/format';
 import { useI18n } from '../../lib/i18n';
 
 export interface OverviewDay {
-  day: string; gmv: number; orders: number; refunded: number; refundRate: number | null; casesOpened: number; casesDecided: number;
+  day: string; gmv: number; orders: number; refunded: number; refundRate: number | null; faultRefundRate: number | null; casesOpened: number; casesDecided: number;
   casesWithDeadline: number; casesDecidedInTime: number; slaMetPct: number | null; fundBalance: number;
 }
 export interface OverviewReport {
   days: number; from: string; to: string; refundRateBasis: string; fundBalance: number;
-  totals: { gmv: number; orders: number; refunded: number; refundRate: number | null; casesOpened: number; casesDecided: number; slaMetPct: number | null };
+  totals: { gmv: number; orders: number; refunded: number; refundRate: number | null; faultRefundRate: number | null; casesOpened: number; casesDecided: number; slaMetPct: number | null };
   casesByStatus: Record<string, number>;
   items: OverviewDay[];
 }
@@ -23,7 +23,8 @@ const yuan = (fen: number) => formatMoney(fen);
 /** The overview's charts; each has a caption and its numbers as a table for screen readers and for copying. */
 export function OverviewCharts({ report }: { report: OverviewReport }) {
   const { t } = useI18n();
-  const data = report.items.map((d) => ({ ...d, refundPct: d.refundRate === null ? null : Math.round(d.refundRate * 1000) / 10 }));
+  const pct = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10);
+  const data = report.items.map((d) => ({ ...d, refundPct: pct(d.refundRate), faultPct: pct(d.faultRefundRate) }));
   return (
     <div className="admin-charts">
       <figure className="card admin-chart">
@@ -63,6 +64,7 @@ export function OverviewCharts({ report }: { report: OverviewReport }) {
             <Tooltip formatter={(v) => `${String(v)}%`} />
             <Legend />
             <Line type="monotone" dataKey="refundPct" name={t('admin.overview.refundRate')} stroke={orange} connectNulls isAnimationActive={false} />
+            <Line type="monotone" dataKey="faultPct" name={t('admin.overview.faultRefundRate')} stroke={blue} strokeDasharray="4 2" connectNulls isAnimationActive={false} />
             <Line type="monotone" dataKey="slaMetPct" name={t('admin.overview.sla')} stroke={green} connectNulls isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
