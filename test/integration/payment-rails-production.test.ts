@@ -1,45 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createKameng, type Kameng } from '../../src/app';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { epaySign, epayVerify } from '../../src/payments/channels/epay';
-import { Api, password } from '../support/api';
-import { freshDatabase } from '../support/databases';
+import { password } from '../support/api';
+import { useProductionApp } from '../support/harness';
 
 /** Production mode with one configured channel (epay): no simulator, the merchant key is the only signer. */
-let kameng: Kameng;
-let api: Api;
 const epay = { url: 'https://pay.example.invalid/', pid: '2002', key: 'production-epay-key', type: 'alipay' };
+const prod = useProductionApp({ publicUrl: 'https://shop.example', rails: { epay } });
 
-beforeAll(async () => {
-  process.env.KAMENG_TEST_RUN = inject('testRun');
-  const database = await freshDatabase();
-  kameng = await createKameng({
-    database,
-    config: { sandbox: false, secret: 'production-secret-for-test', schedulerIntervalMs: 0, topupSimulator: 'manual', dataDir: '/tmp/kameng-prod-test', logLevel: 'silent', publicUrl: 'https://shop.example', rails: { epay } },
-    logger: pino({ level: 'silent' }),
-  });
-  kameng.database = database;
-  api = new Api(kameng.server);
-});
-
-afterAll(async () => {
-  if (!kameng) return;
-  await kameng.close();
-  await kameng.database.close();
-});
 
 describe('a configured channel in production', () => {
   it('is the only one offered, and its signed notification pays a deposit', async () => {
-    expect(await api.ok('GET', '/api/payments/channels')).toEqual({ sandbox: false, channels: ['epay'] });
-    const merchant = await api.ok('POST', '/api/auth/register', { body: { email: `m-${randomUUID()}@example.com`, password, role: 'merchant' } });
-    const shop = await api.ok('POST', '/api/shops', { token: merchant.token, body: { name: `Prod ${randomUUID().slice(0, 8)}` } });
-    const refused = await api.call('POST', `/api/shops/${shop.id}/deposit`, { token: merchant.token, body: { amount: 10_000, channel: 'alipay' } });
+    expect(await prod.api.ok('GET', '/api/payments/channels')).toEqual({ sandbox: false, channels: ['epay'] });
+    const merchant = await prod.api.ok('POST', '/api/auth/register', { body: { email: `m-${randomUUID()}@example.com`, password, role: 'merchant' } });
+    const shop = await prod.api.ok('POST', '/api/shops', { token: merchant.token, body: { name: `Prod ${randomUUID().slice(0, 8)}` } });
+    const refused = await prod.api.call('POST', `/api/shops/${shop.id}/deposit`, { token: merchant.token, body: { amount: 10_000, channel: 'alipay' } });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({ code: 'CHANNEL_NOT_SUPPORTED', details: { channels: ['epay'] } });
 
-    const { payment } = await api.ok('POST', `/api/shops/${shop.id}/deposit`, { token: merchant.token, body: { amount: 10_000, channel: 'epay' } });
+    const { payment } = await prod.api.ok('POST', `/api/shops/${shop.id}/deposit`, { token: merchant.token, body: { amount: 10_000, channel: 'epay' } });
     const payUrl = new URL(payment.payAction.url);
     expect(`${payUrl.origin}${payUrl.pathname}`).toBe('https://pay.example.invalid/submit.php');
     const sent = Object.fromEntries(payUrl.searchParams);
@@ -47,17 +27,17 @@ describe('a configured channel in production', () => {
     expect(epayVerify(sent, epay.key)).toBe(true);
 
     const notification = { pid: '2002', trade_no: 'EP2026120100001', out_trade_no: sent.out_trade_no!, type: 'alipay', name: sent.name!, money: '100.00', trade_status: 'TRADE_SUCCESS' };
-    const forged = await api.call('GET', `/api/payments/notify/epay?${new URLSearchParams({ ...notification, sign: epaySign(notification, 'guessed-key'), sign_type: 'MD5' })}`);
+    const forged = await prod.api.call('GET', `/api/payments/notify/epay?${new URLSearchParams({ ...notification, sign: epaySign(notification, 'guessed-key'), sign_type: 'MD5' })}`);
     expect(forged.status).toBe(400);
-    expect((await api.ok('GET', `/api/shops/${shop.id}/balance`, { token: merchant.token })).deposit).toBe(0);
+    expect((await prod.api.ok('GET', `/api/shops/${shop.id}/balance`, { token: merchant.token })).deposit).toBe(0);
 
-    const res = await kameng.server.inject({ method: 'GET', url: `/api/payments/notify/epay?${new URLSearchParams({ ...notification, sign: epaySign(notification, epay.key), sign_type: 'MD5' })}` });
+    const res = await prod.kameng.server.inject({ method: 'GET', url: `/api/payments/notify/epay?${new URLSearchParams({ ...notification, sign: epaySign(notification, epay.key), sign_type: 'MD5' })}` });
     expect([res.statusCode, res.body]).toEqual([200, 'success']);
-    expect((await api.ok('GET', `/api/shops/${shop.id}/balance`, { token: merchant.token })).deposit).toBe(10_000);
+    expect((await prod.api.ok('GET', `/api/shops/${shop.id}/balance`, { token: merchant.token })).deposit).toBe(10_000);
   });
 
   it('a channel that is not configured has no notify route behind it', async () => {
-    const res = await api.call('POST', '/api/payments/notify/wechat', { headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await prod.api.call('POST', '/api/payments/notify/wechat', { headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('CHANNEL_NOT_SUPPORTED');
   });

@@ -77,3 +77,28 @@ export function useTestApp(options: { checkLedgerAfterEach?: boolean; captureErr
   });
   return holder;
 }
+
+/**
+ * One Kameng per test file in production mode (sandbox off, a real secret, no scheduler) on a fresh
+ * database; `config` adds what the file is about (a payment channel, a public URL …).
+ */
+export function useProductionApp(config: Partial<Config> = {}): { kameng: Kameng; api: Api } {
+  const holder = {} as { kameng: Kameng; api: Api };
+  beforeAll(async () => {
+    process.env.KAMENG_TEST_RUN = inject('testRun');
+    const database = await freshDatabase();
+    holder.kameng = await createKameng({
+      database,
+      config: { sandbox: false, secret: 'production-secret-for-test', schedulerIntervalMs: 0, topupSimulator: 'manual', dataDir: '/tmp/kameng-prod-test', logLevel: 'silent', ...config },
+      logger: pino({ level: 'silent' }),
+    });
+    holder.kameng.database = database;
+    holder.api = new Api(holder.kameng.server);
+  });
+  afterAll(async () => {
+    if (!holder.kameng) return;
+    await holder.kameng.close();
+    await holder.kameng.database.close();
+  });
+  return holder;
+}
