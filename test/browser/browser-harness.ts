@@ -68,3 +68,12 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.getByRole('banner').getByText('已登录').waitFor();
 }
+
+/** On a product page: buys one with the sandbox payment, pays it with the simulator, and returns the order id. */
+export async function buyWithSandboxPayment(page: Page): Promise<string> {
+  await page.getByRole('radio', { name: /模拟支付/ }).check();
+  await page.getByRole('button', { name: /立即购买/ }).click();
+  await page.getByRole('button', { name: '模拟支付成功' }).click();
+  await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+  return new URL(page.url()).pathname.split('/').pop()!;
+}

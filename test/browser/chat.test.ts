@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { demoAccounts, demoPassword } from '../../src/seed/demo';
-import { screenshots, signIn, useBrowserApp } from './browser-harness';
+import { buyWithSandboxPayment, screenshots, signIn, useBrowserApp } from './browser-harness';
 
 const steamTitle = 'Steam 钱包充值卡 ¥50';
 const question = '10:30 兑换时提示“该充值码已被使用”，麻烦帮我看一下';
@@ -22,11 +22,7 @@ describe('chat on the order page (站内沟通)', () => {
     const buyer = await signedInPage(demoAccounts.buyer, { width: 375, height: 812 });
     const shotBuyer = screenshots(buyer, 'chat-buyer');
     await buyer.getByRole('link', { name: steamTitle, exact: true }).click();
-    await buyer.getByRole('radio', { name: /模拟支付/ }).check();
-    await buyer.getByRole('button', { name: /立即购买/ }).click();
-    await buyer.getByRole('button', { name: '模拟支付成功' }).click();
-    await buyer.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
-    const orderId = new URL(buyer.url()).pathname.split('/').pop()!;
+    const orderId = await buyWithSandboxPayment(buyer);
 
     const buyerChat = buyer.getByRole('region', { name: '站内沟通' });
     await buyerChat.getByText('聊天记录由平台保存', { exact: false }).waitFor(); // the hint that chatting here keeps evidence

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoAccounts, demoPassword } from '../../src/seed/demo';
-import { screenshots, signIn, useBrowserApp } from './browser-harness';
+import { buyWithSandboxPayment, screenshots, signIn, useBrowserApp } from './browser-harness';
 
 const steamTitle = 'Steam 钱包充值卡 ¥50';
 const hostile = '兑换失败 <img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>';
@@ -14,11 +14,7 @@ describe('evidence package (证据包) from the order page', () => {
     await page.goto(app.baseUrl + '/');
     await signIn(page, demoAccounts.buyer, demoPassword);
     await page.getByRole('link', { name: steamTitle, exact: true }).click();
-    await page.getByRole('radio', { name: /模拟支付/ }).check();
-    await page.getByRole('button', { name: /立即购买/ }).click();
-    await page.getByRole('button', { name: '模拟支付成功' }).click();
-    await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
-    const orderId = new URL(page.url()).pathname.split('/').pop()!;
+    const orderId = await buyWithSandboxPayment(page);
     const chat = page.getByRole('region', { name: '站内沟通' });
     await chat.getByLabel('发送消息').fill(hostile);
     await chat.getByRole('button', { name: '发送' }).click();

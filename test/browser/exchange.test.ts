@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoAccounts, demoPassword } from '../../src/seed/demo';
-import { screenshots, signIn, useBrowserApp } from './browser-harness';
+import { buyWithSandboxPayment, screenshots, signIn, useBrowserApp } from './browser-harness';
 
 const jdTitle = '京东 E 卡 ¥100（9.8 折）';
 const steamTitle = 'Steam 钱包充值卡 ¥50';
@@ -14,11 +14,7 @@ describe('a buyer mistake exchanged in the browser (换货)', () => {
     await page.goto(app.baseUrl + '/');
     await signIn(page, demoAccounts.buyer, demoPassword);
     await page.getByRole('link', { name: jdTitle, exact: true }).click();
-    await page.getByRole('radio', { name: /模拟支付/ }).check();
-    await page.getByRole('button', { name: /立即购买/ }).click();
-    await page.getByRole('button', { name: '模拟支付成功' }).click();
-    await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
-    const orderId = new URL(page.url()).pathname.split('/').pop()!;
+    const orderId = await buyWithSandboxPayment(page);
 
     await page.getByRole('link', { name: '申请售后' }).click();
     await page.waitForURL(/\/refund$/);

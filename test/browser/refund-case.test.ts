@@ -2,7 +2,7 @@ import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { demoAccounts, demoPassword } from '../../src/seed/demo';
-import { screenshots, signIn, useBrowserApp } from './browser-harness';
+import { buyWithSandboxPayment, screenshots, signIn, useBrowserApp } from './browser-harness';
 
 const steamTitle = 'Steam 钱包充值卡 ¥50';
 const description = '14:05 在 Steam 客户端兑换卡密时提示“该充值码已被使用”，订单号见本单，兑换失败截图已上传。';
@@ -68,11 +68,7 @@ describe('a refund case from the wizard to a staff decision', () => {
     const buyer = await signedInPage(demoAccounts.buyer, { width: 375, height: 812 });
     const shotBuyer = screenshots(buyer, 'refund-case-buyer');
     await buyer.getByRole('link', { name: steamTitle, exact: true }).click();
-    await buyer.getByRole('radio', { name: /模拟支付/ }).check();
-    await buyer.getByRole('button', { name: /立即购买/ }).click();
-    await buyer.getByRole('button', { name: '模拟支付成功' }).click();
-    await buyer.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
-    const orderId = new URL(buyer.url()).pathname.split('/').pop()!;
+    const orderId = await buyWithSandboxPayment(buyer);
     await buyer.getByRole('button', { name: '查看卡密' }).click();
     await buyer.getByRole('dialog', { name: '查看卡密前请确认' }).getByRole('button', { name: '我已知晓，查看卡密' }).click();
     await buyer.getByRole('list', { name: '卡密' }).locator('code').first().waitFor();

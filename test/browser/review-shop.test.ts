@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoAccounts, demoPassword } from '../../src/seed/demo';
-import { screenshots, signIn, useBrowserApp } from './browser-harness';
+import { buyWithSandboxPayment, screenshots, signIn, useBrowserApp } from './browser-harness';
 
 const steamTitle = 'Steam 钱包充值卡 ¥50';
 const shopName = '星辰点卡专营店';
@@ -20,10 +20,7 @@ describe('reviewing an order and seeing it on the shop page', () => {
     await merchantLine.getByText('暂无评分').waitFor(); // credit and rating are shown before buying
     await merchantLine.getByText('信用 100').waitFor();
     await shot('product-before');
-    await page.getByRole('radio', { name: /模拟支付/ }).check();
-    await page.getByRole('button', { name: /立即购买/ }).click();
-    await page.getByRole('button', { name: '模拟支付成功' }).click();
-    await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+    await buyWithSandboxPayment(page);
 
     await page.getByRole('button', { name: '确认收货' }).click();
     await page.getByRole('dialog', { name: '确认收货？' }).getByRole('button', { name: '确认收货' }).click();
