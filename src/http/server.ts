@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { constants as zlibConstants } from 'node:zlib';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
+import compress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -45,6 +47,9 @@ export interface RegisteredRoute { method: string; url: string; access: readonly
 /** Every route each server registered, filled by its onRoute hook: the authorization matrix test walks it. */
 export const routeTable = new WeakMap<App, RegisteredRoute[]>();
 
+/** A built asset under web/dist/assets (its name carries a content hash). */
+export const isHashedAsset = (filePath: string) => path.relative(webDist, filePath).split(path.sep)[0] === 'assets';
+
 /** Extra route groups (the after-sales module adds its own). */
 export type RouteGroup = (app: App, ctx: Ctx) => void;
 
@@ -70,6 +75,12 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   });
   await app.register(cookie);
   await registerSecurityHeaders(app, ctx);
+  // Brotli or gzip for anything over 1 KiB (the script bundle, long lists); brotli at quality 4, not
+  // zlib's default 11, which costs tens of milliseconds of CPU per response.
+  await app.register(compress, {
+    global: true, threshold: 1024, encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+  });
   await app.register(multipart, { limits: { fileSize: evidenceSizeBytesMax, files: 1, fields: 5 } });
   app.setErrorHandler(errorHandler);
   // Declared before any route, so a route without `config.access` fails at start-up.
@@ -120,7 +131,13 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   for (const group of extraRoutes) group(app, ctx);
 
   const hasWeb = existsSync(path.join(webDist, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: webDist, prefix: '/', wildcard: false, cacheControl: false,
+      // Vite names built assets by their content hash: cache them for a year; index.html is checked on every visit.
+      setHeaders: (reply, filePath) => { reply.header('cache-control', isHashedAsset(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache'); },
+    });
+  }
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb) {
       const route = `${request.method} ${request.url.split('?')[0]}`;
