@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { demoAccounts, demoPassword } from '../../src/seed/demo';
-import { screenshots, signIn, useBrowserApp } from './browser-harness';
+import { auditPage, screenshots, signIn, useBrowserApp } from './browser-harness';
 
 describe('the admin console', () => {
   const app = useBrowserApp();
@@ -20,6 +20,7 @@ describe('the admin console', () => {
     // The seed paid the compensation fund ¥10,000: the overview shows it.
     await expect(page.locator('.admin-kpis').getByText('¥10,000.00').count()).resolves.toBe(1);
     await shot('overview');
+    expect(await auditPage(page)).toEqual([]);
 
     // Rules: one value changed, reviewed as a diff, published as the next version.
     const before = await app.kameng.ctx.rules.current();

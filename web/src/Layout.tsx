@@ -67,7 +67,7 @@ export function Layout({ children, mainRef, sandbox }: { children: ReactNode; ma
       <a href="#main" className="skip-link">{t('app.skip')}</a>
       <header className="site-header">
         <div className="header-inner">
-          <Link to="/" className="brand" aria-label={`${t('app.name')} · ${t('nav.store')}`}>
+          <Link to="/" className="brand">
             <span className="brand-mark" aria-hidden="true">卡</span>
             <span className="brand-text">{t('app.name')}<small>{t('app.tagline')}</small></span>
           </Link>
