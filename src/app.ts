@@ -85,22 +85,24 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
 }
 
 function registerJobs(ctx: Ctx): void {
+  // Jobs that call another system run in the outbound lane (see Scheduler).
+  const outbound = { lane: 'outbound' } as const;
   ctx.scheduler.register('case_merchant_deadline', (id, now) => merchantDeadline(ctx, id, now));
   ctx.scheduler.register('case_buyer_deadline', (id, now) => buyerDeadline(ctx, id, now));
   ctx.scheduler.register('case_evidence_deadline', (id, now) => evidenceDeadline(ctx, id, now));
-  ctx.scheduler.register('email_notification', (id) => sendNotificationEmail(ctx, id));
+  ctx.scheduler.register('email_notification', (id) => sendNotificationEmail(ctx, id), outbound);
   ctx.scheduler.register('order_expire', (id, now) => expireOrder(ctx, id, now));
   ctx.scheduler.register('auto_confirm', (id, now) => autoConfirm(ctx, id, now));
-  ctx.scheduler.register('topup_dispatch', (id) => dispatchTopup(ctx, id));
+  ctx.scheduler.register('topup_dispatch', (id) => dispatchTopup(ctx, id), outbound);
   ctx.scheduler.register('topup_timeout', (id, now) => expireTopup(ctx, id, now));
   ctx.scheduler.register('refund_arrival', (id, now) => completeRefundArrival(ctx, id, now));
   ctx.scheduler.register('refund_funding', (id, now) => fundWaitingRefund(ctx, id, now));
   ctx.scheduler.register('refund_funding_retry', (ref, now) => fundRetry(ctx, ref, now));
-  ctx.scheduler.register(webhookDeliveryJob, (ref, now) => attemptDelivery(ctx, ref, now));
+  ctx.scheduler.register(webhookDeliveryJob, (ref, now) => attemptDelivery(ctx, ref, now), outbound);
   ctx.scheduler.register('chat_read_unanswered', (id, now) => recordReadUnanswered(ctx, id, now));
   ctx.scheduler.register('case_decision_sla', (id, now) => decisionOverdue(ctx, id, now));
   ctx.scheduler.register('case_external_notice', (id, now) => externalNotice(ctx, id, now));
-  ctx.scheduler.register('outbound_message', (id, now) => sendOutboundMessage(ctx, id, now));
-  ctx.scheduler.register('payment_reconcile', (ref, now) => reconcilePayment(ctx, ref, now));
-  ctx.scheduler.register('refund_provider', (id) => requestProviderRefund(ctx, id));
+  ctx.scheduler.register('outbound_message', (id, now) => sendOutboundMessage(ctx, id, now), outbound);
+  ctx.scheduler.register('payment_reconcile', (ref, now) => reconcilePayment(ctx, ref, now), outbound);
+  ctx.scheduler.register('refund_provider', (id) => requestProviderRefund(ctx, id), outbound);
 }

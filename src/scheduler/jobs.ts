@@ -35,12 +35,15 @@ export const jobAttemptsMax = 8;
  * Claims due jobs with FOR UPDATE SKIP LOCKED and pushes their due time out by a lease, so any
  * number of servers share the work and a job whose server dies runs again after the lease.
  */
-export async function claimDueJobs(db: Db, now: Date, limit: number): Promise<ClaimedJob[]> {
+export async function claimDueJobs(db: Db, now: Date, limit: number, kinds: { only: string[] } | { except: string[] } = { except: [] }): Promise<ClaimedJob[]> {
   const lease = new Date(now.getTime() + jobLeaseMinutes * 60_000);
+  const kindFilter = 'only' in kinds
+    ? (kinds.only.length === 0 ? sql`false` : sql`kind in (${sql.join(kinds.only)})`)
+    : (kinds.except.length === 0 ? sql`true` : sql`kind not in (${sql.join(kinds.except)})`);
   const result = await sql<ClaimedJob>`
     update jobs set due_at = ${lease}, attempts = attempts + 1
     where id in (
-      select id from jobs where status = 'pending' and due_at <= ${now}
+      select id from jobs where status = 'pending' and due_at <= ${now} and ${kindFilter}
       order by due_at limit ${limit} for update skip locked)
     returning id, kind, ref_id, attempts`.execute(db);
   return result.rows;
