@@ -44,8 +44,7 @@ function Account() {
 function Bell() {
   const { t } = useI18n();
   const session = useSession();
-  const { pathname } = useLocation();
-  const unread = useUnread(Boolean(session.user), pathname);
+  const unread = useUnread(session.user?.id);
   if (!session.user) return null;
   const label = unread > 0 ? t('nav.notificationsUnread', { n: unread }) : t('nav.notifications');
   return (

@@ -1,34 +1,28 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { api } from './api';
+import { queryClient } from './query';
 import type { NotificationList } from './types';
 
-/** The unread count shown on the header bell; pages that read notifications refresh it. */
-let unread = 0;
-const listeners = new Set<() => void>();
+/** The unread count shown on the header bell: one cached query per signed-in user, polled every 30 s. */
 const pollMs = 30_000;
+const unreadKey = (userId: string | undefined) => ['notifications', 'unread', userId ?? 'signed-out'] as const;
 
+/** After something changed the count (notifications read, a case acted on): fetch it again. */
 export async function refreshUnread(): Promise<void> {
-  try {
-    const list = await api<NotificationList>('GET', '/api/notifications?unread=true&limit=1');
-    setUnread(list.unread);
-  } catch {
-    /* signed out or offline: keep the last count */
-  }
+  await queryClient.invalidateQueries({ queryKey: ['notifications', 'unread'] });
 }
 
-export function setUnread(count: number): void {
-  if (count === unread) return;
-  unread = count;
-  for (const listener of listeners) listener();
+/** A page that already fetched the list sets the count it saw, saving a request. */
+export function setUnread(userId: string | undefined, count: number): void {
+  queryClient.setQueryData(unreadKey(userId), count);
 }
 
-export function useUnread(active: boolean, pathname: string): number {
-  const count = useSyncExternalStore((listener) => { listeners.add(listener); return () => listeners.delete(listener); }, () => unread);
-  useEffect(() => {
-    if (!active) { setUnread(0); return; }
-    void refreshUnread();
-    const timer = setInterval(() => void refreshUnread(), pollMs);
-    return () => clearInterval(timer);
-  }, [active, pathname]);
-  return count;
+export function useUnread(userId: string | undefined): number {
+  const query = useQuery({
+    queryKey: unreadKey(userId),
+    enabled: Boolean(userId),
+    refetchInterval: pollMs,
+    queryFn: async () => (await api<NotificationList>('GET', '/api/notifications?unread=true&limit=1')).unread,
+  });
+  return userId ? query.data ?? 0 : 0;
 }

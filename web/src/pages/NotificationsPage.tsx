@@ -18,7 +18,7 @@ export function NotificationsPage() {
   const list = useResource(async () => {
     if (!signedIn) return { unread: 0, items: [] } as NotificationList;
     const result = await api<NotificationList>('GET', '/api/notifications?limit=100');
-    setUnread(result.unread);
+    setUnread(session.user?.id, result.unread);
     return result;
   }, [signedIn, session.user?.id]);
   const markAll = useAction(async () => {
