@@ -1,3 +1,4 @@
+import { noticeRefund } from '../notify/order-notices';
 import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
@@ -138,6 +139,7 @@ async function applyOrderPayment(
     });
     await markOrderRefunded(tx, paid, now);
     await appendEvent(tx, order.id, 'refunded', { actor: 'system', at: now, data: { refundId: refund.id, amount: refund.amount, cause: 'late_payment_out_of_stock' } });
+    await noticeRefund(ctx, tx, paid, refund, 'late_payment_out_of_stock', now);
     return 'refunded';
   }
   return deliverPaidOrder(ctx, tx, paid, rules, now);
