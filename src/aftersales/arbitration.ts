@@ -16,6 +16,7 @@ import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
 import { caseView, loadCaseFor, nextActor, transition, type CaseView } from './cases';
 import { attachEvidence } from './evidence';
+import { armDeadlineReminder } from './deadline-reminders';
 import { compensateMerchant, executeOutcome, outcomeAmount, rearmSettlement, refundedByCase } from './execute';
 import { caseFault } from '../trust/fault';
 import { partyIds } from './respond';
@@ -67,6 +68,7 @@ export async function requestEvidence(ctx: Ctx, actor: Actor, caseId: string, in
       decision_by: addBusinessDays(c.escalated_at ?? now, rules.values['aftersales.arbitration-sla-with-evidence']),
     });
     await scheduleJob(tx, 'case_evidence_deadline', c.id, evidenceBy, now);
+    await armDeadlineReminder(tx, c.id, 'evidence', evidenceBy, now);
     await appendEvent(tx, c.order_id, 'case_evidence_requested', { actor: actorLabel(actor), at: now, data: { caseId: c.id, party: input.party, note: input.note, evidenceBy: evidenceBy.toISOString(), ruleId: 'aftersales.evidence-supplement', ruleVersion: rules.version } });
     const ids = await partyIds(tx, c);
     await notify(ctx, tx, {

@@ -1,4 +1,3 @@
-import { noticeRefund } from '../notify/order-notices';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
@@ -15,6 +14,7 @@ import { appendEvent } from '../timeline/timeline';
 import { openStatuses } from './facts';
 import { executeExchange } from './exchange';
 import { goodsUnused, mistakeTerms, resolutionOf, type MistakeTerms } from './mistake';
+import { noticeRefund } from '../notify/order-notices';
 
 export type Outcome = 'refund' | 'partial' | 'reissue' | 'reject';
 

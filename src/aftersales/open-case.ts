@@ -26,6 +26,7 @@ import { resolutionOf } from './mistake';
 import { flagIfRisky } from '../accounts/buyer-risk';
 import { checkKeysForClaim } from './key-check';
 import { armCaseDeadlines } from './overdue';
+import { armDeadlineReminder } from './deadline-reminders';
 
 export interface ApplyInput {
   reason: CaseReason;
@@ -142,6 +143,7 @@ async function fileCase(
     await appendEvent(tx, order.id, 'case_decided', { actor: 'system', at: now, data: { caseId, outcome: c.decision_outcome, amount: verdict.refund, fee: verdict.fee, ruleId: verdict.rule, ruleVersion: rules.version } });
   } else if (verdict.route === 'to_merchant') {
     await scheduleJob(tx, 'case_merchant_deadline', caseId, c.merchant_by!, now);
+    await armDeadlineReminder(tx, caseId, 'merchant_response', c.merchant_by!, now);
   }
   if (!auto) await armCaseDeadlines(tx, c, rules, now);
   const shop = await tx.selectFrom('shops').select('owner_id').where('id', '=', order.shop_id).executeTakeFirstOrThrow();

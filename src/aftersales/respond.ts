@@ -13,6 +13,7 @@ import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
 import { caseView, loadCaseFor, transition, type CaseView } from './cases';
 import { attachEvidence } from './evidence';
+import { armDeadlineReminder } from './deadline-reminders';
 import { executeOutcome, outcomeAmount, rearmSettlement } from './execute';
 import { caseFault } from '../trust/fault';
 
@@ -65,7 +66,10 @@ export async function merchantRespond(
     if (outcome !== 'reject') await executeOutcome(ctx, tx, updated, { outcome, amount, actor: by, rules, now, fault: caseFault(updated) });
     await cancelJob(tx, 'case_merchant_deadline', c.id, now);
     if (final) await rearmSettlement(tx, c.order_id, rules, now);
-    else await scheduleJob(tx, 'case_buyer_deadline', c.id, updated.buyer_by!, now);
+    else {
+      await scheduleJob(tx, 'case_buyer_deadline', c.id, updated.buyer_by!, now);
+      await armDeadlineReminder(tx, c.id, 'buyer_response', updated.buyer_by!, now);
+    }
     await appendEvent(tx, c.order_id, 'case_merchant_response', { actor: by, at: now, data: { caseId: c.id, action: input.action, amount, message: input.message.trim(), evidenceIds: input.evidenceIds ?? [] } });
     const view = await caseView(ctx, tx, c.id, 'merchant');
     const ids = await partyIds(tx, c);

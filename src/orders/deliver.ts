@@ -1,4 +1,3 @@
-import { noticeOrderDelivered, noticeOrderPaid } from '../notify/order-notices';
 import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
 import type { Actor, Ctx } from '../context';
@@ -13,6 +12,7 @@ import { appendEvent } from '../timeline/timeline';
 import { actorLabel, loadOrderFor } from './access';
 import { payLatePenalty } from './late-penalty';
 import { orderView, type OrderView } from './views';
+import { noticeOrderDelivered, noticeOrderPaid } from '../notify/order-notices';
 
 export const manualContentLengthMax = 10_000;
 export const revealConsentText = '查看卡密即视为商品已拆封，查看后不支持无理由退款（《消费者权益保护法》第二十五条）。卡密无效等质量问题仍可在售后时限内申请售后。';

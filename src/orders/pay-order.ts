@@ -1,4 +1,3 @@
-import { noticeRefund } from '../notify/order-notices';
 import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
@@ -17,6 +16,7 @@ import { appendEvent } from '../timeline/timeline';
 import { cancelJob } from '../scheduler/jobs';
 import { deliverPaidOrder } from './deliver';
 import { reserveStock } from './create-order';
+import { noticeRefund } from '../notify/order-notices';
 
 /** Pays an order from the buyer's wallet inside the order's own transaction. */
 export async function payOrderFromWallet(ctx: Ctx, tx: Tx, order: Order, rules: RuleSet, now: Date) {

@@ -1,5 +1,3 @@
-import { notice } from '../notify/kinds';
-import { notify } from '../notify/notifications';
 import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
 import { loadOwnedShop, requireRole } from '../catalog/shops';
@@ -13,6 +11,8 @@ import { claimIdempotencyKey } from '../shared/idempotency';
 import { retryWaitingRefunds, waitingRefunds } from './refunds';
 import { armReconciliation, requireLiveChannel, startRailPayment } from './start-payment';
 import type { PayAction } from './channels/types';
+import { notice } from '../notify/kinds';
+import { notify } from '../notify/notifications';
 
 export const withdrawalChannel = 'bank';
 

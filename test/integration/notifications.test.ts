@@ -103,4 +103,27 @@ describe('notifications per reader', () => {
       expect(decided.zh.caseId).toBe(filed.body.id);
     }
   });
+
+  it('the party that must act is reminded before its deadline, once, and not after acting', async () => {
+    const { buyer, order, shop } = await deliveredKeyOrder(t.api);
+    await t.api.ok('POST', `/api/orders/${order.id}/keys/reveal`, { token: buyer.token });
+    const filed = await fileCase(t.api, buyer, order.id, {});
+    const merchantBy = (await noticesOf(shop.merchant, 'case_opened', order.id)).zh.params.merchantBy as string;
+    const reminders = async (user: Session) => (await t.api.ok('GET', '/api/notifications?limit=100', { token: user.token, headers: en })).items
+      .filter((n: Item) => n.kind === 'case_deadline_approaching' && n.orderId === order.id) as Item[];
+    await t.api.advance(24 * 60 - 121);
+    expect(await reminders(shop.merchant)).toHaveLength(0);
+    await t.api.advance(2);
+    const [reminder] = await reminders(shop.merchant);
+    expect(reminder.body).toBe(`Order ${order.orderNo}: please respond to the buyer's claim by ${beijing(merchantBy).en}; after that the platform rules decide.`);
+    expect(await reminders(buyer)).toHaveLength(0);
+    // The merchant answers, which arms the buyer's reminder; the buyer acts at once, so it never comes.
+    await t.api.ok('POST', `/api/refund-cases/${filed.body.id}/merchant-response`, { token: shop.merchant.token, body: { action: 'contest', message: '卡密出库时有效，请提供截图' } });
+    const armed = await t.kameng.ctx.db.selectFrom('jobs').select('status').where('kind', '=', 'case_deadline_reminder').where('ref_id', '=', `${filed.body.id}:buyer_response`).executeTakeFirst();
+    expect(armed?.status).toBe('pending');
+    await t.api.ok('POST', `/api/refund-cases/${filed.body.id}/escalate`, { token: buyer.token });
+    await t.api.advance(72 * 60);
+    expect(await reminders(shop.merchant)).toHaveLength(1);
+    expect(await reminders(buyer)).toHaveLength(0);
+  });
 });
