@@ -127,7 +127,7 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
     async (request) => markNotificationsRead(ctx, actorOf(request), request.body.ids ?? 'all'));
 
   app.get('/api/admin/rules/catalog', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'Every rule with its title, unit, value in force and default, and all versions' } },
-    async (request) => ruleCatalog(ctx, actorOf(request)));
+    async (request) => ruleCatalog(ctx, actorOf(request), langFromHeader(request.headers['accept-language'])));
   app.get('/api/admin/rules/versions/:version', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'One published rule-set version', params: Type.Object({ version: Type.Integer({ minimum: 1 }) }) } },
     async (request) => ruleSetVersion(ctx, actorOf(request), request.params.version));
   app.post('/api/admin/rules', { config: { access: adminOnly }, 
