@@ -20,6 +20,7 @@ import { createMailer, sendNotificationEmail } from './notify/notifications';
 import { recordReadUnanswered } from './chat/read-unanswered';
 import { createKeyCheckers } from './aftersales/key-check';
 import { decisionOverdue, externalNotice } from './aftersales/overdue';
+import { deadlineReminderJob, remindDeadline } from './aftersales/deadline-reminders';
 import { createSmsProvider } from './notify/sms';
 import { sendOutboundMessage } from './notify/outbound';
 import { Clock } from './shared/clock';
@@ -90,6 +91,7 @@ function registerJobs(ctx: Ctx): void {
   ctx.scheduler.register('case_merchant_deadline', (id, now) => merchantDeadline(ctx, id, now));
   ctx.scheduler.register('case_buyer_deadline', (id, now) => buyerDeadline(ctx, id, now));
   ctx.scheduler.register('case_evidence_deadline', (id, now) => evidenceDeadline(ctx, id, now));
+  ctx.scheduler.register(deadlineReminderJob, (ref, now) => remindDeadline(ctx, ref, now));
   ctx.scheduler.register('email_notification', (id) => sendNotificationEmail(ctx, id), outbound);
   ctx.scheduler.register('order_expire', (id, now) => expireOrder(ctx, id, now));
   ctx.scheduler.register('auto_confirm', (id, now) => autoConfirm(ctx, id, now));

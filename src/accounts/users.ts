@@ -1,3 +1,4 @@
+import type { Lang } from '../i18n/lang';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { actorLabel, type Actor, type Ctx, type UserActor } from '../context';
 import { withTransaction } from '../db/transaction';
@@ -83,7 +84,7 @@ export async function closeSession(ctx: Ctx, token: string): Promise<void> {
  * Same answer, and the same argon2 work, for an unknown email and a wrong password, so accounts
  * cannot be enumerated; attempts are throttled per account and per client address before any of it.
  */
-export async function login(ctx: Ctx, input: { email: string; password: string; ip: string }): Promise<{ user: User; session: Session }> {
+export async function login(ctx: Ctx, input: { email: string; password: string; ip: string; locale?: Lang }): Promise<{ user: User; session: Session }> {
   const email = normalizeEmail(input.email);
   await reserveLoginAttempt(ctx, email, input.ip);
   const user = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
@@ -93,15 +94,22 @@ export async function login(ctx: Ctx, input: { email: string; password: string; 
   await loginSucceeded(ctx, email, input.ip);
   // Told only after the right password, so the refusal does not reveal the account to a guesser.
   if (user.status !== 'active') throw new AppError('ACCOUNT_DISABLED', 403, 'this account has been disabled by the platform; contact support');
+  await rememberLocale(ctx, user.id, input.locale);
   return { user, session: await openSession(ctx.db, { userId: user.id }, ctx.clock.now()) };
 }
 
 export async function register(
   ctx: Ctx,
-  input: { email: string; password: string; role: 'buyer' | 'merchant'; displayName?: string },
+  input: { email: string; password: string; role: 'buyer' | 'merchant'; displayName?: string; locale?: Lang },
 ): Promise<{ user: User; session: Session }> {
   const user = await createUser(ctx, input);
+  await rememberLocale(ctx, user.id, input.locale);
   return { user, session: await openSession(ctx.db, { userId: user.id }, ctx.clock.now()) };
+}
+
+/** The language of the latest sign-in: e-mail and SMS notifications are written in it. */
+async function rememberLocale(ctx: Ctx, userId: string, locale: Lang | undefined): Promise<void> {
+  if (locale) await ctx.db.updateTable('users').set({ locale }).where('id', '=', userId).where((eb) => eb('locale', 'is', null).or('locale', '!=', locale)).execute();
 }
 
 export async function getUser(db: Db, userId: string): Promise<User> {

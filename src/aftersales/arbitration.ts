@@ -4,18 +4,19 @@ import { sql } from 'kysely';
 import { requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
 import type { CaseStatus } from '../db/schema';
+import { notice, type Party } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import { actorLabel } from '../orders/access';
 import type { RuleId } from '../rules/defaults';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { addBusinessDays } from '../shared/business-days';
 import { minutesFrom } from '../shared/clock';
-import { formatYuan } from '../shared/money';
 import { badRequest, conflict, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
 import { caseView, loadCaseFor, nextActor, transition, type CaseView } from './cases';
 import { attachEvidence } from './evidence';
+import { armDeadlineReminder } from './deadline-reminders';
 import { compensateMerchant, executeOutcome, outcomeAmount, rearmSettlement, refundedByCase } from './execute';
 import { caseFault } from '../trust/fault';
 import { partyIds } from './respond';
@@ -67,11 +68,12 @@ export async function requestEvidence(ctx: Ctx, actor: Actor, caseId: string, in
       decision_by: addBusinessDays(c.escalated_at ?? now, rules.values['aftersales.arbitration-sla-with-evidence']),
     });
     await scheduleJob(tx, 'case_evidence_deadline', c.id, evidenceBy, now);
+    await armDeadlineReminder(tx, c.id, 'evidence', evidenceBy, now);
     await appendEvent(tx, c.order_id, 'case_evidence_requested', { actor: actorLabel(actor), at: now, data: { caseId: c.id, party: input.party, note: input.note, evidenceBy: evidenceBy.toISOString(), ruleId: 'aftersales.evidence-supplement', ruleVersion: rules.version } });
     const ids = await partyIds(tx, c);
     await notify(ctx, tx, {
-      userIds: [input.party === 'buyer' ? ids.buyer : ids.merchant], kind: 'case_evidence_requested', orderId: c.order_id, caseId: c.id, at: now,
-      title: '平台请您补充证据', body: `${input.note}（截止 ${evidenceBy.toISOString()}，逾期视为放弃该项主张）`,
+      userIds: [input.party === 'buyer' ? ids.buyer : ids.merchant], orderId: c.order_id, caseId: c.id, at: now,
+      notice: notice('case_evidence_requested', { orderNo: ids.orderNo, note: input.note, evidenceBy: evidenceBy.toISOString() }),
     });
     return caseView(ctx, tx, c.id, 'staff');
   });
@@ -90,8 +92,8 @@ export async function submitEvidence(ctx: Ctx, actor: Actor, caseId: string, inp
     await appendEvent(tx, c.order_id, 'case_evidence_submitted', { actor: actorLabel(actor), at: now, data: { caseId: c.id, party: role, evidenceIds: input.evidenceIds, message: input.message } });
     const ids = await partyIds(tx, c);
     await notify(ctx, tx, {
-      userIds: [role === 'buyer' ? ids.merchant : ids.buyer], kind: 'case_evidence_submitted', orderId: c.order_id, caseId: c.id, at: now,
-      title: '对方已补充证据', body: `${role === 'buyer' ? '买家' : '商家'}按平台要求补充了证据，仲裁员将继续处理。`,
+      userIds: [role === 'buyer' ? ids.merchant : ids.buyer], orderId: c.order_id, caseId: c.id, at: now,
+      notice: notice('case_evidence_submitted', { orderNo: ids.orderNo, party: role as Party }),
     });
     return caseView(ctx, tx, c.id, role);
   });
@@ -106,8 +108,8 @@ export async function evidenceDeadline(ctx: Ctx, caseId: string, now: Date): Pro
     await appendEvent(tx, c.order_id, 'case_evidence_not_provided', { actor: 'system', at: now, data: { caseId: c.id, party: c.evidence_party, ruleId: 'aftersales.evidence-supplement', consequence: 'the point is given up' } });
     const ids = await partyIds(tx, c);
     await notify(ctx, tx, {
-      userIds: [ids.buyer, ids.merchant], kind: 'case_evidence_not_provided', orderId: c.order_id, caseId: c.id, at: now,
-      title: '补充举证已逾期', body: `${c.evidence_party === 'buyer' ? '买家' : '商家'}未在时限内补充证据，视为放弃该项主张，仲裁员将据现有证据判定。`,
+      userIds: [ids.buyer, ids.merchant], orderId: c.order_id, caseId: c.id, at: now,
+      notice: notice('case_evidence_not_provided', { orderNo: ids.orderNo, party: c.evidence_party === 'buyer' ? 'buyer' : 'merchant' }),
     });
   });
 }
@@ -166,9 +168,11 @@ export async function decideCase(ctx: Ctx, actor: Actor, caseId: string, input: 
     });
     const ids = await partyIds(tx, c);
     await notify(ctx, tx, {
-      userIds: [ids.buyer, ids.merchant], kind: 'case_decided', orderId: c.order_id, caseId: c.id, at: now,
-      title: appeal ? '申诉已判定' : '平台已判定',
-      body: `判定：${input.outcome === 'reject' ? '驳回' : `退款 ${formatYuan(target)}`}。依据规则 ${input.ruleId}（v${rules.version}）。理由：${input.reason.trim()}${appeal ? '' : '。如有新证据，可在 7 天内申诉一次。'}`,
+      userIds: [ids.buyer, ids.merchant], orderId: c.order_id, caseId: c.id, at: now,
+      notice: notice('case_decided', {
+        orderNo: ids.orderNo, by: 'staff', outcome: input.outcome, amount: target, ruleId: input.ruleId, reason: input.reason.trim(),
+        appeal, appealBy: updated.appeal_by?.toISOString() ?? null,
+      }),
     });
     const view = await caseView(ctx, tx, c.id, 'staff');
     await claim?.finish(view);
@@ -196,7 +200,10 @@ export async function appealCase(ctx: Ctx, actor: Actor, caseId: string, input: 
     });
     await appendEvent(tx, c.order_id, 'case_appealed', { actor: actorLabel(actor), at: now, data: { caseId: c.id, party: role, reason: input.reason.trim(), evidenceIds: input.evidenceIds } });
     const ids = await partyIds(tx, c);
-    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_appealed', orderId: c.order_id, caseId: c.id, at: now, title: '售后已申诉', body: `${role === 'buyer' ? '买家' : '商家'}提交了申诉，将由另一位仲裁员复核。` });
+    await notify(ctx, tx, {
+      userIds: [ids.buyer, ids.merchant], orderId: c.order_id, caseId: c.id, at: now,
+      notice: notice('case_appealed', { orderNo: ids.orderNo, party: role as Party }),
+    });
     return caseView(ctx, tx, c.id, role);
   });
 }

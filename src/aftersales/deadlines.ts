@@ -1,8 +1,8 @@
 import { withTransaction } from '../db/transaction';
 import { systemActor, type Ctx } from '../context';
+import { notice } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import { minutesFrom } from '../shared/clock';
-import { formatYuan } from '../shared/money';
 import { AppError } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
 import { transition } from './cases';
@@ -38,7 +38,13 @@ export async function merchantDeadline(ctx: Ctx, caseId: string, now: Date): Pro
     await rearmSettlement(tx, c.order_id, rules, now);
     await appendEvent(tx, c.order_id, 'case_decided', { actor: 'system', at: now, data: { caseId: c.id, outcome, amount, ruleId: 'aftersales.merchant-response', ruleVersion: rules.version, cause: 'merchant_silence' } });
     const ids = await partyIds(tx, c);
-    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_decided', orderId: c.order_id, caseId: c.id, at: now, title: '商家超时未处理，售后已通过', body: `商家未在时限内处理，平台按规则支持买家（${outcome === 'reissue' ? '补发' : `退款 ${formatYuan(amount)}`}）。` });
+    await notify(ctx, tx, {
+      userIds: [ids.buyer, ids.merchant], orderId: c.order_id, caseId: c.id, at: now,
+      notice: notice('case_decided', {
+        orderNo: ids.orderNo, by: 'merchant_silence', outcome, amount, ruleId: 'aftersales.merchant-response', reason: null, appeal: false,
+        appealBy: updated.appeal_by?.toISOString() ?? null,
+      }),
+    });
   });
 }
 

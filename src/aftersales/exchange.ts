@@ -1,8 +1,8 @@
-import { localizedErrorMessage } from '../i18n/error-messages';
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { Order, RefundCase } from '../db/schema';
+import { notice } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import { accounts } from '../ledger/accounts';
 import { balanceOf } from '../ledger/journal';
@@ -11,7 +11,6 @@ import { placeExchangeOrder } from '../orders/exchange-order';
 import { executeRefund } from '../payments/refunds';
 import type { RuleSet } from '../rules/rule-sets';
 import { AppError, badRequest, conflict, invariant, refused } from '../shared/errors';
-import { formatYuan } from '../shared/money';
 import { appendEvent } from '../timeline/timeline';
 import { exchangePlan } from './mistake';
 
@@ -47,9 +46,8 @@ export async function executeExchange(
     });
     await sql`release savepoint exchange`.execute(tx);
     await notify(ctx, tx, {
-      userIds: [order.buyer_id], kind: 'case_exchanged', orderId: order.id, caseId: c.id, at: p.now, title: '换货已完成',
-      body: `订单 ${order.order_no} 已换为新订单 ${newOrder.order_no}（${newOrder.title}）。`
-        + (plan.toOriginal > 0 ? `差价 ${formatYuan(plan.toOriginal)} 已原路退回。` : plan.buyerPays > 0 ? `已从余额补差价 ${formatYuan(plan.buyerPays)}。` : ''),
+      userIds: [order.buyer_id], orderId: order.id, caseId: c.id, at: p.now,
+      notice: notice('case_exchanged', { orderNo: order.order_no, newOrderNo: newOrder.order_no, newTitle: newOrder.title, refunded: plan.toOriginal, paidFromWallet: plan.buyerPays }),
     });
     return { newOrder };
   } catch (error) {
@@ -61,8 +59,8 @@ export async function executeExchange(
     await executeRefund(tx, { order, amount: p.credit, reason: `${reason}（换货未成，余额留存）`, destination: 'wallet', caseId: c.id, actor: p.actor, at: p.now, rules: p.rules, fault: 'buyer' });
     await appendEvent(tx, order.id, 'exchange_failed', { actor: p.actor, at: p.now, data: { caseId: c.id, code: error.code, message: error.message, credit: p.credit, fallback: 'wallet' } });
     await notify(ctx, tx, {
-      userIds: [order.buyer_id], kind: 'case_exchange_failed', orderId: order.id, caseId: c.id, at: p.now, title: '换货未成，款项已存入余额',
-      body: `订单 ${order.order_no} 的换货未能完成（${localizedErrorMessage('zh', error.code, error.message, error.extra.details)}），${formatYuan(p.credit)} 已存入您的余额，不收手续费。`,
+      userIds: [order.buyer_id], orderId: order.id, caseId: c.id, at: p.now,
+      notice: notice('case_exchange_failed', { orderNo: order.order_no, amount: p.credit, error: { code: error.code, message: error.message, details: error.extra.details } }),
     });
     return { newOrder: null };
   }

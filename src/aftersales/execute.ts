@@ -14,6 +14,7 @@ import { appendEvent } from '../timeline/timeline';
 import { openStatuses } from './facts';
 import { executeExchange } from './exchange';
 import { goodsUnused, mistakeTerms, resolutionOf, type MistakeTerms } from './mistake';
+import { noticeRefund } from '../notify/order-notices';
 
 export type Outcome = 'refund' | 'partial' | 'reissue' | 'reject';
 
@@ -85,6 +86,7 @@ export async function executeOutcome(
     fault: input.fault, actor: input.actor, at: input.now, rules: input.rules,
   });
   if (input.releaseUnits ?? input.outcome === 'refund') await releaseUnits(tx, c, order);
+  await noticeRefund(ctx, tx, order, { ...refund, caseId: c.id }, 'case', input.now);
   if (refund.waitingForFunds) return; // the funding job moves the order's status when the money moves
   await markOrderRefunded(tx, order, input.now);
 }

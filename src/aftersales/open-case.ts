@@ -4,13 +4,13 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { CaseReason, ExpectedOutcome, Order } from '../db/schema';
+import { notice } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import { loadOrderFor } from '../orders/access';
 import type { RuleSet } from '../rules/rule-sets';
 import { scheduleJob } from '../scheduler/jobs';
 import { addBusinessDays } from '../shared/business-days';
 import { minutesFrom } from '../shared/clock';
-import { formatYuan } from '../shared/money';
 import { AppError, badRequest, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
@@ -26,6 +26,7 @@ import { resolutionOf } from './mistake';
 import { flagIfRisky } from '../accounts/buyer-risk';
 import { checkKeysForClaim } from './key-check';
 import { armCaseDeadlines } from './overdue';
+import { armDeadlineReminder } from './deadline-reminders';
 
 export interface ApplyInput {
   reason: CaseReason;
@@ -142,13 +143,15 @@ async function fileCase(
     await appendEvent(tx, order.id, 'case_decided', { actor: 'system', at: now, data: { caseId, outcome: c.decision_outcome, amount: verdict.refund, fee: verdict.fee, ruleId: verdict.rule, ruleVersion: rules.version } });
   } else if (verdict.route === 'to_merchant') {
     await scheduleJob(tx, 'case_merchant_deadline', caseId, c.merchant_by!, now);
+    await armDeadlineReminder(tx, caseId, 'merchant_response', c.merchant_by!, now);
   }
   if (!auto) await armCaseDeadlines(tx, c, rules, now);
   const shop = await tx.selectFrom('shops').select('owner_id').where('id', '=', order.shop_id).executeTakeFirstOrThrow();
   await notify(ctx, tx, {
-    userIds: [order.buyer_id, shop.owner_id], kind: auto ? 'case_auto_approved' : 'case_opened', orderId: order.id, caseId, at: now,
-    title: auto ? '售后已自动通过' : '新的售后申请',
-    body: auto ? `订单 ${order.order_no} 的售后已按平台规则自动通过，退款 ${formatYuan(verdict.refund)}。` : `订单 ${order.order_no} 有新的售后申请，商家需在 ${c.merchant_by?.toISOString() ?? '平台处理时限'} 前处理。`,
+    userIds: [order.buyer_id, shop.owner_id], orderId: order.id, caseId, at: now,
+    notice: auto
+      ? notice('case_auto_approved', { orderNo: order.order_no, amount: verdict.refund, ruleId: verdict.rule })
+      : notice('case_opened', { orderNo: order.order_no, merchantBy: c.merchant_by?.toISOString() ?? null }),
   });
   return { ...(await caseView(ctx, tx, caseId, 'buyer')), checklist, prefilled: facts };
 }

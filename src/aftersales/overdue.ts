@@ -2,12 +2,12 @@ import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { CaseStatus, RefundCase } from '../db/schema';
 import { withTransaction } from '../db/transaction';
+import { notice } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import type { RuleSet } from '../rules/rule-sets';
 import { scheduleJob } from '../scheduler/jobs';
 import { addBusinessDays } from '../shared/business-days';
 import { appendEvent } from '../timeline/timeline';
-import { consumerComplaintChannel, paymentComplaintChannel } from './external-channels';
 import { awaitingStaffStatuses, dueDeadlineActions, externalNoticeDueAt, type DeadlineFacts } from './deadline-rules';
 
 /** States in which staff owe a decision by `decision_by`. */
@@ -52,10 +52,8 @@ export async function decisionOverdue(ctx: Ctx, caseId: string, now: Date): Prom
     });
     const admins = await tx.selectFrom('users').select('id').where('role', '=', 'admin').where('status', '=', 'active').execute();
     await notify(ctx, tx, {
-      userIds: admins.map((a) => a.id), kind: 'case_overdue', orderId: c.order_id, caseId: c.id, at: now,
-      title: '售后单超过仲裁时限 / Case past its decision deadline',
-      body: `订单 ${order.order_no} 的售后单已超过仲裁时限（${c.decision_by!.toISOString()}）仍未判定，已置顶于仲裁队列。\n`
-        + `The case on order ${order.order_no} passed its decision deadline (${c.decision_by!.toISOString()}) without a decision; it now leads the staff queue.`,
+      userIds: admins.map((a) => a.id), orderId: c.order_id, caseId: c.id, at: now,
+      notice: notice('case_overdue', { orderNo: order.order_no, decisionBy: c.decision_by!.toISOString() }),
     });
   });
 }
@@ -66,7 +64,7 @@ export const evidencePackagePath = (orderId: string) => `/api/orders/${orderId}/
 /**
  * 15 business days without a decision (`aftersales.external-escalation`): the buyer is told, once,
  * where the evidence package is and which channels outside the platform remain (12315, the
- * payment channel's complaint process), in Chinese and English.
+ * payment channel's complaint process), in the reader's language.
  */
 export async function externalNotice(ctx: Ctx, caseId: string, now: Date): Promise<void> {
   const rules = await ctx.rules.current();
@@ -83,21 +81,13 @@ export async function externalNotice(ctx: Ctx, caseId: string, now: Date): Promi
     await tx.updateTable('refund_cases').set({ external_notice_at: now }).where('id', '=', c.id).where('external_notice_at', 'is', null).execute();
     const order = await tx.selectFrom('orders').select(['order_no', 'channel']).where('id', '=', c.order_id).executeTakeFirstOrThrow();
     const link = `${ctx.config.publicUrl?.replace(/\/$/, '') ?? ''}${evidencePackagePath(c.order_id)}`;
-    const payment = paymentComplaintChannel(order.channel);
     const days = rules.values['aftersales.external-escalation'];
     await appendEvent(tx, c.order_id, 'case_external_channels', {
       actor: 'system', at: now, data: { caseId: c.id, ruleId: 'aftersales.external-escalation', ruleVersion: rules.version, channels: ['12315', order.channel] },
     });
     await notify(ctx, tx, {
-      userIds: [c.buyer_id], kind: 'case_external_channels', orderId: c.order_id, caseId: c.id, at: now,
-      title: `售后 ${days} 个工作日未判定：外部投诉渠道 / No decision after ${days} business days: where else to turn`,
-      body: [
-        `订单 ${order.order_no} 的售后申请已超过 ${days} 个工作日仍未判定。您可以下载证据包（订单、经校验的时间线、售后记录、聊天记录和证据哈希）：${link}`,
-        `外部渠道：${consumerComplaintChannel.name.zh} ${consumerComplaintChannel.url}；${payment.zh}。`,
-        '',
-        `Your after-sales claim on order ${order.order_no} has had no decision for ${days} business days. Download the evidence package (order, verified timeline, cases, chat and evidence hashes): ${link}`,
-        `Outside the platform: ${consumerComplaintChannel.name.en} ${consumerComplaintChannel.url}; ${payment.en}.`,
-      ].join('\n'),
+      userIds: [c.buyer_id], orderId: c.order_id, caseId: c.id, at: now,
+      notice: notice('case_external_channels', { orderNo: order.order_no, days, link, channel: order.channel }),
     });
   });
 }

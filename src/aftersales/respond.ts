@@ -2,6 +2,7 @@ import { withTransaction } from '../db/transaction';
 import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { RefundCase } from '../db/schema';
+import { notice } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import { actorLabel } from '../orders/access';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
@@ -12,15 +13,18 @@ import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
 import { caseView, loadCaseFor, transition, type CaseView } from './cases';
 import { attachEvidence } from './evidence';
+import { armDeadlineReminder } from './deadline-reminders';
 import { executeOutcome, outcomeAmount, rearmSettlement } from './execute';
 import { caseFault } from '../trust/fault';
 
 export type MerchantAction = 'accept' | 'partial' | 'reissue' | 'contest';
 export const messageLengthMax = 2000;
 
+/** Who hears about a case (its buyer, the shop's owner) and the order number the notices name. */
 async function partyIds(tx: Tx, c: RefundCase) {
   const shop = await tx.selectFrom('shops').select('owner_id').where('id', '=', c.shop_id).executeTakeFirstOrThrow();
-  return { buyer: c.buyer_id, merchant: shop.owner_id };
+  const order = await tx.selectFrom('orders').select('order_no').where('id', '=', c.order_id).executeTakeFirstOrThrow();
+  return { buyer: c.buyer_id, merchant: shop.owner_id, orderNo: order.order_no };
 }
 
 /**
@@ -62,14 +66,17 @@ export async function merchantRespond(
     if (outcome !== 'reject') await executeOutcome(ctx, tx, updated, { outcome, amount, actor: by, rules, now, fault: caseFault(updated) });
     await cancelJob(tx, 'case_merchant_deadline', c.id, now);
     if (final) await rearmSettlement(tx, c.order_id, rules, now);
-    else await scheduleJob(tx, 'case_buyer_deadline', c.id, updated.buyer_by!, now);
+    else {
+      await scheduleJob(tx, 'case_buyer_deadline', c.id, updated.buyer_by!, now);
+      await armDeadlineReminder(tx, c.id, 'buyer_response', updated.buyer_by!, now);
+    }
     await appendEvent(tx, c.order_id, 'case_merchant_response', { actor: by, at: now, data: { caseId: c.id, action: input.action, amount, message: input.message.trim(), evidenceIds: input.evidenceIds ?? [] } });
     const view = await caseView(ctx, tx, c.id, 'merchant');
     const ids = await partyIds(tx, c);
     await notify(ctx, tx, {
-      userIds: [ids.buyer], kind: 'case_merchant_response', orderId: c.order_id, caseId: c.id, at: now,
-      title: final ? '商家已同意售后' : '商家已答复售后',
-      body: final ? '商家同意了您的售后请求，已为您处理。' : `商家答复：${input.message.trim().slice(0, 200)}。请在截止时间前选择接受或申请平台介入。`,
+      userIds: [ids.buyer], orderId: c.order_id, caseId: c.id, at: now,
+      // The merchant's words stay in the case view: a notice (and its e-mail or SMS) says only that they answered.
+      notice: notice('case_merchant_response', { orderNo: ids.orderNo, accepted: final, buyerBy: updated.buyer_by?.toISOString() ?? null }),
     });
     await claim?.finish(view);
     return { replay: view };
@@ -107,7 +114,7 @@ export async function closeForMerchantAnswer(ctx: Ctx, actor: Actor, caseId: str
     await rearmSettlement(tx, c.order_id, rules, now);
     await appendEvent(tx, c.order_id, 'case_closed', { actor: by, at: now, data: { caseId: c.id, ruleId, ruleVersion: rules.version } });
     const ids = await partyIds(tx, c);
-    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_closed', orderId: c.order_id, caseId: c.id, at: now, title: '售后已结束', body: bySystem ? '买家未在时限内申请平台介入，售后单已按商家的处理结果结束。' : '买家接受了商家的处理结果，售后单已结束。' });
+    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], orderId: c.order_id, caseId: c.id, at: now, notice: notice('case_closed', { orderNo: ids.orderNo, bySystem }) });
     return caseView(ctx, tx, c.id, bySystem ? 'staff' : 'buyer');
   });
 }
@@ -121,14 +128,12 @@ export async function escalate(ctx: Ctx, actor: Actor, caseId: string): Promise<
     if (c.status === 'awaiting_buyer' && c.buyer_by && now > c.buyer_by) {
       throw refused('BUYER_DEADLINE_PASSED', 'aftersales.buyer-response', `the time to ask for arbitration ended at ${c.buyer_by.toISOString()}`);
     }
-    await transition(tx, c.id, 'buyer', ['awaiting_buyer'], {
-      status: 'under_arbitration', updated_at: now, buyer_by: null, escalated_at: now,
-      decision_by: addBusinessDays(now, rules.values['aftersales.arbitration-sla']),
-    });
+    const decisionBy = addBusinessDays(now, rules.values['aftersales.arbitration-sla']);
+    await transition(tx, c.id, 'buyer', ['awaiting_buyer'], { status: 'under_arbitration', updated_at: now, buyer_by: null, escalated_at: now, decision_by: decisionBy });
     await cancelJob(tx, 'case_buyer_deadline', c.id, now);
     await appendEvent(tx, c.order_id, 'case_escalated', { actor: actorLabel(actor), at: now, data: { caseId: c.id, ruleId: 'aftersales.arbitration-sla', ruleVersion: rules.version } });
     const ids = await partyIds(tx, c);
-    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], kind: 'case_escalated', orderId: c.order_id, caseId: c.id, at: now, title: '平台已介入', body: '买家申请了平台介入，仲裁员将查看双方证据和平台记录后作出判定。' });
+    await notify(ctx, tx, { userIds: [ids.buyer, ids.merchant], orderId: c.order_id, caseId: c.id, at: now, notice: notice('case_escalated', { orderNo: ids.orderNo, decisionBy: decisionBy.toISOString() }) });
     return caseView(ctx, tx, c.id, 'buyer');
   });
 }
@@ -146,7 +151,7 @@ export async function withdraw(ctx: Ctx, actor: Actor, caseId: string): Promise<
     const reattributed = await tx.updateTable('refunds').set({ fault: 'buyer' }).where('case_id', '=', c.id).where('fault', '=', 'merchant').executeTakeFirst();
     await appendEvent(tx, c.order_id, 'case_withdrawn', { actor: actorLabel(actor), at: now, data: { caseId: c.id, refundsNoLongerMerchantFault: Number(reattributed.numUpdatedRows) } });
     const ids = await partyIds(tx, c);
-    await notify(ctx, tx, { userIds: [ids.merchant], kind: 'case_withdrawn', orderId: c.order_id, caseId: c.id, at: now, title: '买家已撤销售后', body: '买家撤销了售后申请。' });
+    await notify(ctx, tx, { userIds: [ids.merchant], orderId: c.order_id, caseId: c.id, at: now, notice: notice('case_withdrawn', { orderNo: ids.orderNo }) });
     return caseView(ctx, tx, c.id, 'buyer');
   });
 }

@@ -1,5 +1,6 @@
 import type { Ctx } from '../context';
 import { withTransaction } from '../db/transaction';
+import { notice } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import { invariant } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
@@ -34,9 +35,8 @@ export async function recordReadUnanswered(ctx: Ctx, messageId: string, now: Dat
     });
     const shop = await tx.selectFrom('shops').select('owner_id').where('id', '=', order.shop_id).executeTakeFirstOrThrow();
     await notify(ctx, tx, {
-      userIds: [shop.owner_id], kind: 'chat_read_unanswered', orderId: order.id, at: now,
-      title: `买家消息已读未回（订单 ${order.order_no}）`,
-      body: '您已读买家的消息但未在规定时间内回复，平台已记录为“已读未回”，会作为该订单售后的证据。请尽快回复买家。',
+      userIds: [shop.owner_id], orderId: order.id, at: now,
+      notice: notice('chat_read_unanswered', { orderNo: order.order_no, ruleId: 'chat.read-unanswered-minutes' }),
     });
   });
 }

@@ -4,6 +4,7 @@ import { actorLabel, type Actor, type Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { ChatSender, Order } from '../db/schema';
 import { withTransaction } from '../db/transaction';
+import { notice } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import type { OrderRole } from '../orders/access';
 import { ruleNumber } from '../rules/rule-sets';
@@ -32,7 +33,6 @@ export interface SentMessage {
 
 /** The rate-limit window: the rule counts messages per minute. */
 const rateWindowMinutes = 1;
-const previewLengthMax = 100;
 
 /** What both parties read under a flagged message (stored once, in the platform's language). */
 export const offPlatformSystemText = '平台提示：上一条消息疑似引导站外联系或付款（私下转账、加微信/QQ、收款账号或站外链接）。站外交易不受平台担保保护，出现问题平台无法为您追回款项。请只在平台下单付款，并在这里沟通——这里的聊天记录是售后举证的证据。';
@@ -132,8 +132,9 @@ async function warnOffPlatform(
 
 /**
  * Tells the other side (both parties when staff write). One unread chat notification per order
- * and reader is enough: more messages do not pile up more. A flagged message's text is not
- * repeated in the notification (nor its email), so an outside account is not spread further.
+ * and reader is enough: more messages do not pile up more. No message's text is repeated in the
+ * notification (nor its e-mail): the conversation shows it to those who may read it, and a flagged
+ * message's outside account is not spread further.
  */
 async function notifyOtherSide(ctx: Ctx, tx: Tx, order: Order, role: OrderRole, p: { body: string; flagged: boolean; now: Date }): Promise<void> {
   const shop = await tx.selectFrom('shops').select('owner_id').where('id', '=', order.shop_id).executeTakeFirstOrThrow();
@@ -143,11 +144,8 @@ async function notifyOtherSide(ctx: Ctx, tx: Tx, order: Order, role: OrderRole, 
   const pending = await tx.selectFrom('notifications').select('user_id').where('user_id', 'in', wanted).where('order_id', '=', order.id)
     .where('kind', '=', 'chat_message').where('read_at', 'is', null).execute();
   const userIds = wanted.filter((id) => !pending.some((n) => n.user_id === id));
-  const from = role === 'buyer' ? '买家' : role === 'merchant' ? '商家' : '平台客服';
-  const preview = p.body.length > previewLengthMax ? `${p.body.slice(0, previewLengthMax)}…` : p.body;
   await notify(ctx, tx, {
-    userIds, kind: 'chat_message', orderId: order.id, at: p.now,
-    title: `${from}发来新消息（订单 ${order.order_no}）`,
-    body: p.flagged ? `${from}发来一条消息，平台提示其中含有站外联系或付款信息。站外交易不受平台担保，请勿私下转账。请到订单页查看。` : `${from}：${preview}`,
+    userIds, orderId: order.id, at: p.now,
+    notice: notice('chat_message', { orderNo: order.order_no, from: role === 'buyer' ? 'buyer' : role === 'merchant' ? 'merchant' : 'staff', flagged: p.flagged }),
   });
 }

@@ -23,6 +23,8 @@ export interface UsersTable {
   risk_cleared_at: Timestamp | null;
   status: Generated<'active' | 'disabled'>;
   status_reason: string | null;
+  /** The language of the last registration or login (Accept-Language): e-mail and SMS are written in it; null = zh. */
+  locale: 'zh' | 'en' | null;
   created_at: Timestamp;
   /** For SMS notices (optional, set by the user). */
   phone: Generated<string | null>;
@@ -97,6 +99,8 @@ export interface OrdersTable {
   order_no: string;
   buyer_id: string | null;
   guest_contact: string | null;
+  /** The guest's language at checkout, for their e-mail and SMS; null = zh. */
+  guest_locale: 'zh' | 'en' | null;
   guest_query_hash: string | null;
   shop_id: string;
   product_id: string;
@@ -381,9 +385,9 @@ export interface CaseEvidenceTable {
 export interface NotificationsTable {
   id: string;
   user_id: string;
+  /** A kind of src/notify/kinds.ts; rendered per reader from `params` (`legacy_text` keeps older rows' text). */
   kind: string;
-  title: string;
-  body: string;
+  params: Json;
   order_id: string | null;
   case_id: string | null;
   read_at: Timestamp | null;

@@ -5,6 +5,7 @@ import type { Tx } from '../db/connect';
 import type { Order } from '../db/schema';
 import { releaseStock } from '../orders/create-order';
 import { markDelivered } from '../orders/deliver';
+import { noticeOrderDelivered, noticeRefund } from '../notify/order-notices';
 import { executeRefund } from '../payments/refunds';
 import { faultOf } from '../trust/fault';
 import type { RuleSet } from '../rules/rule-sets';
@@ -47,34 +48,37 @@ export async function handleTopupResult(ctx: Ctx, orderId: string, answer: Topup
     }
     await cancelJob(tx, 'topup_timeout', order.id, now);
     await appendEvent(tx, order.id, 'topup_callback', { actor: `supplier:${request.provider}`, at: now, data: { ...answer } });
-    const refunded = await settleTopupOutcome(tx, order, answer, rules, now);
+    const refunded = await settleTopupOutcome(ctx, tx, order, answer, rules, now);
     return { status: (await tx.selectFrom('orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status, refunded, replayed: false };
   });
   if ('alreadyFinal' in outcome) throw conflict('TOPUP_ALREADY_FINAL', `the top-up was already recorded as ${outcome.alreadyFinal}`);
   return outcome;
 }
 
-async function settleTopupOutcome(tx: Tx, order: Order, answer: TopupResult, rules: RuleSet, now: Date): Promise<number> {
+async function settleTopupOutcome(ctx: Ctx, tx: Tx, order: Order, answer: TopupResult, rules: RuleSet, now: Date): Promise<number> {
   if (answer.result === 'success') {
     await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).execute();
     await markDelivered(tx, order, 'delivering', rules, now, { kind: 'topup', deliveredAmount: order.amount });
+    await noticeOrderDelivered(ctx, tx, order, now);
     return 0;
   }
   if (answer.result === 'partial') {
     const refund = await executeRefund(tx, { order, amount: order.amount - answer.deliveredAmount, reason: `直充部分到账：到账 ${answer.deliveredAmount} 分，退还差额`, fault: faultOf({ kind: 'topup_failed' }), actor: 'system', at: now, rules });
     await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).execute();
     await markDelivered(tx, order, 'delivering', rules, now, { kind: 'topup', deliveredAmount: answer.deliveredAmount, refundId: refund.id }, 'partially_refunded');
+    await noticeRefund(ctx, tx, order, refund, 'topup_partial', now);
     return refund.amount;
   }
-  return refundWholeTopup(tx, order, answer.result === 'failed' ? '直充失败，全额退款' : '直充超时未到账，全额退款', rules, now);
+  return refundWholeTopup(ctx, tx, order, answer.result === 'failed' ? '直充失败，全额退款' : '直充超时未到账，全额退款', rules, now);
 }
 
-async function refundWholeTopup(tx: Tx, order: Order, reason: string, rules: RuleSet, now: Date): Promise<number> {
+async function refundWholeTopup(ctx: Ctx, tx: Tx, order: Order, reason: string, rules: RuleSet, now: Date): Promise<number> {
   const refund = await executeRefund(tx, { order, amount: order.paid - order.refunded, reason, fault: faultOf({ kind: 'topup_failed' }), actor: 'system', at: now, rules });
   await transitionOrder(tx, order.id, ['delivering'], 'refunded', 'system', {}, now);
   await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
   await releaseStock(tx, order); // nothing arrived: a counted-stock unit goes back on sale
   await appendEvent(tx, order.id, 'refunded', { actor: 'system', at: now, data: { refundId: refund.id, amount: refund.amount, cause: reason } });
+  await noticeRefund(ctx, tx, order, refund, 'topup_failed', now);
   return refund.amount;
 }
 
@@ -88,6 +92,6 @@ export async function expireTopup(ctx: Ctx, orderId: string, now: Date): Promise
       .where('order_id', '=', orderId).where('status', '=', 'pending').executeTakeFirst();
     if (Number(timedOut.numUpdatedRows) !== 1) return;
     await appendEvent(tx, order.id, 'topup_timeout', { actor: 'system', at: now, data: { ruleId: 'topup.upstream-timeout', ruleVersion: rules.version } });
-    await refundWholeTopup(tx, order, '直充超时未到账，全额退款', rules, now);
+    await refundWholeTopup(ctx, tx, order, '直充超时未到账，全额退款', rules, now);
   });
 }

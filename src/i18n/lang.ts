@@ -26,6 +26,9 @@ export function langFromHeader(header: string | string[] | undefined): Lang {
   return defaultLang;
 }
 
+/** The language a request states (to remember for e-mail and SMS), or undefined when it sends no Accept-Language. */
+export const statedLang = (header: string | string[] | undefined): Lang | undefined => (header && header.length ? langFromHeader(header) : undefined);
+
 /** `{name}` placeholders filled from values; a missing value leaves the placeholder's name out. */
 export function fill(template: string, values: Record<string, unknown> = {}): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {

@@ -11,6 +11,7 @@ export interface OutboundInput {
   channel: 'email' | 'sms';
   recipient: string;
   kind: string;
+  /** E-mail: the whole subject line (brand included, in the reader's language); SMS: the notice's title. */
   subject: string;
   body: string;
   orderId: string | null;
@@ -42,7 +43,7 @@ export async function sendOutboundMessage(ctx: Ctx, id: string, now: Date): Prom
   let providerMessageId: string | null = null;
   if (message.channel === 'email') {
     if (!ctx.mailer) return fail(ctx, id, 'email is not configured (SMTP_URL)');
-    await ctx.mailer.sendMail({ from: ctx.config.mailFrom, to: message.recipient, subject: `【卡盟】${message.subject}`, text: message.body });
+    await ctx.mailer.sendMail({ from: ctx.config.mailFrom, to: message.recipient, subject: message.subject, text: message.body });
     provider = 'smtp';
   } else {
     if (!ctx.sms) return fail(ctx, id, 'SMS is off (KAMENG_SMS_PROVIDER)');

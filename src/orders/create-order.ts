@@ -1,3 +1,4 @@
+import type { Lang } from '../i18n/lang';
 import { randomInt, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { createHmac } from 'node:crypto';
@@ -45,7 +46,7 @@ export interface CreatedOrder {
  * per buyer and per IP, and opens the payment. `channel: "balance"` pays from the wallet at once.
  */
 export async function createOrder(
-  ctx: Ctx, actor: Caller, input: CreateOrderInput, meta: { idempotencyKey?: string; ip: string },
+  ctx: Ctx, actor: Caller, input: CreateOrderInput, meta: { idempotencyKey?: string; ip: string; lang?: Lang },
 ): Promise<CreatedOrder> {
   const buyer = await checkBuyer(actor, input);
   if (input.channel !== 'balance') requireLiveChannel(ctx, input.channel);
@@ -55,7 +56,7 @@ export async function createOrder(
   return { ...created, payment: { ...created.payment, payAction: await startRailPayment(ctx, created.payment.id) } };
 }
 
-async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInput, meta: { idempotencyKey?: string; ip: string }): Promise<CreatedOrder> {
+async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInput, meta: { idempotencyKey?: string; ip: string; lang?: Lang }): Promise<CreatedOrder> {
   const rules = await ctx.rules.current();
   const guestHash = input.guest ? await hashPassword(input.guest.queryPassword) : null;
   // The replay check compares a keyed digest of the query password, never the password itself.
@@ -86,6 +87,7 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
     const amount = product.price * input.quantity;
     const order = await tx.insertInto('orders').values({
       id: orderId, order_no: orderNumber(now), buyer_id: buyer, guest_contact: input.guest?.contact.trim() ?? null, guest_query_hash: guestHash,
+      guest_locale: input.guest ? meta.lang ?? null : null,
       shop_id: product.shop_id, product_id: product.id, product_type: product.type, title: product.title, quantity: input.quantity,
       unit_price: product.price, amount, status: 'pending_payment', channel: input.channel, topup_account: input.topupAccount?.trim() ?? null,
       buyer_ip: meta.ip, expires_at: minutesFrom(now, ruleNumber(rules, 'order.pending-expiry')), created_at: now,

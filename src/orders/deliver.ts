@@ -12,6 +12,7 @@ import { appendEvent } from '../timeline/timeline';
 import { actorLabel, loadOrderFor } from './access';
 import { payLatePenalty } from './late-penalty';
 import { orderView, type OrderView } from './views';
+import { noticeOrderDelivered, noticeOrderPaid } from '../notify/order-notices';
 
 export const manualContentLengthMax = 10_000;
 export const revealConsentText = '查看卡密即视为商品已拆封，查看后不支持无理由退款（《消费者权益保护法》第二十五条）。卡密无效等质量问题仍可在售后时限内申请售后。';
@@ -31,6 +32,8 @@ export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: Ru
       id: randomUUID(), order_id: order.id, kind: 'card_key', content_cipher: null, detail: JSON.stringify({ keyCount: keys.length }), created_at: now,
     }).execute();
     await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: keys.length });
+    await noticeOrderPaid(ctx, tx, order, null, now);
+    await noticeOrderDelivered(ctx, tx, order, now);
     return 'delivered';
   }
   await transitionOrder(tx, order.id, ['paid'], 'delivering', 'system');
@@ -42,10 +45,13 @@ export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: Ru
     await scheduleJob(tx, 'topup_dispatch', order.id, now, now);
     await scheduleJob(tx, 'topup_timeout', order.id, minutesFrom(now, ruleNumber(rules, 'topup.upstream-timeout')), now);
     await appendEvent(tx, order.id, 'topup_requested', { actor: 'system', at: now, data: { provider: ctx.topups.name, account: order.topup_account, amount: order.amount } });
+    await noticeOrderPaid(ctx, tx, order, null, now);
   } else {
     const product = await tx.selectFrom('products').select('promised_delivery_minutes').where('id', '=', order.product_id).executeTakeFirstOrThrow();
     const deliverBy = minutesFrom(now, product.promised_delivery_minutes ?? 0);
     await appendEvent(tx, order.id, 'awaiting_manual_delivery', { actor: 'system', at: now, data: { deliverBy: deliverBy.toISOString() } });
+    // The merchant must act: the notice names the promised time in their time zone.
+    await noticeOrderPaid(ctx, tx, order, deliverBy, now);
   }
   return 'delivering';
 }
@@ -78,6 +84,7 @@ export async function deliverManually(ctx: Ctx, actor: Actor, orderId: string, c
     await markDelivered(tx, order, 'delivering', rules, now, { kind: 'manual', by: actorLabel(actor) }, 'delivered', 'merchant');
     // Past the promised time: the penalty moves in this same transaction, so it is paid exactly when the delivery is recorded.
     await payLatePenalty(ctx, tx, order, rules, now);
+    await noticeOrderDelivered(ctx, tx, order, now);
     return orderView(ctx, tx, order.id, 'merchant');
   });
 }

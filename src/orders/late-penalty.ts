@@ -4,10 +4,11 @@ import type { Order } from '../db/schema';
 import { delistIfDepositShort } from '../catalog/shops';
 import { accounts, type AccountSpec } from '../ledger/accounts';
 import { lockAccounts, postEntry, type Posting } from '../ledger/journal';
+import { notice } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import type { RuleId } from '../rules/defaults';
 import type { RuleSet } from '../rules/rule-sets';
-import { feeAt, formatYuan } from '../shared/money';
+import { feeAt } from '../shared/money';
 import { appendEvent } from '../timeline/timeline';
 import { recordLatePenalty } from './order-state';
 
@@ -86,12 +87,12 @@ export async function payLatePenalty(ctx: Ctx, tx: Tx, order: Order, rules: Rule
   await appendEvent(tx, order.id, 'late_delivery_penalty', { actor: 'system', at: now, data: { ...data, paidTo, channel: paidTo === 'wallet' ? 'balance' : order.channel, funding } });
   const shop = await tx.selectFrom('shops').select('owner_id').where('id', '=', order.shop_id).executeTakeFirstOrThrow();
   await notify(ctx, tx, {
-    userIds: [order.buyer_id], kind: 'late_delivery_penalty', orderId: order.id, at: now, title: '延迟发货赔付已到账',
-    body: `订单 ${order.order_no} 晚于承诺时间 ${minutesLate} 分钟发货，商家按平台规则赔付 ${formatYuan(amount)}，已${paidTo === 'wallet' ? '存入您的余额' : '退回原支付渠道'}。`,
+    userIds: [order.buyer_id], orderId: order.id, at: now,
+    notice: notice('late_delivery_penalty', { orderNo: order.order_no, minutesLate, amount, reader: 'buyer', paidTo }),
   });
   await notify(ctx, tx, {
-    userIds: [shop.owner_id], kind: 'late_delivery_penalty', orderId: order.id, at: now, title: '延迟发货已赔付买家',
-    body: `订单 ${order.order_no} 晚于承诺时间 ${minutesLate} 分钟发货，已按平台规则从您的资金中赔付买家 ${formatYuan(amount)}。`,
+    userIds: [shop.owner_id], orderId: order.id, at: now,
+    notice: notice('late_delivery_penalty', { orderNo: order.order_no, minutesLate, amount, reader: 'merchant', paidTo }),
   });
   return amount;
 }

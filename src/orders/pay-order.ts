@@ -16,6 +16,7 @@ import { appendEvent } from '../timeline/timeline';
 import { cancelJob } from '../scheduler/jobs';
 import { deliverPaidOrder } from './deliver';
 import { reserveStock } from './create-order';
+import { noticeRefund } from '../notify/order-notices';
 
 /** Pays an order from the buyer's wallet inside the order's own transaction. */
 export async function payOrderFromWallet(ctx: Ctx, tx: Tx, order: Order, rules: RuleSet, now: Date) {
@@ -138,6 +139,7 @@ async function applyOrderPayment(
     });
     await markOrderRefunded(tx, paid, now);
     await appendEvent(tx, order.id, 'refunded', { actor: 'system', at: now, data: { refundId: refund.id, amount: refund.amount, cause: 'late_payment_out_of_stock' } });
+    await noticeRefund(ctx, tx, paid, refund, 'late_payment_out_of_stock', now);
     return 'refunded';
   }
   return deliverPaidOrder(ctx, tx, paid, rules, now);

@@ -11,6 +11,8 @@ import { claimIdempotencyKey } from '../shared/idempotency';
 import { retryWaitingRefunds, waitingRefunds } from './refunds';
 import { armReconciliation, requireLiveChannel, startRailPayment } from './start-payment';
 import type { PayAction } from './channels/types';
+import { notice } from '../notify/kinds';
+import { notify } from '../notify/notifications';
 
 export const withdrawalChannel = 'bank';
 
@@ -109,6 +111,7 @@ export async function withdraw(
     const payout = await requestPayout(tx, { shopId: shop.id, amount: input.amount, requestedBy: actorLabel(actor), now });
     // The sandbox bank answers at once; a real channel answers through its notification.
     const settled = await completePayout(tx, payout.id, { ok: true }, now);
+    await notify(ctx, tx, { userIds: [shop.owner_id], at: now, notice: notice('withdrawal_paid', { amount: settled.amount, channel: settled.channel }) });
     const result: Result = { withdrawal: settled, available: availableNow - input.amount };
     await claim?.finish(result);
     return result;

@@ -13,8 +13,8 @@ import { addBusinessDays } from '../shared/business-days';
 import { AppError, invariant } from '../shared/errors';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { isRailChannel } from './channels/types';
-import { formatYuan } from '../shared/money';
 import { appendEvent } from '../timeline/timeline';
+import { notice } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import { emitWebhookEvent, refundEventData } from '../webhooks/events';
 
@@ -206,8 +206,8 @@ export async function fundWaitingRefund(ctx: Ctx, refundId: string, now: Date): 
     });
     await markOrderRefunded(tx, order, now);
     await notify(ctx, tx, {
-      userIds: [order.buyer_id], kind: 'refund_funded', orderId: order.id, caseId: waiting.case_id ?? undefined, at: now,
-      title: '退款已执行', body: `订单 ${order.order_no} 的退款 ${formatYuan(waiting.amount)} 已由平台执行。`,
+      userIds: [order.buyer_id], orderId: order.id, caseId: waiting.case_id ?? undefined, at: now,
+      notice: notice('refund_funded', { orderNo: order.order_no, amount: waiting.amount }),
     });
   });
 }
@@ -245,8 +245,8 @@ export async function completeRefundArrival(ctx: Ctx, refundId: string, now: Dat
     const order = await tx.selectFrom('orders').select(['buyer_id', 'order_no', 'shop_id']).where('id', '=', refund.order_id).executeTakeFirstOrThrow();
     await emitWebhookEvent(tx, order.shop_id, 'refund.succeeded', refundEventData(refund), now);
     await notify(ctx, tx, {
-      userIds: [order.buyer_id], kind: 'refund_arrived', orderId: refund.order_id, caseId: refund.case_id ?? undefined, at: now,
-      title: '退款已到账', body: `订单 ${order.order_no} 的退款 ${formatYuan(refund.amount)} 已原路退回。`,
+      userIds: [order.buyer_id], orderId: refund.order_id, caseId: refund.case_id ?? undefined, at: now,
+      notice: notice('refund_arrived', { orderNo: order.order_no, amount: refund.amount }),
     });
   });
 }

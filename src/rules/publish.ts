@@ -1,3 +1,5 @@
+import type { Lang } from '../i18n/lang';
+import { ruleTitle } from './titles-en';
 import { withTransaction } from '../db/transaction';
 import { sql } from 'kysely';
 import { requireRole } from '../catalog/shops';
@@ -41,14 +43,15 @@ export async function publishRules(ctx: Ctx, actor: Actor, input: { values: Reco
   return published;
 }
 
-export async function ruleCatalog(ctx: Ctx, actor: Actor) {
+/** Every rule with its value now, its default and bounds; `title` in the reader's language, both titles beside it. */
+export async function ruleCatalog(ctx: Ctx, actor: Actor, lang: Lang = 'zh') {
   requireRole(actor, 'admin', 'staff');
   const current = await ctx.rules.current();
   const versions = await ctx.db.selectFrom('rule_sets').select(['version', 'note', 'published_by', 'published_at']).orderBy('version', 'desc').execute();
   return {
     version: current.version,
     rules: Object.entries(defaultRules).map(([id, def]) => ({
-      id, title: def.title, unit: def.unit, value: current.values[id as RuleId], default: ctx.rules.base[id as RuleId] ?? def.value, ...(def.unit === 'flag' ? {} : { min: def.min, max: def.max }),
+      id, title: ruleTitle(id, lang), titleZh: def.title, titleEn: ruleTitle(id, 'en'), unit: def.unit, value: current.values[id as RuleId], default: ctx.rules.base[id as RuleId] ?? def.value, ...(def.unit === 'flag' ? {} : { min: def.min, max: def.max }),
     })),
     versions: versions.map((v) => ({ version: v.version, note: v.note, publishedBy: v.published_by, publishedAt: v.published_at.toISOString() })),
   };

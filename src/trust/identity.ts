@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/connect';
 import type { IdentityKind, IdentityStatus } from '../db/schema';
 import { withTransaction } from '../db/transaction';
 import { loadOwnedShop, requireRole } from '../catalog/shops';
+import { notice } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import type { RuleSet } from '../rules/rule-sets';
 import { badRequest, conflict, notFound, refused } from '../shared/errors';
@@ -109,9 +110,10 @@ export async function decideIdentity(
     if (!row) throw conflict('IDENTITY_ALREADY_DECIDED', `this submission was ${existing.status} already`);
     const shop = await tx.selectFrom('shops').select(['owner_id', 'name']).where('id', '=', row.shop_id).executeTakeFirstOrThrow();
     await notify(ctx, tx, {
-      userIds: [shop.owner_id], kind: `identity_${input.decision}`, at: now,
-      title: input.decision === 'approved' ? '店铺认证已通过' : '店铺认证未通过',
-      body: input.decision === 'approved' ? `店铺「${shop.name}」的主体信息已通过审核。` : `店铺「${shop.name}」的主体信息未通过审核：${reason}。请修改后重新提交。`,
+      userIds: [shop.owner_id], at: now,
+      notice: input.decision === 'approved'
+        ? notice('identity_approved', { shopName: shop.name })
+        : notice('identity_rejected', { shopName: shop.name, reason: reason ?? '' }),
     });
     return identityView(row);
   });

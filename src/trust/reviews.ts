@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, Ctx } from '../context';
 import { withTransaction } from '../db/transaction';
+import { notice } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import { loadOrderFor } from '../orders/access';
 import { AppError, notFound, refused } from '../shared/errors';
@@ -60,8 +61,8 @@ export async function createReview(ctx: Ctx, actor: Actor, orderId: string, inpu
     await appendEvent(tx, order.id, 'review_posted', { actor: actorLabel(actor), at: now, data: { reviewId: row.id, rating: input.rating } });
     const shop = await tx.selectFrom('shops').select('owner_id').where('id', '=', order.shop_id).executeTakeFirstOrThrow();
     await notify(ctx, tx, {
-      userIds: [shop.owner_id], kind: 'review_posted', orderId: order.id, at: now,
-      title: '收到新评价', body: `订单 ${order.order_no} 的买家给出了 ${input.rating} 星评价。`,
+      userIds: [shop.owner_id], orderId: order.id, at: now,
+      notice: notice('review_posted', { orderNo: order.order_no, rating: input.rating }),
     });
     return reviewView(row, order.title);
   });

@@ -73,3 +73,12 @@ describe('publishing rule sets', () => {
     expect(res.body.error.code).toBe('UNKNOWN_RULE');
   });
 });
+
+describe('the rule catalogue in the reader\'s language', () => {
+  it('gives each rule its title in the reader\'s language, with both titles beside it', async () => {
+    const read = async (lang: string) => (await t.api.ok('GET', '/api/admin/rules/catalog', { token: admin.token, headers: { 'accept-language': lang } })).rules
+      .find((r: { id: string }) => r.id === 'aftersales.merchant-response');
+    expect(await read('en')).toMatchObject({ title: 'Time for the merchant to respond', titleZh: '商家响应时限', titleEn: 'Time for the merchant to respond' });
+    expect(await read('zh-CN')).toMatchObject({ title: '商家响应时限', titleEn: 'Time for the merchant to respond' });
+  });
+});

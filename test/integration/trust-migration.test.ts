@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../src/db/migrations';
 
 /**
- * Migration 008_trust on a database that already has refunds: each existing refund gets the fault
+ * Migrations on a database that already has data. 008_trust, on a database that already has refunds: each existing refund gets the fault
  * its case (or its recorded cause) says, and each answered case its first response time from the
  * timeline. An empty database of its own: PGlite in memory, or a new PostgreSQL database (dropped after)
  * when DATABASE_URL is set.
@@ -78,7 +78,7 @@ describe('migration 008_trust', () => {
     await add('topup', null, '直充失败，全额退款');
     await add('late', null, 'payment arrived after the order expired and the stock was gone');
 
-    const after = await migrator.migrateToLatest();
+    const after = await migrator.migrateTo('012_webhooks'); // not further: the 017 test below writes rows in the older shape first
     expect(after.error).toBeUndefined();
     const rows = await sql<{ id: string; fault: string }>`select id, fault from refunds`.execute(db);
     const faultOf = (name: string) => rows.rows.find((r) => r.id === refunds[name])!.fault;
@@ -92,5 +92,21 @@ describe('migration 008_trust', () => {
     // New refunds must say whose fault they are: the column has no default.
     await expect(sql`insert into refunds (id, order_id, amount, channel, status, reason, created_at)
       select ${randomUUID()}, order_id, 1, 'sandbox', 'pending', 'x', ${at} from refunds limit 1`.execute(db)).rejects.toThrow(/fault/);
+  });
+});
+
+describe('migration 017_notification_kinds', () => {
+  it('keeps notifications written as text readable: kind legacy_text with the old title, body and kind as params', async () => {
+    expect((await migrator.migrateTo('012_webhooks')).error).toBeUndefined(); // where the test above left it: before notifications had kinds
+    const [user, note] = [randomUUID(), randomUUID()];
+    await sql`insert into users (id, email, password_hash, role, display_name, created_at) values (${user}, 'b017@x', 'h', 'buyer', 'b', ${at})`.execute(db);
+    await sql`insert into notifications (id, user_id, kind, title, body, created_at) values (${note}, ${user}, 'refund_arrived', '退款已到账', '订单 K1 的退款 ¥10.00 已原路退回。', ${at})`.execute(db);
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    const row = await db.selectFrom('notifications').selectAll().where('id', '=', note).executeTakeFirstOrThrow();
+    expect(row.kind).toBe('legacy_text');
+    expect(typeof row.params === 'string' ? JSON.parse(row.params) : row.params).toEqual({ title: '退款已到账', body: '订单 K1 的退款 ¥10.00 已原路退回。', kind: 'refund_arrived' });
+    expect(row).not.toHaveProperty('title');
+    const migratedUser = await db.selectFrom('users').select('locale').where('id', '=', user).executeTakeFirstOrThrow();
+    expect(migratedUser.locale).toBeNull();
   });
 });

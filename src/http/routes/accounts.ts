@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { closeSession, login, me, passwordLengthMax, passwordLengthMin, register, userView } from '../../accounts/users';
 import type { Ctx } from '../../context';
+import { statedLang } from '../../i18n/lang';
 import { AppError } from '../../shared/errors';
 import type { App } from '../app-type';
 import { actorOf, everyone, signedIn, userOf } from '../access';
@@ -18,7 +19,7 @@ export function accountRoutes(app: App, ctx: Ctx): void {
       body: Type.Object({ email: Email, password: Password, role: Type.Union([Type.Literal('buyer'), Type.Literal('merchant')]), displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })) }),
     },
   }, async (request, reply) => {
-    const { user, session } = await register(ctx, request.body);
+    const { user, session } = await register(ctx, { ...request.body, locale: statedLang(request.headers['accept-language']) });
     setSessionCookie(reply, session, secure);
     return reply.status(201).send({ token: session.token, csrfToken: session.csrfToken, user: userView(user) });
   });
@@ -27,7 +28,7 @@ export function accountRoutes(app: App, ctx: Ctx): void {
     schema: { tags: ['accounts'], summary: 'Sign in; returns a bearer token and sets the session cookie', body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: passwordLengthMax }) }) },
   }, async (request, reply) => {
     try {
-      const { user, session } = await login(ctx, { ...request.body, ip: request.ip });
+      const { user, session } = await login(ctx, { ...request.body, ip: request.ip, locale: statedLang(request.headers['accept-language']) });
       setSessionCookie(reply, session, secure);
       return { token: session.token, csrfToken: session.csrfToken, user: userView(user) };
     } catch (error) {

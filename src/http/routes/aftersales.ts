@@ -9,6 +9,8 @@ import { buyerAccept, escalate, merchantRespond, messageLengthMax, withdraw } fr
 import { listCases } from '../../aftersales/list-cases';
 import type { Ctx } from '../../context';
 import { listNotifications, markNotificationsRead } from '../../notify/notifications';
+import { defaultReader } from '../../notify/reader-format';
+import { langFromHeader } from '../../i18n/lang';
 import { publishRules, ruleCatalog, ruleSetVersion } from '../../rules/publish';
 import { AppError, badRequest } from '../../shared/errors';
 import type { App } from '../app-type';
@@ -119,13 +121,13 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
   app.get('/api/staff/queue', { config: { access: staffOrAdmin }, schema: { tags: ['after-sales'], summary: 'Open arbitration work ordered by deadline, a page at a time with the total', querystring: Type.Object(Paging) } },
     async (request) => staffQueue(ctx, actorOf(request), request.query));
 
-  app.get('/api/notifications', { config: { access: signedIn }, schema: { tags: ['notifications'], summary: 'In-app notifications, newest first', querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }) } },
-    async (request) => listNotifications(ctx, actorOf(request), request.query));
+  app.get('/api/notifications', { config: { access: signedIn }, schema: { tags: ['notifications'], summary: 'In-app notifications, newest first, rendered in the reader\'s language (Accept-Language) and time zone (Asia/Shanghai); each keeps its kind and params', querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }) } },
+    async (request) => listNotifications(ctx, actorOf(request), request.query, defaultReader(langFromHeader(request.headers['accept-language']))));
   app.post('/api/notifications/read', { config: { access: signedIn }, schema: { tags: ['notifications'], summary: 'Mark notifications read', body: Type.Object({ ids: Type.Optional(Type.Array(Uuid, { maxItems: 100 })) }) } },
     async (request) => markNotificationsRead(ctx, actorOf(request), request.body.ids ?? 'all'));
 
   app.get('/api/admin/rules/catalog', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'Every rule with its title, unit, value in force and default, and all versions' } },
-    async (request) => ruleCatalog(ctx, actorOf(request)));
+    async (request) => ruleCatalog(ctx, actorOf(request), langFromHeader(request.headers['accept-language'])));
   app.get('/api/admin/rules/versions/:version', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'One published rule-set version', params: Type.Object({ version: Type.Integer({ minimum: 1 }) }) } },
     async (request) => ruleSetVersion(ctx, actorOf(request), request.params.version));
   app.post('/api/admin/rules', { config: { access: adminOnly }, 

@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { Ctx } from '../../context';
+import { statedLang } from '../../i18n/lang';
 import { cancelOrder } from '../../orders/cancel-order';
 import { createOrder, paymentChannels } from '../../orders/create-order';
 import { deliverManually, manualContentLengthMax, revealKeys } from '../../orders/deliver';
@@ -27,7 +28,7 @@ export function orderRoutes(app: App, ctx: Ctx): void {
       }),
     },
   }, async (request, reply) => {
-    const result = await createOrder(ctx, request.caller, request.body, { idempotencyKey: request.headers['idempotency-key'], ip: clientIp(request) });
+    const result = await createOrder(ctx, request.caller, request.body, { idempotencyKey: request.headers['idempotency-key'], ip: clientIp(request), lang: statedLang(request.headers['accept-language']) });
     return reply.status(201).send(result);
   });
 
