@@ -79,7 +79,7 @@ describe('English mode end to end', () => {
     await page.context().close();
   });
 
-  it('a reader who chose English before reads the server's English policy on a 375 px phone', async () => {
+  it("a reader who chose English before reads the server's English policy on a 375 px phone", async () => {
     const page = await app.newPage({ width: 375, height: 812 });
     const shot = screenshots(page, 'english-mode-375');
     await page.addInitScript(() => localStorage.setItem('kameng.lang', 'en'));
