@@ -72,7 +72,7 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
 
   app.post('/api/orders/:id/refund-cases', { config: { access: orderBuyer }, 
     schema: { tags: ['after-sales'], summary: '申请售后: file a refund case (201), or 422 naming the rule that refuses it', params: IdParams, headers: idempotencyHeader, body: Application },
-  }, async (request, reply) => reply.status(201).send(await openCase(ctx, actorOf(request), request.params.id, request.body, request.headers['idempotency-key'], langOf(request))));
+  }, async (request, reply) => reply.status(201).send(caseIn(langOf(request), await openCase(ctx, actorOf(request), request.params.id, request.body, request.headers['idempotency-key'], langOf(request)))));
 
   app.get('/api/refund-cases', { config: { access: ['buyer', 'guest', ...shopSide, ...staffOrAdmin] }, 
     schema: { tags: ['after-sales'], summary: "Cases: a buyer's own, a shop's (merchant, with shopId), or all (staff)", querystring: Type.Object({ shopId: Type.Optional(Uuid), orderId: Type.Optional(Uuid), status: Type.Optional(Type.String({ maxLength: 40 })), ...Paging }) },
