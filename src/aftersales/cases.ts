@@ -11,6 +11,35 @@ import { chatEvidence, noChat, platformInvolved } from '../chat/conversation';
 import { extractKeyFacts } from '../chat/key-facts';
 import { resolutionOf } from './mistake';
 import { caseEventData, emitWebhookEvent } from '../webhooks/events';
+import { defaultLang, type Lang } from '../i18n/lang';
+import { localizeWarnings } from './completeness';
+import { rewordReason } from './system-reasons';
+
+/** Where a buyer can turn when a case stays undecided too long (外部渠道). */
+const externalChannelNames: Record<Lang, string[]> = {
+  zh: ['12315 全国消费者投诉平台', '支付渠道争议（支付宝 / 微信支付投诉）'],
+  en: ['12315, the national consumer complaints platform', 'A payment dispute with the channel (Alipay / WeChat Pay complaints)'],
+};
+
+interface WordedCase {
+  warnings: unknown;
+  decision: { reason: string | null } | null;
+  externalChannels: string[];
+}
+
+/**
+ * A case as one reader reads it: the platform's own words (warnings, automatic decision reasons,
+ * external channels) in their language. The record keeps what was written; what people wrote stays as written.
+ */
+export function caseIn<T extends WordedCase>(lang: Lang, view: T): T {
+  if (lang === 'zh') return view;
+  return {
+    ...view,
+    warnings: localizeWarnings(view.warnings, lang),
+    decision: view.decision && { ...view.decision, reason: rewordReason(view.decision.reason, lang) },
+    externalChannels: view.externalChannels.length > 0 ? externalChannelNames[lang] : [],
+  };
+}
 
 /**
  * The case with the actor's relation to it (through its order: buyer, shop owner, staff). Anyone
@@ -96,7 +125,7 @@ export function nextActor(c: RefundCase): NextActor {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: OrderRole) {
+export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: OrderRole, lang: Lang = defaultLang) {
   const c = await db.selectFrom('refund_cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
   // The conversation goes on after the case opens (staff join, 已读未回 is recorded later), so the
   // chat part of the system evidence is read at view time; its messages are append-only rows.
@@ -116,7 +145,7 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
     ? await db.selectFrom('users').select(['risk_level', 'risk_reason', 'risk_set_by', 'risk_set_at']).where('id', '=', c.buyer_id).executeTakeFirst()
     : undefined;
   const undecidedLong = !c.decided_at && now > addBusinessDays(c.created_at, rules.values['aftersales.external-escalation']);
-  return {
+  return caseIn(lang, {
     id: c.id, orderId: c.order_id, orderNo: order.order_no, title: order.title, productType: order.product_type, status: c.status, nextActor: nextActor(c),
     reason: c.reason, description: c.description, expectedOutcome: c.expected_outcome, amount: c.amount, itemIds: c.item_ids, refundTo: c.refund_to,
     resolution: resolutionOf({ refundTo: c.refund_to, exchangeProductId: c.exchange_product_id }),
@@ -137,11 +166,11 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
     keyFacts: role === 'staff' ? extractKeyFacts({ description: c.description, messages: chat.messages }) : undefined,
     events: events.filter((e) => e.data.caseId === c.id).map((e) => (role === 'merchant' ? { ...e, data: maskDevice(e.data) } : e)),
     order: { status: order.status, amount: order.amount, paid: order.paid, refunded: order.refunded },
-    externalChannels: undecidedLong ? ['12315 全国消费者投诉平台', '支付渠道争议（支付宝 / 微信支付投诉）'] : [],
+    externalChannels: undecidedLong ? externalChannelNames.zh : [],
     viewerRole: role,
     ...(buyer ? { buyerRisk: { level: buyer.risk_level, reason: buyer.risk_reason, setBy: buyer.risk_set_by, setAt: iso(buyer.risk_set_at) } } : {}),
     createdAt: c.created_at.toISOString(), updatedAt: c.updated_at.toISOString(),
-  };
+  });
 }
 
 /** Staff see the conversation once a case on the order is with the platform, as on the chat route itself. */

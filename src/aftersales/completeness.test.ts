@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseReason } from '../db/schema';
-import { checkCompleteness, descriptionLengthMin, type EvidenceKind } from './completeness';
+import { checkCompleteness, descriptionLengthMin, localizeWarnings, warningMessage, type EvidenceKind } from './completeness';
 
 const codes = (reason: CaseReason, description: string, provided: EvidenceKind[] = []) =>
   checkCompleteness(reason, description, provided).warnings.map((w) => w.code);
@@ -95,5 +95,63 @@ describe('evidence checklist (交易凭证 / 问题证明 / 沟通记录)', () =
 
   it('a vague description and a missing proof are both reported', () => {
     expect(codes('key_invalid', '不能用', [])).toEqual(['DESCRIPTION_TOO_SHORT', 'DESCRIPTION_VAGUE', 'EVIDENCE_MISSING_PROBLEM']);
+  });
+});
+
+/** Any Han character: English warnings and labels must not fall back to Chinese. */
+const han = /\p{Script=Han}/u;
+
+describe('both languages', () => {
+  it.each([
+    ['没收到货', 'not_delivered'],
+    ['不能用', 'key_invalid'],
+    ['not working', 'key_invalid'],
+    ['scam', 'wrong_amount'],
+    [concrete, 'key_invalid'],
+    ['商品不好，不想要了，请尽快处理一下', 'not_as_described'],
+  ] as const)('%j (%s): the same warnings in either language, only the words differ', (description, reason) => {
+    const zh = checkCompleteness(reason, description, [], 'zh');
+    const en = checkCompleteness(reason, description, [], 'en');
+    expect(en.warnings.map((w) => w.code)).toEqual(zh.warnings.map((w) => w.code));
+    expect(en.checklist.map(({ label: _label, ...rest }) => rest)).toEqual(zh.checklist.map(({ label: _label, ...rest }) => rest));
+    for (const text of [...en.warnings.map((w) => w.message), ...en.checklist.map((i) => i.label)]) expect(text).not.toMatch(han);
+    for (const text of zh.warnings.map((w) => w.message)) expect(text).toMatch(han);
+  });
+
+  it('words English warnings and labels precisely', () => {
+    const { warnings, checklist } = checkCompleteness('key_invalid', '不能用', [], 'en');
+    expect(warnings.map((w) => w.message)).toEqual([
+      `Describe the problem precisely (at least ${descriptionLengthMin} characters): what happened, when, and what message you saw`,
+      expect.stringContaining("'this card has already been used'"),
+      'Missing: Proof of the problem (e.g. a screenshot of the failed redemption, the top-up arrival record)',
+    ]);
+    expect(checklist.map((i) => i.label)).toEqual([
+      'Proof of the deal (order number, payment and delivery records)',
+      'Proof of the problem (e.g. a screenshot of the failed redemption, the top-up arrival record)',
+      'Record of talking to the seller (screenshots of your chat with the merchant)',
+    ]);
+  });
+
+  it('is Chinese by default', () => {
+    expect(checkCompleteness('key_invalid', '不能用', [])).toEqual(checkCompleteness('key_invalid', '不能用', [], 'zh'));
+  });
+});
+
+describe('localizeWarnings (a case records Chinese warnings; each reader reads them in their language)', () => {
+  it('re-words every known code and keeps what it does not know', () => {
+    const recorded = [...checkCompleteness('key_invalid', '不能用', [], 'zh').warnings, { code: 'SOMETHING_NEW', message: '新的提示' }];
+    const english = localizeWarnings(recorded, 'en') as Array<{ code: string; message: string }>;
+    expect(english.map((w) => w.code)).toEqual(recorded.map((w) => w.code));
+    expect(english.slice(0, 3)).toEqual(checkCompleteness('key_invalid', '不能用', [], 'en').warnings);
+    expect(english[3]).toEqual({ code: 'SOMETHING_NEW', message: '新的提示' });
+    expect(localizeWarnings(recorded, 'zh')).toEqual(recorded);
+  });
+
+  it.each([[null], ['not a list'], [[null, 3, { message: 'no code' }]]])('leaves a malformed record %j as it is', (recorded) => {
+    expect(localizeWarnings(recorded, 'en')).toEqual(recorded);
+  });
+
+  it('knows no evidence kind it does not list', () => {
+    expect(warningMessage('EVIDENCE_MISSING_TELEPATHY', 'en')).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import { executeOutcome, outcomeAmount, rearmSettlement } from './execute';
 import { closeForMerchantAnswer, partyIds } from './respond';
 import { silenceDecision } from './rules';
 import { caseFault } from '../trust/fault';
+import { systemReason } from './system-reasons';
 
 /**
  * The merchant deadline job: silence past it decides for the buyer, citing the rule. The guarded
@@ -31,7 +32,7 @@ export async function merchantDeadline(ctx: Ctx, caseId: string, now: Date): Pro
     const amount = await outcomeAmount(tx, c, order, outcome, c.amount, rules);
     const updated = await transition(tx, c.id, 'system', ['awaiting_merchant'], {
       status: 'approved', updated_at: now, decision_outcome: outcome, decision_amount: amount, decision_rule_id: 'aftersales.merchant-response',
-      decision_rule_version: rules.version, decision_reason: '商家未在响应时限内处理，按规则支持买家', decided_by: 'system', decided_at: now,
+      decision_rule_version: rules.version, decision_reason: systemReason('merchantSilent', 'zh'), decided_by: 'system', decided_at: now,
       appeal_by: minutesFrom(now, rules.values['aftersales.appeal-window'] * 24 * 60),
     });
     await executeOutcome(ctx, tx, updated, { outcome, amount, actor: 'system', rules, now, fault: caseFault(updated) });

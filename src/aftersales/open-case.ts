@@ -27,6 +27,8 @@ import { flagIfRisky } from '../accounts/buyer-risk';
 import { checkKeysForClaim } from './key-check';
 import { armCaseDeadlines } from './overdue';
 import { armDeadlineReminder } from './deadline-reminders';
+import { defaultLang, type Lang } from '../i18n/lang';
+import { systemReason } from './system-reasons';
 
 export interface ApplyInput {
   reason: CaseReason;
@@ -55,7 +57,7 @@ function checkWalletOption(order: Order, input: ApplyInput): void {
 export type OpenedCase = CaseView & { checklist: ChecklistItem[]; prefilled: Record<string, unknown> };
 
 /** Preview (表单预检): what the platform would decide and what the application lacks, without filing it. */
-export async function previewCase(ctx: Ctx, actor: Actor, orderId: string, input: ApplyInput) {
+export async function previewCase(ctx: Ctx, actor: Actor, orderId: string, input: ApplyInput, lang: Lang = defaultLang) {
   const rules = await ctx.rules.current();
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
@@ -64,7 +66,7 @@ export async function previewCase(ctx: Ctx, actor: Actor, orderId: string, input
     const verdict = assess(await loadFacts(tx, order, rules, now), applicationOf(input));
     const exchange = verdict.kind === 'accepted' && input.exchange ? await checkExchange(tx, order, input.exchange, verdict.amount, rules) : null;
     const kinds = await evidenceKinds(tx, actor, input.evidenceIds ?? []);
-    const { warnings, checklist } = checkCompleteness(input.reason, input.description, kinds);
+    const { warnings, checklist } = checkCompleteness(input.reason, input.description, kinds, lang);
     return { verdict: describeVerdict(verdict, rules), exchange, warnings, checklist, prefilled: await systemEvidence(tx, order) };
   });
 }
@@ -74,7 +76,9 @@ export async function previewCase(ctx: Ctx, actor: Actor, orderId: string, input
  * the platform's records settle (秒退, overdue manual delivery, allowed no-reason refunds); everything
  * else goes to the merchant with the platform's facts attached. A refusal is a 422 naming the rule.
  */
-export async function openCase(ctx: Ctx, actor: Actor, orderId: string, input: ApplyInput, idempotencyKey?: string): Promise<OpenedCase> {
+export async function openCase(
+  ctx: Ctx, actor: Actor, orderId: string, input: ApplyInput, idempotencyKey?: string, lang: Lang = defaultLang,
+): Promise<OpenedCase> {
   const rules = await ctx.rules.current();
   // The upstream key checker is asked before the case's transaction, never inside one; its answers are facts below.
   await checkKeysForClaim(ctx, actor, orderId, input);
@@ -92,7 +96,7 @@ export async function openCase(ctx: Ctx, actor: Actor, orderId: string, input: A
       if (verdict.kind === 'refused') throw refused(verdict.code, verdict.rule, verdict.message, { ...verdict.details, ruleVersion: rules.version });
       if (input.exchange) await checkExchange(tx, order, input.exchange, verdict.amount, rules);
       const kinds = await evidenceKinds(tx, actor, input.evidenceIds ?? []);
-      const opened = await fileCase(ctx, tx, { actor, order, input, verdict, kinds, rules, now });
+      const opened = await fileCase(ctx, tx, { actor, order, input, verdict, kinds, rules, now, lang });
       await claim?.finish(opened);
       return opened;
     });
@@ -104,10 +108,12 @@ export async function openCase(ctx: Ctx, actor: Actor, orderId: string, input: A
 
 async function fileCase(
   ctx: Ctx, tx: Tx,
-  p: { actor: Actor; order: Order; input: ApplyInput; verdict: Extract<Verdict, { kind: 'accepted' }>; kinds: EvidenceKind[]; rules: RuleSet; now: Date },
+  p: { actor: Actor; order: Order; input: ApplyInput; verdict: Extract<Verdict, { kind: 'accepted' }>; kinds: EvidenceKind[]; rules: RuleSet; now: Date; lang: Lang },
 ): Promise<OpenedCase> {
   const { order, input, verdict, rules, now } = p;
-  const { warnings, checklist } = checkCompleteness(input.reason, input.description, p.kinds);
+  // The case records its warnings in Chinese, as always; the buyer reads them in their language (caseView re-words them by code).
+  const { warnings } = checkCompleteness(input.reason, input.description, p.kinds);
+  const { checklist } = checkCompleteness(input.reason, input.description, p.kinds, p.lang);
   const caseId = randomUUID();
   const auto = verdict.route === 'auto_approve';
   const toStaff = verdict.route === 'to_staff';
@@ -153,16 +159,16 @@ async function fileCase(
       ? notice('case_auto_approved', { orderNo: order.order_no, amount: verdict.refund, ruleId: verdict.rule })
       : notice('case_opened', { orderNo: order.order_no, merchantBy: c.merchant_by?.toISOString() ?? null }),
   });
-  return { ...(await caseView(ctx, tx, caseId, 'buyer')), checklist, prefilled: facts };
+  return { ...(await caseView(ctx, tx, caseId, 'buyer', p.lang)), checklist, prefilled: facts };
 }
 
 function autoReason(verdict: Extract<Verdict, { kind: 'accepted' }>): string {
   switch (verdict.rule) {
-    case 'aftersales.instant-refund-window': return '秒退：卡密未查看且在秒退时限内，全额退款，卡密退回库存';
-    case 'aftersales.manual-promised-time': return '商家超过承诺发货时间未发货，全额退款';
-    case 'aftersales.no-reason-refund': return `商品支持无理由退款，扣除手续费 ${verdict.fee} 分后退款`;
-    case 'aftersales.key-redeemed-before-sale': return '上游核验：卡密在平台发货前已被兑换（商家售出已使用的卡密），全额退款';
-    default: return '平台记录支持退款';
+    case 'aftersales.instant-refund-window': return systemReason('instantRefund', 'zh');
+    case 'aftersales.manual-promised-time': return systemReason('manualLate', 'zh');
+    case 'aftersales.no-reason-refund': return systemReason('noReason', 'zh', { fee: verdict.fee });
+    case 'aftersales.key-redeemed-before-sale': return systemReason('keyRedeemedBeforeSale', 'zh');
+    default: return systemReason('recordsSupport', 'zh');
   }
 }
 

@@ -16,6 +16,7 @@ import { attachEvidence } from './evidence';
 import { armDeadlineReminder } from './deadline-reminders';
 import { executeOutcome, outcomeAmount, rearmSettlement } from './execute';
 import { caseFault } from '../trust/fault';
+import { systemReason } from './system-reasons';
 
 export type MerchantAction = 'accept' | 'partial' | 'reissue' | 'contest';
 export const messageLengthMax = 2000;
@@ -60,7 +61,7 @@ export async function merchantRespond(
       status: final ? 'approved' : 'awaiting_buyer', updated_at: now, merchant_action: input.action, merchant_message: input.message.trim(), merchant_responded_at: now,
       merchant_amount: outcome === 'reissue' || outcome === 'reject' ? 0 : amount,
       buyer_by: final ? null : minutesFrom(now, rules.values['aftersales.buyer-response']),
-      ...(final ? { decision_outcome: outcome, decision_amount: amount, decision_rule_id: 'aftersales.merchant-accepted', decision_rule_version: rules.version, decision_reason: input.message.trim() || '商家同意买家的售后请求', decided_by: by, decided_at: now } : {}),
+      ...(final ? { decision_outcome: outcome, decision_amount: amount, decision_rule_id: 'aftersales.merchant-accepted', decision_rule_version: rules.version, decision_reason: input.message.trim() || systemReason('merchantAccepted', 'zh'), decided_by: by, decided_at: now } : {}),
     });
     await attachEvidence(tx, actor, c.id, input.evidenceIds ?? [], 'merchant', now);
     if (outcome !== 'reject') await executeOutcome(ctx, tx, updated, { outcome, amount, actor: by, rules, now, fault: caseFault(updated) });
@@ -108,7 +109,7 @@ export async function closeForMerchantAnswer(ctx: Ctx, actor: Actor, caseId: str
     await transition(tx, c.id, bySystem ? 'system' : 'buyer', ['awaiting_buyer'], {
       status: 'closed', updated_at: now, buyer_by: null, decision_outcome: outcome, decision_amount: c.merchant_amount ?? 0,
       decision_rule_id: ruleId, decision_rule_version: rules.version, decided_by: by, decided_at: now,
-      decision_reason: bySystem ? '买家逾期未申请平台介入，视为接受商家的处理结果' : '买家接受商家的处理结果',
+      decision_reason: systemReason(bySystem ? 'buyerSilent' : 'buyerAccepted', 'zh'),
     });
     await cancelJob(tx, 'case_buyer_deadline', c.id, now);
     await rearmSettlement(tx, c.order_id, rules, now);

@@ -5,6 +5,7 @@ import type { Product, ProductType } from '../db/schema';
 import type { RuleValues } from '../rules/defaults';
 import { invalid, notFound, refused } from '../shared/errors';
 import { refundPolicyText } from './refund-policy';
+import { defaultLang, type Lang } from '../i18n/lang';
 import { loadOwnedShop } from './shops';
 import { demotedShopsSql, merchantTrust, type MerchantTrust } from './trust';
 import { requireApprovedIdentity } from '../trust/identity';
@@ -78,7 +79,7 @@ function checkWindows(input: CreateProductInput, rules: RuleValues): void {
 }
 
 /** Lists a new product in a shop the merchant owns. */
-export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProductInput): Promise<ProductView> {
+export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProductInput, lang: Lang = defaultLang): Promise<ProductView> {
   const shop = await loadOwnedShop(ctx.db, actor, input.shopId);
   const rules = await ctx.rules.current();
   await requireApprovedIdentity(ctx.db, shop.id, rules);
@@ -98,7 +99,7 @@ export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProduct
     no_reason_allowed: input.noReasonRefund?.allowed ?? false, no_reason_fee_bp: feeBp, status: 'active', created_at: ctx.clock.now(),
     key_checker: input.keyChecker ?? null,
   }).returningAll().executeTakeFirstOrThrow();
-  return (await productViews(ctx, [product]))[0];
+  return (await productViews(ctx, [product], lang))[0];
 }
 
 async function stockOf(db: Db, products: Product[]): Promise<Map<string, number>> {
@@ -111,7 +112,7 @@ async function stockOf(db: Db, products: Product[]): Promise<Map<string, number>
   return counts;
 }
 
-async function productViews(ctx: Ctx, products: Product[]): Promise<ProductView[]> {
+async function productViews(ctx: Ctx, products: Product[], lang: Lang): Promise<ProductView[]> {
   if (products.length === 0) return [];
   const rules = await ctx.rules.current();
   const stock = await stockOf(ctx.db, products);
@@ -124,7 +125,7 @@ async function productViews(ctx: Ctx, products: Product[]): Promise<ProductView[
     const policy = refundPolicyText({
       type: p.type, afterSalesWindowMinutes: p.after_sales_window_minutes, promisedDeliveryMinutes: p.promised_delivery_minutes,
       noReasonAllowed: p.no_reason_allowed, noReasonFeeBp: p.no_reason_fee_bp,
-    }, rules.values);
+    }, rules.values, lang);
     return {
       id: p.id, shopId: p.shop_id, title: p.title, description: p.description, type: p.type, price: p.price, status: p.status,
       stockPolicy: p.stock_policy,
@@ -144,7 +145,7 @@ async function productViews(ctx: Ctx, products: Product[]): Promise<ProductView[
  * Demoted merchants rank after everyone else in the query's ORDER BY, so across pages too.
  */
 export async function listProducts(
-  ctx: Ctx, query: { shopId?: string; type?: ProductType; q?: string; limit?: number; offset?: number },
+  ctx: Ctx, query: { shopId?: string; type?: ProductType; q?: string; limit?: number; offset?: number }, lang: Lang = defaultLang,
 ): Promise<{ items: ProductView[]; total: number }> {
   const rules = await ctx.rules.current();
   let base = ctx.db.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
@@ -160,14 +161,14 @@ export async function listProducts(
   const rows = await base.selectAll('products').orderBy(sql`products.shop_id in ${demotedShopsSql(rules.values, ctx.clock.now())}`)
     .orderBy('products.created_at', 'desc').orderBy('products.id')
     .limit(Math.min(query.limit ?? 50, productPageSizeMax)).offset(query.offset ?? 0).execute();
-  return { items: await productViews(ctx, rows), total };
+  return { items: await productViews(ctx, rows, lang), total };
 }
 
 /** One product: public when listed; its owner and staff see it either way. */
-export async function getProduct(ctx: Ctx, actor: Caller, productId: string): Promise<ProductView> {
+export async function getProduct(ctx: Ctx, actor: Caller, productId: string, lang: Lang = defaultLang): Promise<ProductView> {
   const product = await ctx.db.selectFrom('products').selectAll().where('id', '=', productId).executeTakeFirst();
   if (!product) throw notFound('product');
-  const [view] = await productViews(ctx, [product]);
+  const [view] = await productViews(ctx, [product], lang);
   if (!view.listed) {
     const owner = await ctx.db.selectFrom('shops').select('owner_id').where('id', '=', product.shop_id).executeTakeFirstOrThrow();
     const mayView = actor?.kind === 'user' && (actor.userId === owner.owner_id || actor.role === 'staff' || actor.role === 'admin');
@@ -177,10 +178,10 @@ export async function getProduct(ctx: Ctx, actor: Caller, productId: string): Pr
 }
 
 /** A merchant's own products across their shops, listed or not. */
-export async function listShopProducts(ctx: Ctx, actor: Actor, shopId: string): Promise<ProductView[]> {
+export async function listShopProducts(ctx: Ctx, actor: Actor, shopId: string, lang: Lang = defaultLang): Promise<ProductView[]> {
   await loadOwnedShop(ctx.db, actor, shopId, true);
   const rows = await ctx.db.selectFrom('products').selectAll().where('shop_id', '=', shopId).orderBy('created_at', 'desc').limit(productPageSizeMax).execute();
-  return productViews(ctx, rows);
+  return productViews(ctx, rows, lang);
 }
 
 /** The product if the actor owns its shop: the owner, or an API key of that shop (loadOwnedShop decides). */

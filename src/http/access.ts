@@ -2,6 +2,7 @@ import type { FastifyRequest, RouteOptions } from 'fastify';
 import type { Actor, ApiKeyActor, Caller, GuestActor, UserActor } from '../context';
 import type { Role } from '../db/schema';
 import { AppError, invariant } from '../shared/errors';
+import { langFromHeader, type Lang } from '../i18n/lang';
 
 /**
  * The kinds of caller a route accepts. Every route declares its list in `config.access`; a route
@@ -44,6 +45,9 @@ export function checkAccess(request: FastifyRequest): void {
   if (caller.kind === 'guest') throw new AppError('UNAUTHENTICATED', 401, 'a guest order token only opens its own order; sign in with an account for this');
   throw new AppError('FORBIDDEN', 403, 'an API key cannot do this; sign in as the shop owner');
 }
+
+/** The reader's language (Accept-Language): text the server words for people follows it. */
+export const langOf = (request: FastifyRequest): Lang => langFromHeader(request.headers['accept-language']);
 
 /** The caller of a route that does not accept anonymous callers. */
 export function actorOf(request: FastifyRequest): Actor {

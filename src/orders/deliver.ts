@@ -13,9 +13,26 @@ import { actorLabel, loadOrderFor } from './access';
 import { payLatePenalty } from './late-penalty';
 import { orderView, type OrderView } from './views';
 import { noticeOrderDelivered, noticeOrderPaid } from '../notify/order-notices';
+import { defaultLang, type Lang } from '../i18n/lang';
 
 export const manualContentLengthMax = 10_000;
-export const revealConsentText = '查看卡密即视为商品已拆封，查看后不支持无理由退款（《消费者权益保护法》第二十五条）。卡密无效等质量问题仍可在售后时限内申请售后。';
+/**
+ * What the buyer agrees to by viewing card keys, in the language they read it in. The web app's
+ * dialog shows these same sentences (order.consentBody, order.consentBody2; a unit test holds them
+ * equal), and the text in the reader's language is what key_reveals records.
+ */
+export const revealConsent: Record<Lang, { lead: string; rest: string }> = {
+  zh: {
+    lead: '查看卡密即视为商品已拆封，查看后不支持无理由退款（《消费者权益保护法》第二十五条）。',
+    rest: '卡密无效、已被使用等质量问题，仍可在售后时限内申请售后。',
+  },
+  en: {
+    lead: 'Viewing a key counts as opening the goods: viewed keys no longer qualify for a no-reason refund (Article 25 of the Consumer Rights Protection Law).',
+    rest: 'Invalid or already used keys can still be reported within the after-sales window.',
+  },
+};
+
+export const revealConsentText = (lang: Lang): string => [revealConsent[lang].lead, revealConsent[lang].rest].join(lang === 'zh' ? '' : ' ');
 
 /**
  * Delivery right after payment: card keys are handed over now; a top-up is recorded as a request
@@ -94,8 +111,9 @@ export async function deliverManually(ctx: Ctx, actor: Actor, orderId: string, c
  * no-reason refunds (the web app asks first); each first reveal is logged with time, IP and user agent.
  */
 export async function revealKeys(
-  ctx: Ctx, actor: Actor, orderId: string, input: { itemIds?: string[] }, meta: { ip: string; userAgent: string },
+  ctx: Ctx, actor: Actor, orderId: string, input: { itemIds?: string[] }, meta: { ip: string; userAgent: string }, lang: Lang = defaultLang,
 ): Promise<{ keys: Array<{ id: string; itemId: string; code: string; revealedAt: string }>; consentText: string }> {
+  const consent = revealConsentText(lang);
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { order } = await loadOrderFor(tx, actor, orderId, ['buyer'], true);
@@ -112,14 +130,14 @@ export async function revealKeys(
       await tx.updateTable('order_items').set({ revealed_at: now }).where('id', 'in', fresh.map((i) => i.item_id)).execute();
       await tx.insertInto('key_reveals').values(fresh.map((i) => ({
         id: randomUUID(), order_id: order.id, item_id: i.item_id, user_id: actor.kind === 'user' ? actor.userId : null,
-        ip: meta.ip, user_agent: meta.userAgent.slice(0, 500), consent_text: revealConsentText, at: now,
+        ip: meta.ip, user_agent: meta.userAgent.slice(0, 500), consent_text: consent, at: now,
       }))).execute();
       await appendEvent(tx, order.id, 'keys_revealed', {
-        actor: actorLabel(actor), at: now, data: { itemIds: fresh.map((i) => i.item_id), ip: meta.ip, userAgent: meta.userAgent.slice(0, 500), consent: revealConsentText },
+        actor: actorLabel(actor), at: now, data: { itemIds: fresh.map((i) => i.item_id), ip: meta.ip, userAgent: meta.userAgent.slice(0, 500), consent },
       });
     }
     return {
-      consentText: revealConsentText,
+      consentText: consent,
       keys: items.map((i) => ({ id: i.key_id, itemId: i.item_id, code: ctx.box.decrypt(i.code_cipher), revealedAt: (i.revealed_at ?? now).toISOString() })),
     };
   });

@@ -1,7 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { appealCase, decideCase, requestEvidence, staffQueue, submitEvidence } from '../../aftersales/arbitration';
-import { caseView, loadCaseFor } from '../../aftersales/cases';
+import { caseIn, caseView, loadCaseFor } from '../../aftersales/cases';
 import { descriptionLengthMax } from '../../aftersales/completeness';
 import { evidencePerCaseMax, evidenceSizeBytesMax, evidenceTooLarge, readEvidence, uploadEvidence } from '../../aftersales/evidence';
 import { openCase, previewCase } from '../../aftersales/open-case';
@@ -14,7 +14,7 @@ import { langFromHeader } from '../../i18n/lang';
 import { publishRules, ruleCatalog, ruleSetVersion } from '../../rules/publish';
 import { AppError, badRequest } from '../../shared/errors';
 import type { App } from '../app-type';
-import { actorOf, adminOnly, orderBuyer, orderParties, shopSide, signedIn, staffOrAdmin, userOf } from '../access';
+import { actorOf, adminOnly, langOf, orderBuyer, orderParties, shopSide, signedIn, staffOrAdmin, userOf } from '../access';
 import { IdParams, Money, Paging, Uuid, idempotencyHeader } from '../schemas';
 
 const Reason = Type.Union(['not_delivered', 'key_invalid', 'not_as_described', 'wrong_amount', 'buyer_mistake', 'no_reason'].map((r) => Type.Literal(r)));
@@ -70,11 +70,11 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
 
   app.post('/api/orders/:id/refund-cases/preview', { config: { access: orderBuyer }, 
     schema: { tags: ['after-sales'], summary: 'Check an application without filing it: the verdict, warnings and the evidence checklist', params: IdParams, body: Application },
-  }, async (request) => previewCase(ctx, actorOf(request), request.params.id, request.body));
+  }, async (request) => previewCase(ctx, actorOf(request), request.params.id, request.body, langOf(request)));
 
   app.post('/api/orders/:id/refund-cases', { config: { access: orderBuyer }, 
     schema: { tags: ['after-sales'], summary: '申请售后: file a refund case (201), or 422 naming the rule that refuses it', params: IdParams, headers: idempotencyHeader, body: Application },
-  }, async (request, reply) => reply.status(201).send(await openCase(ctx, actorOf(request), request.params.id, request.body, request.headers['idempotency-key'])));
+  }, async (request, reply) => reply.status(201).send(caseIn(langOf(request), await openCase(ctx, actorOf(request), request.params.id, request.body, request.headers['idempotency-key'], langOf(request)))));
 
   app.get('/api/refund-cases', { config: { access: ['buyer', 'guest', ...shopSide, ...staffOrAdmin] }, 
     schema: { tags: ['after-sales'], summary: "Cases: a buyer's own, a shop's (merchant, with shopId), or all (staff)", querystring: Type.Object({ shopId: Type.Optional(Uuid), orderId: Type.Optional(Uuid), status: Type.Optional(Type.String({ maxLength: 40 })), ...Paging }) },
@@ -82,7 +82,7 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
 
   app.get('/api/refund-cases/:id', { config: { access: orderParties }, schema: { tags: ['after-sales'], summary: 'A case with deadlines, decision, refunds and its events', params: IdParams } }, async (request) => {
     const { refundCase, role } = await loadCaseFor(ctx.db, actorOf(request), request.params.id, ['buyer', 'merchant', 'staff']);
-    return caseView(ctx, ctx.db, refundCase.id, role);
+    return caseView(ctx, ctx.db, refundCase.id, role, langOf(request));
   });
 
   app.post('/api/refund-cases/:id/merchant-response', { config: { access: shopSide }, 
@@ -90,33 +90,33 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
       tags: ['after-sales'], summary: 'The shop owner answers: accept, partial (amount), reissue, or contest', params: IdParams, headers: idempotencyHeader,
       body: Type.Object({ action: Type.Union([Type.Literal('accept'), Type.Literal('partial'), Type.Literal('reissue'), Type.Literal('contest')]), amount: Type.Optional(Money), message: Message, evidenceIds: Type.Optional(EvidenceIds) }),
     },
-  }, async (request) => merchantRespond(ctx, actorOf(request), request.params.id, request.body, request.headers['idempotency-key']));
+  }, async (request) => caseIn(langOf(request), await merchantRespond(ctx, actorOf(request), request.params.id, request.body, request.headers['idempotency-key'])));
 
   app.post('/api/refund-cases/:id/escalate', { config: { access: orderBuyer }, schema: { tags: ['after-sales'], summary: '平台介入: the buyer asks the platform to arbitrate', params: IdParams } },
-    async (request) => escalate(ctx, actorOf(request), request.params.id));
+    async (request) => caseIn(langOf(request), await escalate(ctx, actorOf(request), request.params.id)));
   app.post('/api/refund-cases/:id/accept', { config: { access: orderBuyer }, schema: { tags: ['after-sales'], summary: "The buyer accepts the merchant's answer; the case closes", params: IdParams } },
-    async (request) => buyerAccept(ctx, actorOf(request), request.params.id));
+    async (request) => caseIn(langOf(request), await buyerAccept(ctx, actorOf(request), request.params.id)));
   app.post('/api/refund-cases/:id/withdraw', { config: { access: orderBuyer }, schema: { tags: ['after-sales'], summary: 'The buyer withdraws the case before a decision', params: IdParams } },
-    async (request) => withdraw(ctx, actorOf(request), request.params.id));
+    async (request) => caseIn(langOf(request), await withdraw(ctx, actorOf(request), request.params.id)));
 
   app.post('/api/refund-cases/:id/evidence-requests', { config: { access: staffOrAdmin }, 
     schema: { tags: ['after-sales'], summary: 'Staff ask one party for more evidence (48 h)', params: IdParams, body: Type.Object({ party: Type.Union([Type.Literal('buyer'), Type.Literal('merchant')]), note: Type.String({ minLength: 1, maxLength: messageLengthMax }) }) },
-  }, async (request) => requestEvidence(ctx, actorOf(request), request.params.id, request.body));
+  }, async (request) => caseIn(langOf(request), await requestEvidence(ctx, actorOf(request), request.params.id, request.body)));
 
   app.post('/api/refund-cases/:id/evidence', { config: { access: ['buyer', 'merchant'] }, 
     schema: { tags: ['after-sales'], summary: 'The requested party submits evidence', params: IdParams, body: Type.Object({ evidenceIds: EvidenceIds, message: Message }) },
-  }, async (request) => submitEvidence(ctx, actorOf(request), request.params.id, request.body));
+  }, async (request) => caseIn(langOf(request), await submitEvidence(ctx, actorOf(request), request.params.id, request.body)));
 
   app.post('/api/refund-cases/:id/decision', { config: { access: staffOrAdmin }, 
     schema: {
       tags: ['after-sales'], summary: 'Staff decide with a rule id and a written reason', params: IdParams, headers: idempotencyHeader,
       body: Type.Object({ outcome: Type.Union([Type.Literal('refund'), Type.Literal('partial'), Type.Literal('reject')]), amount: Type.Optional(Money), ruleId: Type.String({ minLength: 1, maxLength: 100 }), reason: Type.String({ minLength: 1, maxLength: messageLengthMax }) }),
     },
-  }, async (request) => decideCase(ctx, actorOf(request), request.params.id, request.body, request.headers['idempotency-key']));
+  }, async (request) => caseIn(langOf(request), await decideCase(ctx, actorOf(request), request.params.id, request.body, request.headers['idempotency-key'])));
 
   app.post('/api/refund-cases/:id/appeal', { config: { access: ['buyer', 'merchant'] }, 
     schema: { tags: ['after-sales'], summary: 'Appeal a platform decision once, within 7 days, with new evidence', params: IdParams, body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: messageLengthMax }), evidenceIds: EvidenceIds }) },
-  }, async (request) => appealCase(ctx, actorOf(request), request.params.id, request.body));
+  }, async (request) => caseIn(langOf(request), await appealCase(ctx, actorOf(request), request.params.id, request.body)));
 
   app.get('/api/staff/queue', { config: { access: staffOrAdmin }, schema: { tags: ['after-sales'], summary: 'Open arbitration work ordered by deadline, a page at a time with the total', querystring: Type.Object(Paging) } },
     async (request) => staffQueue(ctx, actorOf(request), request.query));

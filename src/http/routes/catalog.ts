@@ -5,7 +5,7 @@ import { createShop, listMyShops, setShopSuspended, shopBalance } from '../../ca
 import type { Ctx } from '../../context';
 import { payDeposit, withdraw } from '../../payments/payments';
 import type { App } from '../app-type';
-import { actorOf, adminOnly, everyone, shopSide, staffOrAdmin, userOf } from '../access';
+import { actorOf, adminOnly, everyone, langOf, shopSide, staffOrAdmin, userOf } from '../access';
 import { IdParams, Money, Paging, idempotencyHeader } from '../schemas';
 
 const ProductType = Type.Union([Type.Literal('card_key'), Type.Literal('topup'), Type.Literal('manual')]);
@@ -31,7 +31,7 @@ export function catalogRoutes(app: App, ctx: Ctx): void {
 
   app.get('/api/shops/:id/products', { config: { access: [...shopSide, ...staffOrAdmin] }, 
     schema: { tags: ['shops'], summary: "A shop's products, listed or not (owner, staff)", params: IdParams },
-  }, async (request) => ({ items: await listShopProducts(ctx, actorOf(request), request.params.id) }));
+  }, async (request) => ({ items: await listShopProducts(ctx, actorOf(request), request.params.id, langOf(request)) }));
 
   app.post('/api/admin/shops/:id/suspension', { config: { access: adminOnly }, 
     schema: { tags: ['admin'], summary: 'Suspend or reinstate a shop', params: IdParams, body: Type.Object({ suspended: Type.Boolean() }) },
@@ -57,15 +57,15 @@ export function catalogRoutes(app: App, ctx: Ctx): void {
         keyChecker: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 40, description: 'upstream key checker for card keys (第三方佐证); "sandbox" in sandbox mode' }), Type.Null()])),
       }),
     },
-  }, async (request, reply) => reply.status(201).send(await createProduct(ctx, actorOf(request), request.body)));
+  }, async (request, reply) => reply.status(201).send(await createProduct(ctx, actorOf(request), request.body, langOf(request))));
 
   app.get('/api/products', { config: { access: everyone }, 
     schema: { tags: ['products'], summary: 'The public catalog with stock, refund policy and merchant trust', querystring: Type.Object({ shopId: Type.Optional(Type.String({ format: 'uuid' })), type: Type.Optional(ProductType), q: Type.Optional(Type.String({ maxLength: 100 })), ...Paging }) },
-  }, async (request) => listProducts(ctx, request.query));
+  }, async (request) => listProducts(ctx, request.query, langOf(request)));
 
   app.get('/api/products/:id', { config: { access: everyone }, 
     schema: { tags: ['products'], summary: 'One product with stock and its refund policy in plain words', params: IdParams },
-  }, async (request) => getProduct(ctx, request.caller, request.params.id));
+  }, async (request) => getProduct(ctx, request.caller, request.params.id, langOf(request)));
 
   app.post('/api/products/:id/keys', { config: { access: shopSide }, 
     schema: {

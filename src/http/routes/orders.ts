@@ -8,7 +8,7 @@ import { getOrder, getTimeline, listOrders, lookupGuestOrder } from '../../order
 import { confirmReceipt } from '../../orders/settle';
 import { getPayment, topUpWallet } from '../../payments/payments';
 import type { App } from '../app-type';
-import { actorOf, everyone, orderBuyer, orderParties, shopSide, staffOrAdmin, userOf } from '../access';
+import { actorOf, everyone, langOf, orderBuyer, orderParties, shopSide, staffOrAdmin, userOf } from '../access';
 import { clientIp } from '../auth';
 import { IdParams, Money, Paging, Uuid, idempotencyHeader } from '../schemas';
 
@@ -49,7 +49,7 @@ export function orderRoutes(app: App, ctx: Ctx): void {
       body: Type.Object({ itemIds: Type.Optional(Type.Array(Uuid, { maxItems: 1000 })), consent: Type.Optional(Type.Boolean()) }),
     },
   }, async (request) => revealKeys(ctx, actorOf(request), request.params.id, { itemIds: request.body.itemIds },
-    { ip: clientIp(request), userAgent: request.headers['user-agent'] ?? '' }));
+    { ip: clientIp(request), userAgent: request.headers['user-agent'] ?? '' }, langOf(request)));
 
   app.post('/api/orders/:id/deliver', { config: { access: shopSide }, 
     schema: { tags: ['orders'], summary: 'Deliver a manual order (shop owner)', params: IdParams, body: Type.Object({ content: Type.String({ minLength: 1, maxLength: manualContentLengthMax }) }) },

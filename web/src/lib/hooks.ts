@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useI18n } from './i18n';
 
 export interface Resource<T> {
   data: T | undefined;
@@ -13,8 +14,10 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const latest = useRef(0);
-  // The caller lists what `load` depends on, as with useEffect.
-  const stableLoad = useCallback(load, deps);
+  // The caller lists what `load` depends on, as with useEffect. The language is one too: the server
+  // words policies, warnings and reasons in it, so a switch fetches them again (the old words stay meanwhile).
+  const { lang } = useI18n();
+  const stableLoad = useCallback(load, [...deps, lang]);
 
   const reload = useCallback(async () => {
     const ticket = ++latest.current;

@@ -210,7 +210,7 @@ export const en: Record<MessageKey, string> = {
   'order.itemStatus.delivered': 'Delivered',
   'order.itemStatus.refunded': 'Refunded',
   'order.consentTitle': 'Before you view the keys',
-  'order.consentBody': 'Viewing a key counts as opening the goods: viewed keys lose no-reason refunds (Consumer Rights Protection Law, art. 25).',
+  'order.consentBody': 'Viewing a key counts as opening the goods: viewed keys no longer qualify for a no-reason refund (Article 25 of the Consumer Rights Protection Law).',
   'order.consentBody2': 'Invalid or already used keys can still be reported within the after-sales window.',
   'order.consentAccept': 'I understand, show the keys',
   'order.confirm': 'Confirm receipt',

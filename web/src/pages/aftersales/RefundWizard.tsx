@@ -70,7 +70,7 @@ function body(draft: Draft, order: OrderView) {
 }
 
 function Wizard({ order, token, signedIn }: { order: OrderView; token?: string; signedIn: boolean }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const items = claimableItems(order);
   const [step, setStep] = useState(0);
   const [draft, setDraft] = useState<Draft>({ reason: '', description: '', files: [], outcome: 'full_refund', amountText: '', itemIds: items.map((i) => i.id), refundTo: 'original', exchangeProductId: '' });
@@ -96,7 +96,7 @@ function Wizard({ order, token, signedIn }: { order: OrderView; token?: string; 
         .finally(() => { if (ticket === latest.current) setPreviewing(false); });
     }, previewDelayMs);
     return () => clearTimeout(timer);
-  }, [requestBody, draft.reason, order.id, token]);
+  }, [requestBody, draft.reason, order.id, token, lang]); // the server words the warnings in the UI's language
 
   useEffect(() => { heading.current?.focus(); }, [step]);
 
