@@ -4,7 +4,7 @@ import type { Actor, Ctx, UserActor } from '../context';
 import { withTransaction } from '../db/transaction';
 import type { Db, Tx } from '../db/connect';
 import type { RefundCase } from '../db/schema';
-import { conflict, invalid } from '../shared/errors';
+import { conflict, invalid, invariant } from '../shared/errors';
 import { caseView, loadCaseFor, type CaseView } from './cases';
 import { arbitrationStatuses, staffActions } from './claims';
 
@@ -65,10 +65,11 @@ export interface CaseNote { id: string; body: string; author: { id: string; name
 
 /** 内部备注: staff write notes on a case; its buyer and merchant never see them (not in their view, not in the evidence package). */
 export async function addCaseNote(ctx: Ctx, actor: Actor, caseId: string, input: { body: string }): Promise<CaseNote> {
-  requireRole(actor, 'staff', 'admin');
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
+    // A party gets the case's 404 (loadCaseFor allows staff only), not a 403 that says there is something to see.
     const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['staff'], true);
+    invariant(actor.kind === 'user', 'only a signed-in staff member or admin is staff on a case');
     const body = input.body.trim();
     if (!body) throw invalid('write something in the note', '备注内容不能为空。');
     const count = await tx.selectFrom('case_notes').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', '=', c.id).executeTakeFirstOrThrow();
