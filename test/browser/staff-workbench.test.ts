@@ -60,9 +60,11 @@ describe('the staff workbench', () => {
     await filters.getByRole('link', { name: '未认领' }).click();
     await expect.poll(() => rows.count()).toBe(1);
     await rows.first().getByRole('button', { name: /^认领/ }).click();
-    await rows.first().getByText('我已认领').waitFor();
+    // Claimed, it leaves the unclaimed list and shows under "mine".
+    await page.getByText('没有符合该筛选的售后单', { exact: false }).waitFor();
     await filters.getByRole('link', { name: '我认领的' }).click();
     await expect.poll(() => rows.count()).toBe(1);
+    await rows.first().getByText('我已认领').waitFor();
     await shot('claimed');
 
     // The case: evidence and timeline come before the decision form; nothing is preselected.
