@@ -117,6 +117,7 @@ export const zhErrorMessages: Record<string, string> = {
   CASE_CLAIMED: '该售后单已被另一位客服认领，请待其释放后再处理（管理员可接管）。',
   CASE_NOT_CLAIMABLE: '只有平台处理中的售后单可以认领。',
   NOTES_LIMIT_REACHED: '该售后单的内部备注已达上限。',
+  HOLIDAY_NOT_FOUND: '该日期没有节假日调整记录。',
   SAME_STAFF_APPEAL: '申诉须由另一位客服裁决。',
   NOT_APPEALABLE: '只有平台的裁决可以申诉。',
   APPEAL_LIMIT_REACHED: '该售后单已申诉过，申诉结果为最终结果。',

@@ -56,6 +56,9 @@ GET    /api/admin/users                           401   403   403    401    401 
 POST   /api/admin/users/:id/status                401   403   403    401    401   403    403   403  403   403   ok
 POST   /api/admin/users                           401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/admin/reports/overview                401   403   403    401    401   403    403   403  403   403   ok
+GET    /api/admin/holidays                        401   403   403    401    401   403    403   403  403   403   ok
+POST   /api/admin/holidays                        401   403   403    401    401   403    403   403  403   403   ok
+DELETE /api/admin/holidays/:date                  401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/staff/refunds/waiting                 401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/rules                           401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/rules/catalog                   401   403   403    401    401   403    403   403  403   ok    ok
@@ -236,6 +239,21 @@ const calls: Record<string, RouteCalls> = {
   'POST /api/admin/rules': {
     call: () => ({ body: { values: {}, note: 'authorization matrix: the same values again' } }),
     state: () => db().selectFrom('rule_sets').select((eb) => eb.fn.max('version').as('version')).executeTakeFirstOrThrow(),
+  },
+  'GET /api/admin/holidays': {},
+  'POST /api/admin/holidays': {
+    call: () => ({ body: { date: '2031-05-06', kind: 'holiday', name: '劳动节（矩阵）' } }),
+    state: () => db().selectFrom('holiday_overrides').selectAll().where('date', '=', '2031-05-06').executeTakeFirst(),
+  },
+  'DELETE /api/admin/holidays/:date': {
+    fresh: true,
+    object: async () => {
+      await db().insertInto('holiday_overrides').values({ date: '2031-05-07', kind: 'holiday', name: '劳动节（矩阵）', created_by: null, created_at: new Date() })
+        .onConflict((oc) => oc.column('date').doNothing()).execute();
+      return '2031-05-07';
+    },
+    call: (date: string) => ({ params: { date } }),
+    state: () => db().selectFrom('holiday_overrides').selectAll().where('date', '=', '2031-05-07').executeTakeFirst(),
   },
   'GET /api/rules': {},
   'GET /api/staff/queue': {},
