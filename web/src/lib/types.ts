@@ -35,6 +35,7 @@ import type { listNotifications } from '../../../src/notify/notifications';
 import type { citableRules, ruleCatalog } from '../../../src/rules/publish';
 import type { partyHistory } from '../../../src/aftersales/party-history';
 import type { listCaseNotes } from '../../../src/aftersales/workbench';
+import type { listHolidays } from '../../../src/admin/holidays';
 
 export type CaseSummary = Awaited<ReturnType<typeof listCases>>['items'][number];
 export type QueueItem = Awaited<ReturnType<typeof staffQueue>>['items'][number];
@@ -45,6 +46,7 @@ export type RuleCatalog = Awaited<ReturnType<typeof ruleCatalog>>;
 export type CitableRules = Awaited<ReturnType<typeof citableRules>>;
 export type PartyHistory = Awaited<ReturnType<typeof partyHistory>>;
 export type CaseNoteList = Awaited<ReturnType<typeof listCaseNotes>>;
+export type HolidayList = Awaited<ReturnType<typeof listHolidays>>;
 
 export interface UploadedEvidence {
   id: string;
