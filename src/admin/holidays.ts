@@ -8,7 +8,12 @@ export const holidayNameLengthMax = 50;
 export const holidayOverridesMax = 1000;
 export const calendarReloadMs = 60_000;
 
-const isRealDate = (date: string) => /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) === date;
+/** A date that exists: 2030-02-30 and 2030-13-01 match the pattern but are no day (and an Invalid Date must never reach toISOString). */
+function isRealDate(date: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
+  const at = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === date;
+}
 
 /** Reads the overrides into the business-day calendar (at start, after each change, and every minute). */
 export async function loadCalendarOverrides(db: Db): Promise<void> {
