@@ -129,3 +129,39 @@ describe('the staff workbench', () => {
     expect(await auditPage(phone)).toEqual([]);
   });
 });
+
+describe('holiday overrides in the admin console', () => {
+  const app = useBrowserApp();
+
+  it('an admin sees the years the calendar does not cover, adds a holiday and removes it, at 1280 and 375 px', async () => {
+    for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 812 }]) {
+      const page = await app.newPage(viewport);
+      const shot = screenshots(page, `admin-holidays-${viewport.width}`);
+      await page.goto(app.baseUrl);
+      await signIn(page, demoAccounts.admin, demoPassword);
+      await page.waitForURL(`${app.baseUrl}/admin`);
+      await page.getByRole('navigation', { name: '管理后台分区' }).getByRole('link', { name: '节假日调整' }).click();
+      await page.getByRole('heading', { name: '节假日调整', level: 2 }).waitFor();
+      await page.getByText('暂无调整', { exact: false }).waitFor();
+      const uncovered = (await app.kameng.server.inject({ method: 'GET', url: '/api/admin/holidays', headers: { authorization: `Bearer ${await adminToken(app)}` } })).json().uncoveredYears as number[];
+      if (uncovered.length > 0) await page.getByText(`日历尚未收录 ${uncovered.join('、')} 年`, { exact: false }).waitFor();
+      await page.getByLabel('日期').fill('2030-06-12');
+      await page.getByLabel('名称').fill('临时休假');
+      await page.getByRole('button', { name: '保存' }).click();
+      const list = page.getByRole('list', { name: '已调整的日期' });
+      await list.getByText('临时休假').waitFor();
+      await list.getByText('放假').waitFor();
+      await shot('added');
+      expect(await auditPage(page)).toEqual([]);
+      if (viewport.width === 375) expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      await list.getByRole('button', { name: /^删除/ }).click();
+      await page.getByText('暂无调整', { exact: false }).waitFor();
+      await page.close();
+    }
+  });
+});
+
+async function adminToken(app: { kameng: { server: { inject(options: object): Promise<{ json(): { token: string } }> } } }): Promise<string> {
+  const login = await app.kameng.server.inject({ method: 'POST', url: '/api/auth/login', payload: { email: demoAccounts.admin, password: demoPassword } });
+  return login.json().token;
+}
