@@ -13,6 +13,8 @@ import { completeRefundArrival, fundRetry, fundWaitingRefund, waitingRefundHold 
 import { ensureRuleSet, RuleBook } from './rules/rule-sets';
 import { sandboxRuleValues } from './rules/defaults';
 import { Scheduler } from './scheduler/scheduler';
+import { calendarReloadMs, loadCalendarOverrides } from './admin/holidays';
+import { uncoveredYears } from './shared/business-days';
 import { evidenceDeadline } from './aftersales/arbitration';
 import { buyerDeadline, merchantDeadline } from './aftersales/deadlines';
 import { openCaseHold } from './aftersales/execute';
@@ -68,6 +70,12 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
     rails: new PaymentRails(config.sandbox, config.rails ?? {}, () => clock.now()),
   };
   registerJobs(ctx);
+  await loadCalendarOverrides(ctx.db);
+  const missing = uncoveredYears(clock.now());
+  if (missing.length > 0) log.warn({ years: missing }, `the chinese-days calendar does not cover ${missing.join(', ')}: business-day deadlines there count Monday–Friday plus the admin's holiday overrides (/admin/holidays)`);
+  // Another server's edits reach this one within a minute.
+  const calendarReload = setInterval(() => { loadCalendarOverrides(ctx.db).catch((error) => log.warn({ err: error }, 'holiday overrides reload failed')); }, calendarReloadMs);
+  calendarReload.unref();
 
   const server = await buildServer(ctx, options.routes);
   await server.ready();
@@ -75,6 +83,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   return {
     ctx, server, database,
     async close() {
+      clearInterval(calendarReload);
       await ctx.scheduler.stop();
       simulator.stop();
       await server.close();

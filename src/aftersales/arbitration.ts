@@ -3,11 +3,12 @@ import { flagIfRisky } from '../accounts/buyer-risk';
 import { sql } from 'kysely';
 import { requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
+import { defaultLang } from '../i18n/lang';
 import type { CaseStatus } from '../db/schema';
 import { notice, type Party } from '../notify/kinds';
 import { notify } from '../notify/notifications';
 import { actorLabel } from '../orders/access';
-import type { RuleId } from '../rules/defaults';
+import { isJudgementRule, type RuleId } from '../rules/defaults';
 import { cancelJob, scheduleJob } from '../scheduler/jobs';
 import { addBusinessDays } from '../shared/business-days';
 import { minutesFrom } from '../shared/clock';
@@ -17,24 +18,38 @@ import { appendEvent } from '../timeline/timeline';
 import { caseView, loadCaseFor, nextActor, transition, type CaseView } from './cases';
 import { attachEvidence } from './evidence';
 import { armDeadlineReminder } from './deadline-reminders';
+import { arbitrationStatuses, staffActions } from './claims';
+import { assertNotClaimedByOther } from './workbench';
 import { compensateMerchant, executeOutcome, outcomeAmount, rearmSettlement, refundedByCase } from './execute';
 import { caseFault } from '../trust/fault';
 import { partyIds } from './respond';
 
 export const decisionReasonLengthMin = 10;
 export const queuePageSizeMax = 100;
-const arbitrationStatuses: CaseStatus[] = ['under_arbitration', 'awaiting_evidence', 'appealed'];
 
-/** 仲裁队列: open arbitration work, the nearest deadline first. */
-export async function staffQueue(ctx: Ctx, actor: Actor, query: { limit?: number; offset?: number }) {
+/** The workbench's queue filters (API.md GET /api/staff/queue `filter`). */
+export const queueFilters = ['overdue', 'appeals', 'evidence_due', 'mine', 'unclaimed'] as const;
+export type QueueFilter = (typeof queueFilters)[number];
+
+/** 仲裁队列: open arbitration work, the nearest deadline first, optionally filtered; each row says who holds it and whether the viewer may act. */
+export async function staffQueue(ctx: Ctx, actor: Actor, query: { limit?: number; offset?: number; filter?: QueueFilter }) {
   requireRole(actor, 'staff', 'admin');
   const now = ctx.clock.now();
   const limit = Math.min(query.limit ?? 50, queuePageSizeMax);
   const offset = query.offset ?? 0;
-  const base = ctx.db.selectFrom('refund_cases').innerJoin('orders', 'orders.id', 'refund_cases.order_id').innerJoin('shops', 'shops.id', 'refund_cases.shop_id')
-    .where('refund_cases.status', 'in', arbitrationStatuses);
+  let base = ctx.db.selectFrom('refund_cases').innerJoin('orders', 'orders.id', 'refund_cases.order_id').innerJoin('shops', 'shops.id', 'refund_cases.shop_id')
+    .leftJoin('users as claimer', 'claimer.id', 'refund_cases.claimed_by')
+    .where('refund_cases.status', 'in', [...arbitrationStatuses]);
+  switch (query.filter) {
+    case 'overdue': base = base.where((eb) => eb.or([eb('refund_cases.overdue_at', 'is not', null), eb('refund_cases.decision_by', '<', now), eb.and([eb('refund_cases.status', '=', 'awaiting_evidence'), eb('refund_cases.evidence_by', '<', now)])])); break;
+    case 'appeals': base = base.where((eb) => eb.or([eb('refund_cases.status', '=', 'appealed'), eb.and([eb('refund_cases.status', '=', 'awaiting_evidence'), eb('refund_cases.evidence_return_status', '=', 'appealed')])])); break;
+    case 'evidence_due': base = base.where('refund_cases.status', '=', 'awaiting_evidence'); break;
+    case 'mine': base = base.where('refund_cases.claimed_by', '=', actor.userId); break;
+    case 'unclaimed': base = base.where('refund_cases.claimed_by', 'is', null); break;
+    case undefined: break;
+  }
   const [rows, count] = await Promise.all([
-    base.selectAll('refund_cases').select(['orders.order_no', 'orders.title', 'shops.name as shop_name'])
+    base.selectAll('refund_cases').select(['orders.order_no', 'orders.title', 'shops.name as shop_name', 'claimer.display_name as claimer_name'])
       // Overdue cases (flagged by the SLA job, or past the decision deadline already) lead the queue.
       .orderBy(sql`case when refund_cases.overdue_at is not null or refund_cases.decision_by < ${now} then 0 else 1 end`)
       .orderBy(sql`coalesce(case when refund_cases.status = 'awaiting_evidence' then refund_cases.evidence_by end, refund_cases.decision_by)`)
@@ -49,9 +64,11 @@ export async function staffQueue(ctx: Ctx, actor: Actor, query: { limit?: number
         nextActor: nextActor(c), dueAt: due?.toISOString() ?? null, overdue: Boolean(c.overdue_at || (due && due < now) || (c.decision_by && c.decision_by < now)),
         overdueAt: c.overdue_at?.toISOString() ?? null, appeal: c.appeal_count > 0,
         firstDeciderId: c.first_decider_id, createdAt: c.created_at.toISOString(),
+        claim: c.claimed_by ? { by: { id: c.claimed_by, name: c.claimer_name ?? '' }, at: c.claimed_at?.toISOString() ?? null, mine: c.claimed_by === actor.userId } : null,
+        actions: staffActions(c, actor),
       };
     }),
-    total: Number(count.n), limit, offset,
+    total: Number(count.n), limit, offset, filter: query.filter ?? null,
   };
 }
 
@@ -62,6 +79,10 @@ export async function requestEvidence(ctx: Ctx, actor: Actor, caseId: string, in
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['staff'], true);
+    if (c.status === 'appealed' && c.first_decider_id === actor.userId) {
+      throw refused('SAME_STAFF_APPEAL', 'aftersales.appeal-different-staff', 'an appeal must be handled by a different staff member');
+    }
+    assertNotClaimedByOther(c, actor);
     const evidenceBy = minutesFrom(now, rules.values['aftersales.evidence-supplement']);
     await transition(tx, c.id, 'staff', ['under_arbitration', 'appealed'], {
       status: 'awaiting_evidence', updated_at: now, evidence_party: input.party, evidence_by: evidenceBy, evidence_return_status: c.status,
@@ -75,7 +96,7 @@ export async function requestEvidence(ctx: Ctx, actor: Actor, caseId: string, in
       userIds: [input.party === 'buyer' ? ids.buyer : ids.merchant], orderId: c.order_id, caseId: c.id, at: now,
       notice: notice('case_evidence_requested', { orderNo: ids.orderNo, note: input.note, evidenceBy: evidenceBy.toISOString() }),
     });
-    return caseView(ctx, tx, c.id, 'staff');
+    return caseView(ctx, tx, c.id, 'staff', defaultLang, actor);
   });
 }
 
@@ -131,7 +152,11 @@ export interface DecisionInput {
 export async function decideCase(ctx: Ctx, actor: Actor, caseId: string, input: DecisionInput, idempotencyKey?: string): Promise<CaseView> {
   requireRole(actor, 'staff', 'admin');
   const rules = await ctx.rules.current();
-  if (!Object.hasOwn(rules.values, input.ruleId)) throw badRequest('UNKNOWN_RULE', `rule ${input.ruleId} is not in rule set version ${rules.version}`);
+  // Only judgement rules are grounds for a decision; a setting (a window, a count, an amount) is not one (GET /api/rules).
+  if (!Object.hasOwn(rules.values, input.ruleId) || !isJudgementRule(input.ruleId)) {
+    throw badRequest('UNKNOWN_RULE', `rule ${input.ruleId} is not a judgement rule of rule set version ${rules.version}; GET /api/rules lists the ones a decision may cite`, undefined,
+      '判定只能引用裁判规则（时限、次数、金额等设置不能作为判定依据），请从规则列表中选择。');
+  }
   if (input.reason.trim().length < decisionReasonLengthMin) throw badRequest('REASON_REQUIRED', `write the reason for the decision (at least ${decisionReasonLengthMin} characters)`);
   if (input.outcome === 'partial' && !(input.amount && input.amount > 0)) throw badRequest('AMOUNT_REQUIRED', 'a partial decision needs an amount in fen');
   return withTransaction(ctx.db, async (tx) => {
@@ -143,6 +168,7 @@ export async function decideCase(ctx: Ctx, actor: Actor, caseId: string, input: 
     if (appeal && c.first_decider_id === actor.userId) {
       throw refused('SAME_STAFF_APPEAL', 'aftersales.appeal-different-staff', 'an appeal must be decided by a different staff member');
     }
+    assertNotClaimedByOther(c, actor);
     const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).executeTakeFirstOrThrow();
     const already = await refundedByCase(tx, c.id);
     const target = input.outcome === 'reject' ? 0 : input.outcome === 'partial' ? input.amount! : already + await outcomeAmount(tx, c, order, 'refund', undefined, rules);
@@ -158,6 +184,8 @@ export async function decideCase(ctx: Ctx, actor: Actor, caseId: string, input: 
       first_decider_id: c.first_decider_id ?? actor.userId,
       appeal_by: appeal ? null : minutesFrom(now, rules.values['aftersales.appeal-window'] * 24 * 60),
       platform_refunded: c.platform_refunded + added - reversed,
+      // Decided: the claim ends with it, so an appeal comes back to the queue unclaimed.
+      claimed_by: null, claimed_at: null,
     });
     if (added > 0) await executeOutcome(ctx, tx, updated, { outcome: input.outcome === 'partial' ? 'partial' : 'refund', amount: added, actor: by, rules, now, fault: caseFault(updated) });
     if (reversed > 0) await compensateMerchant(tx, updated, reversed, by, now);
@@ -174,7 +202,7 @@ export async function decideCase(ctx: Ctx, actor: Actor, caseId: string, input: 
         appeal, appealBy: updated.appeal_by?.toISOString() ?? null,
       }),
     });
-    const view = await caseView(ctx, tx, c.id, 'staff');
+    const view = await caseView(ctx, tx, c.id, 'staff', defaultLang, actor);
     await claim?.finish(view);
     return view;
   });

@@ -1,4 +1,5 @@
-import type { Actor, Ctx } from '../context';
+import type { Actor, Ctx, UserActor } from '../context';
+import { staffActions } from './claims';
 import type { Db, Tx } from '../db/connect';
 import type { CaseStatus, RefundCase } from '../db/schema';
 import { loadOrderFor, type OrderRole } from '../orders/access';
@@ -125,8 +126,14 @@ export function nextActor(c: RefundCase): NextActor {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: OrderRole, lang: Lang = defaultLang) {
+/**
+ * A case as `role` sees it. `viewer` (the staff member or admin asking) adds the workbench's part:
+ * who claimed the case and what this viewer may do on it (an appeal is never actionable for its
+ * first decider). Internal notes are never part of any view (GET …/notes, staff only).
+ */
+export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: OrderRole, lang: Lang = defaultLang, viewer?: Actor) {
   const c = await db.selectFrom('refund_cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
+  const workbench = role === 'staff' && viewer?.kind === 'user' ? await workbenchPart(db, c, viewer) : undefined;
   // The conversation goes on after the case opens (staff join, 已读未回 is recorded later), so the
   // chat part of the system evidence is read at view time; its messages are append-only rows.
   const [order, refunds, evidence, events, chat] = await Promise.all([
@@ -168,9 +175,21 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
     order: { status: order.status, amount: order.amount, paid: order.paid, refunded: order.refunded },
     externalChannels: undecidedLong ? externalChannelNames.zh : [],
     viewerRole: role,
+    ...(workbench ?? {}),
     ...(buyer ? { buyerRisk: { level: buyer.risk_level, reason: buyer.risk_reason, setBy: buyer.risk_set_by, setAt: iso(buyer.risk_set_at) } } : {}),
     createdAt: c.created_at.toISOString(), updatedAt: c.updated_at.toISOString(),
   });
+}
+
+/** The claim (认领) and the viewer's actions, for staff only. */
+async function workbenchPart(db: Db | Tx, c: RefundCase, viewer: UserActor) {
+  const holder = c.claimed_by ? await db.selectFrom('users').select(['id', 'display_name']).where('id', '=', c.claimed_by).executeTakeFirst() : undefined;
+  return {
+    claim: c.claimed_by ? { by: { id: c.claimed_by, name: holder?.display_name ?? '' }, at: iso(c.claimed_at), mine: c.claimed_by === viewer.userId } : null,
+    actions: staffActions(c, viewer),
+    /** The viewer decided this case the first time: the appeal goes to someone else. */
+    firstDecider: c.first_decider_id === viewer.userId,
+  };
 }
 
 /** Staff see the conversation once a case on the order is with the platform, as on the chat route itself. */

@@ -365,6 +365,25 @@ export interface RefundCasesTable {
   exchange_quantity: Generated<number | null>;
   exchange_topup_account: Generated<string | null>;
   exchange_order_id: Generated<string | null>;
+  /** The staff member working the case (认领); cleared on release and when the case is decided. */
+  claimed_by: Generated<string | null>;
+  claimed_at: Generated<Date | null>;
+}
+/** Staff-only notes on a case: never in a party's view or the evidence package. */
+export interface CaseNotesTable {
+  id: string;
+  case_id: string;
+  author_id: string;
+  body: string;
+  created_at: Timestamp;
+}
+/** An admin's override of the chinese-days calendar for one date (YYYY-MM-DD, Asia/Shanghai). */
+export interface HolidayOverridesTable {
+  date: string;
+  kind: 'holiday' | 'workday';
+  name: string;
+  created_by: string | null;
+  created_at: Timestamp;
 }
 export interface EvidenceTable {
   id: string;
@@ -506,6 +525,8 @@ export interface DB {
   shop_identities: ShopIdentitiesTable;
   key_checks: KeyChecksTable;
   outbound_messages: OutboundMessagesTable;
+  case_notes: CaseNotesTable;
+  holiday_overrides: HolidayOverridesTable;
 }
 
 export type Order = Selectable<OrdersTable>;

@@ -3,7 +3,12 @@
  * is a rule with a stable id; decisions and refusals cite the id and the rule-set version.
  */
 export type RuleDefinition =
-  | { value: boolean; unit: 'flag'; title: string }
+  /**
+   * `judgement`: a rule a staff decision may cite as its ground (API.md "Rules staff cite"). Every
+   * other rule is a setting — a window, count, amount or switch the platform applies by itself — and
+   * a decision citing one is an UNKNOWN_RULE. Only flags can be judgements: a number is never a ground.
+   */
+  | { value: boolean; unit: 'flag'; title: string; judgement?: true }
   /** A number rule publishes only within [min, max]: an unbounded value (1e300 minutes) breaks every deadline built on it. */
   | { value: number; unit: 'minutes' | 'hours' | 'days' | 'business_days' | 'count' | 'fen' | 'bp'; min: number; max: number; title: string };
 
@@ -48,21 +53,21 @@ export const defaultRules = {
   'aftersales.one-open-case': { value: true, unit: 'flag', title: '一个订单同时只能有一个进行中的售后单' },
   'aftersales.no-repeat-after-final': { value: true, unit: 'flag', title: '已有最终处理结果的商品不能重复申请' },
   'aftersales.refund-cap': { value: true, unit: 'flag', title: '退款金额不超过可退余额' },
-  'aftersales.no-reason-revealed': { value: true, unit: 'flag', title: '已查看的卡密不支持无理由退款（消保法第25条）' },
-  'aftersales.no-reason-refund': { value: true, unit: 'flag', title: '商品允许时，未拆封的无理由退款自动通过（扣除手续费）' },
-  'aftersales.manual-promised-time': { value: true, unit: 'flag', title: '人工商品超过承诺发货时间未发货，自动全额退款' },
-  'aftersales.topup-auto-refund': { value: true, unit: 'flag', title: '直充失败、超时或部分到账自动退款' },
-  'aftersales.key-redeemed-before-sale': { value: true, unit: 'flag', title: '上游核验显示卡密在平台发货前已被兑换：立即支持买家（商家责任）' },
+  'aftersales.no-reason-revealed': { value: true, unit: 'flag', title: '已查看的卡密不支持无理由退款（消保法第25条）', judgement: true },
+  'aftersales.no-reason-refund': { value: true, unit: 'flag', title: '商品允许时，未拆封的无理由退款自动通过（扣除手续费）', judgement: true },
+  'aftersales.manual-promised-time': { value: true, unit: 'flag', title: '人工商品超过承诺发货时间未发货，自动全额退款', judgement: true },
+  'aftersales.topup-auto-refund': { value: true, unit: 'flag', title: '直充失败、超时或部分到账自动退款', judgement: true },
+  'aftersales.key-redeemed-before-sale': { value: true, unit: 'flag', title: '上游核验显示卡密在平台发货前已被兑换：立即支持买家（商家责任）', judgement: true },
   'aftersales.decision-overdue-alert': { value: true, unit: 'flag', title: '超过仲裁时限未判定的售后单标记为逾期、置顶并通知管理员' },
   'aftersales.high-risk-manual-review': { value: true, unit: 'flag', title: '高风险买家不适用自动通过' },
   'aftersales.merchant-accepted': { value: true, unit: 'flag', title: '商家同意的处理方案立即执行' },
   'aftersales.buyer-accepted': { value: true, unit: 'flag', title: '买家接受商家答复，售后结束' },
   'aftersales.appeal-different-staff': { value: true, unit: 'flag', title: '申诉由另一位仲裁员处理' },
   'aftersales.appeal-new-evidence': { value: true, unit: 'flag', title: '申诉须提交新证据' },
-  'aftersales.judgement.claim-proven': { value: true, unit: 'flag', title: '仲裁：买家举证充分，支持退款' },
-  'aftersales.judgement.claim-unproven': { value: true, unit: 'flag', title: '仲裁：举证不足或与平台记录不符，驳回' },
-  'aftersales.judgement.shared-fault': { value: true, unit: 'flag', title: '仲裁：双方均有责任，部分退款' },
-  'aftersales.judgement.merchant-no-evidence': { value: true, unit: 'flag', title: '仲裁：商家未能举证商品有效，支持退款' },
+  'aftersales.judgement.claim-proven': { value: true, unit: 'flag', title: '仲裁：买家举证充分，支持退款', judgement: true },
+  'aftersales.judgement.claim-unproven': { value: true, unit: 'flag', title: '仲裁：举证不足或与平台记录不符，驳回', judgement: true },
+  'aftersales.judgement.shared-fault': { value: true, unit: 'flag', title: '仲裁：双方均有责任，部分退款', judgement: true },
+  'aftersales.judgement.merchant-no-evidence': { value: true, unit: 'flag', title: '仲裁：商家未能举证商品有效，支持退款', judgement: true },
   'risk.rejected-claims-30d': { value: 3, unit: 'count', min: 0, max: 100, title: '买家 30 天内被驳回的售后达到此数，自动列为高风险（0 = 关闭）' },
   'risk.claims-7d': { value: 6, unit: 'count', min: 0, max: 1000, title: '买家 7 天内发起的售后达到此数，自动列为高风险（0 = 关闭）' },
   'trust.merchant-demotion-refund-rate': { value: 1000, unit: 'bp', min: 0, max: 10_000, title: '商家降权退款率阈值（30 天）' },
@@ -92,6 +97,12 @@ export const defaultRules = {
 } satisfies Record<string, RuleDefinition>;
 
 export type RuleId = keyof typeof defaultRules;
+
+/** The rules a staff decision may cite (the rest are settings), in the catalogue's order. */
+export const judgementRuleIds: readonly RuleId[] = (Object.keys(defaultRules) as RuleId[])
+  .filter((id) => (defaultRules[id] as RuleDefinition).unit === 'flag' && (defaultRules[id] as { judgement?: true }).judgement === true);
+
+export const isJudgementRule = (id: string): id is RuleId => Object.hasOwn(defaultRules, id) && judgementRuleIds.includes(id as RuleId);
 export type RuleValues = { [K in RuleId]: (typeof defaultRules)[K]['value'] };
 
 /**

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
 import { AppError, badRequest, notFound } from '../shared/errors';
-import { defaultRules, ruleValuesFrom, type RuleId } from './defaults';
+import { defaultRules, judgementRuleIds, ruleValuesFrom, type RuleId } from './defaults';
 
 /** Publishes queue on this lock: two at once would both read version N and both write N + 1. */
 const publishLockKey = 'rule_sets:publish';
@@ -64,11 +64,11 @@ export async function ruleSetVersion(ctx: Ctx, actor: Actor, version: number) {
   return { version: row.version, values: row.rules, note: row.note, publishedAt: row.published_at.toISOString() };
 }
 
-/** GET /api/rules: the ids a decision may cite (API.md "Rules staff cite"). */
+/** GET /api/rules: the ids a decision may cite (API.md "Rules staff cite"): judgement rules only, never settings. */
 export async function citableRules(ctx: Ctx) {
   const current = await ctx.rules.current();
   return {
     version: current.version,
-    rules: Object.entries(defaultRules).map(([id, def]) => ({ id, title: def.title, unit: def.unit, value: current.values[id as RuleId] })),
+    rules: judgementRuleIds.map((id) => ({ id, title: defaultRules[id].title, unit: defaultRules[id].unit, value: current.values[id] })),
   };
 }

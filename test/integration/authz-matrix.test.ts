@@ -56,6 +56,9 @@ GET    /api/admin/users                           401   403   403    401    401 
 POST   /api/admin/users/:id/status                401   403   403    401    401   403    403   403  403   403   ok
 POST   /api/admin/users                           401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/admin/reports/overview                401   403   403    401    401   403    403   403  403   403   ok
+GET    /api/admin/holidays                        401   403   403    401    401   403    403   403  403   403   ok
+POST   /api/admin/holidays                        401   403   403    401    401   403    403   403  403   403   ok
+DELETE /api/admin/holidays/:date                  401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/staff/refunds/waiting                 401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/rules                           401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/rules/catalog                   401   403   403    401    401   403    403   403  403   ok    ok
@@ -102,6 +105,12 @@ POST   /api/refund-cases/:id/evidence-requests    401   403   403    401    401 
 POST   /api/refund-cases/:id/evidence             401   ok    404    401    401   404    ok    403  403   403   403
 POST   /api/refund-cases/:id/decision             401   403   403    401    401   403    403   403  403   ok    ok
 POST   /api/refund-cases/:id/appeal               401   ok    404    401    401   404    ok    403  403   403   403
+POST   /api/refund-cases/:id/claim                401   403   403    401    401   403    403   403  403   ok    ok
+POST   /api/refund-cases/:id/release              401   403   403    401    401   403    403   403  403   ok    ok
+# internal notes and party history: the parties get the case's 404, as for a case that does not exist
+GET    /api/refund-cases/:id/notes                401   404   404    404    404   404    404   404  404   ok    ok
+POST   /api/refund-cases/:id/notes                401   404   404    404    404   404    404   404  404   ok    ok
+GET    /api/refund-cases/:id/party-history        401   404   404    404    404   404    404   404  404   ok    ok
 GET    /api/notifications                         401   ok    ok     401    401   ok     ok    403  403   ok    ok
 POST   /api/notifications/read                    401   ok    ok     401    401   ok     ok    403  403   ok    ok
 # trust: reviews, shop page, shop identity (电子商务法 第27条)
@@ -160,6 +169,7 @@ const shopSideActors: ActorName[] = ['otherMerchant', 'ownerMerchant', 'otherApi
 const listQuery = (actor: ActorName) => (shopSideActors.includes(actor) ? `shopId=${w?.owner.shopId}` : undefined);
 const onMain: RouteCalls<CaseRef> = { sided: true, object: async (side) => (side === 'guest' ? w.guestMain : w.main) };
 const caseStatus = (c: CaseRef) => db().selectFrom('refund_cases').select(['status', 'updated_at']).where('id', '=', c.caseId).executeTakeFirstOrThrow();
+const claimState = (c: CaseRef) => db().selectFrom('refund_cases').select(['claimed_by', 'claimed_at']).where('id', '=', c.caseId).executeTakeFirstOrThrow();
 const orderStatus = (o: OrderRef) => db().selectFrom('orders').select(['status', 'settled']).where('id', '=', o.orderId).executeTakeFirstOrThrow();
 const count = async (table: 'payments' | 'payouts' | 'api_keys' | 'products' | 'shops', column: 'shop_id' | 'owner_id', value: string) =>
   Number((await db().selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where(column as never, '=', value as never).executeTakeFirstOrThrow()).n);
@@ -229,6 +239,21 @@ const calls: Record<string, RouteCalls> = {
   'POST /api/admin/rules': {
     call: () => ({ body: { values: {}, note: 'authorization matrix: the same values again' } }),
     state: () => db().selectFrom('rule_sets').select((eb) => eb.fn.max('version').as('version')).executeTakeFirstOrThrow(),
+  },
+  'GET /api/admin/holidays': {},
+  'POST /api/admin/holidays': {
+    call: () => ({ body: { date: '2031-05-06', kind: 'holiday', name: '劳动节（矩阵）' } }),
+    state: () => db().selectFrom('holiday_overrides').selectAll().where('date', '=', '2031-05-06').executeTakeFirst(),
+  },
+  'DELETE /api/admin/holidays/:date': {
+    fresh: true,
+    object: async () => {
+      await db().insertInto('holiday_overrides').values({ date: '2031-05-07', kind: 'holiday', name: '劳动节（矩阵）', created_by: null, created_at: new Date() })
+        .onConflict((oc) => oc.column('date').doNothing()).execute();
+      return '2031-05-07';
+    },
+    call: (date: string) => ({ params: { date } }),
+    state: () => db().selectFrom('holiday_overrides').selectAll().where('date', '=', '2031-05-07').executeTakeFirst(),
   },
   'GET /api/rules': {},
   'GET /api/staff/queue': {},
@@ -302,6 +327,23 @@ const calls: Record<string, RouteCalls> = {
     fresh: true, object: () => w.caseAt('registered', 'under_arbitration'), state: caseStatus,
     call: (c: CaseRef) => ({ params: { id: c.caseId }, body: { outcome: 'reject', ruleId: 'aftersales.judgement.claim-unproven', reason: '举证不足，商家出库记录显示卡密有效' } }),
   },
+  'POST /api/refund-cases/:id/claim': {
+    fresh: true, object: () => w.caseAt('registered', 'under_arbitration'), state: claimState, call: (c: CaseRef) => ({ params: { id: c.caseId } }),
+  },
+  'POST /api/refund-cases/:id/release': {
+    fresh: true, state: claimState, call: (c: CaseRef) => ({ params: { id: c.caseId } }),
+    object: async () => {
+      const c = await w.caseAt('registered', 'under_arbitration');
+      await t.api.ok('POST', `/api/refund-cases/${c.caseId}/claim`, { token: w.admin.token });
+      return c;
+    },
+  },
+  'GET /api/refund-cases/:id/notes': { ...onMain, call: (c) => ({ params: { id: c.caseId } }) },
+  'POST /api/refund-cases/:id/notes': {
+    ...onMain, call: (c) => ({ params: { id: c.caseId }, body: { body: '内部备注：核对兑换截图时间' } }),
+    state: (c: CaseRef) => db().selectFrom('case_notes').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', '=', c.caseId).executeTakeFirstOrThrow(),
+  },
+  'GET /api/refund-cases/:id/party-history': { ...onMain, call: (c) => ({ params: { id: c.caseId } }) },
   'POST /api/refund-cases/:id/appeal': {
     fresh: true, object: () => w.caseAt('registered', 'decided'), state: caseStatus,
     call: async (c: CaseRef, actor) => ({

@@ -10,6 +10,7 @@ import * as outside from './009_outside';
 import * as mistake from './010_mistake';
 import * as rails from './011_rails';
 import * as webhooks from './012_webhooks';
+import * as workbench from './014_workbench';
 import * as notificationKinds from './017_notification_kinds';
 
 /** Every migration, in order. Both engines run the same list. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '010_mistake': mistake,
   '011_rails': rails,
   '012_webhooks': webhooks,
+  '014_workbench': workbench,
   '017_notification_kinds': notificationKinds,
 };

@@ -8,8 +8,32 @@ import { actorOf, adminOnly, staffOrAdmin, userOf } from '../access';
 import { IdParams, Money, Paging } from '../schemas';
 import { createUser, listUsers, setRiskLevel, setUserStatus, userView } from '../../accounts/users';
 import { overviewReport, reportDaysMax } from '../../admin/reports';
+import { deleteHoliday, holidayNameLengthMax, listHolidays, setHoliday } from '../../admin/holidays';
+
+const HolidayDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', maxLength: 10, description: 'YYYY-MM-DD (Asia/Shanghai)' });
+const Holiday = Type.Object({ date: Type.String(), kind: Type.Union([Type.Literal('holiday'), Type.Literal('workday')]), name: Type.String(), createdAt: Type.String() });
 
 export function adminRoutes(app: App, ctx: Ctx): void {
+  app.get('/api/admin/holidays', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'listHolidayOverrides', tags: ['admin'], summary: "节假日调整: the admin's overrides of the chinese-days calendar, and `uncoveredYears` (this year or next, not in the calendar yet)",
+      response: { 200: Type.Object({ items: Type.Array(Holiday), uncoveredYears: Type.Array(Type.Integer()) }) },
+    },
+  }, async (request) => listHolidays(ctx, actorOf(request)));
+  app.post('/api/admin/holidays', {
+    config: { access: adminOnly },
+    schema: {
+      operationId: 'setHolidayOverride', tags: ['admin'], summary: 'Make one date a holiday or a working day (replaces an earlier override of that date); business days honour it at once',
+      body: Type.Object({ date: HolidayDate, kind: Type.Union([Type.Literal('holiday'), Type.Literal('workday')]), name: Type.String({ minLength: 1, maxLength: holidayNameLengthMax }) }),
+      response: { 201: Holiday },
+    },
+  }, async (request, reply) => reply.status(201).send(await setHoliday(ctx, actorOf(request), request.body)));
+  app.delete('/api/admin/holidays/:date', {
+    config: { access: adminOnly },
+    schema: { operationId: 'deleteHolidayOverride', tags: ['admin'], summary: 'Remove an override: the calendar decides that date again', params: Type.Object({ date: HolidayDate }) },
+  }, async (request, reply) => { await deleteHoliday(ctx, actorOf(request), request.params.date); return reply.status(204).send(); });
+
   app.get('/api/admin/ledger/check', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'Verify every ledger invariant' } }, async (request) => {
     requireRole(actorOf(request), 'admin', 'staff');
     return checkLedger(ctx.db);

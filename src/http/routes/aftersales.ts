@@ -1,6 +1,8 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { appealCase, decideCase, requestEvidence, staffQueue, submitEvidence } from '../../aftersales/arbitration';
+import { appealCase, decideCase, queueFilters, requestEvidence, staffQueue, submitEvidence } from '../../aftersales/arbitration';
+import { partyHistory } from '../../aftersales/party-history';
+import { addCaseNote, claimCase, listCaseNotes, noteLengthMax, releaseCase } from '../../aftersales/workbench';
 import { caseIn, caseView, loadCaseFor } from '../../aftersales/cases';
 import { descriptionLengthMax } from '../../aftersales/completeness';
 import { evidencePerCaseMax, evidenceSizeBytesMax, evidenceTooLarge, readEvidence, uploadEvidence } from '../../aftersales/evidence';
@@ -40,6 +42,11 @@ const Message = Type.String({ maxLength: messageLengthMax });
  * anyOf's integer branch would turn `true` into 1 and no flag rule could ever be published.
  */
 const RuleValue = Type.Unsafe<number | boolean>({ type: ['integer', 'boolean'] });
+
+const Note = Type.Object({
+  id: Uuid, body: Type.String(), author: Type.Object({ id: Uuid, name: Type.String() }), createdAt: Type.String({ format: 'date-time' }),
+});
+const NoteList = Type.Object({ items: Type.Array(Note) });
 
 export function aftersalesRoutes(app: App, ctx: Ctx): void {
   app.post('/api/evidence', { config: { access: signedIn }, 
@@ -81,8 +88,9 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
   }, async (request) => listCases(ctx, actorOf(request), request.query));
 
   app.get('/api/refund-cases/:id', { config: { access: orderParties }, schema: { tags: ['after-sales'], summary: 'A case with deadlines, decision, refunds and its events', params: IdParams } }, async (request) => {
-    const { refundCase, role } = await loadCaseFor(ctx.db, actorOf(request), request.params.id, ['buyer', 'merchant', 'staff']);
-    return caseView(ctx, ctx.db, refundCase.id, role, langOf(request));
+    const actor = actorOf(request);
+    const { refundCase, role } = await loadCaseFor(ctx.db, actor, request.params.id, ['buyer', 'merchant', 'staff']);
+    return caseView(ctx, ctx.db, refundCase.id, role, langOf(request), actor);
   });
 
   app.post('/api/refund-cases/:id/merchant-response', { config: { access: shopSide }, 
@@ -118,8 +126,39 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
     schema: { tags: ['after-sales'], summary: 'Appeal a platform decision once, within 7 days, with new evidence', params: IdParams, body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: messageLengthMax }), evidenceIds: EvidenceIds }) },
   }, async (request) => caseIn(langOf(request), await appealCase(ctx, actorOf(request), request.params.id, request.body)));
 
-  app.get('/api/staff/queue', { config: { access: staffOrAdmin }, schema: { tags: ['after-sales'], summary: 'Open arbitration work ordered by deadline, a page at a time with the total', querystring: Type.Object(Paging) } },
-    async (request) => staffQueue(ctx, actorOf(request), request.query));
+  app.get('/api/staff/queue', {
+    config: { access: staffOrAdmin },
+    schema: {
+      tags: ['after-sales'], summary: 'Open arbitration work ordered by deadline, a page at a time with the total; `filter` narrows it (overdue, appeals, evidence_due, mine, unclaimed)',
+      querystring: Type.Object({ ...Paging, filter: Type.Optional(Type.Union(queueFilters.map((f) => Type.Literal(f)))) }),
+    },
+  }, async (request) => staffQueue(ctx, actorOf(request), request.query));
+
+  app.post('/api/refund-cases/:id/claim', {
+    config: { access: staffOrAdmin },
+    schema: { operationId: 'claimRefundCase', tags: ['after-sales'], summary: "认领: take a case so no one else decides it meanwhile (409 CASE_CLAIMED if another staff member holds it; an admin takes over)", params: IdParams },
+  }, async (request) => claimCase(ctx, actorOf(request), request.params.id));
+  app.post('/api/refund-cases/:id/release', {
+    config: { access: staffOrAdmin },
+    schema: { operationId: 'releaseRefundCase', tags: ['after-sales'], summary: 'Give a claimed case back to the queue (the claimer or an admin)', params: IdParams },
+  }, async (request) => releaseCase(ctx, actorOf(request), request.params.id));
+
+  // Notes and party history accept every party's credential so that a buyer or merchant gets the case's 404, not a 403 saying there is something to hide.
+  app.get('/api/refund-cases/:id/notes', {
+    config: { access: orderParties },
+    schema: { operationId: 'listCaseNotes', tags: ['after-sales'], summary: "Staff's internal notes on a case, oldest first (staff and admins; never shown to the parties)", params: IdParams, response: { 200: NoteList } },
+  }, async (request) => listCaseNotes(ctx, actorOf(request), request.params.id));
+  app.post('/api/refund-cases/:id/notes', {
+    config: { access: orderParties },
+    schema: {
+      operationId: 'addCaseNote', tags: ['after-sales'], summary: 'Write an internal note on a case (staff and admins)', params: IdParams,
+      body: Type.Object({ body: Type.String({ minLength: 1, maxLength: noteLengthMax }) }), response: { 201: Note },
+    },
+  }, async (request, reply) => reply.status(201).send(await addCaseNote(ctx, actorOf(request), request.params.id, request.body)));
+  app.get('/api/refund-cases/:id/party-history', {
+    config: { access: orderParties },
+    schema: { operationId: 'getCasePartyHistory', tags: ['after-sales'], summary: "双方历史: the buyer's orders, cases, refunds won and risk; the shop's cases, fault refund rate and credit score (staff and admins)", params: IdParams },
+  }, async (request) => partyHistory(ctx, actorOf(request), request.params.id));
 
   app.get('/api/notifications', { config: { access: signedIn }, schema: { tags: ['notifications'], summary: 'In-app notifications, newest first, rendered in the reader\'s language (Accept-Language) and time zone (Asia/Shanghai); each keeps its kind and params', querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }) } },
     async (request) => listNotifications(ctx, actorOf(request), request.query, defaultReader(langFromHeader(request.headers['accept-language']))));

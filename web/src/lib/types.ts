@@ -32,13 +32,21 @@ import type { ChatEvidence } from '../../../src/chat/conversation';
 import type { listCases } from '../../../src/aftersales/list-cases';
 import type { staffQueue } from '../../../src/aftersales/arbitration';
 import type { listNotifications } from '../../../src/notify/notifications';
-import type { ruleCatalog } from '../../../src/rules/publish';
+import type { citableRules, ruleCatalog } from '../../../src/rules/publish';
+import type { partyHistory } from '../../../src/aftersales/party-history';
+import type { listCaseNotes } from '../../../src/aftersales/workbench';
+import type { listHolidays } from '../../../src/admin/holidays';
 
 export type CaseSummary = Awaited<ReturnType<typeof listCases>>['items'][number];
 export type QueueItem = Awaited<ReturnType<typeof staffQueue>>['items'][number];
 export type NotificationList = Awaited<ReturnType<typeof listNotifications>>;
 export type NotificationItem = NotificationList['items'][number];
 export type RuleCatalog = Awaited<ReturnType<typeof ruleCatalog>>;
+/** GET /api/rules: the judgement rules a decision may cite. */
+export type CitableRules = Awaited<ReturnType<typeof citableRules>>;
+export type PartyHistory = Awaited<ReturnType<typeof partyHistory>>;
+export type CaseNoteList = Awaited<ReturnType<typeof listCaseNotes>>;
+export type HolidayList = Awaited<ReturnType<typeof listHolidays>>;
 
 export interface UploadedEvidence {
   id: string;

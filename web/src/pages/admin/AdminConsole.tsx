@@ -10,8 +10,9 @@ import type { MessageKey } from '../../lib/messages';
 import { Link } from '../../lib/router';
 import { useSession } from '../../lib/session';
 import { OverviewCharts, type OverviewReport } from './OverviewCharts';
+import { Holidays } from './HolidaysSection';
 
-const sections = ['overview', 'users', 'rules', 'fund', 'ledger'] as const;
+const sections = ['overview', 'users', 'rules', 'fund', 'ledger', 'holidays'] as const;
 type Section = (typeof sections)[number];
 
 /**
@@ -39,6 +40,7 @@ export default function AdminConsole({ section: raw }: { section?: string }) {
       {section === 'rules' && <Rules />}
       {section === 'fund' && <Fund />}
       {section === 'ledger' && <Ledger />}
+      {section === 'holidays' && <Holidays />}
       {section === null && <p className="empty">404</p>}
     </section>
   );

@@ -10,7 +10,7 @@ import { formatMoney, parseYuan } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
 import { useIdempotencyKeys } from '../../lib/idempotency';
 import { labelOf, useI18n } from '../../lib/i18n';
-import type { CaseView, RuleCatalog } from '../../lib/types';
+import type { CaseView, CitableRules } from '../../lib/types';
 import { Section } from './CaseParts';
 
 interface ActionProps {
@@ -22,7 +22,7 @@ interface ActionProps {
 const casePath = (c: CaseView, action: string) => `/api/refund-cases/${c.id}/${action}`;
 
 /** The actions open to the viewer in the case's current state; nothing when there are none. */
-export function CaseActions({ c, token, onChanged, catalog }: ActionProps & { catalog?: RuleCatalog }) {
+export function CaseActions({ c, token, onChanged, rules }: ActionProps & { rules?: CitableRules }) {
   const { t } = useI18n();
   const [done, setDone] = useState<string | null>(null);
   const changed = (message: string) => (next?: CaseView) => { setDone(message); onChanged(next); };
@@ -39,10 +39,9 @@ export function CaseActions({ c, token, onChanged, catalog }: ActionProps & { ca
   if (role === 'merchant' && c.status === 'awaiting_merchant') panels.push(<MerchantResponse key="respond" c={c} onChanged={changed(t('case.done.merchant'))} />);
   if (evidenceForMe && !token) panels.push(<SubmitEvidence key="evidence" c={c} onChanged={changed(t('case.done.evidence'))} />);
   if (canAppeal) panels.push(<Appeal key="appeal" c={c} onChanged={changed(t('case.done.appeal'))} />);
-  if (role === 'staff' && (c.status === 'under_arbitration' || c.status === 'appealed')) {
-    panels.push(<StaffDecision key="decide" c={c} catalog={catalog} onChanged={changed(t('case.done.decided'))} />);
-    panels.push(<RequestEvidence key="request" c={c} onChanged={changed(t('case.done.requested'))} />);
-  }
+  // The server says what this staff member may do: never the appeal of their own first decision, never another's claimed case.
+  if (role === 'staff' && c.actions?.decide) panels.push(<StaffDecision key="decide" c={c} rules={rules} onChanged={changed(t('case.done.decided'))} />);
+  if (role === 'staff' && c.actions?.requestEvidence) panels.push(<RequestEvidence key="request" c={c} onChanged={changed(t('case.done.requested'))} />);
   if (panels.length === 0 && !done) return null;
   return (
     <Section id="actions-title" title={t('case.actions')}>
@@ -205,10 +204,13 @@ function Appeal({ c, onChanged }: ActionProps) {
 
 type DecisionOutcome = 'refund' | 'partial' | 'reject';
 
-/** 判定: outcome, amount for partial, a rule from the catalog and a written reason — all required. */
-function StaffDecision({ c, catalog, onChanged }: ActionProps & { catalog?: RuleCatalog }) {
+/**
+ * 判定: outcome, amount for partial, a judgement rule and a written reason — all required. No outcome
+ * is preselected (the arbitrator chooses one after reading the evidence above); submit waits for it.
+ */
+function StaffDecision({ c, rules, onChanged }: ActionProps & { rules?: CitableRules }) {
   const { t } = useI18n();
-  const [outcome, setOutcome] = useState<DecisionOutcome>('refund');
+  const [outcome, setOutcome] = useState<DecisionOutcome | null>(null);
   const [amountText, setAmountText] = useState('');
   const [ruleId, setRuleId] = useState('');
   const [reason, setReason] = useState('');
@@ -225,6 +227,7 @@ function StaffDecision({ c, catalog, onChanged }: ActionProps & { catalog?: Rule
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const found: Record<string, string> = {};
+    if (!outcome) found.outcome = t('case.outcomeRequired');
     if (outcome === 'partial') {
       const amount = parseYuan(amountText);
       if (!amount || amount <= 0) found.amount = t('refund.amountInvalid');
@@ -234,9 +237,6 @@ function StaffDecision({ c, catalog, onChanged }: ActionProps & { catalog?: Rule
     setProblems(found);
     if (Object.keys(found).length === 0) void decide.run();
   };
-  const rules = catalog?.rules.filter((r) => r.id.startsWith('aftersales.')) ?? [];
-  const judgements = rules.filter((r) => r.id.startsWith('aftersales.judgement.'));
-  const others = rules.filter((r) => !r.id.startsWith('aftersales.judgement.'));
   return (
     <form className="action-panel form" onSubmit={submit} noValidate aria-labelledby="decide-title">
       <h3 id="decide-title">{c.status === 'appealed' ? t('case.decideAppeal') : t('case.decide')}</h3>
@@ -245,29 +245,26 @@ function StaffDecision({ c, catalog, onChanged }: ActionProps & { catalog?: Rule
         <legend>{t('case.outcome')}</legend>
         {(['refund', 'partial', 'reject'] as const).map((o) => (
           <label key={o} className="choice">
-            <input type="radio" name="decision-outcome" checked={outcome === o} onChange={() => setOutcome(o)} />
+            <input type="radio" name="decision-outcome" checked={outcome === o} onChange={() => { setOutcome(o); clear('outcome'); }} />
             <span><strong>{t(`case.outcome.${o}`)}</strong>{o === 'refund' && <small className="muted">{formatMoney(Math.min(c.amount || refundable, refundable))}</small>}</span>
           </label>
         ))}
       </fieldset>
+      {problems.outcome && <p className="field-problem" role="alert">{problems.outcome}</p>}
       {outcome === 'partial' && (
         <TextField label={t('refund.amount')} hint={t('refund.amountHint', { max: formatMoney(refundable) })} inputMode="decimal" problem={problems.amount}
           value={amountText} onChange={(e) => { setAmountText(e.target.value); clear('amount'); }} />
       )}
-      <SelectField label={t('case.rulePicker')} hint={catalog ? t('case.rulePickerHint', { version: catalog.version }) : t('common.loading')} problem={problems.rule}
+      <SelectField label={t('case.rulePicker')} hint={rules ? t('case.rulePickerHint', { version: rules.version }) : t('common.loading')} problem={problems.rule}
         value={ruleId} onChange={(e) => { setRuleId(e.target.value); clear('rule'); }} required>
         <option value="">{t('case.ruleChoose')}</option>
-        <optgroup label={t('case.ruleJudgements')}>
-          {judgements.map((r) => <option key={r.id} value={r.id}>{r.title}（{r.id}）</option>)}
-        </optgroup>
-        <optgroup label={t('case.ruleOthers')}>
-          {others.map((r) => <option key={r.id} value={r.id}>{r.title}（{r.id}）</option>)}
-        </optgroup>
+        {(rules?.rules ?? []).map((r) => <option key={r.id} value={r.id}>{r.title}</option>)}
       </SelectField>
       <TextArea label={t('case.decisionReason')} hint={t('case.decisionReasonHint')} rows={4} maxLength={2000} required problem={problems.reason}
         value={reason} onChange={(e) => { setReason(e.target.value); clear('reason'); }} />
       <ErrorNote error={decide.error} />
-      <Button type="submit" pending={decide.pending} pendingLabel={t('common.working')}>{t('case.submitDecision')}</Button>
+      {!outcome && <p className="field-hint" id="decide-wait">{t('case.chooseOutcomeFirst')}</p>}
+      <Button type="submit" disabled={!outcome} aria-describedby={outcome ? undefined : 'decide-wait'} pending={decide.pending} pendingLabel={t('common.working')}>{t('case.submitDecision')}</Button>
     </form>
   );
 }

@@ -8,11 +8,52 @@ import { Trans, labelOf, useI18n } from '../../lib/i18n';
 import { Link, useLocation } from '../../lib/router';
 import { useSession } from '../../lib/session';
 import { guestToken } from '../../lib/storage';
-import type { CaseView, RuleCatalog } from '../../lib/types';
+import type { CaseView, CitableRules, RuleCatalog } from '../../lib/types';
 import { CaseActions } from './CaseActions';
+import { CaseNotesPanel, ClaimBar, PartyHistoryPanel, StaffBlockNotice } from '../staff/StaffCase';
 import { EvidencePackageLink } from '../../components/EvidencePackageLink';
 import { CaseChat, KeyFacts } from './CaseChat';
 import { CaseRefunds, CaseStatusBadge, CaseTimeline, Decision, MerchantAnswer, NextStep, PlatformRecords, RequestFacts, Section } from './CaseParts';
+
+/**
+ * The staff workbench's case: the facts, evidence and timeline first, the decision below them; the
+ * parties' history and the internal notes beside (stacked under on a phone).
+ */
+function StaffCaseBody({ c, titles, rules, onChanged }: { c: CaseView; titles: Record<string, string>; rules?: CitableRules; onChanged(): void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <ClaimBar c={c} onChanged={onChanged} />
+      <div className="workbench">
+        <div className="workbench-main">
+          <KeyFacts c={c} />
+          <div className="case-columns">
+            <Section id="request-title" title={t('case.request')} aside={c.amount > 0 ? <Money fen={c.amount} /> : undefined}>
+              <RequestFacts c={c} />
+            </Section>
+            <Section id="answer-title" title={t('case.merchantAnswer')}>
+              <MerchantAnswer c={c} />
+            </Section>
+          </div>
+          <Section id="evidence-title" title={t('case.evidence')}>
+            <EvidenceGallery evidence={c.evidence} />
+          </Section>
+          <PlatformRecords c={c} />
+          <CaseChat c={c} />
+          <CaseTimeline c={c} titles={titles} />
+          <Decision c={c} titles={titles} />
+          <CaseRefunds c={c} />
+          <StaffBlockNotice c={c} />
+          <CaseActions c={c} rules={rules} onChanged={onChanged} />
+        </div>
+        <aside className="workbench-side" aria-label={t('staff.sideLabel')}>
+          <PartyHistoryPanel c={c} />
+          <CaseNotesPanel c={c} />
+        </aside>
+      </div>
+    </>
+  );
+}
 
 /** One refund case for its buyer, the shop owner or staff: state, next actor and deadline, both sides, the platform's records, the decision. */
 export function CasePage({ id }: { id: string }) {
@@ -24,6 +65,7 @@ export function CasePage({ id }: { id: string }) {
   const refundCase = useResource(() => api<CaseView>('GET', `/api/refund-cases/${encodeURIComponent(id)}`, { token }), [id, token, session.user?.id]);
   const isStaff = session.user?.role === 'staff' || session.user?.role === 'admin';
   const catalog = useResource(() => (isStaff ? api<RuleCatalog>('GET', '/api/admin/rules/catalog') : Promise.resolve(undefined)), [isStaff]);
+  const citable = useResource(() => (isStaff ? api<CitableRules>('GET', '/api/rules') : Promise.resolve(undefined)), [isStaff]);
   const titles = useMemo(() => Object.fromEntries((catalog.data?.rules ?? []).map((r) => [r.id, r.title])), [catalog.data]);
   usePageTitle(refundCase.data ? `${t('case.title')} · ${refundCase.data.orderNo}` : t('case.title'), t('app.name'));
 
@@ -33,7 +75,7 @@ export function CasePage({ id }: { id: string }) {
   return (
     <Loadable resource={refundCase}>
       {(c) => (
-        <article className="case-page" aria-labelledby="case-title">
+        <article className={`case-page${c.viewerRole === 'staff' ? ' case-page-wide' : ''}`} aria-labelledby="case-title">
           <p className="breadcrumb">
             {c.viewerRole === 'staff' ? <Link to="/staff">{t('nav.staff')}</Link>
               : c.viewerRole === 'merchant' ? <Link to="/merchant?tab=cases">{t('nav.merchant')}</Link>
@@ -58,24 +100,28 @@ export function CasePage({ id }: { id: string }) {
               <Trans k="case.evidenceRequested" values={{ party: labelOf(t, 'case.party.', c.evidenceRequest.party), time: c.evidenceRequest.by ? <When iso={c.evidenceRequest.by} /> : '—' }} />
             </Notice>
           )}
-          <KeyFacts c={c} />
-          <CaseActions c={c} token={token} catalog={catalog.data} onChanged={() => void refundCase.reload()} />
-          <Decision c={c} titles={titles} />
-          <CaseRefunds c={c} />
-          <div className="case-columns">
-            <Section id="request-title" title={t('case.request')} aside={c.amount > 0 ? <Money fen={c.amount} /> : undefined}>
-              <RequestFacts c={c} />
-            </Section>
-            <Section id="answer-title" title={t('case.merchantAnswer')}>
-              <MerchantAnswer c={c} />
-            </Section>
-          </div>
-          <Section id="evidence-title" title={t('case.evidence')}>
-            <EvidenceGallery evidence={c.evidence} />
-          </Section>
-          <PlatformRecords c={c} />
-          <CaseChat c={c} />
-          <CaseTimeline c={c} titles={titles} />
+          {c.viewerRole === 'staff' ? <StaffCaseBody c={c} titles={titles} rules={citable.data} onChanged={() => void refundCase.reload()} /> : (
+            <>
+              <KeyFacts c={c} />
+              <CaseActions c={c} token={token} onChanged={() => void refundCase.reload()} />
+              <Decision c={c} titles={titles} />
+              <CaseRefunds c={c} />
+              <div className="case-columns">
+                <Section id="request-title" title={t('case.request')} aside={c.amount > 0 ? <Money fen={c.amount} /> : undefined}>
+                  <RequestFacts c={c} />
+                </Section>
+                <Section id="answer-title" title={t('case.merchantAnswer')}>
+                  <MerchantAnswer c={c} />
+                </Section>
+              </div>
+              <Section id="evidence-title" title={t('case.evidence')}>
+                <EvidenceGallery evidence={c.evidence} />
+              </Section>
+              <PlatformRecords c={c} />
+              <CaseChat c={c} />
+              <CaseTimeline c={c} titles={titles} />
+            </>
+          )}
           <EvidencePackageLink orderId={c.orderId} token={token} />
         </article>
       )}
