@@ -51,6 +51,7 @@ POST   /api/shops/:id/coupons                     401   403   403    401    401 
 GET    /api/shops/:id/coupons                     401   403   403    401    401   404    ok    403  403   403   403
 POST   /api/shops/:id/coupons/:couponId/disable   401   403   403    401    401   404    ok    403  403   403   403
 GET    /api/shops/:id/dashboard                   401   403   403    401    401   404    ok    403  403   ok    ok
+POST   /api/coupons/quote                         ok    ok    ok     ok     ok    403    403   403  403   403   403
 # platform
 POST   /api/admin/shops/:id/suspension            401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/admin/ledger/check                    401   403   403    401    401   403    403   403  403   ok    ok
@@ -226,6 +227,7 @@ const calls: Record<string, RouteCalls> = {
     state: (couponId) => db().selectFrom('coupons').select('status').where('id', '=', couponId).executeTakeFirstOrThrow(),
   },
   'GET /api/shops/:id/dashboard': { call: shopA },
+  'POST /api/coupons/quote': { call: () => ({ body: { productId: w.cardProduct, quantity: 1, couponCode: 'NOSUCH' } }) },
   // Reinstating an active shop changes nothing, so the admin's call leaves the world intact.
   'POST /api/admin/shops/:id/suspension': { call: () => ({ ...shopA(), body: { suspended: false } }), state: () => db().selectFrom('shops').select('status').where('id', '=', w.owner.shopId).executeTakeFirstOrThrow() },
   'GET /api/admin/ledger/check': {},

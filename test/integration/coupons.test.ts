@@ -61,6 +61,9 @@ describe('coupons at checkout', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.order).toMatchObject({ originalAmount: 1_998, discount: 199, amount: 1_799, couponCode: 'TENOFF', paid: 0 });
     expect(created.body.payment.amount).toBe(1_799);
+    const quote = await t.api.ok('POST', '/api/coupons/quote', { body: { productId: product.id, quantity: 2, couponCode: 'TenOff' } });
+    expect(quote).toEqual({ code: 'TENOFF', originalAmount: 1_998, discount: 199, amount: 1_799 });
+    expect((await t.api.call('POST', '/api/coupons/quote', { body: { productId: product.id, quantity: 1, couponCode: 'NOPE' } })).body.error.code).toBe('COUPON_INVALID');
     expect(created.body.order.items.map((i: { amount: number }) => i.amount)).toEqual([899, 900]);
     await t.api.pay(created.body.payment.id);
     const paid = await t.api.ok('GET', `/api/orders/${created.body.order.id}`, { token: buyer.token });

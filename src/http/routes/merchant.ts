@@ -2,6 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { dashboardDaysMax, shopDashboard } from '../../catalog/dashboard';
 import type { Ctx } from '../../context';
 import { createCoupon, disableCoupon, listCoupons } from '../../coupons/coupons';
+import { quoteCoupon } from '../../coupons/quote';
 import {
   couponAmountOffMaxFen, couponMinAmountMaxFen, couponPercentOffMax, couponUsesMax,
 } from '../../coupons/terms';
@@ -63,6 +64,18 @@ export function merchantRoutes(app: App, ctx: Ctx): void {
       params: CouponParams, response: { 200: Coupon },
     },
   }, async (request) => disableCoupon(ctx, userOf(request), request.params.id, request.params.couponId));
+
+  app.post('/api/coupons/quote', {
+    config: { access: ['anonymous', 'guest', 'buyer'] },
+    schema: {
+      operationId: 'quoteCoupon', tags: ['orders'],
+      summary: 'What an order of the product would cost with couponCode (the refusals checkout gives, citing order.coupons); takes no use',
+      body: Type.Object({
+        productId: Uuid, quantity: Type.Integer({ minimum: 1, maximum: 1000 }), couponCode: Type.String({ minLength: 1, maxLength: 64 }),
+      }),
+      response: { 200: Type.Object({ code: Type.String(), originalAmount: Type.Integer(), discount: Type.Integer(), amount: Type.Integer() }) },
+    },
+  }, async (request) => quoteCoupon(ctx, request.body));
 
   app.get('/api/shops/:id/dashboard', {
     config: { access: ['merchant', 'staff', 'admin'] },
