@@ -989,7 +989,6 @@ export const en: Record<MessageKey, string> = {
   'orders.tab.delivered': 'To confirm',
   'orders.tab.aftersales': 'After-sales',
   'orders.tab.completed': 'Completed',
-  'orders.tab.count': '{label} ({n})',
   'orders.tabEmpty': 'No orders here yet.',
   'merchant.tab.dashboard': 'Dashboard',
   'merchant.tab.coupons': 'Coupons',

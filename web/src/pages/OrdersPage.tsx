@@ -45,9 +45,10 @@ function OrderTabs({ tab, counts }: { tab: OrderTab; counts: OrderTabCounts | un
         const label = t(`orders.tab.${name}`);
         const n = counts?.[name];
         return (
-          <Link key={name} to={name === 'all' ? '/orders' : `/orders?status=${name}`} className="tab" aria-current={tab === name ? 'page' : undefined}
-            aria-label={n === undefined ? undefined : t('orders.tab.count', { label, n })}>
-            {label}{n ? <span className="tab-count" aria-hidden="true">{n}</span> : null}
+          <Link key={name} to={name === 'all' ? '/orders' : `/orders?status=${name}`} className="tab" aria-current={tab === name ? 'page' : undefined}>
+            {label}
+            {/* The count is part of the link's name: 待确认（2）. */}
+            {n ? <span className="tab-count"><span className="visually-hidden">（</span>{n}<span className="visually-hidden">）</span></span> : null}
           </Link>
         );
       })}
