@@ -67,6 +67,22 @@ describe('merchant dashboard and coupons, a buyer paying the discounted price', 
     await buyerShot('order-tabs');
     expect(await auditPage(buyer)).toEqual([]);
 
+    // 秒退 of the unrevealed key: the refund is what was paid, and the step bar ends at 已退款, not 已完成.
+    const login = await app.kameng.server.inject({ method: 'POST', url: '/api/auth/login', payload: { email: demoAccounts.buyer, password: demoPassword } });
+    const filed = await app.kameng.server.inject({
+      method: 'POST', url: `/api/orders/${orderId}/refund-cases`, headers: { authorization: `Bearer ${login.json().token}`, 'idempotency-key': `browser-${orderId}` },
+      payload: { reason: 'buyer_mistake', description: '买错了面额，卡密没有查看过，申请退款', expectedOutcome: 'full_refund' },
+    });
+    expect(filed.json().status).toBe('auto_approved');
+    expect(filed.json().refunds[0].amount).toBe(product.price - 500);
+    await buyer.goto(`${app.baseUrl}/orders/${orderId}`);
+    const steps = buyer.getByRole('list', { name: '订单进度' });
+    await steps.getByText('已退款').waitFor();
+    expect(await steps.getByText('已完成').count()).toBe(0);
+    await buyerShot('refunded-steps');
+    await buyer.goto(`${app.baseUrl}/orders?status=aftersales`);
+    await buyer.locator(`a[href="/orders/${orderId}"]`).waitFor();
+
     // The coupon's use shows on the merchant's list.
     await merchant.reload();
     await merchant.getByText('已使用 1 / 10 次').waitFor();

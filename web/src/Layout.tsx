@@ -49,7 +49,9 @@ function Bell() {
   if (!session.user) return null;
   const label = unread > 0 ? t('nav.notificationsUnread', { n: unread }) : t('nav.notifications');
   return (
-    <Link to="/notifications" className="bell button button-ghost button-small" aria-label={label} title={label}>
+    // The name is hidden text rather than aria-label, so the visible count is never at odds with it (axe label-content-name-mismatch).
+    <Link to="/notifications" className="bell button button-ghost button-small" title={label}>
+      <span className="visually-hidden">{label}</span>
       <svg className="icon" viewBox="0 0 16 16" width="18" height="18" aria-hidden="true" focusable="false">
         <path fill="currentColor" d="M8 1.5a4.5 4.5 0 0 0-4.5 4.5v2.3L2.2 10.9A.75.75 0 0 0 2.9 12h10.2a.75.75 0 0 0 .7-1.1L12.5 8.3V6A4.5 4.5 0 0 0 8 1.5ZM6.2 13a1.9 1.9 0 0 0 3.6 0H6.2Z" />
       </svg>
