@@ -123,6 +123,32 @@ describe('coupons at checkout', () => {
   });
 });
 
+describe('a payment that arrives after the order expired', () => {
+  it('is applied at the discounted price; the use is counted again when one is left, and not when another order took the last one', async () => {
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 5, price: 1_000 });
+    const coupon = (await createCoupon(shop, { code: 'LATE', amountOff: 200, maxUses: 1 })).body;
+    const [early, rival] = [await t.api.user('buyer'), await t.api.user('buyer')];
+    const first = (await order(early, product.id, { couponCode: 'LATE' })).body;
+    await t.api.advance(16);
+    expect((await couponRow(coupon.id)).uses).toBe(0);
+    const second = (await order(rival, product.id, { couponCode: 'LATE' })).body;
+    expect(second.order.discount).toBe(200);
+    // The first buyer's money arrives now: the order is delivered at the price quoted, without a use left to count.
+    expect((await t.api.pay(first.payment.id)).orderStatus).toBe('delivered');
+    const late = await t.api.ok('GET', `/api/orders/${first.order.id}`, { token: early.token });
+    expect(late).toMatchObject({ status: 'delivered', paid: 800, discount: 200 });
+    expect((await couponRow(coupon.id)).uses).toBe(1);
+    const paidEvent = (await t.api.ok('GET', `/api/orders/${first.order.id}/timeline`, { token: early.token })).events.find((e: any) => e.type === 'paid');
+    expect(paidEvent.data).toMatchObject({ late: true, couponRecounted: false });
+    // The rival's order expires too and pays late: now the use is free again and is counted.
+    await t.api.advance(16);
+    expect((await couponRow(coupon.id)).uses).toBe(0);
+    await t.api.pay(second.payment.id);
+    expect((await couponRow(coupon.id)).uses).toBe(1);
+  });
+});
+
 describe('refunds of a discounted order', () => {
   it('refunds prorate what was paid: one unit of three gets the round-down share, the last two the remainder; the ledger balances', async () => {
     const shop = await t.api.makeShop();
