@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
+import type { Db } from '../db/connect';
 import type { CaseStatus } from '../db/schema';
 import { shanghaiDate } from '../shared/business-days';
 
@@ -36,6 +37,34 @@ export interface OverviewDay {
 /** "YYYY-MM-DD" in Asia/Shanghai of a timestamptz column, the same in PGlite and PostgreSQL (UTC+8, no DST). */
 const shanghaiDay = (column: string) => sql<string>`to_char((${sql.ref(column)} at time zone 'UTC') + interval '8 hours', 'YYYY-MM-DD')`;
 
+/** The last `days` Asia/Shanghai days up to today: the instants they span and their names. */
+export function reportWindow(now: Date, days: number): { today: string; from: Date; until: Date; dayList: string[] } {
+  const today = shanghaiDate(now);
+  const todayStart = Date.parse(`${today}T00:00:00+08:00`);
+  const from = new Date(todayStart - (days - 1) * dayMs);
+  const until = new Date(todayStart + dayMs);
+  const dayList = Array.from({ length: days }, (_, i) => shanghaiDate(new Date(from.getTime() + i * dayMs + dayMs / 2)));
+  return { today, from, until, dayList };
+}
+
+/**
+ * Per day of payment: orders paid, their amounts (GMV: what buyers paid, net of coupons) and what has
+ * been refunded of them, and the refunds recorded as the merchant's fault — for the platform or one shop.
+ */
+export function salesAndFaultRefunds(db: Db, from: Date, until: Date, shopId?: string) {
+  let sales = db.selectFrom('orders')
+    .select([shanghaiDay('paid_at').as('day'), sql<string>`count(*)`.as('orders'), sql<string>`coalesce(sum(amount), 0)`.as('gmv'), sql<string>`coalesce(sum(refunded), 0)`.as('refunded')])
+    .where('paid_at', '>=', from).where('paid_at', '<', until);
+  let faults = db.selectFrom('refunds').innerJoin('orders', 'orders.id', 'refunds.order_id')
+    .select([shanghaiDay('orders.paid_at').as('day'), sql<string>`coalesce(sum(refunds.amount), 0)`.as('amount')])
+    .where('refunds.fault', '=', 'merchant').where('orders.paid_at', '>=', from).where('orders.paid_at', '<', until);
+  if (shopId) {
+    sales = sales.where('shop_id', '=', shopId);
+    faults = faults.where('orders.shop_id', '=', shopId);
+  }
+  return Promise.all([sales.groupBy(sql`1`).execute(), faults.groupBy(sql`1`).execute()]);
+}
+
 /**
  * Admin overview: one row per Asia/Shanghai day of the last `days` days (today included), each
  * computed with one GROUP BY per source table, plus the cases by status now.
@@ -43,21 +72,9 @@ const shanghaiDay = (column: string) => sql<string>`to_char((${sql.ref(column)} 
  * `refundRate` counts every refund; `faultRefundRate` only those recorded as the merchant's fault.
  */
 export async function overviewReport(ctx: Ctx, days: number) {
-  const now = ctx.clock.now();
-  const today = shanghaiDate(now);
-  const todayStart = Date.parse(`${today}T00:00:00+08:00`);
-  const from = new Date(todayStart - (days - 1) * dayMs);
-  const until = new Date(todayStart + dayMs);
-  const dayList = Array.from({ length: days }, (_, i) => shanghaiDate(new Date(from.getTime() + i * dayMs + dayMs / 2)));
-
-  const [sales, faultRefunds, opened, decided, fundMoves, fundAccount, byStatus] = await Promise.all([
-    ctx.db.selectFrom('orders')
-      .select([shanghaiDay('paid_at').as('day'), sql<string>`count(*)`.as('orders'), sql<string>`coalesce(sum(amount), 0)`.as('gmv'), sql<string>`coalesce(sum(refunded), 0)`.as('refunded')])
-      .where('paid_at', '>=', from).where('paid_at', '<', until).groupBy(sql`1`).execute(),
-    ctx.db.selectFrom('refunds').innerJoin('orders', 'orders.id', 'refunds.order_id')
-      .select([shanghaiDay('orders.paid_at').as('day'), sql<string>`coalesce(sum(refunds.amount), 0)`.as('amount')])
-      .where('refunds.fault', '=', 'merchant').where('orders.paid_at', '>=', from).where('orders.paid_at', '<', until)
-      .groupBy(sql`1`).execute(),
+  const { today, from, until, dayList } = reportWindow(ctx.clock.now(), days);
+  const [[sales, faultRefunds], opened, decided, fundMoves, fundAccount, byStatus] = await Promise.all([
+    salesAndFaultRefunds(ctx.db, from, until),
     ctx.db.selectFrom('refund_cases')
       .select([shanghaiDay('created_at').as('day'), sql<string>`count(*)`.as('n')])
       .where('created_at', '>=', from).where('created_at', '<', until).groupBy(sql`1`).execute(),

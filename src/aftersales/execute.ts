@@ -5,6 +5,7 @@ import type { Tx } from '../db/connect';
 import type { Order, RefundCase, RefundFault } from '../db/schema';
 import { accounts } from '../ledger/accounts';
 import { lockAccounts, postEntry } from '../ledger/journal';
+import { unitsRefund } from '../orders/proration';
 import { executeRefund, markOrderRefunded } from '../payments/refunds';
 import type { RuleSet } from '../rules/rule-sets';
 import { scheduleJob } from '../scheduler/jobs';
@@ -25,8 +26,12 @@ export async function outcomeAmount(tx: Tx, c: RefundCase, order: Order, outcome
   if (outcome === 'partial') return Math.min(partialAmount ?? 0, refundable);
   let full = c.amount;
   if (full <= 0) {
-    const units = await tx.selectFrom('order_items').select('amount').where('id', 'in', c.item_ids).where('status', '!=', 'refunded').execute();
-    full = units.reduce((sum, u) => sum + u.amount, 0);
+    const units = await tx.selectFrom('order_items').select(['id', 'amount', 'status']).where('order_id', '=', order.id).execute();
+    full = unitsRefund({
+      total: units.reduce((sum, u) => sum + u.amount, 0), quantity: units.length,
+      refundedUnits: units.filter((u) => u.status === 'refunded').length,
+      units: units.filter((u) => c.item_ids.includes(u.id) && u.status !== 'refunded').length,
+    });
   }
   full = Math.min(full, refundable);
   // 误拍: money back on the original channel keeps the no-reason fee; an exchange or wallet balance may waive it.

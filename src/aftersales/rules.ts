@@ -2,6 +2,7 @@ import type { CaseReason, ExpectedOutcome, OrderStatus, ProductType } from '../d
 import type { RuleId, RuleValues } from '../rules/defaults';
 import { feeAt } from '../shared/money';
 import { goodsUnused, mistakeTerms, unusedOnlyRule, type MistakeTerms, type Resolution } from './mistake';
+import { unitsRefund } from '../orders/proration';
 
 /**
  * 审核 + 智能审核: the pure part of the after-sales engine. Facts the platform holds go in (order,
@@ -100,7 +101,12 @@ export function assess(facts: CaseFacts, application: Application): Verdict {
   const unused = goodsUnused({ productType: order.productType, deliveredAt: order.deliveredAt, units });
   const options = mistakeOptions(application, unused);
   if (options) return options;
-  const cap = Math.min(units.reduce((sum, u) => sum + u.amount, 0), refundable);
+  // A coupon order refunds its units' share of what was paid (orders/proration.ts), the last unit the remainder.
+  const unitsValue = unitsRefund({
+    total: facts.units.reduce((sum, u) => sum + u.amount, 0), quantity: facts.units.length,
+    refundedUnits: facts.units.filter((u) => u.status === 'refunded').length, units: units.length,
+  });
+  const cap = Math.min(unitsValue, refundable);
   const amount = requestedAmount(application, cap, order.productType);
   if (typeof amount !== 'number') return amount;
 

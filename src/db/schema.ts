@@ -128,6 +128,23 @@ export interface OrdersTable {
   /** The late-delivery penalty paid to the buyer (fen), written once with the delivery. */
   late_penalty: Generated<number>;
   cancelled_by: Generated<'buyer' | 'system' | null>;
+  /** The shop coupon applied at checkout; `amount` is already net of `discount`. */
+  coupon_id: Generated<string | null>;
+  discount: Generated<number>;
+}
+export interface CouponsTable {
+  id: string;
+  shop_id: string;
+  code: string;
+  amount_off: number | null;
+  percent_off: number | null;
+  min_amount: number;
+  max_uses: number | null;
+  uses: Generated<number>;
+  expires_at: Timestamp | null;
+  status: Generated<'active' | 'disabled'>;
+  created_at: Timestamp;
+  disabled_at: Timestamp | null;
 }
 export interface OrderItemsTable {
   id: string;
@@ -503,6 +520,7 @@ export interface DB {
   products: ProductsTable;
   card_keys: CardKeysTable;
   orders: OrdersTable;
+  coupons: CouponsTable;
   order_items: OrderItemsTable;
   deliveries: DeliveriesTable;
   key_reveals: KeyRevealsTable;
@@ -532,6 +550,7 @@ export interface DB {
 export type Order = Selectable<OrdersTable>;
 export type Product = Selectable<ProductsTable>;
 export type Shop = Selectable<ShopsTable>;
+export type Coupon = Selectable<CouponsTable>;
 export type User = Selectable<UsersTable>;
 export type RefundCase = Selectable<RefundCasesTable>;
 export type ChatMessage = Selectable<ChatMessagesTable>;

@@ -24,6 +24,7 @@ import { adminRoutes } from './routes/admin';
 import { catalogRoutes } from './routes/catalog';
 import { aftersalesRoutes } from './routes/aftersales';
 import { evidenceSizeBytesMax } from '../aftersales/evidence';
+import { merchantRoutes } from './routes/merchant';
 import { orderRoutes } from './routes/orders';
 import { paymentRoutes } from './routes/payments';
 import { sandboxRoutes } from './routes/sandbox';
@@ -124,6 +125,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   aftersalesRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
   webhookRoutes(app, ctx);
+  merchantRoutes(app, ctx);
   chatRoutes(app, ctx);
   trustRoutes(app, ctx);
   evidencePackageRoutes(app, ctx);

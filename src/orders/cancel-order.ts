@@ -4,6 +4,7 @@ import { cancelJob } from '../scheduler/jobs';
 import { conflict, refused } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
 import { actorLabel, loadOrderFor } from './access';
+import { releaseCoupon } from '../coupons/redeem';
 import { releaseStock } from './create-order';
 import { transitionOrder } from './order-state';
 import { orderView, type OrderView } from './views';
@@ -29,9 +30,10 @@ export async function cancelOrder(ctx: Ctx, actor: Actor, orderId: string): Prom
       await tx.updateTable('payments').set({ status: 'cancelled' }).where('id', 'in', payments.map((p) => p.id)).where('status', '=', 'pending').execute();
     }
     const released = await releaseStock(tx, cancelled);
+    const couponReleased = await releaseCoupon(tx, cancelled);
     await cancelJob(tx, 'order_expire', order.id, now);
     await appendEvent(tx, order.id, 'cancelled', {
-      actor: actorLabel(actor), at: now, data: { cause: 'buyer_cancelled', released, closedPayments: payments.map((p) => p.id), ruleId: 'order.buyer-cancel', ruleVersion: rules.version },
+      actor: actorLabel(actor), at: now, data: { cause: 'buyer_cancelled', released, couponReleased, closedPayments: payments.map((p) => p.id), ruleId: 'order.buyer-cancel', ruleVersion: rules.version },
     });
     return orderView(ctx, tx, order.id, 'buyer');
   });

@@ -15,7 +15,9 @@ import { AppError, badRequest, conflict, forbidden, notFound, refused } from '..
 import { requireApprovedIdentity } from '../trust/identity';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { appendEvent } from '../timeline/timeline';
+import { redeemCoupon } from '../coupons/redeem';
 import { payOrderFromWallet } from './pay-order';
+import { unitAmounts } from './proration';
 import { orderView, type OrderView } from './views';
 import { armReconciliation, requireLiveChannel, startRailPayment } from '../payments/start-payment';
 import type { PayAction } from '../payments/channels/types';
@@ -84,20 +86,25 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
 
     const orderId = randomUUID();
     const keyIds = await reserveStock(tx, product, input.quantity, orderId);
-    const amount = product.price * input.quantity;
+    const listAmount = product.price * input.quantity;
+    // The merchant bears the discount: the order, its payment and its escrow carry only what the buyer pays.
+    const coupon = input.couponCode ? await redeemCoupon(tx, { shopId: product.shop_id, code: input.couponCode, total: listAmount, now }) : null;
+    const amount = listAmount - (coupon?.discount ?? 0);
+    const itemAmounts = unitAmounts(amount, input.quantity);
     const order = await tx.insertInto('orders').values({
       id: orderId, order_no: orderNumber(now), buyer_id: buyer, guest_contact: input.guest?.contact.trim() ?? null, guest_query_hash: guestHash,
       guest_locale: input.guest ? meta.lang ?? null : null,
       shop_id: product.shop_id, product_id: product.id, product_type: product.type, title: product.title, quantity: input.quantity,
       unit_price: product.price, amount, status: 'pending_payment', channel: input.channel, topup_account: input.topupAccount?.trim() ?? null,
       buyer_ip: meta.ip, expires_at: minutesFrom(now, ruleNumber(rules, 'order.pending-expiry')), created_at: now,
+      coupon_id: coupon?.couponId ?? null, discount: coupon?.discount ?? 0,
     }).returningAll().executeTakeFirstOrThrow();
     await tx.insertInto('order_items').values(Array.from({ length: input.quantity }, (_, i) => ({
-      id: randomUUID(), order_id: orderId, seq: i + 1, card_key_id: keyIds[i] ?? null, amount: product.price, status: 'pending' as const, revealed_at: null,
+      id: randomUUID(), order_id: orderId, seq: i + 1, card_key_id: keyIds[i] ?? null, amount: itemAmounts[i], status: 'pending' as const, revealed_at: null,
     }))).execute();
     await appendEvent(tx, orderId, 'created', {
       actor: buyer ? `buyer:${buyer}` : 'guest', at: now,
-      data: { orderNo: order.order_no, productId: product.id, quantity: input.quantity, amount, channel: input.channel, expiresAt: order.expires_at.toISOString(), ruleVersion: rules.version },
+      data: { orderNo: order.order_no, productId: product.id, quantity: input.quantity, amount, ...(coupon ? { listAmount, discount: coupon.discount, couponCode: coupon.code } : {}), channel: input.channel, expiresAt: order.expires_at.toISOString(), ruleVersion: rules.version },
     });
     // A wallet payment happens right here, so only gateway orders can go unpaid and need the expiry timer.
     if (input.channel !== 'balance') await scheduleJob(tx, 'order_expire', orderId, order.expires_at, now);
@@ -137,7 +144,6 @@ export function checkOrderShape(product: Product, input: CreateOrderInput, rules
   } else if (input.topupAccount) {
     throw badRequest('TOPUP_ACCOUNT_NOT_ALLOWED', 'topupAccount is only for direct top-up products');
   }
-  if (input.couponCode) throw refused('COUPON_INVALID', 'order.coupons', 'this coupon code is not valid');
 }
 
 /** Serialises one buyer's (or one IP's) checkouts so the unpaid-order cap cannot be raced past. */

@@ -17,6 +17,7 @@ import { cancelJob } from '../scheduler/jobs';
 import { deliverPaidOrder } from './deliver';
 import { reserveStock } from './create-order';
 import { noticeRefund } from '../notify/order-notices';
+import { recountCoupon } from '../coupons/redeem';
 
 /** Pays an order from the buyer's wallet inside the order's own transaction. */
 export async function payOrderFromWallet(ctx: Ctx, tx: Tx, order: Order, rules: RuleSet, now: Date) {
@@ -130,7 +131,9 @@ async function applyOrderPayment(
   invariant(order.status === 'pending_payment' || late, `payment for an order in status ${order.status}`);
   const paid = await transitionOrder(tx, order.id, [order.status], 'paid', payment.channel === 'balance' ? 'buyer' : 'system', { paid: order.paid + payment.amount, paid_at: now, cancelled_at: null });
   if (!late) await cancelJob(tx, 'order_expire', order.id, now);
-  await appendEvent(tx, order.id, 'paid', { actor: `channel:${payment.channel}`, at: now, data: { paymentId: payment.paymentId, amount: payment.amount, channel: payment.channel, late } });
+  // The cancellation gave the coupon use back; the buyer paid the discounted price, so it is honoured (redeem.ts).
+  const couponRecounted = late && order.coupon_id ? await recountCoupon(tx, order) : undefined;
+  await appendEvent(tx, order.id, 'paid', { actor: `channel:${payment.channel}`, at: now, data: { paymentId: payment.paymentId, amount: payment.amount, channel: payment.channel, late, ...(couponRecounted !== undefined ? { couponRecounted } : {}) } });
 
   if (late && !(await reacquireStock(ctx, tx, paid))) {
     const refund = await executeRefund(tx, {

@@ -1,4 +1,6 @@
+import { sql, type ExpressionBuilder } from 'kysely';
 import { openSession } from '../accounts/users';
+import type { DB } from '../db/schema';
 import { loadOwnedShop, requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
 import { maskDevice } from '../shared/privacy';
@@ -21,10 +23,37 @@ export async function getOrder(ctx: Ctx, actor: Actor, orderId: string): Promise
   return orderView(ctx, ctx.db, order.id, role);
 }
 
-/** 我的订单 for a buyer, or a shop's orders for its owner (and staff). */
+/** The buyer's order tabs beyond single statuses: 待发货 (paid, not yet delivered) and 售后 (an open case, or refunded). */
+export const orderListGroups = ['to_deliver', 'aftersales'] as const;
+const openCaseStatuses = ['awaiting_merchant', 'awaiting_buyer', 'under_arbitration', 'awaiting_evidence', 'appealed'];
+
+const inAftersales = (eb: ExpressionBuilder<DB, 'orders'>) => eb.or([
+  eb('orders.status', 'in', ['refunded', 'partially_refunded']),
+  eb.exists(eb.selectFrom('refund_cases').select('refund_cases.id').whereRef('refund_cases.order_id', '=', 'orders.id').where('refund_cases.status', 'in', openCaseStatuses as never[])),
+]);
+
+export interface OrderTabCounts { all: number; pending_payment: number; to_deliver: number; delivered: number; aftersales: number; completed: number }
+
+/** One pass over the buyer's orders for the tab badges. */
+async function buyerTabCounts(ctx: Ctx, buyerId: string): Promise<OrderTabCounts> {
+  const row = await ctx.db.selectFrom('orders').where('buyer_id', '=', buyerId).select((eb) => [
+    sql<string>`count(*)`.as('all'),
+    sql<string>`count(*) filter (where status = 'pending_payment')`.as('pending_payment'),
+    sql<string>`count(*) filter (where status in ('paid', 'delivering'))`.as('to_deliver'),
+    sql<string>`count(*) filter (where status = 'delivered')`.as('delivered'),
+    eb.fn.sum<string>(eb.case().when(inAftersales(eb)).then(1).else(0).end()).as('aftersales'),
+    sql<string>`count(*) filter (where status = 'completed')`.as('completed'),
+  ]).executeTakeFirstOrThrow();
+  return {
+    all: Number(row.all), pending_payment: Number(row.pending_payment), to_deliver: Number(row.to_deliver), delivered: Number(row.delivered),
+    aftersales: Number(row.aftersales ?? 0), completed: Number(row.completed),
+  };
+}
+
+/** 我的订单 for a buyer (with tab counts), or a shop's orders for its owner (and staff). */
 export async function listOrders(
   ctx: Ctx, actor: Actor, query: { shopId?: string; status?: string; limit?: number; offset?: number },
-): Promise<{ items: OrderSummary[]; total: number }> {
+): Promise<{ items: OrderSummary[]; total: number; counts?: OrderTabCounts }> {
   let base = ctx.db.selectFrom('orders');
   if (query.shopId) {
     const shop = await loadOwnedShop(ctx.db, actor, query.shopId, true);
@@ -38,11 +67,14 @@ export async function listOrders(
   } else {
     throw invalid('merchants and staff list orders by shopId', '商家和客服需按店铺（shopId）查询订单。');
   }
-  if (query.status) base = base.where('status', '=', query.status as never);
+  if (query.status === 'to_deliver') base = base.where('status', 'in', ['paid', 'delivering']);
+  else if (query.status === 'aftersales') base = base.where(inAftersales);
+  else if (query.status) base = base.where('status', '=', query.status as never);
   const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const rows = await base.selectAll().orderBy('created_at', 'desc').limit(Math.min(query.limit ?? 20, orderPageSizeMax)).offset(query.offset ?? 0).execute();
   return {
     total,
+    ...(query.shopId || actor.kind !== 'user' ? {} : { counts: await buyerTabCounts(ctx, actor.userId) }),
     items: rows.map((o) => ({
       id: o.id, orderNo: o.order_no, status: o.status, title: o.title, productType: o.product_type, quantity: o.quantity, amount: o.amount,
       paid: o.paid, refunded: o.refunded, createdAt: o.created_at.toISOString(), shopId: o.shop_id,

@@ -14,7 +14,13 @@ export interface OrderView {
   shop: { id: string; name: string };
   quantity: number;
   unitPrice: number;
+  /** What the buyer pays: unitPrice × quantity − discount. */
   amount: number;
+  /** unitPrice × quantity, before any coupon. */
+  originalAmount: number;
+  /** The shop coupon's discount (fen; 0 without one), borne by the merchant. */
+  discount: number;
+  couponCode: string | null;
   paid: number;
   refunded: number;
   settled: number;
@@ -65,6 +71,7 @@ interface ViewRow {
   auto_confirm_at: Date | null;
   pending_payment_id: string | null;
   exchanged_to_order_id: string | null;
+  coupon_code: string | null;
 }
 
 /**
@@ -82,7 +89,8 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
       (select json_build_object('rating', rv.rating, 'comment', rv.comment, 'created_at', rv.created_at) from reviews rv where rv.order_id = o.id) as review,
       (select j.due_at from jobs j where j.kind = 'auto_confirm' and j.ref_id = o.id::text and j.status = 'pending') as auto_confirm_at,
       (select pay.id from payments pay where pay.order_id = o.id and pay.status = 'pending' limit 1) as pending_payment_id,
-      (select x.id from orders x where x.exchanged_from_order_id = o.id order by x.created_at limit 1) as exchanged_to_order_id
+      (select x.id from orders x where x.exchanged_from_order_id = o.id order by x.created_at limit 1) as exchanged_to_order_id,
+      (select c.code from coupons c where c.id = o.coupon_id) as coupon_code
     from orders o join shops s on s.id = o.shop_id join products p on p.id = o.product_id
     where o.id = ${order.id}`.execute(db);
   const openPayment = order.status === 'pending_payment' || order.status === 'cancelled' ? row.pending_payment_id : null;
@@ -90,7 +98,8 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
     ? new Date(order.paid_at.getTime() + row.promised_delivery_minutes * 60_000) : null;
   return {
     id: order.id, orderNo: order.order_no, status: order.status, productId: order.product_id, productType: order.product_type, title: order.title,
-    shop: { id: order.shop_id, name: row.shop_name }, quantity: order.quantity, unitPrice: order.unit_price, amount: order.amount, paid: order.paid, refunded: order.refunded,
+    shop: { id: order.shop_id, name: row.shop_name }, quantity: order.quantity, unitPrice: order.unit_price, amount: order.amount,
+    originalAmount: order.amount + order.discount, discount: order.discount, couponCode: row.coupon_code, paid: order.paid, refunded: order.refunded,
     settled: order.settled, fee: order.fee, escrow: order.paid - order.refunded - order.settled, channel: order.channel,
     topupAccount: order.topup_account, guest: order.buyer_id === null,
     createdAt: order.created_at.toISOString(), expiresAt: order.expires_at.toISOString(), paidAt: iso(order.paid_at),

@@ -93,6 +93,7 @@ export const defaultRules = {
   'refund.arrival-original-channel': { value: 1, unit: 'business_days', min: 0, max: 30, title: '原路退回最早到账' },
   'refund.arrival-original-channel-max': { value: 3, unit: 'business_days', min: 0, max: 30, title: '原路退回最晚到账' },
   'webhook.retry-window': { value: 24, unit: 'hours', min: 1, max: 168, title: '商家回调（Webhook）投递失败后重试的时长，超过即标记为失败' },
+  'merchant.stock-alert-threshold': { value: 10, unit: 'count', min: 1, max: 10_000, title: '商家看板库存预警：可售卡密或限量库存低于此数时提醒' },
   'webhook.public-targets-only': { value: true, unit: 'flag', title: '商家回调地址只能指向公网地址（本机、内网、链路本地、组播等地址仅沙盒模式可用）' },
 } satisfies Record<string, RuleDefinition>;
 

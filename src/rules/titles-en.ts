@@ -87,6 +87,7 @@ export const ruleTitlesEn: Record<RuleId, string> = {
   'refund.arrival-original-channel-max': 'Latest arrival of a refund to the original payment method',
   'webhook.retry-window': 'How long a failed merchant webhook is retried before it is marked failed',
   'webhook.public-targets-only': 'Merchant webhooks may only target public addresses (loopback, private, link-local and multicast only in the sandbox)',
+  'merchant.stock-alert-threshold': 'Merchant dashboard stock alert: warn when sellable keys or limited stock fall below this number',
 };
 
 const isRuleId = (id: string): id is RuleId => Object.hasOwn(defaultRules, id);

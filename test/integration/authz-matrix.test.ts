@@ -47,6 +47,11 @@ POST   /api/shops/:id/webhooks                    401   403   403    401    401 
 GET    /api/shops/:id/webhooks                    401   403   403    401    401   404    ok    403  403   403   403
 DELETE /api/shops/:id/webhooks/:webhookId         401   403   403    401    401   404    ok    403  403   403   403
 GET    /api/shops/:id/webhooks/:webhookId/deliveries 401 403   403    401    401   404    ok    403  403   403   403
+POST   /api/shops/:id/coupons                     401   403   403    401    401   404    ok    403  403   403   403
+GET    /api/shops/:id/coupons                     401   403   403    401    401   404    ok    403  403   403   403
+POST   /api/shops/:id/coupons/:couponId/disable   401   403   403    401    401   404    ok    403  403   403   403
+GET    /api/shops/:id/dashboard                   401   403   403    401    401   404    ok    403  403   ok    ok
+POST   /api/coupons/quote                         ok    ok    ok     ok     ok    403    403   403  403   403   403
 # platform
 POST   /api/admin/shops/:id/suspension            401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/admin/ledger/check                    401   403   403    401    401   403    403   403  403   ok    ok
@@ -220,6 +225,19 @@ const calls: Record<string, RouteCalls> = {
     object: async () => (await t.api.ok('POST', `/api/shops/${w.owner.shopId}/webhooks`, { token: w.owner.merchant.token, body: { url: 'http://127.0.0.1:9/deliveries', events: ['refund.succeeded'] } })).id as string,
     call: (webhookId) => ({ params: { id: w.owner.shopId, webhookId } }),
   },
+  'POST /api/shops/:id/coupons': {
+    call: () => ({ ...shopA(), body: { code: `M${unique()}`, amountOff: 100 } }),
+    state: async () => Number((await db().selectFrom('coupons').select((eb) => eb.fn.countAll<number>().as('n')).where('shop_id', '=', w.owner.shopId).executeTakeFirstOrThrow()).n),
+  },
+  'GET /api/shops/:id/coupons': { call: shopA },
+  'POST /api/shops/:id/coupons/:couponId/disable': {
+    fresh: true,
+    object: async () => (await t.api.ok('POST', `/api/shops/${w.owner.shopId}/coupons`, { token: w.owner.merchant.token, body: { code: `D${unique()}`, percentOff: 10 } })).id as string,
+    call: (couponId) => ({ params: { id: w.owner.shopId, couponId } }),
+    state: (couponId) => db().selectFrom('coupons').select('status').where('id', '=', couponId).executeTakeFirstOrThrow(),
+  },
+  'GET /api/shops/:id/dashboard': { call: shopA },
+  'POST /api/coupons/quote': { call: () => ({ body: { productId: w.cardProduct, quantity: 1, couponCode: 'NOSUCH' } }) },
   // Reinstating an active shop changes nothing, so the admin's call leaves the world intact.
   'POST /api/admin/shops/:id/suspension': { call: () => ({ ...shopA(), body: { suspended: false } }), state: () => db().selectFrom('shops').select('status').where('id', '=', w.owner.shopId).executeTakeFirstOrThrow() },
   'GET /api/admin/ledger/check': {},

@@ -4,7 +4,7 @@ import { statedLang } from '../../i18n/lang';
 import { cancelOrder } from '../../orders/cancel-order';
 import { createOrder, paymentChannels } from '../../orders/create-order';
 import { deliverManually, manualContentLengthMax, revealKeys } from '../../orders/deliver';
-import { getOrder, getTimeline, listOrders, lookupGuestOrder } from '../../orders/queries';
+import { getOrder, getTimeline, listOrders, lookupGuestOrder, orderListGroups } from '../../orders/queries';
 import { confirmReceipt } from '../../orders/settle';
 import { getPayment, topUpWallet } from '../../payments/payments';
 import type { App } from '../app-type';
@@ -12,7 +12,9 @@ import { actorOf, everyone, langOf, orderBuyer, orderParties, shopSide, staffOrA
 import { clientIp } from '../auth';
 import { IdParams, Money, Paging, Uuid, idempotencyHeader } from '../schemas';
 
-const OrderStatus = Type.Union(['pending_payment', 'paid', 'delivering', 'delivered', 'completed', 'cancelled', 'refunded', 'partially_refunded'].map((s) => Type.Literal(s)));
+const OrderStatus = Type.Union(['pending_payment', 'paid', 'delivering', 'delivered', 'completed', 'cancelled', 'refunded', 'partially_refunded', ...orderListGroups].map((s) => Type.Literal(s)), {
+  description: 'an order status, or a buyer tab: `to_deliver` (paid or delivering), `aftersales` (an open case, refunded or partially refunded)',
+});
 
 export function orderRoutes(app: App, ctx: Ctx): void {
   app.post('/api/orders', { config: { access: ['anonymous', 'guest', 'buyer'] }, 
@@ -33,7 +35,7 @@ export function orderRoutes(app: App, ctx: Ctx): void {
   });
 
   app.get('/api/orders', { config: { access: ['buyer', ...shopSide, ...staffOrAdmin] }, 
-    schema: { tags: ['orders'], summary: "A buyer's orders, or a shop's orders with shopId", querystring: Type.Object({ shopId: Type.Optional(Uuid), status: Type.Optional(OrderStatus), ...Paging }) },
+    schema: { tags: ['orders'], summary: "A buyer's orders (with `counts` per tab), or a shop's orders with shopId", querystring: Type.Object({ shopId: Type.Optional(Uuid), status: Type.Optional(OrderStatus), ...Paging }) },
   }, async (request) => listOrders(ctx, actorOf(request), request.query));
 
   app.post('/api/orders/lookup', { config: { access: everyone }, 

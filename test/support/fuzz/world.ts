@@ -10,7 +10,7 @@ export interface World {
   /** The buyer's session as a browser holds it: cookie plus CSRF token. */
   buyerCookie: { token: string; csrfToken: string };
   /** Real ids by the path segment (or body field) that names them. */
-  ids: Record<'shops' | 'products' | 'orders' | 'payments' | 'refund-cases' | 'evidence' | 'users' | 'topups' | 'items' | 'notifications', string[]>;
+  ids: Record<'shops' | 'products' | 'orders' | 'payments' | 'refund-cases' | 'evidence' | 'users' | 'topups' | 'items' | 'notifications' | 'coupons' | 'couponCode', string[]>;
   ruleIds: string[];
   emails: string[];
   guest: { orderNo: string; queryPassword: string };
@@ -36,6 +36,7 @@ export async function buildWorld(api: Api): Promise<World> {
   const manual = await api.makeProduct(shop, { type: 'manual', noReasonRefund: { allowed: true, feeRate: 500 } });
   const other = await api.makeProduct(shop2, { keys: 5 });
   await api.fundWallet(buyer, 500_000);
+  const coupon = await api.ok('POST', `/api/shops/${shop.shopId}/coupons`, { token: shop.merchant.token, body: { code: 'FUZZ10', amountOff: 100 } });
 
   const paid = await api.buyAndPay(buyer, card.id, { quantity: 2 });
   const manualOrder = await api.buyAndPay(buyer, manual.id);
@@ -86,6 +87,8 @@ export async function buildWorld(api: Api): Promise<World> {
       topups: [topupOrder.id],
       items: orders.flatMap((o) => o.items.map((i: { id: string }) => i.id)),
       notifications: notifications.items.map((n: { id: string }) => n.id),
+      coupons: [coupon.id],
+      couponCode: ['FUZZ10', 'fuzz10'],
     },
     ruleIds: Object.keys(rules.values),
     emails: [buyer.user.email, shop.merchant.user.email, staff.user.email],

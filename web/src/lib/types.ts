@@ -10,6 +10,11 @@ export type { OrderSummary } from '../../../src/orders/queries';
 export type { PaymentView } from '../../../src/payments/payments';
 export type { TimelineEvent } from '../../../src/timeline/timeline';
 export type { CreatedOrder } from '../../../src/orders/create-order';
+export type { CouponView } from '../../../src/coupons/coupons';
+export type { CouponQuote } from '../../../src/coupons/quote';
+export type { OrderTabCounts } from '../../../src/orders/queries';
+export type { StockAlert } from '../../../src/catalog/dashboard';
+export type ShopDashboard = Awaited<ReturnType<typeof import('../../../src/catalog/dashboard').shopDashboard>>;
 
 export interface Page<T> {
   items: T[];

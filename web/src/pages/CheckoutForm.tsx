@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { errorText } from '../components/feedback';
 import { Button, TextField } from '../components/forms';
 import { ErrorNote, Notice } from '../components/feedback';
 import { api } from '../lib/api';
@@ -10,7 +11,8 @@ import { useI18n, type Translate } from '../lib/i18n';
 import { Link, navigate } from '../lib/router';
 import { useSession } from '../lib/session';
 import { rememberGuestOrder, rememberGuestToken, rememberOrderPayment } from '../lib/storage';
-import type { CreatedOrder, ProductView } from '../lib/types';
+import type { CouponQuote, CreatedOrder, ProductView } from '../lib/types';
+
 
 /** The server's rule (order.quantity-max) decides; this only keeps the stepper sensible. */
 const orderQuantityMax = 20;
@@ -28,7 +30,13 @@ interface Draft {
   channel: Channel;
   contact: string;
   queryPassword: string;
+  couponCode: string;
 }
+
+/** Mirrors the server's couponCodePattern. */
+const couponCodePattern = /^[A-Za-z0-9_-]{3,32}$/;
+/** Wait this long after the last keystroke before asking the server what the code is worth. */
+const couponQuoteDelayMs = 400;
 
 function problemsOf(draft: Draft, product: ProductView, asGuest: boolean, maxQuantity: number, t: Translate) {
   const quantity = Number(draft.quantity);
@@ -37,13 +45,14 @@ function problemsOf(draft: Draft, product: ProductView, asGuest: boolean, maxQua
     topupAccount: product.type !== 'topup' || topupAccountPattern.test(draft.topupAccount.trim()) ? null : t('product.topupInvalid'),
     contact: !asGuest || draft.contact.trim().length >= contactLengthMin ? null : t('product.contactShort'),
     queryPassword: !asGuest || draft.queryPassword.length >= queryPasswordLengthMin ? null : t('product.queryPasswordShort'),
+    couponCode: !draft.couponCode.trim() || couponCodePattern.test(draft.couponCode.trim()) ? null : t('checkout.couponInvalid'),
   };
 }
 
 export function CheckoutForm({ product }: { product: ProductView }) {
   const { t } = useI18n();
   const session = useSession();
-  const [draft, setDraft] = useState<Draft>({ quantity: '1', topupAccount: '', channel: 'sandbox', contact: '', queryPassword: '' });
+  const [draft, setDraft] = useState<Draft>({ quantity: '1', topupAccount: '', channel: 'sandbox', contact: '', queryPassword: '', couponCode: '' });
   const [attempted, setAttempted] = useState(false);
   const set = (patch: Partial<Draft>) => setDraft((previous) => ({ ...previous, ...patch }));
 
@@ -52,9 +61,12 @@ export function CheckoutForm({ product }: { product: ProductView }) {
   const balance = session.state.status === 'signedIn' ? session.state.balance : 0;
   const maxQuantity = Math.max(1, Math.min(orderQuantityMax, product.stock ?? orderQuantityMax));
   const quantity = Math.max(1, Math.floor(Number(draft.quantity)) || 1);
-  const total = product.price * quantity;
-  const balanceSuffices = balance >= total;
   const problems = problemsOf(draft, product, asGuest, maxQuantity, t);
+  const couponCode = draft.couponCode.trim();
+  const quote = useCouponQuote(product.id, quantity, couponCode && !problems.couponCode ? couponCode : '');
+  const listTotal = product.price * quantity;
+  const total = quote.quote?.amount ?? listTotal;
+  const balanceSuffices = balance >= total;
   const idempotency = useIdempotencyKeys();
   const channels = useChannels();
   const gateways = channels.data?.channels ?? [];
@@ -69,6 +81,7 @@ export function CheckoutForm({ product }: { product: ProductView }) {
       body: {
         productId: product.id, quantity, channel: asGuest && draft.channel === 'balance' ? gateways[0] : draft.channel,
         ...(product.type === 'topup' ? { topupAccount: draft.topupAccount.trim() } : {}),
+        ...(couponCode ? { couponCode } : {}),
         ...(asGuest ? { guest: { contact: draft.contact.trim(), queryPassword: draft.queryPassword } } : {}),
       },
     });
@@ -103,7 +116,12 @@ export function CheckoutForm({ product }: { product: ProductView }) {
       {asGuest && <GuestFields draft={draft} set={set} problems={{ contact: shown(problems.contact), queryPassword: shown(problems.queryPassword) }} />}
       <ChannelChoice channel={draft.channel} onChange={(channel) => set({ channel })} gateways={gateways} sandbox={channels.data?.sandbox ?? false}
         wallet={asGuest ? null : { balance, suffices: balanceSuffices }} />
-      <p className="total">{t('product.total')} <strong>{formatMoney(total)}</strong></p>
+      <CouponField value={draft.couponCode} onChange={(couponCode) => set({ couponCode })} problem={shown(problems.couponCode)} quote={quote} />
+      <p className="total" aria-live="polite">
+        {t('product.total')}{' '}
+        {quote.quote && quote.quote.discount > 0 && <><s className="muted">{formatMoney(listTotal)}</s>{' '}</>}
+        <strong>{formatMoney(total)}</strong>
+      </p>
       <ErrorNote error={place.error} />
       <Button type="submit" className="button-block" pending={place.pending} pendingLabel={t('product.submitting')}
         disabled={draft.channel === 'balance' && !balanceSuffices}>
@@ -170,5 +188,38 @@ function ChannelChoice({ channel, onChange, gateways, sandbox, wallet }: {
         </label>
       )}
     </fieldset>
+  );
+}
+
+interface QuoteState { quote: CouponQuote | null; error: unknown; pending: boolean }
+
+/** Asks the server what the typed code takes off this order (after a pause in typing), so the total shown is the one charged. */
+function useCouponQuote(productId: string, quantity: number, code: string): QuoteState {
+  const [state, setState] = useState<QuoteState>({ quote: null, error: null, pending: false });
+  useEffect(() => {
+    if (!code) { setState({ quote: null, error: null, pending: false }); return undefined; }
+    let current = true;
+    setState((previous) => ({ ...previous, pending: true }));
+    const timer = setTimeout(() => {
+      api<CouponQuote>('POST', '/api/coupons/quote', { body: { productId, quantity, couponCode: code } })
+        .then((quote) => { if (current) setState({ quote, error: null, pending: false }); })
+        .catch((error: unknown) => { if (current) setState({ quote: null, error, pending: false }); });
+    }, couponQuoteDelayMs);
+    return () => { current = false; clearTimeout(timer); };
+  }, [productId, quantity, code]);
+  return state;
+}
+
+function CouponField({ value, onChange, problem, quote }: { value: string; onChange(value: string): void; problem: string | null; quote: QuoteState }) {
+  const { t } = useI18n();
+  const refusal = quote.error ? t('checkout.couponRefused', { reason: errorText(quote.error, t) }) : null;
+  return (
+    <div>
+      <TextField label={t('checkout.coupon')} hint={t('checkout.couponHint')} autoComplete="off" autoCapitalize="characters" maxLength={32}
+        value={value} onChange={(e) => onChange(e.target.value)} problem={problem ?? refusal} />
+      {quote.quote && quote.quote.discount > 0 && (
+        <p className="field-hint" role="status">{t('order.discount', { code: quote.quote.code })} −{formatMoney(quote.quote.discount)}</p>
+      )}
+    </div>
   );
 }

@@ -22,7 +22,7 @@ const shortDay = (day: string) => day.slice(5);
 const yuan = (fen: number) => formatMoney(fen);
 
 /** A captioned card holding one chart at the shared height. */
-function ChartFigure({ caption, children }: { caption: string; children: ReactElement }) {
+export function ChartFigure({ caption, children }: { caption: string; children: ReactElement }) {
   return (
     <figure className="card admin-chart">
       <figcaption>{caption}</figcaption>

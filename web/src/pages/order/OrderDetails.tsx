@@ -10,6 +10,8 @@ export function OrderFacts({ order }: { order: OrderView }) {
       <div><dt>{t('order.no')}</dt><dd><code>{order.orderNo}</code></dd></div>
       <div><dt>{t('order.shop')}</dt><dd><Link to={`/shops/${order.shop.id}`}>{order.shop.name}</Link></dd></div>
       <div><dt>{t('order.quantity')}</dt><dd>{order.quantity} × <Money fen={order.unitPrice} /></dd></div>
+      {order.discount > 0 && <div><dt>{t('order.originalAmount')}</dt><dd><Money fen={order.originalAmount} /></dd></div>}
+      {order.discount > 0 && <div><dt>{t('order.discount', { code: order.couponCode ?? '' })}</dt><dd>−<Money fen={order.discount} /></dd></div>}
       <div><dt>{t('order.amount')}</dt><dd><Money fen={order.amount} /></dd></div>
       {order.paid > 0 && <div><dt>{t('order.paid')}</dt><dd><Money fen={order.paid} /> · {channelName(order.channel, t)}</dd></div>}
       {order.refunded > 0 && <div><dt>{t('order.refunded')}</dt><dd><Money fen={order.refunded} /></dd></div>}
