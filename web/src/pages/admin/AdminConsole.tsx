@@ -9,9 +9,10 @@ import { labelOf, useI18n, type Translate } from '../../lib/i18n';
 import type { MessageKey } from '../../lib/messages';
 import { Link } from '../../lib/router';
 import { useSession } from '../../lib/session';
+import { CategoriesSection } from './CategoriesSection';
 import { OverviewCharts, type OverviewReport } from './OverviewCharts';
 
-const sections = ['overview', 'users', 'rules', 'fund', 'ledger'] as const;
+const sections = ['overview', 'users', 'rules', 'fund', 'ledger', 'categories'] as const;
 type Section = (typeof sections)[number];
 
 /**
@@ -39,6 +40,7 @@ export default function AdminConsole({ section: raw }: { section?: string }) {
       {section === 'rules' && <Rules />}
       {section === 'fund' && <Fund />}
       {section === 'ledger' && <Ledger />}
+      {section === 'categories' && <CategoriesSection />}
       {section === null && <p className="empty">404</p>}
     </section>
   );
