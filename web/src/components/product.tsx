@@ -52,9 +52,9 @@ export function ProductCard({ product }: { product: ProductView }) {
   return (
     <li className={`card product-card${soldOut ? ' product-card-soldout' : ''}`}>
       {image && (
-        <Link to={`/products/${product.id}`} className="product-thumb" tabIndex={-1} aria-hidden="true">
+        <div className="product-thumb">
           <img src={image.thumbUrl} alt="" width={240} height={Math.round((240 * image.height) / image.width)} loading="lazy" decoding="async" />
-        </Link>
+        </div>
       )}
       <div className="product-card-top">
         <DeliveryBadge product={product} />

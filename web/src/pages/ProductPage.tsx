@@ -53,13 +53,13 @@ function Gallery({ title, images }: { title: string; images: ProductImageView[] 
   const [shown, setShown] = useState(0);
   const image = images[Math.min(shown, images.length - 1)]!;
   return (
-    <figure className="gallery">
-      <img className="gallery-main" src={image.url} alt={t('product.imageAlt', { title })} width={image.width} height={image.height} decoding="async" />
+    <figure className="product-gallery">
+      <img className="product-gallery-main" src={image.url} alt={t('product.imageAlt', { title })} width={image.width} height={image.height} decoding="async" />
       {images.length > 1 && (
-        <ul className="gallery-thumbs">
+        <ul className="product-gallery-thumbs">
           {images.map((img, i) => (
             <li key={img.id}>
-              <button type="button" className="gallery-thumb" aria-pressed={i === shown} aria-label={t('product.imageN', { n: i + 1 })} onClick={() => setShown(i)}>
+              <button type="button" className="product-gallery-thumb" aria-pressed={i === shown} aria-label={t('product.imageN', { n: i + 1 })} onClick={() => setShown(i)}>
                 <img src={img.thumbUrl} alt="" width={64} height={Math.round((64 * img.height) / img.width)} loading="lazy" />
               </button>
             </li>
