@@ -26,7 +26,7 @@ function storeUrl({ q, category, sort, offset }: StoreQuery): string {
 }
 
 export function StorePage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { search } = useLocation();
   const q = search.get('q') ?? '';
   const category = search.get('category') ?? '';
@@ -35,7 +35,7 @@ export function StorePage() {
   const offset = Math.max(0, Number(search.get('offset')) || 0);
   const current: StoreQuery = { q, category, sort, offset };
   usePageTitle(t('store.title'), t('app.name'));
-  const categories = useResource(() => api<{ items: CategoryView[] }>('GET', '/api/categories'), []);
+  const categories = useResource(() => api<{ items: CategoryView[] }>('GET', '/api/categories'), [lang]);
   const products = useResource(() => {
     const params = new URLSearchParams({ limit: String(productsPerPage), offset: String(offset), sort });
     if (q) params.set('q', q);

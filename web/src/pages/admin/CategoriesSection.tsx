@@ -8,8 +8,8 @@ import type { CategoryView } from '../../lib/types';
 
 /** 商品分类: add a category (top level or under one), rename and reorder the ones there are. */
 export function CategoriesSection() {
-  const { t } = useI18n();
-  const categories = useResource(() => api<{ items: CategoryView[] }>('GET', '/api/categories'), []);
+  const { t, lang } = useI18n();
+  const categories = useResource(() => api<{ items: CategoryView[] }>('GET', '/api/categories'), [lang]);
   return (
     <section aria-labelledby="admin-categories">
       <h2 id="admin-categories">{t('admin.tab.categories')}</h2>

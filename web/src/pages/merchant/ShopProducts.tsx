@@ -12,9 +12,9 @@ import { ListingToggle, ProductEditor, ProductImages } from './ProductEditor';
 import { ProductForm } from './ProductForm';
 
 export function ShopProducts({ shop }: { shop: ShopView }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const products = useResource(() => api<{ items: ProductView[] }>('GET', `/api/shops/${shop.id}/products`), [shop.id]);
-  const categories = useResource(() => api<{ items: CategoryView[] }>('GET', '/api/categories'), []);
+  const categories = useResource(() => api<{ items: CategoryView[] }>('GET', '/api/categories'), [lang]);
   const categoryList = categories.data?.items ?? [];
   const [created, setCreated] = useState<string | null>(null);
   return (
