@@ -7,10 +7,12 @@ import { invalid, notFound, refused } from '../shared/errors';
 import { refundPolicyText } from './refund-policy';
 import { defaultLang, type Lang } from '../i18n/lang';
 import { loadOwnedShop } from './shops';
-import { demotedShopsSql, merchantTrust, type MerchantTrust } from './trust';
+import { merchantTrust, type MerchantTrust } from './trust';
 import { requireApprovedIdentity } from '../trust/identity';
-import { sql } from 'kysely';
 import { assertKeyChecker } from '../aftersales/key-check';
+import { checkCategory } from './categories';
+import { imagesOf, type ProductImageView } from './product-images';
+import { productSearchText } from './search-text';
 
 export const productTitleLengthMax = 120;
 export const productDescriptionLengthMax = 4000;
@@ -31,6 +33,7 @@ export interface CreateProductInput {
   noReasonRefund?: { allowed: boolean; feeRate?: number };
   /** 第三方佐证: the upstream key checker for this card-key product (`sandbox` in sandbox mode). */
   keyChecker?: string | null;
+  categoryId?: string | null;
 }
 
 export interface ProductView {
@@ -50,21 +53,27 @@ export interface ProductView {
   refundPolicyShort: string;
   keyChecker: string | null;
   listed: boolean;
+  categoryId: string | null;
+  /** Units sold (paid orders' quantities). */
+  salesCount: number;
+  images: ProductImageView[];
   merchant: MerchantTrust & { shopId: string; name: string };
   createdAt: string;
 }
 
 /** feeRate is basis points (500 = 5%); a fraction below 1 such as 0.05 is read as a share. */
-function feeRateBp(feeRate: number | undefined): number {
+export function feeRateBp(feeRate: number | undefined): number {
   if (feeRate === undefined) return 0;
   if (feeRate > 0 && feeRate < 1) return Math.round(feeRate * 10_000);
   if (!Number.isInteger(feeRate)) throw invalid('noReasonRefund.feeRate is basis points (500 = 5%)', '无理由退款手续费以万分比填写（500 即 5%），须为整数。');
   return feeRate;
 }
 
-function checkWindows(input: CreateProductInput, rules: RuleValues): void {
+export type WindowsInput = Pick<CreateProductInput, 'type' | 'afterSalesWindowMinutes' | 'promisedDeliveryMinutes'>;
+
+export function checkWindows(input: WindowsInput, rules: RuleValues): void {
   const window = input.afterSalesWindowMinutes;
-  if (window !== undefined) {
+  if (window !== undefined && window !== null) {
     const [ruleMax, max] = input.type === 'card_key'
       ? ['aftersales.card-key-report-window-max', rules['aftersales.card-key-report-window-max']] as const
       : ['aftersales.other-window-max', rules['aftersales.other-window-max']] as const;
@@ -78,6 +87,14 @@ function checkWindows(input: CreateProductInput, rules: RuleValues): void {
   }
 }
 
+export function checkedFeeBp(feeRate: number | undefined, rules: RuleValues): number {
+  const feeBp = feeRateBp(feeRate);
+  if (feeBp > rules['aftersales.no-reason-fee-max']) {
+    throw refused('NO_REASON_FEE_TOO_HIGH', 'aftersales.no-reason-fee-max', `the no-reason refund fee may be at most ${rules['aftersales.no-reason-fee-max']} bp`);
+  }
+  return feeBp;
+}
+
 /** Lists a new product in a shop the merchant owns. */
 export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProductInput, lang: Lang = defaultLang): Promise<ProductView> {
   const shop = await loadOwnedShop(ctx.db, actor, input.shopId);
@@ -85,10 +102,8 @@ export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProduct
   await requireApprovedIdentity(ctx.db, shop.id, rules);
   checkWindows(input, rules.values);
   assertKeyChecker(ctx.keyCheckers, input.keyChecker, input.type);
-  const feeBp = feeRateBp(input.noReasonRefund?.feeRate);
-  if (feeBp > rules.values['aftersales.no-reason-fee-max']) {
-    throw refused('NO_REASON_FEE_TOO_HIGH', 'aftersales.no-reason-fee-max', `the no-reason refund fee may be at most ${rules.values['aftersales.no-reason-fee-max']} bp`);
-  }
+  const feeBp = checkedFeeBp(input.noReasonRefund?.feeRate, rules.values);
+  await checkCategory(ctx.db, input.categoryId);
   const stockPolicy = input.type === 'card_key' ? 'keys' : input.stockPolicy ?? (input.stock !== undefined ? 'limited' : 'unlimited');
   if (stockPolicy === 'limited' && input.stock === undefined) throw invalid('a limited stock policy needs stock', '限量库存需要填写库存数量。');
   const product = await ctx.db.insertInto('products').values({
@@ -97,7 +112,7 @@ export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProduct
     after_sales_window_minutes: input.afterSalesWindowMinutes ?? null,
     promised_delivery_minutes: input.type === 'manual' ? input.promisedDeliveryMinutes ?? null : null,
     no_reason_allowed: input.noReasonRefund?.allowed ?? false, no_reason_fee_bp: feeBp, status: 'active', created_at: ctx.clock.now(),
-    key_checker: input.keyChecker ?? null,
+    key_checker: input.keyChecker ?? null, category_id: input.categoryId ?? null, search_text: productSearchText(input.title.trim()),
   }).returningAll().executeTakeFirstOrThrow();
   return (await productViews(ctx, [product], lang))[0];
 }
@@ -112,13 +127,13 @@ async function stockOf(db: Db, products: Product[]): Promise<Map<string, number>
   return counts;
 }
 
-async function productViews(ctx: Ctx, products: Product[], lang: Lang): Promise<ProductView[]> {
+export async function productViews(ctx: Ctx, products: Product[], lang: Lang = defaultLang): Promise<ProductView[]> {
   if (products.length === 0) return [];
   const rules = await ctx.rules.current();
   const stock = await stockOf(ctx.db, products);
   const shopIds = [...new Set(products.map((p) => p.shop_id))];
   const shops = await ctx.db.selectFrom('shops').select(['id', 'name', 'status']).where('id', 'in', shopIds).execute();
-  const trust = await merchantTrust(ctx, shopIds);
+  const [trust, images] = await Promise.all([merchantTrust(ctx, shopIds), imagesOf(ctx.db, products.map((p) => p.id))]);
   const identityRequired = rules.values['trust.identity-required-to-list'];
   return products.map((p) => {
     const shop = shops.find((s) => s.id === p.shop_id)!;
@@ -134,34 +149,11 @@ async function productViews(ctx: Ctx, products: Product[], lang: Lang): Promise<
       noReasonRefund: { allowed: p.no_reason_allowed, feeRate: p.no_reason_fee_bp },
       refundPolicy: policy.full, refundPolicyShort: policy.short, keyChecker: p.key_checker ?? null,
       listed: shop.status === 'active' && p.status === 'active' && (!identityRequired || trust.get(shop.id)!.verified),
+      categoryId: p.category_id ?? null, salesCount: p.sales_count ?? 0, images: images.get(p.id) ?? [],
       merchant: { shopId: shop.id, name: shop.name, ...trust.get(shop.id)! },
       createdAt: p.created_at.toISOString(),
     };
   });
-}
-
-/**
- * The public catalog: active products of active shops (verified ones when the identity rule is on).
- * Demoted merchants rank after everyone else in the query's ORDER BY, so across pages too.
- */
-export async function listProducts(
-  ctx: Ctx, query: { shopId?: string; type?: ProductType; q?: string; limit?: number; offset?: number }, lang: Lang = defaultLang,
-): Promise<{ items: ProductView[]; total: number }> {
-  const rules = await ctx.rules.current();
-  let base = ctx.db.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
-    .where('shops.status', '=', 'active').where('products.status', '=', 'active');
-  if (rules.values['trust.identity-required-to-list']) {
-    base = base.where(sql<boolean>`exists (select 1 from shop_identities i where i.shop_id = products.shop_id and i.status = 'approved')`);
-  }
-  if (query.shopId) base = base.where('products.shop_id', '=', query.shopId);
-  if (query.type) base = base.where('products.type', '=', query.type);
-  if (query.q) base = base.where('products.title', 'ilike', `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
-  const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-  // false sorts before true: a product of a demoted shop comes after every other, whatever the page.
-  const rows = await base.selectAll('products').orderBy(sql`products.shop_id in ${demotedShopsSql(rules.values, ctx.clock.now())}`)
-    .orderBy('products.created_at', 'desc').orderBy('products.id')
-    .limit(Math.min(query.limit ?? 50, productPageSizeMax)).offset(query.offset ?? 0).execute();
-  return { items: await productViews(ctx, rows, lang), total };
 }
 
 /** One product: public when listed; its owner and staff see it either way. */

@@ -84,6 +84,31 @@ export interface ProductsTable {
   created_at: Timestamp;
   /** The upstream key checker this card-key product names (aftersales/key-check.ts), or null. */
   key_checker: Generated<string | null>;
+  category_id: Generated<string | null>;
+  /** Units sold: bumped in the transaction that pays an order (orders/pay-order.ts). */
+  sales_count: Generated<number>;
+  /** Title, full pinyin and initials, normalised (catalog/search-text.ts). */
+  search_text: Generated<string>;
+  updated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+export interface CategoriesTable {
+  id: string;
+  name: string;
+  name_en: string | null;
+  parent_id: string | null;
+  sort: Generated<number>;
+  created_at: Timestamp;
+}
+export interface ProductImagesTable {
+  id: string;
+  product_id: string;
+  /** The 800 px WebP and the 240 px thumbnail, by sha256 in the content-addressed store. */
+  large_sha256: string;
+  thumb_sha256: string;
+  width: number;
+  height: number;
+  position: number;
+  created_at: Timestamp;
 }
 export interface CardKeysTable {
   id: string;
@@ -518,6 +543,8 @@ export interface DB {
   api_keys: ApiKeysTable;
   payouts: PayoutsTable;
   products: ProductsTable;
+  categories: CategoriesTable;
+  product_images: ProductImagesTable;
   card_keys: CardKeysTable;
   orders: OrdersTable;
   coupons: CouponsTable;
@@ -549,6 +576,8 @@ export interface DB {
 
 export type Order = Selectable<OrdersTable>;
 export type Product = Selectable<ProductsTable>;
+export type Category = Selectable<CategoriesTable>;
+export type ProductImage = Selectable<ProductImagesTable>;
 export type Shop = Selectable<ShopsTable>;
 export type Coupon = Selectable<CouponsTable>;
 export type User = Selectable<UsersTable>;

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../../src/http/server';
 import { paymentRefOf } from '../../src/payments/channels/types';
-import { tinyPng } from '../support/aftersales';
+import { decodablePng, tinyPng } from '../support/aftersales';
 import { password } from '../support/api';
 import { actorNames, AuthzWorld, guestQueryPassword, sideOf, type ActorName, type CaseRef, type OrderRef, type Side } from '../support/authz-world';
 import { useTestApp } from '../support/harness';
@@ -76,6 +76,13 @@ POST   /api/products                              401   403   403    401    401 
 GET    /api/products                              ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 GET    /api/products/:id                          ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/products/:id/keys                     401   403   403    401    401   404    ok    404  ok    403   403
+PATCH  /api/products/:id                          401   403   403    401    401   404    ok    404  ok    403   403
+POST   /api/products/:id/images                   401   403   403    401    401   404    ok    404  ok    403   403
+GET    /api/products/:id/images/:imageId          ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
+DELETE /api/products/:id/images/:imageId          401   403   403    401    401   404    ok    404  ok    403   403
+GET    /api/categories                            ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
+POST   /api/admin/categories                      401   403   403    401    401   403    403   403  403   403   ok
+PATCH  /api/admin/categories/:id                  401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/payments/:id                          ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 GET    /api/payments/channels                     ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/payments/notify/:channel              ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
@@ -286,6 +293,36 @@ const calls: Record<string, RouteCalls> = {
     call: () => ({ params: { id: w.cardProduct }, body: { keys: [`MATRIX-${randomUUID()}`] } }),
     state: async () => (await db().selectFrom('card_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('product_id', '=', w.cardProduct).executeTakeFirstOrThrow()).n,
   },
+  'PATCH /api/products/:id': {
+    publicObject: true,
+    call: () => ({ params: { id: w.cardProduct }, body: { description: `Matrix ${unique()}` } }),
+    state: () => db().selectFrom('products').select(['description', 'price', 'status']).where('id', '=', w.cardProduct).executeTakeFirstOrThrow(),
+  },
+  'POST /api/products/:id/images': {
+    publicObject: true,
+    call: () => ({ params: { id: w.cardProduct }, multipart: decodablePng }),
+    state: () => db().selectFrom('product_images').select('id').where('product_id', '=', w.cardProduct).execute(),
+  },
+  'GET /api/products/:id/images/:imageId': {
+    object: () => productImage(),
+    call: (imageId: string) => ({ params: { id: w.cardProduct, imageId }, query: 'size=thumb' }),
+  },
+  'DELETE /api/products/:id/images/:imageId': {
+    publicObject: true, fresh: true,
+    object: () => productImage(),
+    call: (imageId: string) => ({ params: { id: w.cardProduct, imageId } }),
+    state: (imageId: string) => db().selectFrom('product_images').select('id').where('id', '=', imageId).execute(),
+  },
+  'GET /api/categories': {},
+  'POST /api/admin/categories': {
+    call: () => ({ body: { name: `Matrix ${unique()}` } }),
+    state: async () => Number((await db().selectFrom('categories').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+  },
+  'PATCH /api/admin/categories/:id': {
+    object: async () => (await t.api.ok('POST', '/api/admin/categories', { token: w.admin.token, body: { name: `Matrix ${unique()}` } })).id as string,
+    call: (id: string) => ({ params: { id }, body: { name: `Renamed ${unique()}` } }),
+    state: (id: string) => db().selectFrom('categories').select('name').where('id', '=', id).executeTakeFirstOrThrow(),
+  },
   'GET /api/payments/:id': { call: () => ({ params: { id: w.main.paymentId } }) },
   'POST /api/wallet/topups': { call: () => ({ body: { amount: 100, channel: 'sandbox' } }) },
   'GET /api/payments/channels': {},
@@ -405,6 +442,21 @@ const calls: Record<string, RouteCalls> = {
   'GET /api/sandbox/sms': {},
   'POST /api/sandbox/clock/advance': { call: () => ({ body: { minutes: 0 } }) },
 };
+
+/** A picture on shop A's card-key product, uploaded by its owner. */
+async function productImage(): Promise<string> {
+  const boundary = `----image${unique()}`;
+  const res = await t.kameng.server.inject({
+    method: 'POST', url: `/api/products/${w.cardProduct}/images`,
+    headers: { authorization: `Bearer ${w.owner.merchant.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="product.png"\r\nContent-Type: image/png\r\n\r\n`),
+      decodablePng, Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+  });
+  if (res.statusCode !== 201) throw new Error(`product image upload → ${res.statusCode} ${res.body}`);
+  return (JSON.parse(res.body) as { id: string }).id;
+}
 
 /** A fresh top-up on a real channel, paid at its simulated provider, and the provider's signed notification as a call. */
 async function signedNotification(channel: 'alipay' | 'epay'): Promise<Call> {

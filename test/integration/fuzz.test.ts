@@ -26,6 +26,7 @@ beforeAll(async () => {
 function hintsFor(world: World): Hints {
   const byName: Record<string, readonly unknown[]> = {
     ...world.ids, 'admin:shops': [world.ids.shops[1]!], productId: world.ids.products, shopId: world.ids.shops, orderId: world.ids.orders, itemIds: world.ids.items,
+    categoryId: world.ids.categories, parentId: world.ids.categories,
     evidenceIds: world.ids.evidence, ids: world.ids.notifications, versions: [1, 2, 3], ruleId: world.ruleIds, 'values.keys': world.ruleIds,
     email: world.emails, password: [password], orderNo: [world.guest.orderNo], queryPassword: [world.guest.queryPassword],
     channel: ['sandbox', 'balance', 'alipay', 'wechat', 'unionpay', 'epay'], topupAccount: ['player_1'], role: ['buyer', 'merchant', 'staff', 'admin'],

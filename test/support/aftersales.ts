@@ -37,3 +37,5 @@ export async function uploadEvidence(api: Api, user: Session, content: Buffer | 
 
 /** A 1×1 PNG: real image bytes for evidence uploads. */
 export const tinyPng = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5b1a23e0000000049454e44ae426082', 'hex');
+/** A 2 × 2 PNG that decoders accept whole (tinyPng's CRC fails a strict decoder such as libpng in sharp). */
+export const decodablePng = Buffer.from('89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a730000000970485973000003e8000003e801b57b526b0000001249444154089963b863a371c746830142010025de0501203927b40000000049454e44ae426082', 'hex');

@@ -63,6 +63,22 @@ export class Api {
     return { id: product.id, codes };
   }
 
+  /** Uploads a product picture as multipart (field `file`); answers the status and body as they come. */
+  async uploadProductImage(owner: Session, productId: string, content: Buffer, filename = 'product.png', type = 'image/png'): Promise<Res> {
+    const boundary = `----kameng${unique()}`;
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
+      content, Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await this.server.inject({
+      method: 'POST', url: `/api/products/${productId}/images`, payload,
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    let body: any = res.body;
+    try { body = JSON.parse(res.body); } catch { /* not JSON */ }
+    return { status: res.statusCode, body };
+  }
+
   async buy(buyer: Session, productId: string, extra: Record<string, unknown> = {}): Promise<{ order: any; payment: any }> {
     return this.ok('POST', '/api/orders', {
       token: buyer.token, headers: { 'idempotency-key': randomUUID() }, body: { productId, quantity: 1, channel: 'sandbox', ...extra },

@@ -11,6 +11,7 @@ import * as mistake from './010_mistake';
 import * as rails from './011_rails';
 import * as webhooks from './012_webhooks';
 import * as workbench from './014_workbench';
+import * as catalog from './015_catalog';
 import * as coupons from './016_coupons';
 import * as notificationKinds from './017_notification_kinds';
 
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '011_rails': rails,
   '012_webhooks': webhooks,
   '014_workbench': workbench,
+  '015_catalog': catalog,
   '016_coupons': coupons,
   '017_notification_kinds': notificationKinds,
 };

@@ -1,6 +1,9 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { importKeys, keysPerImportMax } from '../../catalog/card-keys';
-import { createProduct, getProduct, listProducts, listShopProducts, productDescriptionLengthMax, productPriceMax, productTitleLengthMax, stockLimitedMax } from '../../catalog/products';
+import { createProduct, getProduct, listShopProducts, productDescriptionLengthMax, productPriceMax, productTitleLengthMax, stockLimitedMax } from '../../catalog/products';
+import { listProducts, productSorts } from '../../catalog/list-products';
+import { categoryRoutes, productImageRoutes } from './catalog-extras';
+import { updateProduct } from '../../catalog/update-product';
 import { createShop, listMyShops, setShopSuspended, shopBalance } from '../../catalog/shops';
 import type { Ctx } from '../../context';
 import { payDeposit, withdraw } from '../../payments/payments';
@@ -9,6 +12,12 @@ import { actorOf, adminOnly, everyone, langOf, shopSide, staffOrAdmin, userOf } 
 import { IdParams, Money, Paging, idempotencyHeader } from '../schemas';
 
 const ProductType = Type.Union([Type.Literal('card_key'), Type.Literal('topup'), Type.Literal('manual')]);
+const NoReasonRefund = Type.Object({
+  allowed: Type.Boolean(),
+  feeRate: Type.Optional(Type.Number({ minimum: 0, maximum: 10_000, description: 'basis points (500 = 5%); a fraction below 1 such as 0.05 is also read as a share' })),
+});
+const Minutes = Type.Integer({ minimum: 1, maximum: 100_000 });
+const CategoryId = Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'a category from GET /api/categories; null for none' });
 
 export function catalogRoutes(app: App, ctx: Ctx): void {
   app.post('/api/shops', { config: { access: ['merchant'] }, 
@@ -50,22 +59,45 @@ export function catalogRoutes(app: App, ctx: Ctx): void {
         stock: Type.Optional(Type.Integer({ minimum: 0, maximum: stockLimitedMax })),
         afterSalesWindowMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
         promisedDeliveryMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
-        noReasonRefund: Type.Optional(Type.Object({
-          allowed: Type.Boolean(),
-          feeRate: Type.Optional(Type.Number({ minimum: 0, maximum: 10_000, description: 'basis points (500 = 5%); a fraction below 1 such as 0.05 is also read as a share' })),
-        })),
+        noReasonRefund: Type.Optional(NoReasonRefund),
+        categoryId: Type.Optional(CategoryId),
         keyChecker: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 40, description: 'upstream key checker for card keys (第三方佐证); "sandbox" in sandbox mode' }), Type.Null()])),
       }),
     },
   }, async (request, reply) => reply.status(201).send(await createProduct(ctx, actorOf(request), request.body, langOf(request))));
 
   app.get('/api/products', { config: { access: everyone }, 
-    schema: { tags: ['products'], summary: 'The public catalog with stock, refund policy and merchant trust', querystring: Type.Object({ shopId: Type.Optional(Type.String({ format: 'uuid' })), type: Type.Optional(ProductType), q: Type.Optional(Type.String({ maxLength: 100 })), ...Paging }) },
+    schema: { tags: ['products'], summary: 'The public catalog with stock, refund policy and merchant trust', querystring: Type.Object({
+        shopId: Type.Optional(Type.String({ format: 'uuid' })), type: Type.Optional(ProductType),
+        categoryId: Type.Optional(Type.String({ format: 'uuid', description: 'this category and its children' })),
+        q: Type.Optional(Type.String({ maxLength: 100, description: 'title, its pinyin ("dianka") or initials ("dk")' })),
+        sort: Type.Optional(Type.Union(productSorts.map((sort) => Type.Literal(sort)), { description: 'newest (default), price_asc, price_desc, sales; sold-out products come after those in stock' })),
+        ...Paging,
+      }) },
   }, async (request) => listProducts(ctx, request.query, langOf(request)));
 
   app.get('/api/products/:id', { config: { access: everyone }, 
     schema: { tags: ['products'], summary: 'One product with stock and its refund policy in plain words', params: IdParams },
   }, async (request) => getProduct(ctx, request.caller, request.params.id, langOf(request)));
+
+  app.patch('/api/products/:id', { config: { access: shopSide },
+    schema: {
+      operationId: 'updateProduct', tags: ['products'], summary: 'Edit, reprice, list or unlist a product (existing orders keep their price)', params: IdParams,
+      body: Type.Object({
+        title: Type.Optional(Type.String({ minLength: 1, maxLength: productTitleLengthMax })),
+        description: Type.Optional(Type.String({ maxLength: productDescriptionLengthMax })),
+        price: Type.Optional(Type.Integer({ minimum: 1, maximum: productPriceMax, description: 'integer fen' })),
+        listed: Type.Optional(Type.Boolean({ description: 'false takes it off sale: out of the catalogue and checkout' })),
+        categoryId: Type.Optional(CategoryId),
+        afterSalesWindowMinutes: Type.Optional(Type.Union([Minutes, Type.Null()], { description: 'null for the platform default' })),
+        promisedDeliveryMinutes: Type.Optional(Minutes),
+        noReasonRefund: Type.Optional(NoReasonRefund),
+      }, { additionalProperties: false }),
+    },
+  }, async (request) => updateProduct(ctx, actorOf(request), request.params.id, request.body, langOf(request)));
+
+  categoryRoutes(app, ctx);
+  productImageRoutes(app, ctx);
 
   app.post('/api/products/:id/keys', { config: { access: shopSide }, 
     schema: {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fileCase, tinyPng, uploadEvidence } from '../aftersales';
+import { decodablePng, fileCase, tinyPng, uploadEvidence } from '../aftersales';
 import { password, type Api, type Session } from '../api';
 
 export type Credential = 'none' | 'buyer' | 'buyer2' | 'merchant' | 'merchant2' | 'staff' | 'admin' | 'guest' | 'bogus' | 'cookie' | 'preferred';
@@ -10,7 +10,7 @@ export interface World {
   /** The buyer's session as a browser holds it: cookie plus CSRF token. */
   buyerCookie: { token: string; csrfToken: string };
   /** Real ids by the path segment (or body field) that names them. */
-  ids: Record<'shops' | 'products' | 'orders' | 'payments' | 'refund-cases' | 'evidence' | 'users' | 'topups' | 'items' | 'notifications' | 'coupons' | 'couponCode', string[]>;
+  ids: Record<'shops' | 'products' | 'orders' | 'payments' | 'refund-cases' | 'evidence' | 'users' | 'topups' | 'items' | 'notifications' | 'coupons' | 'couponCode' | 'images' | 'categories', string[]>;
   ruleIds: string[];
   emails: string[];
   guest: { orderNo: string; queryPassword: string };
@@ -51,6 +51,8 @@ export async function buildWorld(api: Api): Promise<World> {
   await api.pay(guestOrder.payment.id);
 
   const proof = await uploadEvidence(api, buyer, tinyPng, 'problem');
+  const category = await api.ok('POST', '/api/admin/categories', { token: admin.token, body: { name: `Fuzz ${randomUUID().slice(0, 8)}` } });
+  const image = await api.uploadProductImage(shop.merchant, card.id, decodablePng);
   // Three cases between the world's buyer and merchant: waiting for the merchant, for the buyer, and under arbitration.
   const cases: Array<{ order: any; caseId: string }> = [];
   for (const stage of ['awaiting_merchant', 'awaiting_buyer', 'under_arbitration']) {
@@ -89,6 +91,8 @@ export async function buildWorld(api: Api): Promise<World> {
       notifications: notifications.items.map((n: { id: string }) => n.id),
       coupons: [coupon.id],
       couponCode: ['FUZZ10', 'fuzz10'],
+      images: [image.body.id],
+      categories: [category.id],
     },
     ruleIds: Object.keys(rules.values),
     emails: [buyer.user.email, shop.merchant.user.email, staff.user.email],

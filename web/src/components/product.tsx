@@ -39,17 +39,29 @@ export function MerchantTrustLine({ merchant }: { merchant: ProductView['merchan
   );
 }
 
+/** 销量: units sold, shown once there are any. */
+export function SalesCount({ n }: { n: number }) {
+  const { t } = useI18n();
+  return <span className="sales">{t('product.sales', { n })}</span>;
+}
+
 export function ProductCard({ product }: { product: ProductView }) {
   const { t } = useI18n();
   const soldOut = product.stock !== null && product.stock <= 0;
+  const image = product.images[0];
   return (
     <li className={`card product-card${soldOut ? ' product-card-soldout' : ''}`}>
+      {image && (
+        <div className="product-thumb">
+          <img src={image.thumbUrl} alt="" width={240} height={Math.round((240 * image.height) / image.width)} loading="lazy" decoding="async" />
+        </div>
+      )}
       <div className="product-card-top">
         <DeliveryBadge product={product} />
         <StockLabel stock={product.stock} />
       </div>
       <h3 className="product-title"><Link to={`/products/${product.id}`}>{product.title}</Link></h3>
-      <p className="price"><Money fen={product.price} /></p>
+      <p className="price-line"><span className="price"><Money fen={product.price} /></span> <SalesCount n={product.salesCount} /></p>
       <MerchantTrustLine merchant={product.merchant} />
       <p className="policy-short"><strong>{t('product.policyShort')}</strong> {product.refundPolicyShort}</p>
       <Link className="button button-primary product-cta" to={`/products/${product.id}`} aria-label={`${t('store.view')}：${product.title}`}>{t('store.view')}</Link>

@@ -48,7 +48,9 @@ export function setCsrfToken(token: string | null | undefined): void {
 
 async function send(method: string, path: string, options: RequestOptions, idempotencyKey?: string): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': acceptLanguage };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  // A FormData body (a file upload) sets its own multipart content type with the boundary.
+  const multipart = options.body instanceof FormData;
+  if (options.body !== undefined && !multipart) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   else if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
@@ -57,7 +59,7 @@ async function send(method: string, path: string, options: RequestOptions, idemp
   try {
     return await fetch(path, {
       method, headers, credentials: 'same-origin', signal: abort.signal,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : multipart ? (options.body as FormData) : JSON.stringify(options.body),
     });
   } catch (error) {
     if (abort.signal.aborted) throw new ApiError(0, 'TIMEOUT', `no answer within ${requestTimeoutMs / 1000} s`);
@@ -107,7 +109,7 @@ function worthRetrying(error: unknown): boolean {
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
   const keys = options.idempotency;
   if (!keys) return sendOnce<T>(method, path, options);
   const request = [method, path, options.body];

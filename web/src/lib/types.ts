@@ -4,6 +4,8 @@
  */
 export type { UserView } from '../../../src/accounts/users';
 export type { ProductView } from '../../../src/catalog/products';
+export type { CategoryView } from '../../../src/catalog/categories';
+export type { ProductImageView } from '../../../src/catalog/product-images';
 export type { ShopView, ShopBalance } from '../../../src/catalog/shops';
 export type { OrderView } from '../../../src/orders/views';
 export type { OrderSummary } from '../../../src/orders/queries';

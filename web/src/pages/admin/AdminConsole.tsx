@@ -9,10 +9,11 @@ import { labelOf, useI18n, type Translate } from '../../lib/i18n';
 import type { MessageKey } from '../../lib/messages';
 import { Link } from '../../lib/router';
 import { useSession } from '../../lib/session';
+import { CategoriesSection } from './CategoriesSection';
 import { OverviewCharts, type OverviewReport } from './OverviewCharts';
 import { Holidays } from './HolidaysSection';
 
-const sections = ['overview', 'users', 'rules', 'fund', 'ledger', 'holidays'] as const;
+const sections = ['overview', 'users', 'rules', 'fund', 'ledger', 'categories', 'holidays'] as const;
 type Section = (typeof sections)[number];
 
 /**
@@ -41,6 +42,7 @@ export default function AdminConsole({ section: raw }: { section?: string }) {
       {section === 'fund' && <Fund />}
       {section === 'ledger' && <Ledger />}
       {section === 'holidays' && <Holidays />}
+      {section === 'categories' && <CategoriesSection />}
       {section === null && <p className="empty">404</p>}
     </section>
   );

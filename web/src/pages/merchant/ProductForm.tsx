@@ -5,7 +5,8 @@ import { api } from '../../lib/api';
 import { parsePercentToBasisPoints, parseYuan } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
 import { useI18n, type Translate } from '../../lib/i18n';
-import type { ProductView } from '../../lib/types';
+import type { CategoryView, ProductView } from '../../lib/types';
+import { CategoryOptions } from './ProductEditor';
 
 type ProductType = 'card_key' | 'topup' | 'manual';
 
@@ -22,11 +23,12 @@ interface Draft {
   noReasonFeePercent: string;
   /** 第三方佐证: ask the sandbox upstream whether a claimed key was already redeemed. */
   keyCheck: boolean;
+  categoryId: string;
 }
 
 const emptyDraft: Draft = {
   title: '', type: 'card_key', price: '', description: '', stockPolicy: 'unlimited', stock: '', promisedDeliveryMinutes: '60',
-  afterSalesWindowMinutes: '', noReasonAllowed: false, noReasonFeePercent: '0', keyCheck: false,
+  afterSalesWindowMinutes: '', noReasonAllowed: false, noReasonFeePercent: '0', keyCheck: false, categoryId: '',
 };
 
 const positiveInteger = (text: string) => (/^\d{1,7}$/.test(text.trim()) && Number(text) > 0 ? Number(text) : null);
@@ -46,7 +48,7 @@ function toRequest(draft: Draft, shopId: string, t: Translate) {
   return {
     problems,
     body: {
-      shopId, title: draft.title.trim(), type: draft.type, price: price!,
+      shopId, title: draft.title.trim(), type: draft.type, price: price!, ...(draft.categoryId ? { categoryId: draft.categoryId } : {}),
       ...(draft.description.trim() ? { description: draft.description.trim() } : {}),
       ...(draft.type !== 'card_key' ? { stockPolicy: draft.stockPolicy, ...(draft.stockPolicy === 'limited' ? { stock: Number(draft.stock) } : {}) } : {}),
       ...(draft.type === 'manual' ? { promisedDeliveryMinutes: positiveInteger(draft.promisedDeliveryMinutes)! } : {}),
@@ -57,7 +59,7 @@ function toRequest(draft: Draft, shopId: string, t: Translate) {
   };
 }
 
-export function ProductForm({ shopId, onCreated }: { shopId: string; onCreated(product: ProductView): void }) {
+export function ProductForm({ shopId, categories, onCreated }: { shopId: string; categories: CategoryView[]; onCreated(product: ProductView): void }) {
   const { t } = useI18n();
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [attempted, setAttempted] = useState(false);
@@ -83,6 +85,9 @@ export function ProductForm({ shopId, onCreated }: { shopId: string; onCreated(p
         {(['card_key', 'topup', 'manual'] as const).map((type) => <option key={type} value={type}>{t(`merchant.productType.${type}`)}</option>)}
       </SelectField>
       <TextField label={t('merchant.price')} inputMode="decimal" required value={draft.price} onChange={(e) => set({ price: e.target.value })} problem={shown(request.problems.price)} />
+      <SelectField label={t('merchant.category')} value={draft.categoryId} onChange={(e) => set({ categoryId: e.target.value })}>
+        <CategoryOptions categories={categories} />
+      </SelectField>
       <TextArea label={t('merchant.productDescription')} rows={3} maxLength={4000} value={draft.description} onChange={(e) => set({ description: e.target.value })} />
       {draft.type === 'card_key' ? <p className="field-hint">{t('merchant.cardKeyStock')}</p> : (
         <>

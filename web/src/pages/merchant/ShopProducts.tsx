@@ -7,12 +7,15 @@ import { api } from '../../lib/api';
 import { useAction, useResource } from '../../lib/hooks';
 import { useI18n } from '../../lib/i18n';
 import { Link } from '../../lib/router';
-import type { ProductView, ShopView } from '../../lib/types';
+import type { CategoryView, ProductView, ShopView } from '../../lib/types';
+import { ListingToggle, ProductEditor, ProductImages } from './ProductEditor';
 import { ProductForm } from './ProductForm';
 
 export function ShopProducts({ shop }: { shop: ShopView }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const products = useResource(() => api<{ items: ProductView[] }>('GET', `/api/shops/${shop.id}/products`), [shop.id]);
+  const categories = useResource(() => api<{ items: CategoryView[] }>('GET', '/api/categories'), [lang]);
+  const categoryList = categories.data?.items ?? [];
   const [created, setCreated] = useState<string | null>(null);
   return (
     <section className="card" aria-labelledby="products-title">
@@ -20,21 +23,22 @@ export function ShopProducts({ shop }: { shop: ShopView }) {
       <Loadable resource={products}>
         {({ items }) => items.length === 0 ? <Empty><p>{t('merchant.noProducts')}</p></Empty> : (
           <ul className="plain-list">
-            {items.map((product) => <ProductRow key={product.id} product={product} onStockChanged={() => void products.reload()} />)}
+            {items.map((product) => <ProductRow key={product.id} product={product} categories={categoryList} onChanged={() => void products.reload()} />)}
           </ul>
         )}
       </Loadable>
       <details className="subsection">
         <summary>{t('merchant.newProduct')}</summary>
         {created && <Notice kind="success">{t('merchant.productCreated', { title: created })}</Notice>}
-        <ProductForm shopId={shop.id} onCreated={(product) => { setCreated(product.title); void products.reload(); }} />
+        <ProductForm shopId={shop.id} categories={categoryList} onCreated={(product) => { setCreated(product.title); void products.reload(); }} />
       </details>
     </section>
   );
 }
 
-function ProductRow({ product, onStockChanged }: { product: ProductView; onStockChanged(): void }) {
+function ProductRow({ product, categories, onChanged }: { product: ProductView; categories: CategoryView[]; onChanged(): void }) {
   const { t } = useI18n();
+  const category = categories.find((c) => c.id === product.categoryId);
   return (
     <li className="product-row">
       <div className="row">
@@ -43,11 +47,22 @@ function ProductRow({ product, onStockChanged }: { product: ProductView; onStock
         <DeliveryBadge product={product} />
         <StockLabel stock={product.stock} />
         <Badge tone={product.listed ? 'good' : 'neutral'}>{product.listed ? t('merchant.listed') : t('merchant.notListed')}</Badge>
+        <span className="muted">{category ? category.name : t('merchant.noCategory')} · {t('merchant.sales', { n: product.salesCount })}</span>
       </div>
+      {product.stockPolicy === 'keys' && product.stock === 0 && product.listed && <p className="field-hint">{t('merchant.soldOutHidden')}</p>}
+      <ListingToggle product={product} onChanged={onChanged} />
+      <details>
+        <summary>{t('merchant.edit')}</summary>
+        <div className="product-editor"><ProductEditor product={product} categories={categories} onSaved={onChanged} /></div>
+      </details>
+      <details>
+        <summary>{t('merchant.images')}{product.images.length > 0 ? ` (${product.images.length})` : ''}</summary>
+        <div className="product-editor"><ProductImages product={product} onChanged={onChanged} /></div>
+      </details>
       {product.type === 'card_key' && (
         <details>
           <summary>{t('merchant.importKeys')}</summary>
-          <KeyImport productId={product.id} onImported={onStockChanged} />
+          <KeyImport productId={product.id} onImported={onChanged} />
         </details>
       )}
     </li>
