@@ -42,7 +42,8 @@ export async function simulateRefundOutcome(ctx: Ctx, refundId: string, outcome:
   const refund = await ctx.db.selectFrom('refunds').selectAll().where('id', '=', refundId).executeTakeFirst();
   const simulator = ctx.rails.simulator;
   const channel = refund?.fallback_from ?? refund?.channel;
-  if (!refund || !simulator || !channel || !isRailChannel(channel)) throw notFound('refund');
+  if (!refund || !simulator || !channel) throw notFound('refund');
+  if (!isRailChannel(channel)) throw new AppError('REFUND_NOT_ON_CHANNEL', 422, `this refund went to ${channel}, not to a provider channel: nothing to simulate`);
   const ref = paymentRefOf(refund.id);
   let settledNow: boolean;
   if (outcome === 'failed') {

@@ -9,6 +9,7 @@ import { useSession } from '../../lib/session';
 import type { ShopView } from '../../lib/types';
 import { CreateShopForm } from './CreateShopForm';
 import { ShopMoney } from './ShopMoney';
+import { ShopWithdrawals } from './ShopWithdrawals';
 import { ShopOrders } from './ShopOrders';
 import { ShopProducts } from './ShopProducts';
 import { ShopCases } from './ShopCases';
@@ -59,8 +60,8 @@ function ShopSwitcher({ shops }: { shops: ShopView[] }) {
   const { search } = useLocation();
   const shop = shops.find((s) => s.id === search.get('shop')) ?? shops[0];
   const tabParam = search.get('tab');
-  const tab = tabParam === 'cases' || tabParam === 'webhooks' ? tabParam : 'overview';
-  const tabLink = (name: 'overview' | 'cases' | 'webhooks') => `/merchant?shop=${shop.id}${name === 'overview' ? '' : `&tab=${name}`}`;
+  const tab = tabParam === 'cases' || tabParam === 'webhooks' || tabParam === 'withdrawals' ? tabParam : 'overview';
+  const tabLink = (name: 'overview' | 'cases' | 'webhooks' | 'withdrawals') => `/merchant?shop=${shop.id}${name === 'overview' ? '' : `&tab=${name}`}`;
   return (
     <>
       {shops.length > 1 && (
@@ -76,10 +77,11 @@ function ShopSwitcher({ shops }: { shops: ShopView[] }) {
       <nav className="tabs" aria-label={t('merchant.tabs')}>
         <Link to={tabLink('overview')} className="tab" aria-current={tab === 'overview' ? 'page' : undefined}>{t('merchant.tab.overview')}</Link>
         <Link to={tabLink('cases')} className="tab" aria-current={tab === 'cases' ? 'page' : undefined}>{t('merchant.tab.cases')}</Link>
+        <Link to={tabLink('withdrawals')} className="tab" aria-current={tab === 'withdrawals' ? 'page' : undefined}>{t('merchant.tab.withdrawals')}</Link>
         <Link to={tabLink('webhooks')} className="tab" aria-current={tab === 'webhooks' ? 'page' : undefined}>{t('merchant.tab.webhooks')}</Link>
       </nav>
       {/* Keyed by shop so switching shops starts every panel afresh. */}
-      {tab === 'cases' ? <ShopCases key={shop.id} shop={shop} /> : tab === 'webhooks' ? <ShopWebhooks key={shop.id} shop={shop} /> : (
+      {tab === 'cases' ? <ShopCases key={shop.id} shop={shop} /> : tab === 'webhooks' ? <ShopWebhooks key={shop.id} shop={shop} /> : tab === 'withdrawals' ? <ShopWithdrawals key={shop.id} shop={shop} /> : (
         <div key={shop.id} className="merchant-grid">
           <ShopMoney shop={shop} />
           <ShopProducts shop={shop} />
