@@ -45,7 +45,8 @@ export function ShopWithdrawals({ shop }: { shop: ShopView }) {
         <p className="muted">{t('merchant.payoutHint')}</p>
         <Loadable resource={payouts}>
           {({ items }) => items.length === 0 ? <p className="muted">{t('merchant.noPayouts')}</p> : (
-            <div className="admin-table-wrap">
+            // Scrolls sideways on a phone: focusable so a keyboard can scroll it too.
+            <div className="admin-table-wrap" tabIndex={0} role="region" aria-labelledby="payouts-title">
               <table className="table">
                 <thead><tr><th>{t('merchant.payoutWhen')}</th><th>{t('merchant.payoutAmount')}</th><th>{t('merchant.payoutTo')}</th><th>{t('merchant.payoutStatus')}</th></tr></thead>
                 <tbody>
