@@ -237,6 +237,7 @@ const calls: Record<string, RouteCalls> = {
   // Reinstating an active shop changes nothing, so the admin's call leaves the world intact.
   'POST /api/admin/shops/:id/suspension': { call: () => ({ ...shopA(), body: { suspended: false } }), state: () => db().selectFrom('shops').select('status').where('id', '=', w.owner.shopId).executeTakeFirstOrThrow() },
   'GET /api/admin/ledger/check': {},
+  'GET /api/admin/payments/channels': {},
   'POST /api/admin/fund/topups': { call: () => ({ body: { amount: 1, memo: 'authorization matrix' } }) },
   'POST /api/admin/users/:id/risk': { call: () => ({ params: { id: w.buyer.user.id }, body: { level: 'normal' } }) },
   'GET /api/admin/users': {},
