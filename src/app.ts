@@ -33,7 +33,8 @@ import { createEvidenceStore } from './storage/evidence-store';
 import path from 'node:path';
 import { PaymentRails } from './payments/channels/registry';
 import { reconcilePayment } from './payments/reconcile';
-import { requestProviderRefund } from './payments/provider-refund';
+import { queryProviderRefund, requestProviderRefund } from './payments/provider-refund';
+import { sendPayout } from './payments/send-payout';
 
 export interface Kameng {
   ctx: Ctx;
@@ -116,4 +117,7 @@ function registerJobs(ctx: Ctx): void {
   ctx.scheduler.register('outbound_message', (id, now) => sendOutboundMessage(ctx, id, now), outbound);
   ctx.scheduler.register('payment_reconcile', (ref, now) => reconcilePayment(ctx, ref, now), outbound);
   ctx.scheduler.register('refund_provider', (id) => requestProviderRefund(ctx, id), outbound);
+  ctx.scheduler.register('refund_query', (ref, now) => queryProviderRefund(ctx, ref, now), outbound);
+  ctx.scheduler.register('payout_provider', (id) => sendPayout(ctx, id), outbound);
+  ctx.scheduler.register('payout_query', (ref) => sendPayout(ctx, ref), outbound);
 }

@@ -166,7 +166,7 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
       reason: c.decision_reason, decidedBy: c.decided_by, decidedAt: iso(c.decided_at),
     } : null,
     appeal: c.appeal_count > 0 ? { count: c.appeal_count, by: c.appealed_by, reason: c.appeal_reason } : null,
-    refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, channel: r.channel, status: r.status, waitingForFunds: r.waiting_for_funds, expectedBy: iso(r.expected_by), createdAt: r.created_at.toISOString(), completedAt: iso(r.completed_at), fault: r.fault })),
+    refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, channel: r.channel, status: r.status, waitingForFunds: r.waiting_for_funds, expectedBy: iso(r.expected_by), createdAt: r.created_at.toISOString(), completedAt: iso(r.completed_at), fault: r.fault, fallbackFrom: r.fallback_from })),
     evidence: evidence.map((e) => ({ id: e.id, party: e.party, mime: e.mime, size: e.size, sha256: e.sha256, kind: e.kind, name: e.original_name, attachedAt: e.attached_at.toISOString() })),
     systemEvidence: { ...(role === 'merchant' ? maskDevice(c.facts) : c.facts), chat },
     /** 关键信息 for the arbitrator: times, order numbers, amounts, errors, promises (staff only). */

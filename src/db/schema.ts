@@ -59,6 +59,19 @@ export interface PayoutsTable {
   failure: string | null;
   created_at: Timestamp;
   completed_at: Timestamp | null;
+  /** The payout account it was sent to (null: the sandbox bank of a shop with no account). */
+  account: string | null;
+  account_name: string | null;
+  provider_payout_no: string | null;
+}
+export type PayoutAccountChannel = 'alipay' | 'wechat' | 'unionpay';
+export interface ShopPayoutAccountsTable {
+  shop_id: string;
+  channel: PayoutAccountChannel;
+  account: string;
+  name: string;
+  updated_by: string;
+  updated_at: Timestamp;
 }
 export interface ShopsTable {
   id: string;
@@ -242,6 +255,8 @@ export interface RefundsTable {
   /** A real channel's answer to the refund request (null: not asked yet, or not a provider channel). */
   provider_status: 'accepted' | 'refused' | null;
   provider_refund_no: string | null;
+  /** The channel a refund was meant for when its provider failed it and it went to the wallet instead. */
+  fallback_from: string | null;
 }
 export type RefundFault = 'merchant' | 'buyer' | 'platform';
 export interface TopupRequestsTable {
@@ -542,6 +557,7 @@ export interface DB {
   shops: ShopsTable;
   api_keys: ApiKeysTable;
   payouts: PayoutsTable;
+  shop_payout_accounts: ShopPayoutAccountsTable;
   products: ProductsTable;
   categories: CategoriesTable;
   product_images: ProductImagesTable;

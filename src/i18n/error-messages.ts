@@ -191,6 +191,12 @@ export const zhErrorMessages: Record<string, string> = {
 
   // Payment channels and operations
   PAYMENT_MISMATCH: '支付通知与支付单不符（渠道或金额不同），未作处理。',
+  PAYOUT_NOT_SUPPORTED: '此渠道不支持提现打款，请选择支付宝、微信或银行卡。',
+  PAYOUT_ACCOUNT_REQUIRED: '请先设置店铺的收款账户，再申请提现。',
+  REFUND_NOT_FOUND: '找不到该退款。',
+  REFUND_NOT_ON_CHANNEL: '该退款不是退回支付渠道的，沙箱无可模拟。',
+  COMPLAINT_NOT_READABLE: '暂时无法读取投诉详情，请渠道稍后重发。',
+  CHARGEBACK_NOT_SIMULATED: '沙箱只能为已支付的微信支付订单模拟投诉。',
   PAYMENT_CANCELLED: '订单已取消，这笔支付已关闭。',
   NOTIFICATION_REJECTED: '支付通知未通过校验，未作处理。',
   NOT_READY: '服务尚未就绪（数据库不可用或有未执行的迁移）。',

@@ -37,4 +37,6 @@ export const accounts = {
   recoveriesPending: () => spec('platform:recoveries_pending', 'recoveries_pending', null, true, false),
   /** Refunds decided but not yet arrived on their original channel. */
   refundsPayable: () => spec('platform:refunds_payable', 'refunds_payable', null, true, false),
+  /** Withdrawals sent to a provider and not yet answered: paid moves them to the channel, failed back to the merchant. */
+  payoutsInFlight: () => spec('platform:payouts_in_flight', 'payouts_in_flight', null, true, false),
 };

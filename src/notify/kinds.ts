@@ -14,6 +14,8 @@ export interface NoticeParams {
   /** A refund was booked: to the balance (there now) or the original payment (on its way until `expectedBy`). */
   refund_booked: { orderNo: string; amount: number; destination: 'wallet' | 'original'; expectedBy: string | null; cause: RefundCause };
   refund_arrived: { orderNo: string; amount: number };
+  /** A channel refund the provider refused or failed went to the buyer's balance instead. */
+  refund_fallback_wallet: { orderNo: string; amount: number; channel: string };
   /** A refund that waited for funds was paid by the platform. */
   refund_funded: { orderNo: string; amount: number };
   late_delivery_penalty: { orderNo: string; minutesLate: number; amount: number; reader: Party; paidTo: 'wallet' | 'channel' };

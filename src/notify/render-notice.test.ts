@@ -36,6 +36,7 @@ const samples: { [K in NoticeKind]: NoticeParams[K] } = {
   identity_approved: { shopName: '星辰小铺' },
   identity_rejected: { shopName: '星辰小铺', reason: '营业执照照片模糊。' },
   withdrawal_paid: { amount: 10000, channel: 'bank' },
+  refund_fallback_wallet: { orderNo: 'K20261201000001', amount: 1990, channel: 'wechat' },
   withdrawal_failed: { amount: 10000, channel: 'bank', failure: 'account closed' },
   legacy_text: { title: '旧通知', body: '旧的正文' },
 };

@@ -17,6 +17,11 @@ const party = (p: Party, say: Say) => (p === 'buyer' ? say('买家', 'The buyer'
 const rule = (id: string, r: Reader) => (r.lang === 'en' ? `“${ruleTitle(id, r.lang)}”` : `「${ruleTitle(id, r.lang)}」`);
 const productKind = (t: 'card_key' | 'manual' | 'topup', say: Say) =>
   t === 'card_key' ? say('卡密', 'card keys') : t === 'topup' ? say('直充', 'top-up') : say('人工发货', 'manual delivery');
+const channelNames: Record<string, [string, string]> = {
+  bank: ['银行卡', 'your bank card'], unionpay: ['银行卡（银联）', 'your bank card (UnionPay)'], alipay: ['支付宝', 'Alipay'],
+  wechat: ['微信支付', 'WeChat Pay'], epay: ['易支付', 'epay'], balance: ['平台余额', 'your balance'], sandbox: ['模拟支付', 'the sandbox payment'],
+};
+const channelName = (channel: string, say: Say) => { const names = channelNames[channel]; return names ? say(names[0], names[1]) : channel; };
 const causes: Record<RefundCause, [string, string]> = {
   topup_failed: ['直充未能到账', 'the top-up did not arrive'],
   topup_partial: ['直充只到账一部分', 'only part of the top-up arrived'],
@@ -44,6 +49,11 @@ const renderers: { [K in NoticeKind]: Renderer<K> } = {
       say(`因${causes[p.cause][0]}，订单 ${p.orderNo} 退款 ${yuan(p.amount)}`, `Order ${p.orderNo}: ${yuan(p.amount)} refunded because ${causes[p.cause][1]}`)
         + (p.destination === 'wallet' ? say('，已存入您的余额。', '; it is in your balance now.') : say('，将原路退回。', '; it goes back to how you paid.')),
       p.destination === 'original' && p.expectedBy !== null && say(`预计最晚 ${formatTime(p.expectedBy, r)} 前到账。`, `Expect it by ${formatTime(p.expectedBy, r)}.`)),
+  }),
+  refund_fallback_wallet: (p, _r, say) => ({
+    title: say('退款已退回余额', 'Refund added to your balance'),
+    body: say(`订单 ${p.orderNo} 的退款 ${yuan(p.amount)} 无法原路退回${channelName(p.channel, say)}，已存入您的平台余额，可直接使用或提现。`,
+      `Order ${p.orderNo}: the refund of ${yuan(p.amount)} could not go back to ${channelName(p.channel, say)}, so it is in your balance now, to spend or withdraw.`),
   }),
   refund_arrived: (p, _r, say) => ({
     title: say('退款已到账', 'Refund arrived'),
@@ -198,11 +208,11 @@ const renderers: { [K in NoticeKind]: Renderer<K> } = {
   }),
   withdrawal_paid: (p, _r, say) => ({
     title: say('提现已到账', 'Withdrawal paid'),
-    body: say(`您的提现 ${yuan(p.amount)} 已付至 ${p.channel}。`, `Your withdrawal of ${yuan(p.amount)} was paid to ${p.channel}.`),
+    body: say(`您的提现 ${yuan(p.amount)} 已付至${channelName(p.channel, say)}。`, `Your withdrawal of ${yuan(p.amount)} was paid to ${channelName(p.channel, say)}.`),
   }),
   withdrawal_failed: (p, r, say) => ({
     title: say('提现失败', 'Withdrawal failed'),
-    body: joinSentences(r.lang, say(`您的提现 ${yuan(p.amount)} 未能付至 ${p.channel}，款项已退回可用余额。`, `Your withdrawal of ${yuan(p.amount)} to ${p.channel} failed; the money is back in your available balance.`),
+    body: joinSentences(r.lang, say(`您的提现 ${yuan(p.amount)} 未能付至${channelName(p.channel, say)}，款项已退回可提现余额，请核对收款账户后重新提现。`, `Your withdrawal of ${yuan(p.amount)} to ${channelName(p.channel, say)} failed; the money is back in your available balance. Check the payout account and withdraw again.`),
       say('原因：', 'Reason: ') + sentence(p.failure, r.lang)),
   }),
   legacy_text: (p) => ({ title: p.title, body: p.body }),

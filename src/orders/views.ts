@@ -43,7 +43,7 @@ export interface OrderView {
   autoConfirmAt: string | null;
   items: Array<{ id: string; seq: number; status: string; amount: number; cardKeyId: string | null; revealed: boolean; revealedAt: string | null }>;
   deliveries: Array<{ id: string; kind: string; at: string; detail: Record<string, unknown>; content?: string }>;
-  refunds: Array<{ id: string; amount: number; channel: string; status: string; waitingForFunds: boolean; reason: string; expectedBy: string | null; createdAt: string; completedAt: string | null; caseId: string | null; fault: RefundFault }>;
+  refunds: Array<{ id: string; amount: number; channel: string; status: string; waitingForFunds: boolean; reason: string; expectedBy: string | null; createdAt: string; completedAt: string | null; caseId: string | null; fault: RefundFault; fallbackFrom: string | null }>;
   topup: { status: string; account: string; deliveredAmount: number | null; requestedAt: string; answeredAt: string | null } | null;
   /** The buyer's review of this order (one per order), once written. */
   review: { rating: number; comment: string; createdAt: string } | null;
@@ -65,7 +65,7 @@ interface ViewRow {
   promised_delivery_minutes: number | null;
   items: Array<{ id: string; seq: number; status: string; amount: number; card_key_id: string | null; revealed_at: string | null }>;
   deliveries: Array<{ id: string; kind: string; created_at: string; detail: Record<string, unknown>; content_cipher: string | null }>;
-  refunds: Array<{ id: string; amount: number; channel: string; status: string; waiting_for_funds: boolean; reason: string; expected_by: string | null; created_at: string; completed_at: string | null; case_id: string | null; fault: RefundFault }>;
+  refunds: Array<{ id: string; amount: number; channel: string; status: string; waiting_for_funds: boolean; reason: string; expected_by: string | null; created_at: string; completed_at: string | null; case_id: string | null; fault: RefundFault; fallback_from: string | null }>;
   topup: { status: string; account: string; delivered_amount: number | null; requested_at: string; answered_at: string | null } | null;
   review: { rating: number; comment: string; created_at: string } | null;
   auto_confirm_at: Date | null;
@@ -113,7 +113,7 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
     })),
     refunds: row.refunds.map((r) => ({
       id: r.id, amount: r.amount, channel: r.channel, status: r.status, waitingForFunds: r.waiting_for_funds, reason: r.reason, expectedBy: isoText(r.expected_by),
-      createdAt: isoText(r.created_at)!, completedAt: isoText(r.completed_at), caseId: r.case_id, fault: r.fault,
+      createdAt: isoText(r.created_at)!, completedAt: isoText(r.completed_at), caseId: r.case_id, fault: r.fault, fallbackFrom: r.fallback_from ?? null,
     })),
     review: row.review ? { rating: row.review.rating, comment: row.review.comment, createdAt: isoText(row.review.created_at)! } : null,
     cancelledBy: order.cancelled_by, latePenalty: order.late_penalty,

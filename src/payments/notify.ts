@@ -1,7 +1,10 @@
 import { systemActor, type Ctx } from '../context';
 import { succeedPayment } from '../orders/pay-order';
 import { AppError } from '../shared/errors';
-import { paymentIdOf, type ProviderAnswer, type RawNotification } from './channels/types';
+import { paymentIdOf, type PaymentProvider, type ProviderAnswer, type RawNotification, type VerifiedRefundNotification } from './channels/types';
+import { receiveComplaint } from './complaints';
+import { fallBackToWallet } from './refund-fallback';
+import { completeRefundArrival } from './refunds';
 
 /**
  * The answer a provider reads as "not received, try again": any non-success body does, so the
@@ -31,6 +34,8 @@ export async function receiveNotification(ctx: Ctx, channel: string, raw: RawNot
     ctx.log.warn({ channel, reason: check.reason }, 'payment notification rejected');
     return failureAnswer(400, 'NOTIFICATION_REJECTED', `notification rejected: ${check.reason}`);
   }
+  if (check.kind === 'refund') return receiveRefundNotification(ctx, channel, provider, check);
+  if (check.kind === 'complaint') return receiveComplaint(ctx, channel, provider, check);
   if (check.status !== 'succeeded') return provider.successAnswer(); // a state we do not act on (waiting, closed): received
   const paymentId = paymentIdOf(check.paymentRef);
   const payment = paymentId && await ctx.db.selectFrom('payments').select(['id', 'channel']).where('id', '=', paymentId).executeTakeFirst();
@@ -46,5 +51,19 @@ export async function receiveNotification(ctx: Ctx, channel: string, raw: RawNot
     }
     throw error;
   }
+  return provider.successAnswer();
+}
+
+/**
+ * 退款结果通知: the provider's final word on a refund of ours on that channel. Arrival or the
+ * wallet fallback are compare-and-sets on the pending refund, so a redelivered or concurrent
+ * notification acts once and is still acknowledged.
+ */
+async function receiveRefundNotification(ctx: Ctx, channel: string, provider: PaymentProvider, check: VerifiedRefundNotification): Promise<ProviderAnswer> {
+  const refundId = paymentIdOf(check.refundRef);
+  const refund = refundId && await ctx.db.selectFrom('refunds').select(['id', 'channel', 'fallback_from']).where('id', '=', refundId).executeTakeFirst();
+  if (!refund || (refund.channel !== channel && refund.fallback_from !== channel)) return failureAnswer(404, 'REFUND_NOT_FOUND', `no ${channel} refund ${check.refundRef}`);
+  if (check.status === 'succeeded') await completeRefundArrival(ctx, refund.id, ctx.clock.now());
+  else if (check.status === 'failed') await fallBackToWallet(ctx, refund.id, `refund notification ${check.notificationId}`);
   return provider.successAnswer();
 }

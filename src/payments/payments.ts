@@ -4,17 +4,15 @@ import { loadOwnedShop, requireRole } from '../catalog/shops';
 import { actorLabel, type Actor, type Ctx, type UserActor } from '../context';
 import { accounts } from '../ledger/accounts';
 import { lockAccounts, postEntry } from '../ledger/journal';
-import { completePayout, requestPayout } from './payouts';
-import type { PayoutStatus } from '../db/schema';
+import { payoutChannel, payoutView, requestPayout, type PayoutView } from './payouts';
+import { maskAccount, requirePayoutChannel } from './payout-accounts';
+import { sendPayout } from './send-payout';
+import { scheduleJob } from '../scheduler/jobs';
 import { AppError, badRequest, notFound, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
 import { retryWaitingRefunds, waitingRefunds } from './refunds';
 import { armReconciliation, requireLiveChannel, startRailPayment } from './start-payment';
-import type { PayAction } from './channels/types';
-import { notice } from '../notify/kinds';
-import { notify } from '../notify/notifications';
-
-export const withdrawalChannel = 'bank';
+import { railChannels, type PayAction } from './channels/types';
 
 export interface PaymentView {
   id: string;
@@ -44,6 +42,19 @@ async function openPayment(ctx: Ctx, values: { purpose: 'deposit' | 'wallet_topu
   });
   const payAction = ctx.rails.provider(values.channel) ? await startRailPayment(ctx, id) : undefined;
   return { id, purpose: values.purpose, status: 'pending', amount: values.amount, channel: values.channel, payUrl: `/pay/${id}`, payAction, orderId: null, shopId: values.shopId ?? null, createdAt: now.toISOString() };
+}
+
+/**
+ * Admin: every channel and how this deployment runs it — live (configured with real keys),
+ * sandbox (the built-in simulator), or not configured — and whether it can refund and pay out.
+ */
+export function adminChannels(ctx: Ctx) {
+  const items = railChannels.map((channel) => {
+    const provider = ctx.rails.provider(channel);
+    const mode: 'live' | 'sandbox' | 'not_configured' = !provider ? 'not_configured' : ctx.rails.simulator ? 'sandbox' : 'live';
+    return { channel, mode, payments: Boolean(provider), refunds: Boolean(provider?.refund), payouts: Boolean(provider?.payout), complaints: Boolean(provider?.complaint) };
+  });
+  return { sandbox: ctx.config.sandbox, items };
 }
 
 /** The channels a payment can be opened on now (GET /api/payments/channels). */
@@ -78,25 +89,28 @@ export async function getPayment(ctx: Ctx, paymentId: string): Promise<PaymentVi
   };
 }
 
-export interface PayoutView { id: string; amount: number; status: PayoutStatus; channel: string; at: string }
-
 /**
- * 提现: a payout of settled money to the merchant's bank. The shop's accounts are locked in one
- * sorted statement; a suspended shop, or one that owes the platform (先行赔付 not yet recovered),
- * cannot withdraw. The money leaves `available` with the payout row (pending), and the sandbox
- * bank pays at once; a failed payout returns it.
+ * 提现: a payout of settled money to the shop's payout account. The shop's accounts are locked in
+ * one sorted statement; a suspended shop, or one that owes the platform (先行赔付 not yet
+ * recovered), cannot withdraw. The money leaves `available` for payouts in flight with the payout
+ * row (pending) and its job row; the provider is asked after commit (at once here, and again from
+ * the job if that fails), so the answer shows the payout as the provider left it. In sandbox mode a
+ * shop with no payout account is paid by the sandbox bank.
  */
 export async function withdraw(
   ctx: Ctx, actor: UserActor, shopId: string, input: { amount: number }, idempotencyKey?: string,
 ): Promise<{ withdrawal: PayoutView; available: number }> {
   const shop = await loadOwnedShop(ctx.db, actor, shopId);
   type Result = Awaited<ReturnType<typeof withdraw>>;
-  return withTransaction(ctx.db, async (tx) => {
+  const result = await withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const claim = idempotencyKey ? await claimIdempotencyKey<Result>(tx, `withdraw:${shop.id}`, idempotencyKey, input, now) : null;
     if (claim?.replay) return claim.response;
     const current = await tx.selectFrom('shops').select('status').where('id', '=', shop.id).forShare().executeTakeFirstOrThrow();
     if (current.status === 'suspended') throw refused('SHOP_SUSPENDED', 'shop.suspended-no-withdrawal', 'a suspended shop cannot withdraw; contact the platform');
+    const payee = await tx.selectFrom('shop_payout_accounts').selectAll().where('shop_id', '=', shop.id).executeTakeFirst();
+    if (!payee && !ctx.config.sandbox) throw new AppError('PAYOUT_ACCOUNT_REQUIRED', 422, 'set the shop\'s payout account before withdrawing (POST /api/shops/:id/payout-account)');
+    if (payee) requirePayoutChannel(ctx, payee.channel);
     const available = accounts.merchantAvailable(shop.id);
     const receivable = accounts.merchantReceivable(shop.id);
     const balances = await lockAccounts(tx, [available, receivable], now);
@@ -108,14 +122,22 @@ export async function withdraw(
     if (input.amount > availableNow) {
       throw new AppError('INSUFFICIENT_FUNDS', 409, `only ${availableNow} fen is available to withdraw`, { details: { available: availableNow } });
     }
-    const payout = await requestPayout(tx, { shopId: shop.id, amount: input.amount, requestedBy: actorLabel(actor), now });
-    // The sandbox bank answers at once; a real channel answers through its notification.
-    const settled = await completePayout(tx, payout.id, { ok: true }, now);
-    await notify(ctx, tx, { userIds: [shop.owner_id], at: now, notice: notice('withdrawal_paid', { amount: settled.amount, channel: settled.channel }) });
-    const result: Result = { withdrawal: settled, available: availableNow - input.amount };
-    await claim?.finish(result);
-    return result;
+    const payout = await requestPayout(tx, {
+      shopId: shop.id, amount: input.amount, requestedBy: actorLabel(actor), now,
+      channel: payee?.channel ?? payoutChannel, account: payee?.account ?? null, accountName: payee?.name ?? null,
+    });
+    await scheduleJob(tx, 'payout_provider', payout.id, now, now);
+    const created: Result = { withdrawal: payout, available: availableNow - input.amount };
+    await claim?.finish(created);
+    return created;
   });
+  try {
+    await sendPayout(ctx, result.withdrawal.id);
+  } catch (error) {
+    ctx.log.warn({ err: error, payoutId: result.withdrawal.id }, 'payout provider call failed: retried from its job');
+  }
+  const now = await ctx.db.selectFrom('payouts').selectAll().where('id', '=', result.withdrawal.id).executeTakeFirstOrThrow();
+  return { ...result, withdrawal: payoutView(now) };
 }
 
 /** Admin: the platform adds money to the advance-compensation fund (先行赔付基金). */
@@ -152,7 +174,10 @@ export async function listPayouts(ctx: Ctx, actor: Actor, shopId: string, page: 
     ctx.db.selectFrom('payouts').select((eb) => eb.fn.countAll<number>().as('n')).where('shop_id', '=', shop.id).executeTakeFirstOrThrow(),
   ]);
   return {
-    items: rows.map((p) => ({ id: p.id, amount: p.amount, status: p.status, channel: p.channel, failure: p.failure, createdAt: p.created_at.toISOString(), completedAt: p.completed_at?.toISOString() ?? null })),
+    items: rows.map((p) => ({
+      id: p.id, amount: p.amount, status: p.status, channel: p.channel, account: p.account ? maskAccount(p.account) : null, failure: p.failure,
+      createdAt: p.created_at.toISOString(), completedAt: p.completed_at?.toISOString() ?? null,
+    })),
     total: Number(total.n), limit, offset,
   };
 }

@@ -123,7 +123,8 @@ async function book(
   order.refunded += amount;
   order.settled -= fromSettled;
 
-  if (arrivesAt) await scheduleJob(tx, 'refund_arrival', p.refundId, arrivesAt, at);
+  // The sandbox channel arrives on a timer; a real channel's arrival is the provider's own word.
+  if (arrivesAt && !isRailChannel(p.channel)) await scheduleJob(tx, 'refund_arrival', p.refundId, arrivesAt, at);
   // A real channel's provider is asked after commit, from this job row (idempotent by the refund id).
   if (!p.toWallet && isRailChannel(p.channel)) await scheduleJob(tx, 'refund_provider', p.refundId, at, at);
   await appendEvent(tx, order.id, 'refund_created', {
@@ -230,7 +231,7 @@ export async function retryWaitingRefunds(tx: Tx, now: Date): Promise<void> {
   for (const { id } of rows) await scheduleJob(tx, 'refund_funding', id, now, now);
 }
 
-/** The sandbox channel's arrival callback: the refund reached the buyer's original payment path. */
+/** Arrival on the original payment path: the sandbox channel's timer, or a real provider's notification, query or final answer. */
 export async function completeRefundArrival(ctx: Ctx, refundId: string, now: Date): Promise<void> {
   await withTransaction(ctx.db, async (tx) => {
     const refund = await tx.updateTable('refunds').set({ status: 'succeeded', completed_at: now })

@@ -40,6 +40,8 @@ POST   /api/shops/:id/withdrawals                 401   403   403    401    401 
 GET    /api/shops/:id/balance                     401   403   403    401    401   404    ok    404  ok    ok    ok
 GET    /api/shops/:id/products                    401   403   403    401    401   404    ok    404  ok    ok    ok
 GET    /api/shops/:id/payouts                     401   403   403    401    401   404    ok    404  ok    ok    ok
+POST   /api/shops/:id/payout-account              401   403   403    401    401   404    ok    403  403   403   403
+GET    /api/shops/:id/payout-account              401   403   403    401    401   404    ok    404  ok    ok    ok
 POST   /api/shops/:id/api-keys                    401   403   403    401    401   404    ok    403  403   403   403
 GET    /api/shops/:id/api-keys                    401   403   403    401    401   404    ok    403  403   403   403
 DELETE /api/shops/:id/api-keys/:keyId             401   403   403    401    401   404    ok    403  403   403   403
@@ -55,6 +57,7 @@ POST   /api/coupons/quote                         ok    ok    ok     ok     ok  
 # platform
 POST   /api/admin/shops/:id/suspension            401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/admin/ledger/check                    401   403   403    401    401   403    403   403  403   ok    ok
+GET    /api/admin/payments/channels               401   403   403    401    401   403    403   403  403   ok    ok
 POST   /api/admin/fund/topups                     401   403   403    401    401   403    403   403  403   403   ok
 POST   /api/admin/users/:id/risk                  401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/users                           401   403   403    401    401   403    403   403  403   403   ok
@@ -137,6 +140,9 @@ POST   /api/admin/identities/:id/decision         401   403   403    401    401 
 POST   /api/sandbox/users                         ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/sandbox/payments/:id/succeed          ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/sandbox/topups/:orderId/respond       ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
+POST   /api/sandbox/refunds/:id/outcome           ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
+POST   /api/sandbox/shops/:id/payout-failure      ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
+POST   /api/sandbox/payments/:id/chargeback       ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 GET    /api/sandbox/clock                         ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 GET    /api/sandbox/sms                           ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
 POST   /api/sandbox/clock/advance                 ok    ok    ok     ok     ok    ok     ok    ok   ok    ok    ok
@@ -191,6 +197,19 @@ const buyerCaseAt = (stage: 'awaiting_buyer' | 'awaiting_merchant'): RouteCalls<
   sided: true, fresh: true, object: (side) => w.caseAt(side, stage), call: (c) => ({ params: { id: c.caseId } }), state: caseStatus,
 });
 
+/** A refund on the sandbox channel (a buyer mistake refunded at once), made once: the refund trigger answers it 422. */
+let sandboxRefundId: Promise<string> | undefined;
+function sandboxRefund(): Promise<string> {
+  sandboxRefundId ??= (async () => {
+    const order = await t.api.buyAndPay(w.otherBuyer, w.cardProduct);
+    const filed = await t.api.ok('POST', `/api/orders/${order.id}/refund-cases`, {
+      token: w.otherBuyer.token, body: { reason: 'buyer_mistake', description: '买错面额了，刚下单一分钟，卡密还没看', expectedOutcome: 'full_refund' },
+    });
+    return filed.refunds[0].id as string;
+  })();
+  return sandboxRefundId;
+}
+
 const identityBody = { kind: 'real_name', name: '张三', number: '11010519491231002X', contactPhone: '13800138000' };
 
 const calls: Record<string, RouteCalls> = {
@@ -209,6 +228,11 @@ const calls: Record<string, RouteCalls> = {
   'GET /api/shops/:id/balance': { call: shopA },
   'GET /api/shops/:id/products': { call: shopA },
   'GET /api/shops/:id/payouts': { call: shopA },
+  'POST /api/shops/:id/payout-account': {
+    call: () => ({ ...shopA(), body: { channel: 'alipay', account: 'matrix@example.com', name: '张三' } }),
+    state: () => db().selectFrom('shop_payout_accounts').selectAll().where('shop_id', '=', w.owner.shopId).executeTakeFirst(),
+  },
+  'GET /api/shops/:id/payout-account': { call: shopA },
   'POST /api/shops/:id/api-keys': { call: () => ({ ...shopA(), body: { name: 'matrix key' } }), state: () => count('api_keys', 'shop_id', w.owner.shopId) },
   'GET /api/shops/:id/api-keys': { call: shopA },
   'DELETE /api/shops/:id/api-keys/:keyId': {
@@ -248,6 +272,7 @@ const calls: Record<string, RouteCalls> = {
   // Reinstating an active shop changes nothing, so the admin's call leaves the world intact.
   'POST /api/admin/shops/:id/suspension': { call: () => ({ ...shopA(), body: { suspended: false } }), state: () => db().selectFrom('shops').select('status').where('id', '=', w.owner.shopId).executeTakeFirstOrThrow() },
   'GET /api/admin/ledger/check': {},
+  'GET /api/admin/payments/channels': {},
   'POST /api/admin/fund/topups': { call: () => ({ body: { amount: 1, memo: 'authorization matrix' } }) },
   'POST /api/admin/users/:id/risk': { call: () => ({ params: { id: w.buyer.user.id }, body: { level: 'normal' } }) },
   'GET /api/admin/users': {},
@@ -438,6 +463,9 @@ const calls: Record<string, RouteCalls> = {
   'POST /api/sandbox/users': { call: () => ({ body: { email: `sandbox-${unique()}@test.kameng`, password, role: 'buyer' } }) },
   'POST /api/sandbox/payments/:id/succeed': { call: async () => ({ params: { id: await w.pendingPayment() } }) },
   'POST /api/sandbox/topups/:orderId/respond': { call: async () => ({ params: { orderId: (await w.topupOrder()).orderId }, body: { result: 'success' } }) },
+  'POST /api/sandbox/refunds/:id/outcome': { call: async () => ({ params: { id: await sandboxRefund() }, body: { outcome: 'succeeded' } }) },
+  'POST /api/sandbox/shops/:id/payout-failure': { call: () => ({ params: { id: w.other.shopId } }) },
+  'POST /api/sandbox/payments/:id/chargeback': { call: async () => ({ params: { id: await w.pendingPayment() }, body: {} }) },
   'GET /api/sandbox/clock': {},
   'GET /api/sandbox/sms': {},
   'POST /api/sandbox/clock/advance': { call: () => ({ body: { minutes: 0 } }) },

@@ -10,6 +10,7 @@ import * as outside from './009_outside';
 import * as mistake from './010_mistake';
 import * as rails from './011_rails';
 import * as webhooks from './012_webhooks';
+import * as payouts from './013_payouts';
 import * as workbench from './014_workbench';
 import * as catalog from './015_catalog';
 import * as coupons from './016_coupons';
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '010_mistake': mistake,
   '011_rails': rails,
   '012_webhooks': webhooks,
+  '013_payouts': payouts,
   '014_workbench': workbench,
   '015_catalog': catalog,
   '016_coupons': coupons,

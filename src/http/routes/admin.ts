@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { requireRole } from '../../catalog/shops';
 import type { Ctx } from '../../context';
 import { checkLedger } from '../../ledger/check';
-import { listWaitingRefunds, topUpCompensationFund } from '../../payments/payments';
+import { adminChannels, listWaitingRefunds, topUpCompensationFund } from '../../payments/payments';
 import type { App } from '../app-type';
 import { actorOf, adminOnly, staffOrAdmin, userOf } from '../access';
 import { IdParams, Money, Paging } from '../schemas';
@@ -46,6 +46,17 @@ export function adminRoutes(app: App, ctx: Ctx): void {
   app.post('/api/admin/users/:id/risk', { config: { access: staffOrAdmin }, 
     schema: { tags: ['admin'], summary: 'Flag a buyer high-risk with a reason (no automatic approvals) or clear it', params: IdParams, body: Type.Object({ level: Type.Union([Type.Literal('normal'), Type.Literal('high')]), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }) },
   }, async (request) => setRiskLevel(ctx, userOf(request), request.params.id, request.body));
+
+  app.get('/api/admin/payments/channels', {
+    config: { access: staffOrAdmin },
+    schema: {
+      operationId: 'listAdminPaymentChannels', tags: ['admin'], summary: 'Every payment channel: live (real keys), sandbox (simulated) or not configured, and whether it refunds, pays out and reads complaints',
+      response: { 200: Type.Object({ sandbox: Type.Boolean(), items: Type.Array(Type.Object({
+        channel: Type.String(), mode: Type.Union([Type.Literal('live'), Type.Literal('sandbox'), Type.Literal('not_configured')]),
+        payments: Type.Boolean(), refunds: Type.Boolean(), payouts: Type.Boolean(), complaints: Type.Boolean(),
+      })) }) },
+    },
+  }, async () => adminChannels(ctx));
 
   app.get('/api/admin/users', {
     config: { access: adminOnly },

@@ -2,6 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../accounts/api-keys';
 import type { Ctx } from '../../context';
 import { listPayouts } from '../../payments/payments';
+import { getPayoutAccount, payoutAccountNameLengthMax, setPayoutAccount } from '../../payments/payout-accounts';
 import { citableRules } from '../../rules/publish';
 import type { App } from '../app-type';
 import { actorOf, shopSide, staffOrAdmin, userOf } from '../access';
@@ -23,8 +24,30 @@ export function apiKeyRoutes(app: App, ctx: Ctx): void {
   }, async (request) => revokeApiKey(ctx, userOf(request), request.params.id, request.params.keyId));
 
   app.get('/api/shops/:id/payouts', {
-    config: { access: [...shopSide, ...staffOrAdmin] }, schema: { tags: ['shops'], summary: "The shop's payouts (withdrawals) with their status, newest first", params: IdParams, querystring: Type.Object(Paging) },
+    config: { access: [...shopSide, ...staffOrAdmin] }, schema: { tags: ['shops'], summary: "The shop's payouts (withdrawals) with their status (pending → paid / failed, with the failure), channel and masked account, newest first", params: IdParams, querystring: Type.Object(Paging) },
   }, async (request) => listPayouts(ctx, actorOf(request), request.params.id, request.query));
+
+  const PayoutAccountView = Type.Object({ channel: Type.String(), account: Type.String({ description: 'masked' }), name: Type.String(), updatedAt: Type.String({ format: 'date-time' }) });
+  app.post('/api/shops/:id/payout-account', {
+    config: { access: ['merchant'] },
+    schema: {
+      operationId: 'setPayoutAccount', tags: ['shops'], params: IdParams,
+      summary: "Set the shop's payout account (收款账户): alipay (login id: email or mobile), wechat (openid) or unionpay (bank card); epay cannot pay out. Withdrawals are paid there",
+      body: Type.Object({
+        channel: Type.String({ minLength: 1, maxLength: 32 }), account: Type.String({ minLength: 1, maxLength: 254 }),
+        name: Type.String({ minLength: 1, maxLength: payoutAccountNameLengthMax, description: "the payee's real name, which the provider checks" }),
+      }),
+      response: { 200: Type.Object({ payoutAccount: PayoutAccountView }) },
+    },
+  }, async (request) => setPayoutAccount(ctx, userOf(request), request.params.id, request.body));
+
+  app.get('/api/shops/:id/payout-account', {
+    config: { access: [...shopSide, ...staffOrAdmin] },
+    schema: {
+      operationId: 'getPayoutAccount', tags: ['shops'], params: IdParams, summary: "The shop's payout account (masked; null when none is set) and the channels that can pay out here",
+      response: { 200: Type.Object({ payoutAccount: Type.Union([PayoutAccountView, Type.Null()]), channels: Type.Array(Type.String()) }) },
+    },
+  }, async (request) => getPayoutAccount(ctx, actorOf(request), request.params.id));
 
   app.get('/api/rules', {
     config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: "The rule ids a decision's ruleId may cite, with titles, units and values in force" },

@@ -4,7 +4,7 @@ import type { Ctx } from '../../context';
 import { handleTopupResult } from '../../fulfillment/topups';
 import { succeedPayment } from '../../orders/pay-order';
 import { outboxPageSizeMax, sandboxSmsOutbox } from '../../notify/outbound';
-import { simulatePayment } from '../../payments/simulate';
+import { simulateChargeback, simulatePayment, simulatePayoutFailure, simulateRefundOutcome } from '../../payments/simulate';
 import type { App } from '../app-type';
 import { actorOf, everyone, userOf } from '../access';
 import { IdParams } from '../schemas';
@@ -28,6 +28,34 @@ export function sandboxRoutes(app: App, ctx: Ctx): void {
     const res = await app.inject({ method: notification.method, url: notification.url, headers: notification.headers, payload: notification.payload || undefined });
     return { status: res.statusCode, body: res.body };
   }));
+
+  const deliver = async (notification: { method: 'GET' | 'POST'; url: string; headers: Record<string, string>; payload: string }) => {
+    const res = await app.inject({ method: notification.method, url: notification.url, headers: notification.headers, payload: notification.payload || undefined });
+    return { status: res.statusCode, body: res.body };
+  };
+
+  app.post('/api/sandbox/refunds/:id/outcome', { config: { access: everyone },
+    schema: {
+      operationId: 'sandboxRefundOutcome', tags: ['sandbox'], params: IdParams,
+      summary: "The simulated provider's final word on a channel refund: failed (an accepted one fails now, one not asked yet is refused) or succeeded. WeChat and UnionPay send their signed refund notification to the notify route; Alipay answers the next refund query; a failed refund goes to the buyer's wallet",
+      body: Type.Object({ outcome: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]) }),
+    },
+  }, async (request) => simulateRefundOutcome(ctx, request.params.id, request.body.outcome, deliver));
+
+  app.post('/api/sandbox/shops/:id/payout-failure', { config: { access: everyone },
+    schema: {
+      operationId: 'sandboxPayoutFailure', tags: ['sandbox'], params: IdParams,
+      summary: "The simulated provider fails the payout to this shop's payout account: one under way now, else the next one (its money returns to available)",
+    },
+  }, async (request) => simulatePayoutFailure(ctx, request.params.id));
+
+  app.post('/api/sandbox/payments/:id/chargeback', { config: { access: everyone },
+    schema: {
+      operationId: 'sandboxChargeback', tags: ['sandbox'], params: IdParams,
+      summary: "The payer complains at the provider about a paid order (WeChat Pay): the simulator sends its signed complaint notification to the notify route, which opens a refund case under arbitration with the evidence package attached",
+      body: Type.Object({ description: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }),
+    },
+  }, async (request) => simulateChargeback(ctx, request.params.id, request.body.description ?? '付款后未收到商品，商家不回复', deliver));
 
   app.post('/api/sandbox/topups/:orderId/respond', { config: { access: everyone }, 
     schema: {

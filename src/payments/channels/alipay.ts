@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { rsaSign, rsaVerify } from './rsa';
 import {
   beijingTime, canonicalParams, fenFromYuan, formParams, reject, textAnswer, yuanString,
-  type CreatePaymentInput, type NotificationCheck, type PayAction, type PaymentProvider, type QueryResult, type RawNotification, type RefundInput, type Transport,
+  type CreatePaymentInput, type NotificationCheck, type PayAction, type PaymentProvider, type PayoutAnswer, type PayoutInput, type QueryResult, type RawNotification, type RefundInput, type RefundState, type Transport,
 } from './types';
 
 /** 支付宝 open platform, RSA2 keys (the application's private key, Alipay's public key). */
@@ -43,7 +43,7 @@ export class AlipayProvider implements PaymentProvider {
   readonly channel = 'alipay' as const;
   constructor(private readonly config: AlipayConfig, private readonly transport: Transport, private readonly clock: () => Date) {}
 
-  private common(method: string, biz: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> {
+  private common(method: string, biz: Record<string, unknown>, extra: Record<string, string> = {}): Record<string, string> {
     return {
       app_id: this.config.appId, method, format: 'JSON', charset: 'utf-8', sign_type: 'RSA2', timestamp: beijingTime(this.clock()), version: '1.0',
       ...extra, biz_content: JSON.stringify(biz),
@@ -70,7 +70,7 @@ export class AlipayProvider implements PaymentProvider {
     return { ok: true, paymentRef: params.out_trade_no, amount, providerTradeNo: params.trade_no, status: paid ? 'succeeded' : 'other', notificationId: params.notify_id };
   }
 
-  private async call(method: string, biz: Record<string, string>): Promise<Record<string, string>> {
+  private async call(method: string, biz: Record<string, unknown>): Promise<Record<string, string>> {
     const params = alipaySignRequest(this.common(method, biz), this.config.privateKey);
     const response = await this.transport({ method: 'POST', url: this.config.gateway, headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' }, body: new URLSearchParams(params).toString() });
     const signed = alipayResponseContent(response.body, method);
@@ -91,5 +91,36 @@ export class AlipayProvider implements PaymentProvider {
     return { accepted: answer.code === '10000', providerRefundNo: answer.trade_no };
   }
 
+  /** 统一收单交易退款查询: REFUND_SUCCESS is final; an answer without refund_status is still being processed. */
+  async queryRefund(input: RefundInput): Promise<RefundState> {
+    const answer = await this.call('alipay.trade.fastpay.refund.query', { out_trade_no: input.paymentRef, out_request_no: input.refundRef });
+    if (answer.code !== '10000') return { status: answer.sub_code === 'ACQ.TRADE_NOT_EXIST' ? 'not_found' : 'processing' };
+    if (answer.refund_status === 'REFUND_SUCCESS') return { status: 'succeeded' };
+    return { status: 'processing' };
+  }
+
+  /** 单笔转账 (alipay.fund.trans.uni.transfer) to an Alipay login id; out_biz_no is the idempotency key. */
+  async payout(input: PayoutInput): Promise<PayoutAnswer> {
+    const answer = await this.call('alipay.fund.trans.uni.transfer', {
+      out_biz_no: input.payoutRef, trans_amount: yuanString(input.amount), product_code: 'TRANS_ACCOUNT_NO_PWD', biz_scene: 'DIRECT_TRANSFER',
+      order_title: 'Kameng 提现', payee_info: { identity: input.account, identity_type: 'ALIPAY_LOGON_ID', name: input.name },
+    });
+    if (answer.code !== '10000') return answerOfFailure(answer);
+    return { status: answer.status === 'SUCCESS' ? 'paid' : answer.status === 'FAIL' ? 'failed' : 'processing', providerPayoutNo: answer.order_id };
+  }
+
+  /** 转账业务单据查询 (alipay.fund.trans.common.query) by out_biz_no. */
+  async queryPayout(input: PayoutInput): Promise<PayoutAnswer> {
+    const answer = await this.call('alipay.fund.trans.common.query', { out_biz_no: input.payoutRef, product_code: 'TRANS_ACCOUNT_NO_PWD', biz_scene: 'DIRECT_TRANSFER' });
+    if (answer.code !== '10000') return answer.sub_code === 'ORDER_NOT_EXIST' ? { status: 'failed', failure: 'ORDER_NOT_EXIST' } : { status: 'processing' };
+    return { status: answer.status === 'SUCCESS' ? 'paid' : answer.status === 'FAIL' ? 'failed' : 'processing', providerPayoutNo: answer.order_id, failure: answer.fail_reason };
+  }
+
   successAnswer() { return textAnswer(200, 'success'); }
+}
+
+/** A business refusal (40004) is final; a system error (20000, 40000 …) may pass: asked again later. */
+function answerOfFailure(answer: Record<string, string>): PayoutAnswer {
+  if (answer.code === '40004') return { status: 'failed', failure: answer.sub_code ?? answer.sub_msg ?? 'refused' };
+  return { status: 'processing' };
 }

@@ -65,10 +65,12 @@ export class EpayProvider implements PaymentProvider {
     return { status: Number(answer.status) === 1 ? 'succeeded' : 'pending', amount: fenFromYuan(answer.money), providerTradeNo: answer.trade_no };
   }
 
-  async refund(input: RefundInput): Promise<{ accepted: boolean }> {
+  /** api.php?act=refund answers at once: code 1 means the money went back; epay has no refund query and no payouts. */
+  async refund(input: RefundInput): Promise<{ accepted: boolean; settled: boolean }> {
     const body = new URLSearchParams({ pid: this.config.pid, key: this.config.key, out_trade_no: input.paymentRef, money: yuanString(input.amount) });
     const response = await this.transport({ method: 'POST', url: `${endpoint(this.config.url, 'api.php')}?act=refund`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
-    return { accepted: Number((JSON.parse(response.body) as { code?: number }).code) === 1 };
+    const accepted = Number((JSON.parse(response.body) as { code?: number }).code) === 1;
+    return { accepted, settled: accepted };
   }
 
   successAnswer() { return textAnswer(200, 'success'); }

@@ -1,9 +1,9 @@
-import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { constants, generateKeyPairSync, privateDecrypt, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { alipayRequestSignContent, alipayNotifySignContent } from './alipay';
 import { epaySign } from './epay';
 import { rsaSign, rsaVerify } from './rsa';
 import {
-  beijingTime, formParams, yuanString,
+  beijingTime, fenFromYuan, formParams, yuanString,
   type HttpRequest, type HttpResponse, type RailChannel, type Transport,
 } from './types';
 import { unionpaySign, unionpayVerify } from './unionpay';
@@ -37,6 +37,9 @@ export function sandboxRailConfigs(): Required<RailConfigs> {
 
 /** A payment as the simulated provider knows it once the payer has paid. */
 interface ProviderTrade { amount: number; tradeNo: string; createdAt: Date }
+/** A refund or payout the simulated provider accepted: processing until it settles (or a sandbox trigger fails it). */
+interface ProviderOrder { status: 'processing' | 'succeeded' | 'failed'; amount: number; providerNo: string; paymentRef?: string; account?: string }
+interface ProviderComplaint { paymentRef: string; description: string; amount: number; createdAt: Date }
 export interface SimulatedNotification { method: 'POST' | 'GET'; url: string; headers: Record<string, string>; payload: string }
 
 const json = (status: number, value: unknown, headers: Record<string, string> = {}): HttpResponse => ({ status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) });
@@ -48,6 +51,12 @@ const json = (status: number, value: unknown, headers: Record<string, string> = 
  */
 export class ProviderSimulator {
   private readonly trades = new Map<string, ProviderTrade>();
+  private readonly refunds = new Map<string, ProviderOrder>();
+  private readonly payouts = new Map<string, ProviderOrder>();
+  private readonly complaints = new Map<string, ProviderComplaint>();
+  /** Sandbox triggers armed before the provider is asked: refund references and payee accounts to refuse. */
+  private readonly refundsToRefuse = new Set<string>();
+  private readonly payeesToRefuse = new Set<string>();
   private readonly configs = sandboxRailConfigs();
 
   constructor(private readonly clock: () => Date) {}
@@ -59,6 +68,119 @@ export class ProviderSimulator {
     const trade = { amount, createdAt, tradeNo: `${Date.now()}${randomBytes(6).toString('hex')}` };
     this.trades.set(paymentRef, trade);
     return trade;
+  }
+
+  /**
+   * Sandbox trigger: the refund fails at the provider. One it already accepted fails now (and
+   * returns true); one not asked yet is refused when it is.
+   */
+  failRefund(refundRef: string): boolean {
+    const known = this.refunds.get(refundRef);
+    if (known?.status === 'processing') {
+      known.status = 'failed';
+      return true;
+    }
+    this.refundsToRefuse.add(refundRef);
+    return false;
+  }
+
+  /** Sandbox trigger: a processing refund succeeds now (as the provider's own query would find). */
+  settleRefund(refundRef: string): boolean {
+    const known = this.refunds.get(refundRef);
+    if (known?.status !== 'processing') return false;
+    known.status = 'succeeded';
+    return true;
+  }
+
+  /** Sandbox trigger: the payout to this payee fails (one under way now, or else the next one). */
+  failPayoutTo(account: string): boolean {
+    const under = [...this.payouts.values()].find((p) => p.account === account && p.status === 'processing');
+    if (under) {
+      under.status = 'failed';
+      return true;
+    }
+    this.payeesToRefuse.add(account);
+    return false;
+  }
+
+  /** The payer complains at the provider about a paid trade (a chargeback): returns the complaint id. */
+  complain(paymentRef: string, description: string): string {
+    const trade = this.trades.get(paymentRef);
+    if (!trade) throw new Error(`the simulated provider has no paid trade ${paymentRef}`);
+    const id = `${Date.now()}${randomBytes(5).toString('hex')}`;
+    this.complaints.set(id, { paymentRef, description, amount: trade.amount, createdAt: this.clock() });
+    return id;
+  }
+
+  /** The signed refund notification WeChat (REFUND.*) or UnionPay (refund backUrl) sends once a refund settled; undefined for the others. */
+  refundNotification(channel: RailChannel, refundRef: string): SimulatedNotification | undefined {
+    const refund = this.refunds.get(refundRef);
+    if (!refund || refund.status === 'processing') return undefined;
+    const url = `/api/payments/notify/${channel}`;
+    const c = this.configs;
+    const k = sandboxKeys();
+    const now = this.clock();
+    if (channel === 'wechat') {
+      const status = refund.status === 'succeeded' ? 'SUCCESS' : 'ABNORMAL';
+      const resource = { mchid: c.wechat.mchId, out_trade_no: refund.paymentRef, transaction_id: this.trades.get(refund.paymentRef ?? '')?.tradeNo, out_refund_no: refundRef, refund_id: refund.providerNo, refund_status: status, amount: { refund: refund.amount, payer_refund: refund.amount } };
+      const body = JSON.stringify({
+        id: randomUUID(), create_time: now.toISOString(), resource_type: 'encrypt-resource', event_type: `REFUND.${status}`, summary: status === 'SUCCESS' ? '退款成功' : '退款异常',
+        resource: wechatEncrypt(JSON.stringify(resource), c.wechat.apiV3Key, 'refund', randomBytes(6).toString('hex'), 'refund'),
+      });
+      return { method: 'POST', url, headers: { 'content-type': 'application/json', ...wechatSignedHeaders(body, k.wechatPlatform.privateKey, c.wechat.platformSerial, now) }, payload: body };
+    }
+    if (channel === 'unionpay') {
+      const params: Record<string, string> = {
+        version: '5.1.0', encoding: 'UTF-8', signMethod: '01', txnType: '04', txnSubType: '00', bizType: '000201', accessType: '0', merId: c.unionpay.merId,
+        orderId: refundRef, txnTime: beijingTime(now, true), txnAmt: String(refund.amount), currencyCode: '156', queryId: refund.providerNo,
+        respCode: refund.status === 'succeeded' ? '00' : '03', respMsg: refund.status === 'succeeded' ? 'success' : '交易失败',
+      };
+      return { method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ ...params, signature: unionpaySign(params, k.unionpay.privateKey) }).toString() };
+    }
+    return undefined;
+  }
+
+  /** WeChat's signed COMPLAINT.CREATE notification; the details are fetched by the adapter afterwards. */
+  complaintNotification(complaintId: string): SimulatedNotification {
+    const c = this.configs.wechat;
+    const now = this.clock();
+    const body = JSON.stringify({
+      id: randomUUID(), create_time: now.toISOString(), resource_type: 'encrypt-resource', event_type: 'COMPLAINT.CREATE', summary: '产生新投诉',
+      resource: wechatEncrypt(JSON.stringify({ complaint_id: complaintId, action_type: 'CREATE_COMPLAINT' }), c.apiV3Key, 'complaint', randomBytes(6).toString('hex'), 'complaint'),
+    });
+    return { method: 'POST', url: '/api/payments/notify/wechat', headers: { 'content-type': 'application/json', ...wechatSignedHeaders(body, sandboxKeys().wechatPlatform.privateKey, c.platformSerial, now) }, payload: body };
+  }
+
+  /** A refund request the provider accepted: refused when a trigger said so, else processing. */
+  private acceptRefund(refundRef: string, amount: number, paymentRef: string): ProviderOrder | undefined {
+    if (this.refundsToRefuse.delete(refundRef)) return undefined;
+    const known = this.refunds.get(refundRef);
+    if (known) return known;
+    const order: ProviderOrder = { status: 'processing', amount, paymentRef, providerNo: randomBytes(10).toString('hex') };
+    this.refunds.set(refundRef, order);
+    return order;
+  }
+
+  /** A refund queried: one still processing has settled by now (the simulated provider is quick). */
+  private queriedRefund(refundRef: string): ProviderOrder | undefined {
+    const known = this.refunds.get(refundRef);
+    if (known?.status === 'processing') known.status = 'succeeded';
+    return known;
+  }
+
+  private acceptPayout(payoutRef: string, amount: number, account: string, settled: boolean): ProviderOrder | undefined {
+    const known = this.payouts.get(payoutRef);
+    if (known) return known;
+    if (this.payeesToRefuse.delete(account)) return undefined;
+    const order: ProviderOrder = { status: settled ? 'succeeded' : 'processing', amount, account, providerNo: randomBytes(10).toString('hex') };
+    this.payouts.set(payoutRef, order);
+    return order;
+  }
+
+  private queriedPayout(payoutRef: string): ProviderOrder | undefined {
+    const known = this.payouts.get(payoutRef);
+    if (known?.status === 'processing') known.status = 'succeeded';
+    return known;
   }
 
   /** The signed notification the provider sends for a paid trade, to our notify URL. */
@@ -121,7 +243,15 @@ export class ProviderSimulator {
     const query = { ...Object.fromEntries(new URL(request.url).searchParams), ...formParams(request.body ?? '') };
     const c = this.configs.epay;
     if (query.pid !== c.pid || query.key !== c.key) return json(200, { code: -1, msg: 'KEY校验失败' });
-    if (query.act === 'refund') return json(200, { code: 1, msg: '退款成功' });
+    if (query.act === 'refund') {
+      // epay's refund has no reference of ours: the refused one is whichever was armed for this trade.
+      const refused = [...this.refundsToRefuse].find((ref) => ref.startsWith(`${query.out_trade_no ?? ''}:`));
+      if (refused) {
+        this.refundsToRefuse.delete(refused);
+        return json(200, { code: -1, msg: '退款失败' });
+      }
+      return json(200, { code: 1, msg: '退款成功' });
+    }
     const trade = this.trades.get(query.out_trade_no ?? '');
     if (!trade) return json(200, { code: -1, msg: '订单号不存在' });
     return json(200, { code: 1, msg: 'succ', trade_no: trade.tradeNo, out_trade_no: query.out_trade_no, type: c.type, pid: c.pid, money: yuanString(trade.amount), status: 1 });
@@ -136,10 +266,31 @@ export class ProviderSimulator {
       return { status: 200, headers: { 'content-type': 'application/json' }, body: `{"${node}":${text},"sign":"${rsaSign(text, k.alipay.privateKey)}"}` };
     };
     if (!params.sign || !rsaVerify(alipayRequestSignContent(params), params.sign, k.alipayApp.publicKey)) return signed({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-signature' });
-    const biz = JSON.parse(params.biz_content ?? '{}') as Record<string, string>;
+    const biz = JSON.parse(params.biz_content ?? '{}') as Record<string, any>;
+    if (params.method === 'alipay.fund.trans.uni.transfer') {
+      const payee = biz.payee_info as { identity?: string; name?: string } | undefined;
+      if (!payee?.identity || !payee.name) return signed({ code: '40004', msg: 'Business Failed', sub_code: 'PAYEE_USER_INFO_ERROR', sub_msg: '收款方信息不完整' });
+      const payout = this.acceptPayout(biz.out_biz_no, fenFromYuan(biz.trans_amount), payee.identity, true);
+      if (!payout) return signed({ code: '40004', msg: 'Business Failed', sub_code: 'PAYEE_NOT_EXIST', sub_msg: '收款账号不存在或姓名有误' });
+      return signed({ code: '10000', msg: 'Success', out_biz_no: biz.out_biz_no, order_id: payout.providerNo, pay_fund_order_id: payout.providerNo, status: payout.status === 'succeeded' ? 'SUCCESS' : 'FAIL' });
+    }
+    if (params.method === 'alipay.fund.trans.common.query') {
+      const payout = this.queriedPayout(biz.out_biz_no);
+      if (!payout) return signed({ code: '40004', msg: 'Business Failed', sub_code: 'ORDER_NOT_EXIST' });
+      return signed({ code: '10000', msg: 'Success', out_biz_no: biz.out_biz_no, order_id: payout.providerNo, status: payout.status === 'succeeded' ? 'SUCCESS' : payout.status === 'failed' ? 'FAIL' : 'DEALING', trans_amount: yuanString(payout.amount) });
+    }
     const trade = this.trades.get(biz.out_trade_no ?? '');
     if (!trade) return signed({ code: '40004', msg: 'Business Failed', sub_code: 'ACQ.TRADE_NOT_EXIST' });
-    if (params.method === 'alipay.trade.refund') return signed({ code: '10000', msg: 'Success', trade_no: trade.tradeNo, out_trade_no: biz.out_trade_no!, refund_fee: biz.refund_amount!, fund_change: 'Y' });
+    if (params.method === 'alipay.trade.refund') {
+      const refund = this.acceptRefund(biz.out_request_no, fenFromYuan(biz.refund_amount), biz.out_trade_no);
+      if (!refund) return signed({ code: '40004', msg: 'Business Failed', sub_code: 'ACQ.TRADE_STATUS_ERROR', sub_msg: '交易状态不合法' });
+      return signed({ code: '10000', msg: 'Success', trade_no: trade.tradeNo, out_trade_no: biz.out_trade_no!, refund_fee: biz.refund_amount!, fund_change: 'Y' });
+    }
+    if (params.method === 'alipay.trade.fastpay.refund.query') {
+      const refund = this.queriedRefund(biz.out_request_no);
+      if (!refund) return signed({ code: '10000', msg: 'Success', out_trade_no: biz.out_trade_no! });
+      return signed({ code: '10000', msg: 'Success', out_trade_no: biz.out_trade_no!, out_request_no: biz.out_request_no, refund_amount: yuanString(refund.amount), ...(refund.status === 'succeeded' ? { refund_status: 'REFUND_SUCCESS' } : {}) });
+    }
     return signed({ code: '10000', msg: 'Success', trade_no: trade.tradeNo, out_trade_no: biz.out_trade_no!, trade_status: 'TRADE_SUCCESS', total_amount: yuanString(trade.amount) });
   }
 
@@ -163,7 +314,46 @@ export class ProviderSimulator {
       const trade = this.trades.get(match[1]!);
       return trade ? answer(200, this.wechatTransaction(match[1]!, trade)) : answer(404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' });
     }
-    if (url.pathname === '/v3/refund/domestic/refunds') return answer(200, { refund_id: randomUUID().replace(/-/g, ''), status: 'PROCESSING' });
+    if (request.method === 'POST' && url.pathname === '/v3/refund/domestic/refunds') {
+      const body = JSON.parse(request.body ?? '{}') as { out_trade_no?: string; out_refund_no?: string; amount?: { refund?: number } };
+      const refund = this.acceptRefund(body.out_refund_no ?? '', body.amount?.refund ?? 0, body.out_trade_no ?? '');
+      if (!refund) return answer(403, { code: 'NOT_ENOUGH', message: '基本账户余额不足' });
+      return answer(200, { refund_id: refund.providerNo, out_refund_no: body.out_refund_no, status: 'PROCESSING' });
+    }
+    const refundQuery = /^\/v3\/refund\/domestic\/refunds\/(\w+)$/.exec(url.pathname);
+    if (refundQuery) {
+      const refund = this.queriedRefund(refundQuery[1]!);
+      if (!refund) return answer(404, { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' });
+      return answer(200, { refund_id: refund.providerNo, out_refund_no: refundQuery[1], status: refund.status === 'succeeded' ? 'SUCCESS' : 'ABNORMAL' });
+    }
+    if (request.method === 'POST' && url.pathname === '/v3/transfer/batches') {
+      const body = JSON.parse(request.body ?? '{}') as { out_batch_no?: string; total_amount?: number; transfer_detail_list?: Array<{ openid?: string; user_name?: string }> };
+      const detail = body.transfer_detail_list?.[0];
+      // The payee's name must arrive encrypted to the platform key, with the platform serial named.
+      let name = '';
+      try {
+        name = privateDecrypt({ key: k.wechatPlatform.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(detail?.user_name ?? '', 'base64')).toString('utf8');
+      } catch { /* stays empty */ }
+      if (request.headers['wechatpay-serial'] !== c.platformSerial || !name || !detail?.openid) return answer(400, { code: 'PARAM_ERROR', message: '收款用户姓名需加密' });
+      const payout = this.acceptPayout(body.out_batch_no ?? '', body.total_amount ?? 0, detail.openid, false);
+      if (!payout) return answer(400, { code: 'INVALID_REQUEST', message: '收款用户不存在' });
+      return answer(200, { out_batch_no: body.out_batch_no, batch_id: payout.providerNo, create_time: this.clock().toISOString(), batch_status: 'ACCEPTED' });
+    }
+    const transferQuery = /^\/v3\/transfer\/batches\/out-batch-no\/(\w+)\/details\/out-detail-no\/(\w+)$/.exec(url.pathname);
+    if (transferQuery) {
+      const payout = this.queriedPayout(transferQuery[1]!);
+      if (!payout) return answer(404, { code: 'NOT_FOUND', message: '记录不存在' });
+      return answer(200, { out_detail_no: transferQuery[2], detail_id: payout.providerNo, detail_status: payout.status === 'succeeded' ? 'SUCCESS' : 'FAIL', ...(payout.status === 'failed' ? { fail_reason: 'ACCOUNT_FROZEN' } : {}) });
+    }
+    const complaintQuery = /^\/v3\/merchant-service\/complaints-v2\/(\w+)$/.exec(url.pathname);
+    if (complaintQuery) {
+      const complaint = this.complaints.get(complaintQuery[1]!);
+      if (!complaint) return answer(404, { code: 'RESOURCE_NOT_EXISTS', message: '投诉单不存在' });
+      return answer(200, {
+        complaint_id: complaintQuery[1], complaint_time: complaint.createdAt.toISOString(), complaint_detail: complaint.description, complaint_state: 'PENDING',
+        complaint_order_info: [{ transaction_id: this.trades.get(complaint.paymentRef)?.tradeNo, out_trade_no: complaint.paymentRef, amount: complaint.amount }],
+      });
+    }
     return answer(404, { code: 'NOT_FOUND', message: 'no such API' });
   }
 
@@ -175,7 +365,18 @@ export class ProviderSimulator {
       return { status: 200, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...all, signature: unionpaySign(all, k.unionpay.privateKey) }).toString() };
     };
     if (!unionpayVerify(params, k.unionpayMerchant.publicKey)) return reply({ respCode: '11', respMsg: '验证签名失败' });
-    if (params.txnType === '04') return reply({ respCode: '00', respMsg: '成功', queryId: randomBytes(10).toString('hex') });
+    if (params.txnType === '04') {
+      const refund = this.acceptRefund(params.orderId ?? '', Number(params.txnAmt), '');
+      return refund ? reply({ respCode: '00', respMsg: '成功', queryId: refund.providerNo }) : reply({ respCode: '12', respMsg: '交易状态不正确' });
+    }
+    if (params.txnType === '12') {
+      const payout = params.accNo && params.customerInfo ? this.acceptPayout(params.orderId ?? '', Number(params.txnAmt), params.accNo, false) : undefined;
+      return payout ? reply({ respCode: '00', respMsg: '成功', queryId: payout.providerNo }) : reply({ respCode: '14', respMsg: '无效卡号' });
+    }
+    const settled = params.txnType === '00' && (this.queriedRefund(params.orderId ?? '') ?? this.queriedPayout(params.orderId ?? ''));
+    if (settled) {
+      return reply({ respCode: '00', respMsg: '成功', origRespCode: settled.status === 'succeeded' ? '00' : settled.status === 'failed' ? '01' : '05', origRespMsg: settled.status, queryId: settled.providerNo, txnAmt: String(settled.amount) });
+    }
     const trade = this.trades.get(params.orderId ?? '');
     if (!trade) return reply({ respCode: '34', respMsg: '查无此交易' });
     return reply({ respCode: '00', respMsg: '成功', origRespCode: '00', origRespMsg: '成功', queryId: trade.tradeNo, txnAmt: String(trade.amount) });

@@ -45,6 +45,7 @@ export interface RawNotification { body: string; query: Record<string, string>; 
 
 export interface VerifiedNotification {
   ok: true;
+  kind?: 'payment';
   paymentRef: string;
   /** Integer fen as the provider states it. */
   amount: number;
@@ -54,7 +55,27 @@ export interface VerifiedNotification {
   notificationId: string;
 }
 export interface RejectedNotification { ok: false; reason: string }
-export type NotificationCheck = VerifiedNotification | RejectedNotification;
+/** The provider's final word on a refund we asked for (WeChat REFUND.*, UnionPay's refund backUrl call). */
+export interface VerifiedRefundNotification { ok: true; kind: 'refund'; refundRef: string; status: 'succeeded' | 'failed' | 'other'; notificationId: string }
+/** A payer's complaint or chargeback at the provider (WeChat COMPLAINT.*): details come from `complaint`. */
+export interface VerifiedComplaintNotification { ok: true; kind: 'complaint'; complaintId: string; action: string; notificationId: string }
+export type NotificationCheck = VerifiedNotification | VerifiedRefundNotification | VerifiedComplaintNotification | RejectedNotification;
+
+export interface PayoutInput {
+  /** Our payout id without dashes: the provider's idempotency key (out_biz_no / out_batch_no / orderId). */
+  payoutRef: string;
+  amount: number;
+  /** The payee: an Alipay login id, a WeChat openid, a bank card number. */
+  account: string;
+  /** The payee's real name, which the provider checks against the account. */
+  name: string;
+  createdAt: Date;
+  notifyUrl: string;
+}
+/** `processing`: accepted, not final yet (asked again later with the same key). */
+export interface PayoutAnswer { status: 'paid' | 'failed' | 'processing'; providerPayoutNo?: string; failure?: string }
+export interface RefundState { status: 'succeeded' | 'failed' | 'processing' | 'not_found'; failure?: string }
+export interface ComplaintDetail { paymentRef: string; description: string; amount?: number; createdAt?: string }
 
 export interface QueryResult { status: 'succeeded' | 'pending' | 'closed' | 'not_found'; amount?: number; providerTradeNo?: string }
 export interface RefundInput {
@@ -76,7 +97,15 @@ export interface PaymentProvider {
   createPayment(input: CreatePaymentInput): Promise<PayAction>;
   verifyNotification(raw: RawNotification, now: Date): NotificationCheck;
   query(paymentRef: string, createdAt: Date): Promise<QueryResult>;
-  refund?(input: RefundInput, createdAt: Date): Promise<{ accepted: boolean; providerRefundNo?: string }>;
+  refund?(input: RefundInput, createdAt: Date): Promise<{ accepted: boolean; providerRefundNo?: string; settled?: boolean }>;
+  /** Where a refund stands at the provider (the `refund_query` job asks when no notification came). */
+  queryRefund?(input: RefundInput, createdAt: Date): Promise<RefundState>;
+  /** 代付 / 转账 to a payee; absent on a channel that cannot pay out (epay). */
+  payout?(input: PayoutInput): Promise<PayoutAnswer>;
+  /** Where a payout the provider accepted stands now (same key). */
+  queryPayout?(input: PayoutInput): Promise<PayoutAnswer>;
+  /** The details of a complaint the provider notified (which trade, what the payer said). */
+  complaint?(complaintId: string): Promise<ComplaintDetail>;
   successAnswer(): ProviderAnswer;
 }
 

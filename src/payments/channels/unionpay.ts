@@ -2,7 +2,7 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { rsaSign, rsaVerify } from './rsa';
 import {
   beijingTime, canonicalParams, formParams, reject, textAnswer,
-  type CreatePaymentInput, type NotificationCheck, type PayAction, type PaymentProvider, type QueryResult, type RawNotification, type RefundInput, type Transport,
+  type CreatePaymentInput, type NotificationCheck, type PayAction, type PaymentProvider, type PayoutAnswer, type PayoutInput, type QueryResult, type RawNotification, type RefundInput, type RefundState, type Transport,
 } from './types';
 
 /** 银联 online gateway 5.1.0, signMethod 01: the merchant's signing certificate key and UnionPay's signing certificate. */
@@ -65,6 +65,11 @@ export class UnionpayProvider implements PaymentProvider {
     if (!carriesTrustedKey(params.signPubKeyCert, this.config.unionpayPublicKey)) return reject('signed with an untrusted certificate');
     if (!unionpayVerify(params, this.config.unionpayPublicKey)) return reject('bad signature');
     if (params.merId !== this.config.merId) return reject('another merId');
+    if (params.txnType === '04') {
+      // A refund's backUrl call: orderId is our refund reference.
+      if (!params.orderId || !params.queryId) return reject('missing orderId or queryId');
+      return { ok: true, kind: 'refund', refundRef: params.orderId, status: params.respCode === '00' ? 'succeeded' : 'failed', notificationId: `${params.queryId}:${params.respCode ?? ''}` };
+    }
     const amount = /^\d{1,12}$/.test(params.txnAmt ?? '') ? Number(params.txnAmt) : NaN;
     if (!params.orderId || !params.queryId || !Number.isSafeInteger(amount)) return reject('missing orderId, queryId or txnAmt');
     return {
@@ -97,6 +102,32 @@ export class UnionpayProvider implements PaymentProvider {
       orderId: input.refundRef, origQryId: input.providerTradeNo, txnTime: beijingTime(createdAt, true), txnAmt: String(input.amount), backUrl: input.notifyUrl,
     });
     return { accepted: answer.respCode === '00', providerRefundNo: answer.queryId };
+  }
+
+  /** The refund's own order (orderId = refund reference) through 交易状态查询. */
+  async queryRefund(input: RefundInput, createdAt: Date): Promise<RefundState> {
+    const state = await this.query(input.refundRef, createdAt);
+    if (state.status === 'succeeded') return { status: 'succeeded' };
+    if (state.status === 'closed') return { status: 'failed', failure: 'closed' };
+    return { status: state.status === 'not_found' ? 'not_found' : 'processing' };
+  }
+
+  /** 代付 (txnType 12, bizType 000401) to a bank card; the payee's name rides in customerInfo. respCode 00 only means accepted. */
+  async payout(input: PayoutInput): Promise<PayoutAnswer> {
+    const customerInfo = Buffer.from(`{customerNm=${input.name}}`, 'utf8').toString('base64');
+    const answer = await this.back('/gateway/api/backTransReq.do', {
+      ...base(this.config), txnType: '12', txnSubType: '00', bizType: '000401', channelType: '07', currencyCode: '156',
+      orderId: input.payoutRef, txnTime: beijingTime(input.createdAt, true), txnAmt: String(input.amount), accNo: input.account, customerInfo, backUrl: input.notifyUrl,
+    });
+    if (answer.respCode === '00' || ['03', '04', '05'].includes(answer.respCode ?? '')) return { status: 'processing', providerPayoutNo: answer.queryId };
+    return { status: 'failed', failure: `respCode ${answer.respCode ?? ''} ${answer.respMsg ?? ''}`.trim() };
+  }
+
+  async queryPayout(input: PayoutInput): Promise<PayoutAnswer> {
+    const state = await this.query(input.payoutRef, input.createdAt);
+    if (state.status === 'succeeded') return { status: 'paid', providerPayoutNo: state.providerTradeNo };
+    if (state.status === 'pending') return { status: 'processing' };
+    return { status: 'failed', failure: state.status };
   }
 
   successAnswer() { return textAnswer(200, 'ok'); }

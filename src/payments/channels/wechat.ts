@@ -1,6 +1,9 @@
-import { createCipheriv, createDecipheriv, randomBytes, type KeyObject } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { rsaSign, rsaVerify } from './rsa';
-import { reject, type CreatePaymentInput, type HttpResponse, type NotificationCheck, type PayAction, type PaymentProvider, type QueryResult, type RawNotification, type RefundInput, type Transport } from './types';
+import {
+  reject, type ComplaintDetail, type CreatePaymentInput, type HttpResponse, type NotificationCheck, type PayAction, type PaymentProvider, type PayoutAnswer, type PayoutInput,
+  type QueryResult, type RawNotification, type RefundInput, type RefundState, type Transport,
+} from './types';
 
 /** 微信支付 APIv3: the merchant's API certificate key signs requests; the platform key signs answers and notifications. */
 export interface WechatConfig {
@@ -73,20 +76,27 @@ export function wechatDecrypt(resource: WechatResource, apiV3Key: string): strin
 }
 
 /** The provider side of wechatDecrypt (the sandbox simulator encrypts with it). */
-export function wechatEncrypt(plaintext: string, apiV3Key: string, associatedData: string, nonce: string): WechatResource {
+export function wechatEncrypt(plaintext: string, apiV3Key: string, associatedData: string, nonce: string, originalType = 'transaction'): WechatResource {
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(nonce, 'utf8'));
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
   const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return { algorithm: 'AEAD_AES_256_GCM', ciphertext: data.toString('base64'), associated_data: associatedData, nonce, original_type: 'transaction' };
+  return { algorithm: 'AEAD_AES_256_GCM', ciphertext: data.toString('base64'), associated_data: associatedData, nonce, original_type: originalType };
 }
 
+/** Sensitive fields (a payee's name) go encrypted to WeChat's public key: RSA-OAEP with SHA-1, base64. */
+export function wechatSensitive(text: string, platformPublicKey: KeyObject): string {
+  return publicEncrypt({ key: platformPublicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(text, 'utf8')).toString('base64');
+}
+
+interface RefundResource { out_refund_no?: string; refund_status?: string }
+interface ComplaintResource { complaint_id?: string; action_type?: string }
 interface Transaction { out_trade_no?: string; transaction_id?: string; trade_state?: string; mchid?: string; appid?: string; amount?: { total?: number; payer_total?: number } }
 
 export class WechatProvider implements PaymentProvider {
   readonly channel = 'wechat' as const;
   constructor(private readonly config: WechatConfig, private readonly transport: Transport, private readonly clock: () => Date) {}
 
-  private async call(method: 'GET' | 'POST', pathWithQuery: string, payload?: unknown): Promise<{ status: number; json: any }> {
+  private async call(method: 'GET' | 'POST', pathWithQuery: string, payload?: unknown, extraHeaders: Record<string, string> = {}): Promise<{ status: number; json: any }> {
     const body = payload === undefined ? '' : JSON.stringify(payload);
     const authorization = wechatAuthorization({
       method, pathWithQuery, body, mchId: this.config.mchId, serial: this.config.merchantSerial, key: this.config.merchantPrivateKey,
@@ -94,7 +104,7 @@ export class WechatProvider implements PaymentProvider {
     });
     const response: HttpResponse = await this.transport({
       method, url: this.config.baseUrl.replace(/\/$/, '') + pathWithQuery, body: body || undefined,
-      headers: { authorization, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...extraHeaders },
     });
     const why = wechatCheckSignature(response.headers, response.body, this.config, this.clock());
     if (why) throw new Error(`WeChat Pay answer ${pathWithQuery}: ${why}`);
@@ -111,23 +121,34 @@ export class WechatProvider implements PaymentProvider {
     return { kind: 'qr', content: json.code_url };
   }
 
+  /** One notify URL takes payments (TRANSACTION.*), refunds (REFUND.*) and complaints (COMPLAINT.*), told apart by event_type. */
   verifyNotification(raw: RawNotification, now: Date): NotificationCheck {
     const why = wechatCheckSignature(raw.headers, raw.body, this.config, now);
     if (why) return reject(why);
-    let transaction: Transaction;
-    let id: string;
+    let content: Transaction & RefundResource & ComplaintResource;
+    let notice: { id?: string; event_type?: string; resource?: WechatResource };
     try {
-      const notice = JSON.parse(raw.body) as { id?: string; event_type?: string; resource?: WechatResource };
+      notice = JSON.parse(raw.body) as typeof notice;
       if (!notice.id || !notice.resource) return reject('no id or resource');
-      id = notice.id;
-      transaction = JSON.parse(wechatDecrypt(notice.resource, this.config.apiV3Key)) as Transaction;
+      content = JSON.parse(wechatDecrypt(notice.resource, this.config.apiV3Key)) as typeof content;
     } catch {
       return reject('resource does not decrypt');
     }
-    if (transaction.mchid !== this.config.mchId) return reject('another mchid');
-    const amount = transaction.amount?.total;
-    if (!transaction.out_trade_no || !transaction.transaction_id || !Number.isSafeInteger(amount)) return reject('missing out_trade_no, transaction_id or amount');
-    return { ok: true, paymentRef: transaction.out_trade_no, amount: amount!, providerTradeNo: transaction.transaction_id, status: transaction.trade_state === 'SUCCESS' ? 'succeeded' : 'other', notificationId: id };
+    const id = notice.id;
+    const event = notice.event_type ?? '';
+    if (event.startsWith('COMPLAINT.')) {
+      if (!content.complaint_id) return reject('missing complaint_id');
+      return { ok: true, kind: 'complaint', complaintId: content.complaint_id, action: content.action_type ?? event, notificationId: id };
+    }
+    if (content.mchid !== this.config.mchId) return reject('another mchid');
+    if (event.startsWith('REFUND.')) {
+      if (!content.out_refund_no) return reject('missing out_refund_no');
+      const status = content.refund_status === 'SUCCESS' ? 'succeeded' : content.refund_status === 'ABNORMAL' || content.refund_status === 'CLOSED' ? 'failed' : 'other';
+      return { ok: true, kind: 'refund', refundRef: content.out_refund_no, status, notificationId: id };
+    }
+    const amount = content.amount?.total;
+    if (!content.out_trade_no || !content.transaction_id || !Number.isSafeInteger(amount)) return reject('missing out_trade_no, transaction_id or amount');
+    return { ok: true, paymentRef: content.out_trade_no, amount: amount!, providerTradeNo: content.transaction_id, status: content.trade_state === 'SUCCESS' ? 'succeeded' : 'other', notificationId: id };
   }
 
   async query(paymentRef: string): Promise<QueryResult> {
@@ -145,6 +166,46 @@ export class WechatProvider implements PaymentProvider {
       out_trade_no: input.paymentRef, out_refund_no: input.refundRef, amount: { refund: input.amount, total: input.total, currency: 'CNY' },
     });
     return { accepted: status === 200 && ['SUCCESS', 'PROCESSING'].includes(json.status), providerRefundNo: json.refund_id };
+  }
+
+  /** 查询单笔退款: SUCCESS is final; ABNORMAL (the payer's card is gone) and CLOSED failed. */
+  async queryRefund(input: RefundInput): Promise<RefundState> {
+    const { status, json } = await this.call('GET', `/v3/refund/domestic/refunds/${input.refundRef}`);
+    if (status === 404) return { status: 'not_found' };
+    if (status !== 200) throw new Error(`WeChat Pay refund query: ${status} ${json.code ?? ''}`);
+    if (json.status === 'SUCCESS') return { status: 'succeeded' };
+    if (json.status === 'ABNORMAL' || json.status === 'CLOSED') return { status: 'failed', failure: json.status };
+    return { status: 'processing' };
+  }
+
+  /** 商家转账到零钱 (transfer batches): one batch of one transfer; the payee's name goes encrypted. */
+  async payout(input: PayoutInput): Promise<PayoutAnswer> {
+    const { status, json } = await this.call('POST', '/v3/transfer/batches', {
+      appid: this.config.appId, out_batch_no: input.payoutRef, batch_name: 'Kameng 提现', batch_remark: 'Kameng 提现', total_amount: input.amount, total_num: 1,
+      transfer_detail_list: [{ out_detail_no: input.payoutRef, transfer_amount: input.amount, transfer_remark: 'Kameng 提现', openid: input.account, user_name: wechatSensitive(input.name, this.config.platformPublicKey) }],
+    }, { 'wechatpay-serial': this.config.platformSerial });
+    if (status === 200) return { status: 'processing', providerPayoutNo: json.batch_id };
+    if (status === 400 || status === 403) return { status: 'failed', failure: json.code ?? String(status) };
+    return { status: 'processing' }; // 5xx, 429: not known to have failed; the query decides
+  }
+
+  /** 通过商家明细单号查询明细单: SUCCESS paid, FAIL failed (with its reason), else still under way. */
+  async queryPayout(input: PayoutInput): Promise<PayoutAnswer> {
+    const { status, json } = await this.call('GET', `/v3/transfer/batches/out-batch-no/${input.payoutRef}/details/out-detail-no/${input.payoutRef}`);
+    if (status === 404) return { status: 'failed', failure: 'NOT_FOUND' };
+    if (status !== 200) throw new Error(`WeChat Pay transfer query: ${status} ${json.code ?? ''}`);
+    if (json.detail_status === 'SUCCESS') return { status: 'paid', providerPayoutNo: json.detail_id };
+    if (json.detail_status === 'FAIL') return { status: 'failed', failure: json.fail_reason ?? 'FAIL' };
+    return { status: 'processing' };
+  }
+
+  /** 查询投诉单详情: which of our trades it is about and what the payer wrote. */
+  async complaint(complaintId: string): Promise<ComplaintDetail> {
+    const { status, json } = await this.call('GET', `/v3/merchant-service/complaints-v2/${encodeURIComponent(complaintId)}`);
+    if (status !== 200) throw new Error(`WeChat Pay complaint ${complaintId}: ${status} ${json.code ?? ''}`);
+    const order = (json.complaint_order_info as Array<{ out_trade_no?: string; amount?: number }> | undefined)?.[0];
+    if (!order?.out_trade_no) throw new Error(`WeChat Pay complaint ${complaintId} names no trade`);
+    return { paymentRef: order.out_trade_no, description: String(json.complaint_detail ?? ''), amount: order.amount, createdAt: json.complaint_time };
   }
 
   /** WeChat reads 200/204 as received; the JSON body is what its older documentation asks for. */

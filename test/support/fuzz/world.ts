@@ -10,7 +10,7 @@ export interface World {
   /** The buyer's session as a browser holds it: cookie plus CSRF token. */
   buyerCookie: { token: string; csrfToken: string };
   /** Real ids by the path segment (or body field) that names them. */
-  ids: Record<'shops' | 'products' | 'orders' | 'payments' | 'refund-cases' | 'evidence' | 'users' | 'topups' | 'items' | 'notifications' | 'coupons' | 'couponCode' | 'images' | 'categories', string[]>;
+  ids: Record<'shops' | 'products' | 'orders' | 'payments' | 'refund-cases' | 'evidence' | 'users' | 'topups' | 'items' | 'notifications' | 'coupons' | 'couponCode' | 'images' | 'categories' | 'refunds', string[]>;
   ruleIds: string[];
   emails: string[];
   guest: { orderNo: string; queryPassword: string };
@@ -64,6 +64,9 @@ export async function buildWorld(api: Api): Promise<World> {
     if (stage === 'under_arbitration') await api.ok('POST', `/api/refund-cases/${filed.body.id}/escalate`, { token: buyer.token });
     cases.push({ order, caseId: filed.body.id });
   }
+  // A refund, for the sandbox refund trigger (a buyer mistake before the key was seen is refunded at once).
+  const mistaken = await api.buyAndPay(buyer, card.id);
+  const refunded = await fileCase(api, buyer, mistaken.id, { reason: 'buyer_mistake', description: '买错面额了，刚下单一分钟，卡密还没看' });
   const victim = await api.user('buyer');
   // Signs in for the logout operation: not among the users the admin operations may disable.
   const leaver = await api.user('buyer');
@@ -93,6 +96,7 @@ export async function buildWorld(api: Api): Promise<World> {
       couponCode: ['FUZZ10', 'fuzz10'],
       images: [image.body.id],
       categories: [category.id],
+      refunds: (refunded.body.refunds ?? []).map((r: { id: string }) => r.id),
     },
     ruleIds: Object.keys(rules.values),
     emails: [buyer.user.email, shop.merchant.user.email, staff.user.email],

@@ -13,11 +13,11 @@ import { CategoriesSection } from './CategoriesSection';
 import { OverviewCharts, type OverviewReport } from './OverviewCharts';
 import { Holidays } from './HolidaysSection';
 
-const sections = ['overview', 'users', 'rules', 'fund', 'ledger', 'categories', 'holidays'] as const;
+const sections = ['overview', 'users', 'rules', 'fund', 'ledger', 'channels', 'categories', 'holidays'] as const;
 type Section = (typeof sections)[number];
 
 /**
- * 管理后台 (/admin): overview charts, users, rules, the compensation fund and the ledger check.
+ * 管理后台 (/admin): overview charts, users, rules, the compensation fund, the ledger check and the payment channels.
  * Loaded lazily from App.tsx, so buyers never download it or its chart library.
  */
 export default function AdminConsole({ section: raw }: { section?: string }) {
@@ -43,6 +43,7 @@ export default function AdminConsole({ section: raw }: { section?: string }) {
       {section === 'ledger' && <Ledger />}
       {section === 'holidays' && <Holidays />}
       {section === 'categories' && <CategoriesSection />}
+      {section === 'channels' && <Channels />}
       {section === null && <p className="empty">404</p>}
     </section>
   );
@@ -388,6 +389,40 @@ function Ledger() {
             )}
         </div>
       )}
+    </section>
+  );
+}
+
+interface ChannelRow { channel: string; mode: 'live' | 'sandbox' | 'not_configured'; payments: boolean; refunds: boolean; payouts: boolean; complaints: boolean }
+const modeTone = { live: 'good', sandbox: 'info', not_configured: 'neutral' } as const;
+const abilities = ['payments', 'refunds', 'payouts', 'complaints'] as const;
+
+/** 支付渠道: how each channel runs here (live, sandbox, not configured) and what it can do. */
+function Channels() {
+  const { t } = useI18n();
+  const channels = useResource(() => api<{ sandbox: boolean; items: ChannelRow[] }>('GET', '/api/admin/payments/channels'), []);
+  return (
+    <section aria-labelledby="admin-channels">
+      <h2 id="admin-channels">{t('admin.channels.title')}</h2>
+      <p className="muted">{t('admin.channels.hint')}</p>
+      <Loadable resource={channels}>
+        {({ items }) => (
+          <div className="admin-table-wrap">
+            <table>
+              <thead><tr><th scope="col">{t('admin.channels.channel')}</th><th scope="col">{t('admin.channels.mode')}</th><th scope="col">{t('admin.channels.can')}</th></tr></thead>
+              <tbody>
+                {items.map((c) => (
+                  <tr key={c.channel}>
+                    <th scope="row">{t(`channel.${c.channel}` as MessageKey)}</th>
+                    <td><Badge tone={modeTone[c.mode]}>{t(`admin.channels.mode.${c.mode}` as MessageKey)}</Badge></td>
+                    <td>{abilities.filter((a) => c[a]).map((a) => t(`admin.channels.${a}` as MessageKey)).join(' · ') || '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Loadable>
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { useSession } from '../../lib/session';
 import type { ShopDashboard, ShopView } from '../../lib/types';
 import { CreateShopForm } from './CreateShopForm';
 import { ShopMoney } from './ShopMoney';
+import { ShopWithdrawals } from './ShopWithdrawals';
 import { ShopOrders } from './ShopOrders';
 import { ShopProducts } from './ShopProducts';
 import { ShopCases } from './ShopCases';
@@ -60,9 +61,9 @@ export function MerchantPage() {
   );
 }
 
-type MerchantTab = 'dashboard' | 'shop' | 'coupons' | 'cases' | 'webhooks';
-const merchantTabs: MerchantTab[] = ['dashboard', 'shop', 'coupons', 'cases', 'webhooks'];
-const tabKeys = { dashboard: 'merchant.tab.dashboard', shop: 'merchant.tab.overview', coupons: 'merchant.tab.coupons', cases: 'merchant.tab.cases', webhooks: 'merchant.tab.webhooks' } as const;
+type MerchantTab = 'dashboard' | 'shop' | 'coupons' | 'cases' | 'withdrawals' | 'webhooks';
+const merchantTabs: MerchantTab[] = ['dashboard', 'shop', 'coupons', 'cases', 'withdrawals', 'webhooks'];
+const tabKeys = { dashboard: 'merchant.tab.dashboard', shop: 'merchant.tab.overview', coupons: 'merchant.tab.coupons', cases: 'merchant.tab.cases', withdrawals: 'merchant.tab.withdrawals', webhooks: 'merchant.tab.webhooks' } as const;
 
 function ShopSwitcher({ shops }: { shops: ShopView[] }) {
   const { t } = useI18n();
@@ -102,6 +103,7 @@ function ShopSwitcher({ shops }: { shops: ShopView[] }) {
           {(data) => <Suspense fallback={<Loading />}><MerchantDashboard key={shop.id} board={data} /></Suspense>}
         </Loadable>
       ) : tab === 'cases' ? <ShopCases key={shop.id} shop={shop} /> : tab === 'webhooks' ? <ShopWebhooks key={shop.id} shop={shop} />
+        : tab === 'withdrawals' ? <ShopWithdrawals key={shop.id} shop={shop} />
         : tab === 'coupons' ? <ShopCoupons key={shop.id} shop={shop} /> : (
           <div key={shop.id} className="merchant-grid">
             <ShopMoney shop={shop} />

@@ -68,17 +68,17 @@ function DepositForm({ shop, suggestedFen }: { shop: ShopView; suggestedFen: num
   );
 }
 
-function WithdrawForm({ shop, available, onWithdrawn }: { shop: ShopView; available: number; onWithdrawn(): void }) {
+export function WithdrawForm({ shop, available, onWithdrawn }: { shop: ShopView; available: number; onWithdrawn(): void }) {
   const { t } = useI18n();
   const [amount, setAmount] = useState('');
   const [attempted, setAttempted] = useState(false);
-  const [done, setDone] = useState<{ amount: number; available: number } | null>(null);
+  const [done, setDone] = useState<{ amount: number; available: number; status: 'pending' | 'paid' | 'failed' } | null>(null);
   const idempotency = useIdempotencyKeys();
   const fen = parseYuan(amount);
   const withdraw = useAction(async (value: number) => {
     setDone(null);
-    const result = await api<{ available: number }>('POST', `/api/shops/${shop.id}/withdrawals`, { body: { amount: value }, idempotency });
-    setDone({ amount: value, available: result.available });
+    const result = await api<{ available: number; withdrawal: { status: 'pending' | 'paid' | 'failed' } }>('POST', `/api/shops/${shop.id}/withdrawals`, { body: { amount: value }, idempotency });
+    setDone({ amount: value, available: result.available, status: result.withdrawal.status });
     setAmount('');
     setAttempted(false);
     onWithdrawn();
@@ -94,7 +94,10 @@ function WithdrawForm({ shop, available, onWithdrawn }: { shop: ShopView; availa
         problem={attempted && !(fen && fen > 0) ? t('account.amountInvalid') : null} />
       <Button type="submit" variant="secondary" pending={withdraw.pending} pendingLabel={t('common.working')} disabled={available <= 0}>{t('merchant.withdrawSubmit')}</Button>
       <ErrorNote error={withdraw.error} />
-      {done && <Notice kind="success">{t('merchant.withdrawn', { amount: formatMoney(done.amount), available: formatMoney(done.available) })}</Notice>}
+      {done && done.status === 'failed' && <Notice kind="warning">{t('merchant.withdrawFailed', { amount: formatMoney(done.amount) })}</Notice>}
+      {done && done.status !== 'failed' && (
+        <Notice kind="success">{t(done.status === 'paid' ? 'merchant.withdrawn' : 'merchant.withdrawPending', { amount: formatMoney(done.amount), available: formatMoney(done.available) })}</Notice>
+      )}
     </form>
   );
 }
