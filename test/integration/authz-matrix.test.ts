@@ -49,6 +49,8 @@ DELETE /api/shops/:id/webhooks/:webhookId         401   403   403    401    401 
 GET    /api/shops/:id/webhooks/:webhookId/deliveries 401 403   403    401    401   404    ok    403  403   403   403
 # platform
 POST   /api/admin/shops/:id/suspension            401   403   403    401    401   403    403   403  403   403   ok
+GET    /api/admin/shops                           401   403   403    401    401   403    403   403  403   403   ok
+GET    /api/admin/shops/:id                       401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/admin/ledger/check                    401   403   403    401    401   403    403   403  403   ok    ok
 POST   /api/admin/fund/topups                     401   403   403    401    401   403    403   403  403   403   ok
 POST   /api/admin/users/:id/risk                  401   403   403    401    401   403    403   403  403   ok    ok
@@ -211,6 +213,8 @@ const calls: Record<string, RouteCalls> = {
     call: (webhookId) => ({ params: { id: w.owner.shopId, webhookId } }),
   },
   // Reinstating an active shop changes nothing, so the admin's call leaves the world intact.
+  'GET /api/admin/shops': { call: () => ({ query: 'status=active&q=shop&limit=5' }) },
+  'GET /api/admin/shops/:id': { call: shopA },
   'POST /api/admin/shops/:id/suspension': { call: () => ({ ...shopA(), body: { suspended: false } }), state: () => db().selectFrom('shops').select('status').where('id', '=', w.owner.shopId).executeTakeFirstOrThrow() },
   'GET /api/admin/ledger/check': {},
   'POST /api/admin/fund/topups': { call: () => ({ body: { amount: 1, memo: 'authorization matrix' } }) },

@@ -10,6 +10,7 @@ import * as outside from './009_outside';
 import * as mistake from './010_mistake';
 import * as rails from './011_rails';
 import * as webhooks from './012_webhooks';
+import * as shopSuspensions from './018_shop_suspensions';
 
 /** Every migration, in order. Both engines run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '010_mistake': mistake,
   '011_rails': rails,
   '012_webhooks': webhooks,
+  '018_shop_suspensions': shopSuspensions,
 };
