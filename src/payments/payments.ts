@@ -8,7 +8,7 @@ import { completePayout, requestPayout } from './payouts';
 import type { PayoutStatus } from '../db/schema';
 import { AppError, badRequest, notFound, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
-import { retryWaitingRefunds, waitingRefunds } from './refunds';
+import { retryWaitingRefunds, waitingRefunds, waitingRefundsTotal } from './refunds';
 import { armReconciliation, requireLiveChannel, startRailPayment } from './start-payment';
 import type { PayAction } from './channels/types';
 
@@ -134,7 +134,8 @@ export async function topUpCompensationFund(ctx: Ctx, actor: UserActor, input: {
 /** Staff: refunds waiting for the compensation fund, so someone can top it up. */
 export async function listWaitingRefunds(ctx: Ctx, actor: UserActor) {
   requireRole(actor, 'staff', 'admin');
-  return { items: await waitingRefunds(ctx) };
+  const [items, totals] = await Promise.all([waitingRefunds(ctx), waitingRefundsTotal(ctx)]);
+  return { items, ...totals };
 }
 
 export const payoutPageSizeMax = 100;
