@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { KyselyPlugin } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { listAdminShops } from '../../src/admin/shops';
 import { fileCase, tinyPng, uploadEvidence } from '../support/aftersales';
 import type { Session } from '../support/api';
 import { useTestApp } from '../support/harness';
@@ -113,6 +115,29 @@ describe('GET /api/admin/shops', () => {
     const detail = await t.api.ok('GET', `/api/admin/shops/${shop.shopId}`, { token: admin.token });
     expect(detail.shop.status).toBe('pending_deposit');
     expect(detail.suspensions.map((s: { action: string; reason: string | null }) => [s.action, s.reason])).toEqual([['reinstated', null], ['suspended', '资料不实']]);
+  });
+});
+
+describe('the shop table\'s cost', () => {
+  it('takes the same number of queries for one shop as for a page of six (no query per shop)', async () => {
+    const admin = await t.api.user('admin');
+    const token = randomUUID().slice(0, 8);
+    for (let i = 0; i < 6; i += 1) await shopNamed(`成本-${token}-${i}`);
+    let queries = 0;
+    const counting: KyselyPlugin = { transformQuery: (args) => { queries += 1; return args.node; }, transformResult: async (args) => args.result };
+    const ctx = { ...t.kameng.ctx, db: t.kameng.ctx.db.withPlugin(counting) };
+    const actor = { kind: 'user' as const, userId: admin.user.id, role: 'admin' as const };
+    const cost = async (q: string) => {
+      queries = 0;
+      const page = await listAdminShops(ctx, actor, { q, limit: 20 });
+      return { shops: page.items.length, queries };
+    };
+    const one = await cost(`${token}-0`);
+    const six = await cost(token);
+    expect([one.shops, six.shops]).toEqual([1, 6]);
+    expect(one.queries).toBeGreaterThanOrEqual(2); // the page and its count, at least: the counter sees the queries
+    expect(six.queries).toBe(one.queries);
+    expect(six.queries).toBeLessThanOrEqual(10);
   });
 });
 
