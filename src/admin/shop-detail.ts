@@ -21,7 +21,7 @@ export interface AdminShopDetail {
   products: { total: number; onSale: number };
   recentCases: Array<{ id: string; orderId: string; orderNo: string; status: CaseStatus; reason: CaseReason; amount: number; createdAt: string }>;
   /** Movements of the 保证金 account, newest first, with the balance after each. */
-  depositMovements: Array<{ entryId: string; kind: string; amount: number; balanceAfter: number; orderId: string | null; orderNo: string | null; at: string }>;
+  depositMovements: Array<{ id: number; entryId: string; kind: string; amount: number; balanceAfter: number; orderId: string | null; orderNo: string | null; at: string }>;
   /** Suspensions and reinstatements, newest first. */
   suspensions: Array<{ id: string; action: 'suspended' | 'reinstated'; reason: string | null; by: string; at: string }>;
 }
@@ -63,7 +63,7 @@ export async function adminShopDetail(ctx: Ctx, actor: UserActor, shopId: string
 
 /** The deposit account's latest postings with the running balance (a window over the account's postings). */
 async function depositMovementsOf(ctx: Ctx, shopId: string): Promise<AdminShopDetail['depositMovements']> {
-  const rows = await sql<{ entry_id: string; kind: string; amount: number; balance_after: number | string; order_id: string | null; order_no: string | null; created_at: Date }>`
+  const rows = await sql<{ id: number | string; entry_id: string; kind: string; amount: number; balance_after: number | string; order_id: string | null; order_no: string | null; created_at: Date }>`
     select * from (
       select p.id, e.id as entry_id, e.kind, p.amount, e.order_id, o.order_no, e.created_at,
         sum(p.amount) over (order by e.created_at, p.id) as balance_after
@@ -72,7 +72,7 @@ async function depositMovementsOf(ctx: Ctx, shopId: string): Promise<AdminShopDe
     ) movements
     order by created_at desc, id desc limit ${shopDetailMovementsMax}`.execute(ctx.db);
   return rows.rows.map((r) => ({
-    entryId: r.entry_id, kind: r.kind, amount: Number(r.amount), balanceAfter: Number(r.balance_after),
+    id: Number(r.id), entryId: r.entry_id, kind: r.kind, amount: Number(r.amount), balanceAfter: Number(r.balance_after),
     orderId: r.order_id, orderNo: r.order_no, at: new Date(r.created_at).toISOString(),
   }));
 }

@@ -18,7 +18,7 @@ interface ShopDetailView {
   identity: { verified: boolean; current: { kind: string; name: string; numberMasked: string; phoneMasked: string; status: string; reason: string | null; createdAt: string } | null };
   products: { total: number; onSale: number };
   recentCases: Array<{ id: string; orderId: string; orderNo: string; status: string; reason: string; amount: number; createdAt: string }>;
-  depositMovements: Array<{ entryId: string; kind: string; amount: number; balanceAfter: number; orderId: string | null; orderNo: string | null; at: string }>;
+  depositMovements: Array<{ id: number; entryId: string; kind: string; amount: number; balanceAfter: number; orderId: string | null; orderNo: string | null; at: string }>;
   suspensions: Array<{ id: string; action: 'suspended' | 'reinstated'; reason: string | null; by: string; at: string }>;
 }
 
@@ -202,7 +202,7 @@ function DepositMovements({ detail }: { detail: ShopDetailView }) {
       {detail.depositMovements.length === 0 ? <p className="muted">{t('admin.shops.noMovements')}</p> : (
         <ul className="admin-list">
           {detail.depositMovements.map((m) => (
-            <li key={m.entryId} className="case-row">
+            <li key={m.id} className="case-row">
               <span className="case-row-main">
                 <strong>{entryLabel(t, m.kind)}</strong>
                 {m.orderId && m.orderNo && <Link to={`/orders/${m.orderId}`}>{t('admin.shops.orderNo', { orderNo: m.orderNo })}</Link>}

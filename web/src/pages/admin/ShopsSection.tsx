@@ -17,7 +17,9 @@ const perPage = 20;
 
 /** 店铺管理: the shop table (search, status filter, pages), or one shop when the path names it. */
 export function ShopsSection({ id }: { id?: string }) {
-  return id ? <ShopDetail key={id} id={id} /> : <ShopList />;
+  const { search } = useLocation();
+  // A new search in the address (back, forward, a link) starts the form from it; paging keeps it.
+  return id ? <ShopDetail key={id} id={id} /> : <ShopList key={`${search.get('q') ?? ''}|${search.get('status') ?? ''}`} />;
 }
 
 /** The filters live in the address (?q=&status=&offset=), so going back from a shop returns to the same list. */
