@@ -1,9 +1,11 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { demoAccounts, demoPassword } from '../../src/seed/demo';
+import { Api } from '../support/api';
 import { auditPage, screenshots, signIn, useBrowserApp } from './browser-harness';
 
 const shopName = '星辰点卡专营店';
+const yuan = (fen: number) => `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })}`;
 const steamCard = 'Steam 钱包充值卡 ¥50';
 
 describe('the admin console: shops', () => {
@@ -122,5 +124,67 @@ describe('the admin console: shops', () => {
     await page.getByRole('row').filter({ hasText: shopName }).getByText('Open', { exact: true }).waitFor();
     await noHorizontalScroll(page);
     await shot('list-en');
+  });
+
+  it('the fund page sets a refund waiting for the fund beside the balance, with the shortfall, and a top-up clears it', async () => {
+    // A ¥20,000 sale settled and withdrawn, then refunded by staff: escrow, balance, deposit and the ¥10,000 fund cannot pay it.
+    const api = new Api(app.kameng.server);
+    const shop = await api.makeShop(10_000);
+    const product = await api.makeProduct(shop, { keys: 1, price: 2_000_000 });
+    const buyer = await api.user('buyer');
+    const order = await api.buyAndPay(buyer, product.id);
+    await api.ok('POST', `/api/orders/${order.id}/keys/reveal`, { token: buyer.token });
+    await api.ok('POST', `/api/orders/${order.id}/confirm`, { token: buyer.token });
+    await api.ok('POST', `/api/shops/${shop.shopId}/withdrawals`, { token: shop.merchant.token, body: { amount: (await api.balance(shop)).available } });
+    const admin = await api.ok('POST', '/api/auth/login', { body: { email: demoAccounts.admin, password: demoPassword } });
+    await api.ok('POST', `/api/admin/shops/${shop.shopId}/suspension`, { token: admin.token, body: { suspended: true, reason: '店主失联' } });
+    const filed = await api.ok('POST', `/api/orders/${order.id}/refund-cases`, {
+      token: buyer.token, headers: { 'idempotency-key': crypto.randomUUID() },
+      body: { reason: 'key_invalid', description: '兑换时提示该卡已被使用，已截图', expectedOutcome: 'full_refund' },
+    });
+    const staff = await api.ok('POST', '/api/auth/login', { body: { email: demoAccounts.staff, password: demoPassword } });
+    const decided = await api.ok('POST', `/api/refund-cases/${filed.id}/decision`, {
+      token: staff.token, body: { outcome: 'refund', ruleId: 'aftersales.judgement.merchant-no-evidence', reason: '商家失联，无法证明卡密有效，支持退款' },
+    });
+    expect(decided.refunds[0]).toMatchObject({ amount: 2_000_000, waitingForFunds: true });
+    const fund = Number((await app.kameng.ctx.db.selectFrom('ledger_accounts').select('balance').where('id', '=', 'platform:compensation_fund').executeTakeFirstOrThrow()).balance);
+    const deposit = (await api.balance(shop)).deposit;
+    expect(2_000_000 - fund - deposit).toBeGreaterThan(0);
+
+    const page = await app.newPage();
+    const shot = screenshots(page, 'admin-fund-waiting');
+    await page.goto(`${app.baseUrl}/login`);
+    await page.getByLabel('邮箱').fill(demoAccounts.admin);
+    await page.getByLabel('密码').fill(demoPassword);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.waitForURL(`${app.baseUrl}/admin`);
+    await page.getByRole('navigation', { name: '管理后台分区' }).getByRole('link', { name: '先行赔付基金' }).click();
+    const waiting = page.getByRole('region', { name: '等待基金的退款' });
+    await waiting.getByText('1 笔退款共 ¥20,000.00 在等待基金').waitFor();
+    await waiting.getByText(`等待的退款比基金余额多 ${yuan(2_000_000 - fund)}`, { exact: false }).waitFor();
+    await waiting.getByRole('link', { name: `订单 ${order.orderNo}` }).waitFor();
+    await waiting.getByText('模拟支付 · 卡密无效或已被使用').waitFor();
+    await shot('waiting');
+    expect(await auditPage(page)).toEqual([]);
+
+    // The shop link opens the admin's shop page, with the suspension and its reason.
+    await waiting.getByRole('link', { name: /^店铺：/ }).click();
+    await page.getByText('店铺已暂停：商品已下架，不能提现。 原因：店主失联').waitFor();
+    await page.goBack();
+
+    await page.getByLabel('金额（元）').fill(String((2_000_000 - fund) / 100));
+    await page.getByRole('button', { name: '注资', exact: true }).click();
+    await page.getByText('注资成功').waitFor();
+    await api.advance(0);
+    await page.reload();
+    await page.getByText('没有等待基金的退款。').waitFor();
+    await shot('cleared');
+    expect((await api.ok('GET', `/api/orders/${order.id}`, { token: buyer.token })).status).toBe('refunded');
+
+    // The deposit paid its part of the refund: the shop page lists it among the deposit movements.
+    await page.goto(`${app.baseUrl}/admin/shops/${shop.shopId}`);
+    await page.getByRole('heading', { name: '保证金流水' }).waitFor();
+    await page.getByText('退款扣划').waitFor();
+    expect(deposit).toBe(10_000);
   });
 });

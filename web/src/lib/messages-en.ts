@@ -988,7 +988,7 @@ export const en: Record<MessageKey, string> = {
   'admin.shops.entry.settlement': 'Order settlement',
   'admin.shops.entry.other': 'Other entry',
   'admin.fund.waitingTotal': '{n} refunds totalling {amount} are waiting for the fund',
-  'admin.fund.shortfall': 'The fund is {amount} short; after a top-up these refunds are retried at once.',
+  'admin.fund.shortfall': 'The waiting refunds exceed the fund by {amount} (the merchants\' balances and deposits pay first); after a top-up they are retried at once.',
   'admin.fund.covered': 'The fund can pay them; they are retried every hour, and at once after a top-up.',
   'admin.fund.order': 'Order {orderNo}',
   'admin.fund.shopLink': 'Shop: {name}',

@@ -986,7 +986,7 @@ export const zh = {
   'admin.shops.entry.settlement': '订单结算',
   'admin.shops.entry.other': '其他账务',
   'admin.fund.waitingTotal': '{n} 笔退款共 {amount} 在等待基金',
-  'admin.fund.shortfall': '基金还差 {amount}，注资后这些退款会立即重试。',
+  'admin.fund.shortfall': '等待的退款比基金余额多 {amount}（商家的余额和保证金会先扣）；注资后这些退款立即重试。',
   'admin.fund.covered': '基金余额已够支付，这些退款每小时自动重试，注资后立即重试。',
   'admin.fund.order': '订单 {orderNo}',
   'admin.fund.shopLink': '店铺：{name}',

@@ -311,7 +311,7 @@ function RuleEditor({ catalog, onPublished }: { catalog: Catalog; onPublished: (
   );
 }
 
-interface WaitingRefund { id: string; orderId: string; orderNo: string; shopId: string; shopName: string; caseId: string | null; amount: number; channel: string; reason: string; since: string }
+interface WaitingRefund { id: string; orderId: string; orderNo: string; shopId: string; shopName: string; caseId: string | null; caseReason: string | null; amount: number; channel: string; reason: string; since: string }
 /** The oldest waiting refunds (a page), and the count and sum of all of them. */
 interface WaitingList { items: WaitingRefund[]; count: number; totalAmount: number }
 
@@ -378,7 +378,8 @@ function WaitingRefunds({ waiting, fund }: { waiting: Resource<WaitingList>; fun
                       <Link to={`/orders/${r.orderId}`}>{t('admin.fund.order', { orderNo: r.orderNo })}</Link>
                       {r.caseId && <Link to={`/cases/${r.caseId}`}>{t('admin.fund.case')}</Link>}
                       <Link to={`/admin/shops/${r.shopId}`}>{t('admin.fund.shopLink', { name: r.shopName })}</Link>
-                      <span className="muted">{labelOf(t, 'channel.', r.channel)} · {r.reason}</span>
+                      {/* A case's refund reads as the buyer's reason in words; other refunds (a failed top-up) carry a written one. */}
+                      <span className="muted">{labelOf(t, 'channel.', r.channel)} · {r.caseReason ? labelOf(t, 'refund.reason.', r.caseReason) : r.reason}</span>
                     </span>
                     <span className="case-row-side"><Money fen={r.amount} /><span className="field-hint">{t('admin.fund.since')} <When iso={r.since} /></span></span>
                   </li>
