@@ -7,6 +7,8 @@ import type { Db, Tx } from '../db/connect';
 import type { Shop } from '../db/schema';
 import { accounts } from '../ledger/accounts';
 import { balanceOf } from '../ledger/journal';
+import { notice } from '../notify/kinds';
+import { notify } from '../notify/notifications';
 import { ruleNumber } from '../rules/rule-sets';
 import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors';
 
@@ -104,16 +106,42 @@ export async function delistIfDepositShort(tx: Tx, shopId: string, depositMinimu
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Admin: suspend or reinstate a shop; a suspended shop lists nothing and sells nothing. */
-export async function setShopSuspended(ctx: Ctx, actor: UserActor, shopId: string, suspended: boolean): Promise<ShopView> {
+export const suspensionReasonLengthMax = 500;
+
+/**
+ * Admin: suspend or reinstate a shop, with the reason recorded in its suspension history and sent to
+ * the owner; a suspended shop lists nothing, sells nothing and cannot withdraw. Reinstating puts it
+ * back on sale only if its deposit still reaches the minimum. Repeating the current state changes nothing.
+ */
+export async function setShopSuspended(
+  ctx: Ctx, actor: UserActor, shopId: string, input: { suspended: boolean; reason?: string },
+): Promise<ShopView & { suspensionReason: string | null }> {
   requireRole(actor, 'admin');
+  const reason = input.reason?.trim() || null;
   const rules = await ctx.rules.current();
   return withTransaction(ctx.db, async (tx) => {
+    const now = ctx.clock.now();
     const shop = await tx.selectFrom('shops').selectAll().where('id', '=', shopId).forUpdate().executeTakeFirst();
     if (!shop) throw notFound('shop');
+    const wasSuspended = shop.status === 'suspended';
     const deposit = await balanceOf(tx, accounts.merchantDeposit(shopId));
-    const status = suspended ? 'suspended' : deposit >= ruleNumber(rules, 'shop.deposit-minimum') ? 'active' : 'pending_deposit';
-    const updated = await tx.updateTable('shops').set({ status }).where('id', '=', shopId).returningAll().executeTakeFirstOrThrow();
-    return shopView(updated);
+    const status = input.suspended ? 'suspended' : !wasSuspended ? shop.status
+      : deposit >= ruleNumber(rules, 'shop.deposit-minimum') ? 'active' : 'pending_deposit';
+    const updated = await tx.updateTable('shops').set({ status }).where('id', '=', shopId).where('status', '=', shop.status).returningAll().executeTakeFirstOrThrow();
+    if (wasSuspended !== input.suspended) {
+      await tx.insertInto('shop_suspensions').values({
+        id: randomUUID(), shop_id: shopId, action: input.suspended ? 'suspended' : 'reinstated', reason, decided_by: actor.userId, created_at: now,
+      }).execute();
+      await notify(ctx, tx, {
+        userIds: [shop.owner_id], at: now,
+        notice: input.suspended
+          ? notice('shop_suspended', { shopName: shop.name, reason: reason || null })
+          : notice('shop_reinstated', { shopName: shop.name, reason: reason || null, active: status === 'active' }),
+      });
+    }
+    const current = updated.status === 'suspended'
+      ? (await tx.selectFrom('shop_suspensions').select('reason').where('shop_id', '=', shopId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst())?.reason ?? null
+      : null;
+    return { ...shopView(updated), suspensionReason: current };
   });
 }

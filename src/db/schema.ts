@@ -80,6 +80,15 @@ export interface ShopsTable {
   status: 'pending_deposit' | 'active' | 'suspended';
   created_at: Timestamp;
 }
+/** One suspension or reinstatement of a shop by an admin, with the reason given. */
+export interface ShopSuspensionsTable {
+  id: string;
+  shop_id: string;
+  action: 'suspended' | 'reinstated';
+  reason: string | null;
+  decided_by: string;
+  created_at: Timestamp;
+}
 export interface ProductsTable {
   id: string;
   shop_id: string;
@@ -555,6 +564,7 @@ export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
   shops: ShopsTable;
+  shop_suspensions: ShopSuspensionsTable;
   api_keys: ApiKeysTable;
   payouts: PayoutsTable;
   shop_payout_accounts: ShopPayoutAccountsTable;

@@ -21,6 +21,7 @@ import { clientErrorHandler, errorHandler } from './errors';
 import { rejectNonFiniteNumbers } from './validation';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
+import { adminShopRoutes } from './routes/admin-shops';
 import { catalogRoutes } from './routes/catalog';
 import { aftersalesRoutes } from './routes/aftersales';
 import { evidenceSizeBytesMax } from '../aftersales/evidence';
@@ -122,6 +123,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   orderRoutes(app, ctx);
   await paymentRoutes(app, ctx);
   adminRoutes(app, ctx);
+  adminShopRoutes(app, ctx);
   aftersalesRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
   webhookRoutes(app, ctx);

@@ -47,6 +47,9 @@ export interface NoticeParams {
   review_posted: { orderNo: string; rating: number };
   identity_approved: { shopName: string };
   identity_rejected: { shopName: string; reason: string };
+  shop_suspended: { shopName: string; reason: string | null };
+  /** `active` again, or waiting for the deposit to be topped up before its products return. */
+  shop_reinstated: { shopName: string; reason: string | null; active: boolean };
   withdrawal_paid: { amount: number; channel: string };
   withdrawal_failed: { amount: number; channel: string; failure: string };
   /** Rows written before kinds had parameters, and any caller still passing rendered text (Chinese). */

@@ -35,6 +35,8 @@ const samples: { [K in NoticeKind]: NoticeParams[K] } = {
   review_posted: { orderNo: 'K1', rating: 5 },
   identity_approved: { shopName: '星辰小铺' },
   identity_rejected: { shopName: '星辰小铺', reason: '营业执照照片模糊。' },
+  shop_suspended: { shopName: '星辰点卡', reason: '多名买家投诉卡密已被使用' },
+  shop_reinstated: { shopName: '星辰点卡', reason: null, active: true },
   withdrawal_paid: { amount: 10000, channel: 'bank' },
   refund_fallback_wallet: { orderNo: 'K20261201000001', amount: 1990, channel: 'wechat' },
   withdrawal_failed: { amount: 10000, channel: 'bank', failure: 'account closed' },

@@ -206,6 +206,18 @@ const renderers: { [K in NoticeKind]: Renderer<K> } = {
     body: joinSentences(r.lang, say(`店铺「${p.shopName}」的主体信息未通过审核：`, `The identity of the shop “${p.shopName}” was not verified: `) + sentence(p.reason, r.lang),
       say('请修改后重新提交。', 'Please correct it and submit again.')),
   }),
+  shop_suspended: (p, r, say) => ({
+    title: say('店铺已被暂停', 'Shop suspended'),
+    body: joinSentences(r.lang, say(`店铺「${p.shopName}」已被平台暂停，暂停期间商品下架、不能提现。`, `The platform suspended your shop “${p.shopName}”: its products are off sale and withdrawals are paused meanwhile.`),
+      p.reason !== null && p.reason !== '' && say('原因：', 'Reason: ') + sentence(p.reason, r.lang)),
+  }),
+  shop_reinstated: (p, r, say) => ({
+    title: say('店铺已恢复', 'Shop reinstated'),
+    body: joinSentences(r.lang,
+      p.active ? say(`店铺「${p.shopName}」已恢复营业。`, `Your shop “${p.shopName}” is open again.`)
+        : say(`店铺「${p.shopName}」已恢复，保证金补足后商品重新上架。`, `Your shop “${p.shopName}” is reinstated; its products return once the deposit is topped up.`),
+      p.reason !== null && p.reason !== '' && say('说明：', 'Note: ') + sentence(p.reason, r.lang)),
+  }),
   withdrawal_paid: (p, _r, say) => ({
     title: say('提现已到账', 'Withdrawal paid'),
     body: say(`您的提现 ${yuan(p.amount)} 已付至${channelName(p.channel, say)}。`, `Your withdrawal of ${yuan(p.amount)} was paid to ${channelName(p.channel, say)}.`),

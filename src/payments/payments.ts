@@ -10,7 +10,7 @@ import { sendPayout } from './send-payout';
 import { scheduleJob } from '../scheduler/jobs';
 import { AppError, badRequest, notFound, refused } from '../shared/errors';
 import { claimIdempotencyKey } from '../shared/idempotency';
-import { retryWaitingRefunds, waitingRefunds } from './refunds';
+import { retryWaitingRefunds, waitingRefunds, waitingRefundsTotal } from './refunds';
 import { armReconciliation, requireLiveChannel, startRailPayment } from './start-payment';
 import { railChannels, type PayAction } from './channels/types';
 
@@ -159,7 +159,8 @@ export async function topUpCompensationFund(ctx: Ctx, actor: UserActor, input: {
 /** Staff: refunds waiting for the compensation fund, so someone can top it up. */
 export async function listWaitingRefunds(ctx: Ctx, actor: UserActor) {
   requireRole(actor, 'staff', 'admin');
-  return { items: await waitingRefunds(ctx) };
+  const [items, totals] = await Promise.all([waitingRefunds(ctx), waitingRefundsTotal(ctx)]);
+  return { items, ...totals };
 }
 
 export const payoutPageSizeMax = 100;

@@ -218,10 +218,23 @@ export const fundRetry = (ctx: Ctx, ref: string, now: Date) => fundWaitingRefund
 
 /** Staff: refunds waiting for funds, oldest first. */
 export async function waitingRefunds(ctx: Ctx) {
-  const rows = await ctx.db.selectFrom('refunds').innerJoin('orders', 'orders.id', 'refunds.order_id')
-    .select(['refunds.id', 'refunds.amount', 'refunds.channel', 'refunds.case_id', 'refunds.created_at', 'refunds.reason', 'orders.order_no', 'orders.id as order_id', 'orders.shop_id'])
-    .where('refunds.waiting_for_funds', '=', true).orderBy('refunds.created_at').limit(100).execute();
-  return rows.map((r) => ({ id: r.id, orderId: r.order_id, orderNo: r.order_no, shopId: r.shop_id, caseId: r.case_id, amount: r.amount, channel: r.channel, reason: r.reason, since: r.created_at.toISOString() }));
+  const rows = await ctx.db.selectFrom('refunds').innerJoin('orders', 'orders.id', 'refunds.order_id').innerJoin('shops', 'shops.id', 'orders.shop_id')
+    .leftJoin('refund_cases', 'refund_cases.id', 'refunds.case_id')
+    .select(['refunds.id', 'refunds.amount', 'refunds.channel', 'refunds.case_id', 'refunds.created_at', 'refunds.reason', 'orders.order_no', 'orders.id as order_id', 'orders.shop_id', 'shops.name as shop_name', 'refund_cases.reason as case_reason'])
+    .where('refunds.waiting_for_funds', '=', true).orderBy('refunds.created_at').limit(waitingRefundsListedMax).execute();
+  return rows.map((r) => ({
+    id: r.id, orderId: r.order_id, orderNo: r.order_no, shopId: r.shop_id, shopName: r.shop_name, caseId: r.case_id, caseReason: r.case_reason,
+    amount: r.amount, channel: r.channel, reason: r.reason, since: r.created_at.toISOString(),
+  }));
+}
+
+export const waitingRefundsListedMax = 100;
+
+/** How many refunds wait for the fund and their sum (all of them, not only the listed ones). */
+export async function waitingRefundsTotal(ctx: Ctx): Promise<{ count: number; totalAmount: number }> {
+  const row = await ctx.db.selectFrom('refunds').where('waiting_for_funds', '=', true)
+    .select([sql<number>`count(*)::int`.as('count'), sql<number>`coalesce(sum(amount), 0)::bigint`.as('total')]).executeTakeFirstOrThrow();
+  return { count: Number(row.count), totalAmount: Number(row.total) };
 }
 
 /** After money reaches the fund, every waiting refund is tried at once. */

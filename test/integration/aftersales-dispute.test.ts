@@ -237,6 +237,9 @@ describe('a refund nobody can fund yet', () => {
     expect(await t.api.balance(shop)).toMatchObject({ deposit: 10_000, receivable: 0 });
     const waiting = await t.api.ok('GET', '/api/staff/refunds/waiting', { token: staff.token });
     expect(waiting.items.map((w: { orderId: string }) => w.orderId)).toContain(order.id);
+    // The admin's fund page sets the count and sum of every waiting refund beside the fund's balance.
+    expect(waiting.items.find((w: { orderId: string }) => w.orderId === order.id)).toMatchObject({ shopId: shop.shopId, shopName: expect.stringMatching(/^Shop /), amount: 500_000 });
+    expect(waiting).toMatchObject({ count: waiting.items.length, totalAmount: waiting.items.reduce((sum: number, w: { amount: number }) => sum + w.amount, 0) });
 
     const short = 500_000 - 10_000 - (fundBefore?.balance ?? 0);
     await t.api.ok('POST', '/api/admin/fund/topups', { token: admin.token, body: { amount: short } });

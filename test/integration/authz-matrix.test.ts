@@ -56,6 +56,8 @@ GET    /api/shops/:id/dashboard                   401   403   403    401    401 
 POST   /api/coupons/quote                         ok    ok    ok     ok     ok    403    403   403  403   403   403
 # platform
 POST   /api/admin/shops/:id/suspension            401   403   403    401    401   403    403   403  403   403   ok
+GET    /api/admin/shops                           401   403   403    401    401   403    403   403  403   403   ok
+GET    /api/admin/shops/:id                       401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/admin/ledger/check                    401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/payments/channels               401   403   403    401    401   403    403   403  403   ok    ok
 POST   /api/admin/fund/topups                     401   403   403    401    401   403    403   403  403   403   ok
@@ -270,6 +272,8 @@ const calls: Record<string, RouteCalls> = {
   'GET /api/shops/:id/dashboard': { call: shopA },
   'POST /api/coupons/quote': { call: () => ({ body: { productId: w.cardProduct, quantity: 1, couponCode: 'NOSUCH' } }) },
   // Reinstating an active shop changes nothing, so the admin's call leaves the world intact.
+  'GET /api/admin/shops': { call: () => ({ query: 'status=active&q=shop&limit=5' }) },
+  'GET /api/admin/shops/:id': { call: shopA },
   'POST /api/admin/shops/:id/suspension': { call: () => ({ ...shopA(), body: { suspended: false } }), state: () => db().selectFrom('shops').select('status').where('id', '=', w.owner.shopId).executeTakeFirstOrThrow() },
   'GET /api/admin/ledger/check': {},
   'GET /api/admin/payments/channels': {},

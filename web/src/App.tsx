@@ -24,7 +24,7 @@ import { IdentityReviewPage } from './pages/admin/IdentityReviewPage';
 
 // The admin console (and its chart library) is a separate chunk: only admins who open /admin download it.
 const AdminConsole = lazy(() => import('./pages/admin/AdminConsole'));
-const admin = (section?: string) => <Suspense fallback={<Loading />}><AdminConsole section={section} /></Suspense>;
+const admin = (section?: string, id?: string) => <Suspense fallback={<Loading />}><AdminConsole section={section} id={id} /></Suspense>;
 
 type Render = (params: Record<string, string>, env: { sandbox: boolean }) => ReactNode;
 
@@ -48,6 +48,7 @@ const routes: Array<[string, Render]> = [
   ['/admin/identities', () => <IdentityReviewPage />],
   ['/admin', () => admin()],
   ['/admin/:section', (p) => admin(p.section)],
+  ['/admin/shops/:id', (p) => admin('shops', p.id)],
 ];
 
 function NotFound() {

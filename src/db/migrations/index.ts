@@ -15,6 +15,7 @@ import * as workbench from './014_workbench';
 import * as catalog from './015_catalog';
 import * as coupons from './016_coupons';
 import * as notificationKinds from './017_notification_kinds';
+import * as shopSuspensions from './018_shop_suspensions';
 
 /** Every migration, in order. Both engines run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '015_catalog': catalog,
   '016_coupons': coupons,
   '017_notification_kinds': notificationKinds,
+  '018_shop_suspensions': shopSuspensions,
 };

@@ -4,7 +4,7 @@ import { createProduct, getProduct, listShopProducts, productDescriptionLengthMa
 import { listProducts, productSorts } from '../../catalog/list-products';
 import { categoryRoutes, productImageRoutes } from './catalog-extras';
 import { updateProduct } from '../../catalog/update-product';
-import { createShop, listMyShops, setShopSuspended, shopBalance } from '../../catalog/shops';
+import { createShop, listMyShops, setShopSuspended, shopBalance, suspensionReasonLengthMax } from '../../catalog/shops';
 import type { Ctx } from '../../context';
 import { payDeposit, withdraw } from '../../payments/payments';
 import type { App } from '../app-type';
@@ -43,8 +43,11 @@ export function catalogRoutes(app: App, ctx: Ctx): void {
   }, async (request) => ({ items: await listShopProducts(ctx, actorOf(request), request.params.id, langOf(request)) }));
 
   app.post('/api/admin/shops/:id/suspension', { config: { access: adminOnly }, 
-    schema: { tags: ['admin'], summary: 'Suspend or reinstate a shop', params: IdParams, body: Type.Object({ suspended: Type.Boolean() }) },
-  }, async (request) => setShopSuspended(ctx, userOf(request), request.params.id, request.body.suspended));
+    schema: {
+      operationId: 'setShopSuspension', tags: ['admin'], summary: 'Suspend or reinstate a shop, with the reason kept in its suspension history and sent to the owner', params: IdParams,
+      body: Type.Object({ suspended: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: suspensionReasonLengthMax })) }),
+    },
+  }, async (request) => setShopSuspended(ctx, userOf(request), request.params.id, request.body));
 
   app.post('/api/products', { config: { access: shopSide }, 
     schema: {

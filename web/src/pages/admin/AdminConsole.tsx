@@ -2,9 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { Badge, Money, When } from '../../components/display';
 import { Empty, ErrorNote, Loadable, Loading, Notice } from '../../components/feedback';
 import { Button, SelectField, TextArea, TextField } from '../../components/forms';
+import { Pagination } from '../../components/Pagination';
 import { api } from '../../lib/api';
 import { formatMoney, formatPercent, parseYuan } from '../../lib/format';
-import { useAction, usePageTitle, useResource } from '../../lib/hooks';
+import { useAction, usePageTitle, useResource, type Resource } from '../../lib/hooks';
 import { labelOf, useI18n, type Translate } from '../../lib/i18n';
 import type { MessageKey } from '../../lib/messages';
 import { Link } from '../../lib/router';
@@ -12,15 +13,17 @@ import { useSession } from '../../lib/session';
 import { CategoriesSection } from './CategoriesSection';
 import { OverviewCharts, type OverviewReport } from './OverviewCharts';
 import { Holidays } from './HolidaysSection';
+import { ShopsSection } from './ShopsSection';
 
-const sections = ['overview', 'users', 'rules', 'fund', 'ledger', 'channels', 'categories', 'holidays'] as const;
+const sections = ['overview', 'users', 'shops', 'rules', 'fund', 'ledger', 'channels', 'categories', 'holidays'] as const;
 type Section = (typeof sections)[number];
 
 /**
- * 管理后台 (/admin): overview charts, users, rules, the compensation fund, the ledger check and the payment channels.
+ * 管理后台 (/admin): overview charts, users, shops, rules, the compensation fund, the ledger check, payment channels,
+ * categories and holiday overrides.
  * Loaded lazily from App.tsx, so buyers never download it or its chart library.
  */
-export default function AdminConsole({ section: raw }: { section?: string }) {
+export default function AdminConsole({ section: raw, id }: { section?: string; id?: string }) {
   const { t } = useI18n();
   const session = useSession();
   const section: Section | null = raw === undefined ? 'overview' : (sections as readonly string[]).includes(raw) ? (raw as Section) : null;
@@ -38,6 +41,7 @@ export default function AdminConsole({ section: raw }: { section?: string }) {
       </nav>
       {section === 'overview' && <Overview />}
       {section === 'users' && <Users />}
+      {section === 'shops' && <ShopsSection id={id} />}
       {section === 'rules' && <Rules />}
       {section === 'fund' && <Fund />}
       {section === 'ledger' && <Ledger />}
@@ -93,6 +97,7 @@ interface AdminUser {
 }
 interface UserPage { items: AdminUser[]; total: number; limit: number; offset: number }
 const roles = ['buyer', 'merchant', 'staff', 'admin'] as const;
+const usersPerPage = 20;
 
 function Users() {
   const { t } = useI18n();
@@ -100,7 +105,8 @@ function Users() {
   const [role, setRole] = useState('');
   const [status, setStatus] = useState('');
   const [query, setQuery] = useState('');
-  const users = useResource(() => api<UserPage>('GET', `/api/admin/users?${query}`), [query]);
+  const [offset, setOffset] = useState(0);
+  const users = useResource(() => api<UserPage>('GET', `/api/admin/users?${query}${query ? '&' : ''}limit=${usersPerPage}&offset=${offset}`), [query, offset]);
   const search = (event: FormEvent) => {
     event.preventDefault();
     const params = new URLSearchParams();
@@ -108,6 +114,7 @@ function Users() {
     if (role) params.set('role', role);
     if (status) params.set('status', status);
     setQuery(params.toString());
+    setOffset(0);
   };
   return (
     <section aria-labelledby="admin-users">
@@ -126,10 +133,11 @@ function Users() {
         <Button type="submit">{t('admin.users.search')}</Button>
       </form>
       <Loadable resource={users}>
-        {(page) => page.items.length === 0 ? <Empty><p>{t('admin.users.none')}</p></Empty> : (
+        {(page) => page.items.length === 0 && offset === 0 ? <Empty><p>{t('admin.users.none')}</p></Empty> : (
           <>
             <p className="muted">{t('admin.users.count', { n: page.total })}</p>
             <ul className="admin-list">{page.items.map((u) => <UserRow key={u.id} user={u} onChange={() => void users.reload()} />)}</ul>
+            <Pagination total={page.total} limit={usersPerPage} offset={offset} count={page.items.length} onChange={setOffset} />
           </>
         )}
       </Loadable>
@@ -309,12 +317,14 @@ function RuleEditor({ catalog, onPublished }: { catalog: Catalog; onPublished: (
   );
 }
 
-interface WaitingRefund { id: string; orderId: string; orderNo: string; caseId: string | null; amount: number; channel: string; reason: string; since: string }
+interface WaitingRefund { id: string; orderId: string; orderNo: string; shopId: string; shopName: string; caseId: string | null; caseReason: string | null; amount: number; channel: string; reason: string; since: string }
+/** The oldest waiting refunds (a page), and the count and sum of all of them. */
+interface WaitingList { items: WaitingRefund[]; count: number; totalAmount: number }
 
 function Fund() {
   const { t } = useI18n();
   const balance = useResource(() => api<OverviewReport>('GET', '/api/admin/reports/overview?days=1'), []);
-  const waiting = useResource(() => api<{ items: WaitingRefund[] }>('GET', '/api/staff/refunds/waiting'), []);
+  const waiting = useResource(() => api<WaitingList>('GET', '/api/staff/refunds/waiting'), []);
   const [amount, setAmount] = useState('');
   const [memo, setMemo] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -338,6 +348,7 @@ function Fund() {
     <section aria-labelledby="admin-fund">
       <h2 id="admin-fund">{t('admin.tab.fund')}</h2>
       <Loadable resource={balance}>{(r) => <p className="admin-balance">{t('admin.fund.balance')}: <Money fen={r.fundBalance} /></p>}</Loadable>
+      <WaitingRefunds waiting={waiting} fund={balance.data?.fundBalance} />
       <form className="form card" onSubmit={submit} aria-labelledby="admin-topup">
         <h3 id="admin-topup">{t('admin.fund.topUp')}</h3>
         <TextField label={t('admin.fund.amount')} inputMode="decimal" required value={amount} problem={problem} onChange={(e) => setAmount(e.target.value)} />
@@ -346,18 +357,43 @@ function Fund() {
         {done !== null && <Notice kind="success">{t('admin.fund.done', { balance: formatMoney(done) })}</Notice>}
         {topUp.error ? <ErrorNote error={topUp.error} /> : null}
       </form>
-      <h3>{t('admin.fund.waiting')}</h3>
+    </section>
+  );
+}
+
+/** 等待基金的退款: what the fund owes buyers, beside its balance, so the admin sees how much to add. */
+function WaitingRefunds({ waiting, fund }: { waiting: Resource<WaitingList>; fund: number | undefined }) {
+  const { t } = useI18n();
+  return (
+    <section aria-labelledby="admin-waiting">
+      <h3 id="admin-waiting">{t('admin.fund.waiting')}</h3>
       <Loadable resource={waiting}>
-        {(w) => w.items.length === 0 ? <p className="muted">{t('admin.fund.noWaiting')}</p> : (
-          <ul className="admin-list">
-            {w.items.map((r) => (
-              <li key={r.id} className="case-row">
-                <span className="case-row-main"><code>{r.orderNo}</code>{r.caseId && <Link to={`/cases/${r.caseId}`}>{t('admin.fund.case')}</Link>}<span className="muted">{r.reason}</span></span>
-                <span className="case-row-side"><Money fen={r.amount} /><span className="field-hint">{t('admin.fund.since')} <When iso={r.since} /></span></span>
-              </li>
-            ))}
-          </ul>
-        )}
+        {(w) => {
+          if (w.items.length === 0) return <p className="muted">{t('admin.fund.noWaiting')}</p>;
+          const shortfall = fund === undefined ? null : Math.max(0, w.totalAmount - fund);
+          return (
+            <>
+              <p className="admin-balance">{t('admin.fund.waitingTotal', { n: w.count, amount: formatMoney(w.totalAmount) })}</p>
+              {shortfall !== null && (shortfall > 0
+                ? <Notice kind="warning">{t('admin.fund.shortfall', { amount: formatMoney(shortfall) })}</Notice>
+                : <p className="field-hint">{t('admin.fund.covered')}</p>)}
+              <ul className="admin-list">
+                {w.items.map((r) => (
+                  <li key={r.id} className="case-row">
+                    <span className="case-row-main">
+                      <Link to={`/orders/${r.orderId}`}>{t('admin.fund.order', { orderNo: r.orderNo })}</Link>
+                      {r.caseId && <Link to={`/cases/${r.caseId}`}>{t('admin.fund.case')}</Link>}
+                      <Link to={`/admin/shops/${r.shopId}`}>{t('admin.fund.shopLink', { name: r.shopName })}</Link>
+                      {/* A case's refund reads as the buyer's reason in words; other refunds (a failed top-up) carry a written one. */}
+                      <span className="muted">{labelOf(t, 'channel.', r.channel)} · {r.caseReason ? labelOf(t, 'refund.reason.', r.caseReason) : r.reason}</span>
+                    </span>
+                    <span className="case-row-side"><Money fen={r.amount} /><span className="field-hint">{t('admin.fund.since')} <When iso={r.since} /></span></span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          );
+        }}
       </Loadable>
     </section>
   );
