@@ -34,7 +34,7 @@ describe('error messages in Chinese', () => {
   });
 
   /** Payment providers' own answer codes (WeChat Pay, the simulators speak them): never shown to a reader. */
-  const providerWireCodes = ['SUCCESS', 'FAIL', 'SIGN_ERROR', 'ORDER_NOT_EXIST'];
+  const providerWireCodes = ['SUCCESS', 'FAIL', 'SIGN_ERROR', 'ORDER_NOT_EXIST', 'NOT_ENOUGH', 'RESOURCE_NOT_EXISTS', 'PARAM_ERROR', 'INVALID_REQUEST'];
 
   it('has a Chinese wording for every code raised in src/', () => {
     const missing = [...codes].filter(([code]) => !(code in zhErrorMessages) && !providerWireCodes.includes(code)).map(([code, file]) => `${code} (${file})`);
