@@ -171,7 +171,8 @@ const runners: Record<Kind, Runner> = {
     const res = await world.api.call('POST', `/api/refund-cases/${c.id}/evidence-requests`, {
       token: pick(world.staff, step.a)!.token, body: { party: step.c % 2 === 0 ? 'buyer' : 'merchant', note: '请补充兑换失败的截图或出库记录' },
     });
-    judge(world, 'requestEvidence', res, { 409: ['CASE_STATE_CHANGED'] });
+    // The staff member who decided a case first may not gather evidence on its appeal either.
+    judge(world, 'requestEvidence', res, { 409: ['CASE_STATE_CHANGED'], 422: ['SAME_STAFF_APPEAL'] });
   },
 
   async submitEvidence(world, step) {
