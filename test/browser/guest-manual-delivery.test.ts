@@ -34,6 +34,8 @@ describe('a guest order delivered by hand', () => {
     const shotMerchant = screenshots(merchant, 'guest-manual-merchant');
     await merchant.goto(app.baseUrl + '/');
     await signIn(merchant, demoAccounts.merchant, demoPassword);
+    // The console opens on the dashboard; the orders to deliver are under 店铺概览.
+    await merchant.getByRole('link', { name: '店铺概览', exact: true }).click();
     const row = merchant.getByRole('listitem').filter({ hasText: orderNo });
     await row.getByLabel('发货内容').fill(deliveryText);
     await shotMerchant('deliver');

@@ -62,6 +62,8 @@ describe('shop identity in the browser', () => {
     await merchant.goto(app.baseUrl + '/');
     await signIn(merchant, demoAccounts.merchant, demoPassword);
     await merchant.goto(app.baseUrl + '/merchant');
+    // The console opens on the dashboard; the shop's panels are under 店铺概览.
+    await merchant.getByRole('link', { name: '店铺概览', exact: true }).click();
     const panel = merchant.getByRole('region', { name: '主体认证' });
     await panel.getByLabel('主体类型').selectOption('business_licence');
     await panel.getByLabel('姓名或企业名称').fill('星辰点卡网络科技有限公司');

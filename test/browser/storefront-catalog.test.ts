@@ -76,6 +76,8 @@ describe('the storefront catalogue', () => {
     await page.goto(app.baseUrl + '/');
     await signIn(page, demoAccounts.merchant, demoPassword);
     await page.waitForURL(`${app.baseUrl}/merchant`);
+    // The console opens on the dashboard; the product list is under 店铺概览.
+    await page.getByRole('link', { name: '店铺概览', exact: true }).click();
     const row = page.locator('.product-row').filter({ has: page.getByRole('link', { name: netease, exact: true }) });
 
     await row.getByText('编辑', { exact: true }).click();
