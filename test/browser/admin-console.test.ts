@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { demoAccounts, demoPassword } from '../../src/seed/demo';
-import { auditPage, screenshots, signIn, useBrowserApp } from './browser-harness';
+import { checkScreen, screenshots, signIn, useBrowserApp } from './browser-harness';
 
 describe('the admin console', () => {
   const app = useBrowserApp();
@@ -19,8 +19,7 @@ describe('the admin console', () => {
     await page.locator('.admin-chart svg').first().waitFor();
     // The seed paid the compensation fund ¥10,000: the overview shows it.
     await expect(page.locator('.admin-kpis').getByText('¥10,000.00').count()).resolves.toBe(1);
-    await shot('overview');
-    expect(await auditPage(page)).toEqual([]);
+    await checkScreen(page, shot, 'overview');
 
     // Rules: one value changed, reviewed as a diff, published as the next version.
     const before = await app.kameng.ctx.rules.current();
@@ -35,7 +34,7 @@ describe('the admin console', () => {
     await diff.waitFor();
     await expect(diff.locator('del').textContent()).resolves.toBe(`${before.values['order.quantity-max']} 次/个`);
     await expect(diff.locator('ins').textContent()).resolves.toBe('25 次/个');
-    await shot('rules-diff');
+    await checkScreen(page, shot, 'rules-diff');
     await page.getByLabel('发布说明').fill('节日大促：放宽单笔数量');
     await page.getByRole('button', { name: '发布新版本' }).click();
     await page.getByText(`已发布 v${before.version + 1}。`).waitFor();
@@ -56,7 +55,7 @@ describe('the admin console', () => {
     await row.getByRole('button', { name: '停用账户' }).click();
     await row.getByText('已停用', { exact: true }).waitFor();
     await row.getByText('停用原因: 伪造售后证据').waitFor();
-    await shot('user-disabled');
+    await checkScreen(page, shot, 'user-disabled');
     const buyer = await app.kameng.ctx.db.selectFrom('users').select(['status', 'status_reason']).where('email', '=', demoAccounts.buyer).executeTakeFirstOrThrow();
     expect(buyer).toEqual({ status: 'disabled', status_reason: '伪造售后证据' });
   });

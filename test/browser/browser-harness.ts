@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { createKameng, type Kameng } from '../../src/app';
 import type { Database } from '../../src/db/connect';
 import { seedDemo } from '../../src/seed/demo';
@@ -97,4 +97,25 @@ export async function auditPage(page: Page): Promise<AxeViolation[]> {
   return result.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.map((node) => node.target.join(' ')) }));
+}
+
+/** The widths every key screen of a journey is checked at: a small phone and a desktop. */
+export const checkedWidths = [{ width: 375, height: 812 }, { width: 1280, height: 900 }] as const;
+
+/**
+ * A journey's key screen, checked at 375 px and at 1280 px in the same page (no second world, no
+ * replayed journey): at each width a screenshot is kept (`<journey>-NN-<name>-<width>.png`), the
+ * page scrolls no wider than the viewport, and axe-core finds no serious or critical violation.
+ * The page is left at the width it had.
+ */
+export async function checkScreen(page: Page, shot: (name: string) => Promise<unknown>, name: string): Promise<void> {
+  const original = page.viewportSize();
+  for (const viewport of checkedWidths) {
+    await page.setViewportSize(viewport);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await shot(`${name}-${viewport.width}`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${viewport.width} px scrolls sideways`).toBeLessThanOrEqual(viewport.width);
+    expect(await auditPage(page), `axe-core on ${name} at ${viewport.width} px`).toEqual([]);
+  }
+  if (original) await page.setViewportSize(original);
 }
