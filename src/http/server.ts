@@ -136,9 +136,10 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = [], webR
 
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));
   if (hasWeb) {
-    // Compressed on the way out by @fastify/compress above (brotli or gzip, per Accept-Encoding).
+    // The build writes name.br / name.gz beside each file (web/vite.config.ts): sent as they are when the
+    // client accepts them; a file without one is compressed on the way out by @fastify/compress above.
     await app.register(fastifyStatic, {
-      root: webRoot, prefix: '/', wildcard: false, cacheControl: false,
+      root: webRoot, prefix: '/', wildcard: false, cacheControl: false, preCompressed: true,
       // Vite names built assets by their content hash: cache them for a year; index.html is checked on every visit.
       setHeaders: (reply, filePath) => { reply.header('cache-control', isHashedAsset(webRoot, filePath) ? 'public, max-age=31536000, immutable' : 'no-cache'); },
     });

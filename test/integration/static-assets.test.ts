@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync } from 'node:zlib';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKameng, type Kameng } from '../../src/app';
@@ -11,6 +11,8 @@ import { freshDatabase } from '../support/databases';
 const webRoot = mkdtempSync(path.join(tmpdir(), 'kameng-web-'));
 const script = `export const lines = [${Array.from({ length: 200 }, (_, i) => `"line ${i}"`).join(',')}];\n`;
 const assetUrl = '/assets/index-Ab12Cd34.js';
+// The build's brotli file (quality 11) beside the script; there is no .gz, so gzip is made per request.
+const prebuilt = brotliCompressSync(script, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
 
 let kameng: Kameng;
 beforeAll(async () => {
@@ -18,6 +20,7 @@ beforeAll(async () => {
   mkdirSync(path.join(webRoot, 'assets'));
   writeFileSync(path.join(webRoot, 'index.html'), `<!doctype html><script type="module" src="${assetUrl}"></script>`);
   writeFileSync(path.join(webRoot, `.${assetUrl}`), script);
+  writeFileSync(path.join(webRoot, `.${assetUrl}.br`), prebuilt);
   writeFileSync(path.join(webRoot, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   const database = await freshDatabase(2);
   kameng = await createKameng({
@@ -48,6 +51,8 @@ describe('the web app is served compressed, with hashed assets cached for a year
       expect(res.rawPayload.length).toBeLessThan(script.length);
       expect(decode(res.rawPayload).toString()).toBe(script);
     }
+    // Brotli is the build's file, sent as it is (not compressed again).
+    expect(Buffer.compare((await get(assetUrl, 'br')).rawPayload, prebuilt)).toBe(0);
     const plain = await get(assetUrl);
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body).toBe(script);
