@@ -49,6 +49,8 @@ export interface StartOptions {
   database?: Database;
   logger?: Logger;
   routes?: RouteGroup[];
+  /** The built web app to serve (default web/dist; a test serves a folder of its own). */
+  webRoot?: string;
 }
 
 /** Composition root: config → db → services → http → scheduler. */
@@ -78,7 +80,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   const calendarReload = setInterval(() => { loadCalendarOverrides(ctx.db).catch((error) => log.warn({ err: error }, 'holiday overrides reload failed')); }, calendarReloadMs);
   calendarReload.unref();
 
-  const server = await buildServer(ctx, options.routes);
+  const server = await buildServer(ctx, options.routes, options.webRoot);
   await server.ready();
   ctx.scheduler.start(config.schedulerIntervalMs);
   return {

@@ -1,5 +1,6 @@
 import type { Tx } from '../db/connect';
 import type { RuleSet } from '../rules/rule-sets';
+import { systemText } from '../i18n/system-text';
 
 const dayMs = 24 * 60 * 60_000;
 
@@ -15,13 +16,13 @@ export async function findRisk(tx: Tx, buyerId: string, clearedAt: Date | null, 
   const rejected = await tx.selectFrom('refund_cases').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('buyer_id', '=', buyerId).where('status', '=', 'rejected').where('decided_at', '>=', since(30)).executeTakeFirstOrThrow();
   if (rejectedThreshold > 0 && Number(rejected.n) >= rejectedThreshold) {
-    return { ruleId: 'risk.rejected-claims-30d', count: Number(rejected.n), threshold: rejectedThreshold, reason: `30 天内 ${Number(rejected.n)} 次售后申请被平台驳回` };
+    return { ruleId: 'risk.rejected-claims-30d', count: Number(rejected.n), threshold: rejectedThreshold, reason: systemText('riskRejectedClaims', 'zh', { n: Number(rejected.n), rule: 'risk.rejected-claims-30d' }) };
   }
   const claimsThreshold = rules.values['risk.claims-7d'];
   const claims = await tx.selectFrom('refund_cases').select((eb) => eb.fn.countAll<number>().as('n'))
     .where('buyer_id', '=', buyerId).where('created_at', '>=', since(7)).executeTakeFirstOrThrow();
   if (claimsThreshold > 0 && Number(claims.n) >= claimsThreshold) {
-    return { ruleId: 'risk.claims-7d', count: Number(claims.n), threshold: claimsThreshold, reason: `7 天内发起 ${Number(claims.n)} 次售后申请` };
+    return { ruleId: 'risk.claims-7d', count: Number(claims.n), threshold: claimsThreshold, reason: systemText('riskManyClaims', 'zh', { n: Number(claims.n), rule: 'risk.claims-7d' }) };
   }
   return null;
 }
@@ -37,7 +38,7 @@ export async function flagIfRisky(tx: Tx, buyerId: string | null, rules: RuleSet
   if (!user || user.risk_level === 'high') return null;
   const finding = await findRisk(tx, buyerId, user.risk_cleared_at, rules, now);
   if (!finding) return null;
-  await tx.updateTable('users').set({ risk_level: 'high', risk_reason: `${finding.reason}（规则 ${finding.ruleId}）`, risk_set_by: 'system', risk_set_at: now })
+  await tx.updateTable('users').set({ risk_level: 'high', risk_reason: finding.reason, risk_set_by: 'system', risk_set_at: now })
     .where('id', '=', buyerId).where('risk_level', '=', 'normal').execute();
   return finding;
 }

@@ -9,6 +9,7 @@ import { balanceOf } from '../ledger/journal';
 import { AppError, conflict } from '../shared/errors';
 import { loginNotAttempted, loginSucceeded, reserveLoginAttempt } from './login-throttle';
 import { hashPassword } from './passwords';
+import { systemText } from '../i18n/system-text';
 
 export const passwordLengthMin = 8;
 export const passwordLengthMax = 128;
@@ -132,7 +133,7 @@ export async function setRiskLevel(ctx: Ctx, actor: UserActor, userId: string, i
   if (actor.role !== 'admin' && actor.role !== 'staff') throw new AppError('FORBIDDEN', 403, 'only staff and admins flag risk');
   const now = ctx.clock.now();
   const user = await ctx.db.updateTable('users').set(input.level === 'high'
-    ? { risk_level: 'high', risk_reason: input.reason?.trim() || '客服标记', risk_set_by: actorLabel(actor), risk_set_at: now }
+    ? { risk_level: 'high', risk_reason: input.reason?.trim() || systemText('riskFlaggedByStaff', 'zh'), risk_set_by: actorLabel(actor), risk_set_at: now }
     : { risk_level: 'normal', risk_reason: null, risk_set_by: actorLabel(actor), risk_set_at: now, risk_cleared_at: now })
     .where('id', '=', userId).returningAll().executeTakeFirst();
   if (!user) throw new AppError('USER_NOT_FOUND', 404, 'user not found');

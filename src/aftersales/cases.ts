@@ -15,6 +15,7 @@ import { caseEventData, emitWebhookEvent } from '../webhooks/events';
 import { defaultLang, type Lang } from '../i18n/lang';
 import { localizeWarnings } from './completeness';
 import { rewordReason } from './system-reasons';
+import { rewordSystemText } from '../i18n/system-text';
 
 /** Where a buyer can turn when a case stays undecided too long (外部渠道). */
 const externalChannelNames: Record<Lang, string[]> = {
@@ -23,14 +24,30 @@ const externalChannelNames: Record<Lang, string[]> = {
 };
 
 interface WordedCase {
+  description: string;
   warnings: unknown;
   decision: { reason: string | null } | null;
   externalChannels: string[];
+  systemEvidence: unknown;
+  buyerRisk?: { reason: string | null };
+}
+
+/** The platform's records beside a case (engine notes, refund reasons) in the reader's language. */
+function recordsIn(lang: Lang, records: unknown): unknown {
+  if (!records || typeof records !== 'object') return records;
+  const r = records as { notes?: unknown; refunds?: unknown; chat?: { messages?: Array<{ sender: string; body: string }> } };
+  return {
+    ...r,
+    ...(r.chat?.messages ? { chat: { ...r.chat, messages: r.chat.messages.map((m) => (m.sender === 'system' ? { ...m, body: rewordSystemText(m.body, lang) } : m)) } } : {}),
+    ...(Array.isArray(r.notes) ? { notes: r.notes.map((note) => (typeof note === 'string' ? rewordSystemText(note, lang) : note)) } : {}),
+    ...(Array.isArray(r.refunds) ? { refunds: r.refunds.map((refund: { reason?: unknown }) => (typeof refund.reason === 'string' ? { ...refund, reason: rewordSystemText(refund.reason, lang) } : refund)) } : {}),
+  };
 }
 
 /**
  * A case as one reader reads it: the platform's own words (warnings, automatic decision reasons,
- * external channels) in their language. The record keeps what was written; what people wrote stays as written.
+ * external channels, the engine's notes and refund reasons, the risk flag's reason, a channel
+ * complaint's prefix) in their language. The record keeps what was written; what people wrote stays as written.
  */
 export function caseIn<T extends WordedCase>(lang: Lang, view: T): T {
   if (lang === 'zh') return view;
@@ -39,6 +56,9 @@ export function caseIn<T extends WordedCase>(lang: Lang, view: T): T {
     warnings: localizeWarnings(view.warnings, lang),
     decision: view.decision && { ...view.decision, reason: rewordReason(view.decision.reason, lang) },
     externalChannels: view.externalChannels.length > 0 ? externalChannelNames[lang] : [],
+    description: rewordSystemText(view.description, lang),
+    systemEvidence: recordsIn(lang, view.systemEvidence),
+    ...(view.buyerRisk ? { buyerRisk: { ...view.buyerRisk, reason: rewordSystemText(view.buyerRisk.reason, lang) } } : {}),
   };
 }
 

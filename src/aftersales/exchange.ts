@@ -13,6 +13,7 @@ import type { RuleSet } from '../rules/rule-sets';
 import { AppError, badRequest, conflict, invariant, refused } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
 import { exchangePlan } from './mistake';
+import { systemText } from '../i18n/system-text';
 
 /**
  * 换货 at execution: the old order's value `credit` (no fee: the waiver rule) goes to the new order —
@@ -26,7 +27,7 @@ export async function executeExchange(
   ctx: Ctx, tx: Tx, c: RefundCase, order: Order, p: { credit: number; actor: string; rules: RuleSet; now: Date },
 ): Promise<{ newOrder: Order | null }> {
   invariant(c.exchange_product_id && order.buyer_id, 'an exchange names a product and has a registered buyer');
-  const reason = `售后单 ${c.id.slice(0, 8)}：误拍换货`;
+  const reason = systemText('exchange', 'zh', { caseNo: c.id.slice(0, 8) });
   await sql`savepoint exchange`.execute(tx);
   try {
     const product = await loadSellableProduct(tx, c.exchange_product_id);
@@ -56,7 +57,7 @@ export async function executeExchange(
     // The rolled-back refunds changed the in-memory order: read it again before the fallback.
     const fresh = await tx.selectFrom('orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow();
     Object.assign(order, fresh);
-    await executeRefund(tx, { order, amount: p.credit, reason: `${reason}（换货未成，余额留存）`, destination: 'wallet', caseId: c.id, actor: p.actor, at: p.now, rules: p.rules, fault: 'buyer' });
+    await executeRefund(tx, { order, amount: p.credit, reason: systemText('exchangeFellBack', 'zh', { caseNo: c.id.slice(0, 8) }), destination: 'wallet', caseId: c.id, actor: p.actor, at: p.now, rules: p.rules, fault: 'buyer' });
     await appendEvent(tx, order.id, 'exchange_failed', { actor: p.actor, at: p.now, data: { caseId: c.id, code: error.code, message: error.message, credit: p.credit, fallback: 'wallet' } });
     await notify(ctx, tx, {
       userIds: [order.buyer_id], orderId: order.id, caseId: c.id, at: p.now,

@@ -16,6 +16,7 @@ import { openStatuses } from './facts';
 import { executeExchange } from './exchange';
 import { goodsUnused, mistakeTerms, resolutionOf, type MistakeTerms } from './mistake';
 import { noticeRefund } from '../notify/order-notices';
+import { systemText } from '../i18n/system-text';
 
 export type Outcome = 'refund' | 'partial' | 'reissue' | 'reject';
 
@@ -87,7 +88,7 @@ export async function executeOutcome(
     return;
   }
   const refund = await executeRefund(tx, {
-    order, amount: input.amount, reason: `售后单 ${c.id.slice(0, 8)}：${c.reason}`, destination: c.refund_to, caseId: c.id,
+    order, amount: input.amount, reason: systemText('caseRefund', 'zh', { caseNo: c.id.slice(0, 8), reason: c.reason }), destination: c.refund_to, caseId: c.id,
     fault: input.fault, actor: input.actor, at: input.now, rules: input.rules,
   });
   if (input.releaseUnits ?? input.outcome === 'refund') await releaseUnits(tx, c, order);

@@ -6,6 +6,7 @@ import { addBusinessDays } from '../shared/business-days';
 import { appendEvent } from '../timeline/timeline';
 import { caseEventData, emitWebhookEvent } from '../webhooks/events';
 import { armCaseDeadlines } from './overdue';
+import { systemText } from '../i18n/system-text';
 
 export interface ChannelComplaint {
   orderId: string;
@@ -44,7 +45,7 @@ export async function openComplaintCase(ctx: Ctx, complaint: ChannelComplaint): 
     const caseId = randomUUID();
     const c = await tx.insertInto('refund_cases').values({
       id: caseId, order_id: order.id, shop_id: order.shop_id, buyer_id: order.buyer_id, reason: 'not_as_described',
-      description: `支付渠道投诉（${complaint.channel}）：${record.description}`.slice(0, complaintDescriptionLengthMax), expected_outcome: 'full_refund',
+      description: systemText('channelComplaint', 'zh', { channel: complaint.channel, description: record.description }).slice(0, complaintDescriptionLengthMax), expected_outcome: 'full_refund',
       amount: order.paid - order.refunded, item_ids: JSON.stringify(items.map((i) => i.id)), refund_to: 'original',
       exchange_product_id: null, exchange_quantity: null, exchange_topup_account: null,
       status: 'under_arbitration', route: 'to_staff', rule_version: rules.version,

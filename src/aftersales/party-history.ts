@@ -1,3 +1,5 @@
+import { defaultLang, type Lang } from '../i18n/lang';
+import { rewordSystemText } from '../i18n/system-text';
 import { sql } from 'kysely';
 import type { Actor, Ctx } from '../context';
 import { merchantTrustDetail, trustWindowDays } from '../catalog/trust';
@@ -15,10 +17,10 @@ interface RecentCase { id: string; orderNo: string; title: string; status: CaseS
  * flag; the shop's cases, merchant-fault refund rate and credit score (src/trust/credit.ts). The case
  * itself is left out of "recent cases". Staff and admins only; the parties get the case's 404.
  */
-export async function partyHistory(ctx: Ctx, actor: Actor, caseId: string) {
+export async function partyHistory(ctx: Ctx, actor: Actor, caseId: string, lang: Lang = defaultLang) {
   const { refundCase: c } = await loadCaseFor(ctx.db, actor, caseId, ['staff']);
   const [buyer, shop, trust] = await Promise.all([
-    c.buyer_id ? buyerHistory(ctx, c.buyer_id, c.id) : Promise.resolve(null),
+    c.buyer_id ? buyerHistory(ctx, c.buyer_id, c.id, lang) : Promise.resolve(null),
     shopHistory(ctx, c.shop_id, c.id),
     merchantTrustDetail(ctx, [c.shop_id]),
   ]);
@@ -35,7 +37,7 @@ export async function partyHistory(ctx: Ctx, actor: Actor, caseId: string) {
   };
 }
 
-async function buyerHistory(ctx: Ctx, buyerId: string, caseId: string) {
+async function buyerHistory(ctx: Ctx, buyerId: string, caseId: string, lang: Lang) {
   const [user, orders, cases, recent] = await Promise.all([
     ctx.db.selectFrom('users').select(['display_name', 'created_at', 'risk_level', 'risk_reason', 'risk_set_by', 'risk_set_at', 'status']).where('id', '=', buyerId).executeTakeFirstOrThrow(),
     ctx.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('buyer_id', '=', buyerId).where('paid', '>', 0).executeTakeFirstOrThrow(),
@@ -50,7 +52,7 @@ async function buyerHistory(ctx: Ctx, buyerId: string, caseId: string) {
   return {
     name: user.display_name, since: user.created_at.toISOString(), accountStatus: user.status,
     paidOrders: Number(orders.n), casesOpened: counts.opened, refundsWon: counts.won, casesRejected: counts.rejected,
-    risk: { level: user.risk_level, reason: user.risk_reason, setBy: user.risk_set_by, setAt: user.risk_set_at?.toISOString() ?? null },
+    risk: { level: user.risk_level, reason: rewordSystemText(user.risk_reason, lang), setBy: user.risk_set_by, setAt: user.risk_set_at?.toISOString() ?? null },
     recentCases: recent,
   };
 }

@@ -3,6 +3,7 @@ import type { RuleId, RuleValues } from '../rules/defaults';
 import { feeAt } from '../shared/money';
 import { goodsUnused, mistakeTerms, unusedOnlyRule, type MistakeTerms, type Resolution } from './mistake';
 import { unitsRefund } from '../orders/proration';
+import { systemText, unknownTime } from '../i18n/system-text';
 
 /**
  * 审核 + 智能审核: the pure part of the after-sales engine. Facts the platform holds go in (order,
@@ -122,15 +123,15 @@ export function assess(facts: CaseFacts, application: Application): Verdict {
   if (route === 'auto_approve' && application.expectedOutcome === 'reissue') {
     route = 'to_merchant';
     rule = 'aftersales.merchant-response';
-    notes.push('买家要求补发，补发只能由商家提供');
+    notes.push(systemText('reissueByMerchant', 'zh'));
   }
   if (route === 'auto_approve' && facts.buyerRisk === 'high') {
-    notes.push('买家被标记为高风险：不适用自动通过');
+    notes.push(systemText('highRiskBuyer', 'zh'));
     const person = facts.shopStatus === 'suspended' ? 'to_staff' : 'to_merchant';
     return { kind: 'accepted', route: person, rule: 'aftersales.high-risk-manual-review', unitIds, amount, fee: 0, refund: 0, returnToStock: [], notes };
   }
   if (route === 'to_merchant' && facts.shopStatus === 'suspended') {
-    notes.push('店铺已被暂停：由平台直接处理');
+    notes.push(systemText('shopSuspended', 'zh'));
     route = 'to_staff';
   }
   const fee = route === 'auto_approve' && application.reason === 'no_reason' && rule !== instantRule ? feeAt(amount, facts.product.noReasonFeeBp) : 0;
@@ -204,7 +205,7 @@ function checkTiming(facts: CaseFacts, application: Application, units: UnitFact
   }
   const allUnrevealed = units.every((u) => !u.revealedAt);
   if (order.productType === 'card_key' && allUnrevealed && sinceDelivery <= values[instantRule]) {
-    return { kind: 'accepted', route: 'auto_approve', rule: instantRule, notes: ['秒退：卡密在秒退时限内未被查看'] };
+    return { kind: 'accepted', route: 'auto_approve', rule: instantRule, notes: [systemText('instantUnviewed', 'zh')] };
   }
   if (application.reason === 'no_reason') {
     if (!facts.product.noReasonAllowed) return refused('NO_REASON_NOT_ALLOWED', 'aftersales.no-reason-default', 'this product does not offer no-reason refunds');
@@ -219,13 +220,16 @@ function checkTiming(facts: CaseFacts, application: Application, units: UnitFact
   }
   if (application.reason === 'no_reason') return { kind: 'accepted', route: 'auto_approve', rule: 'aftersales.no-reason-refund', notes: [] };
   const notes: string[] = [];
-  if (application.reason === 'not_delivered') notes.push(`平台发货记录显示已于 ${order.deliveredAt.toISOString()} 发货`);
+  if (application.reason === 'not_delivered') notes.push(systemText('deliveryRecord', 'zh', { at: order.deliveredAt.toISOString() }));
   if (order.productType === 'card_key') {
     const revealed = units.filter((u) => u.revealedAt).length;
-    notes.push(`买家已查看 ${revealed}/${units.length} 张卡密`);
+    notes.push(systemText('keysViewed', 'zh', { viewed: revealed, total: units.length }));
   }
   notes.push(...upstream.notes);
-  if (facts.topup) notes.push(`上游回调：${facts.topup.status}${facts.topup.deliveredAmount !== null ? `（到账 ${facts.topup.deliveredAmount} 分）` : ''}`);
+  if (facts.topup) {
+    const { status, deliveredAmount } = facts.topup;
+    notes.push(deliveredAmount !== null ? systemText('topupArrived', 'zh', { status, amount: deliveredAmount }) : systemText('topupCallback', 'zh', { status }));
+  }
   return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes };
 }
 
@@ -238,12 +242,12 @@ function beforeDelivery(facts: CaseFacts, application: Application): Timing {
     const deliverBy = new Date(order.paidAt.getTime() + (facts.product.promisedDeliveryMinutes ?? 0) * 60_000);
     const late = now > deliverBy;
     if (application.reason === 'not_delivered') {
-      if (late) return { kind: 'accepted', route: 'auto_approve', rule: 'aftersales.manual-promised-time', notes: [`承诺发货时间 ${deliverBy.toISOString()} 已过，仍未发货`] };
+      if (late) return { kind: 'accepted', route: 'auto_approve', rule: 'aftersales.manual-promised-time', notes: [systemText('promisedTimePassed', 'zh', { at: deliverBy.toISOString() })] };
       return refused('DELIVERY_NOT_YET_DUE', 'aftersales.manual-promised-time', `the merchant promised delivery by ${deliverBy.toISOString()}; apply after that if nothing arrives`, { deliverBy: deliverBy.toISOString() });
     }
-    return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes: [late ? '已超过承诺发货时间' : '尚未发货'] };
+    return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes: [systemText(late ? 'pastPromisedTime' : 'notDeliveredYet', 'zh')] };
   }
-  return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes: ['尚未发货'] };
+  return { kind: 'accepted', route: 'to_merchant', rule: 'aftersales.merchant-response', notes: [systemText('notDeliveredYet', 'zh')] };
 }
 
 /**
@@ -257,12 +261,12 @@ export function keyCheckFindings(facts: CaseFacts, deliveredAt: Date, units: Uni
   const before = checks.filter((k) => k.result === 'redeemed' && k.redeemedAt && k.redeemedAt < deliveredAt);
   const after = checks.filter((k) => k.result === 'redeemed' && !(k.redeemedAt && k.redeemedAt < deliveredAt));
   const notes: string[] = [];
-  if (before.length) notes.push(`上游核验：${before.length} 张卡密在平台发货（${deliveredAt.toISOString()}）之前已被兑换`);
-  if (after.length) notes.push(`上游核验：${after.length} 张卡密在平台发货之后被兑换（${after.map((k) => k.redeemedAt?.toISOString() ?? '时间未知').join('、')}），与“卡密无效”的主张不符`);
+  if (before.length) notes.push(systemText('redeemedBeforeDelivery', 'zh', { n: before.length, at: deliveredAt.toISOString() }));
+  if (after.length) notes.push(systemText('redeemedAfterDelivery', 'zh', { n: after.length, times: after.map((k) => k.redeemedAt?.toISOString() ?? unknownTime.zh).join('、') }));
   const unused = checks.filter((k) => k.result === 'unused').length;
-  if (unused) notes.push(`上游核验：${unused} 张卡密尚未被兑换`);
+  if (unused) notes.push(systemText('keysUnused', 'zh', { n: unused }));
   const unknown = checks.filter((k) => k.result === 'unknown').length;
-  if (unknown) notes.push(`上游核验：${unknown} 张卡密无法核验`);
+  if (unknown) notes.push(systemText('keysUnchecked', 'zh', { n: unknown }));
   return { redeemedBeforeDelivery: before.length > 0, notes };
 }
 

@@ -1,4 +1,5 @@
 import { fill, type Lang } from '../i18n/lang';
+import { reworder } from '../i18n/system-text';
 
 /**
  * Decision reasons the platform writes itself (automatic approvals, deadlines, the merchant's or
@@ -27,23 +28,5 @@ export function systemReason(reason: SystemReason, lang: Lang, values?: Record<s
   return fill(systemReasons[reason][lang], values);
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const matchers = Object.values(systemReasons).map((texts) => {
-  const names: string[] = [];
-  const pattern = texts.zh.split(/\{(\w+)\}/).map((part, index) => {
-    if (index % 2 === 0) return escape(part);
-    names.push(part);
-    return '([^，。]*?)';
-  }).join('');
-  return { texts, names, regex: new RegExp(`^${pattern}$`) };
-});
-
 /** A recorded reason for this reader: a system reason in their language; anything a person wrote stays as written. */
-export function rewordReason(recorded: string | null, lang: Lang): string | null {
-  if (recorded === null || lang === 'zh') return recorded;
-  for (const { texts, names, regex } of matchers) {
-    const found = regex.exec(recorded);
-    if (found) return fill(texts[lang], Object.fromEntries(names.map((name, index) => [name, found[index + 1]])));
-  }
-  return recorded;
-}
+export const rewordReason = reworder(systemReasons);

@@ -1,3 +1,4 @@
+import { systemText } from '../i18n/system-text';
 import { randomUUID } from 'node:crypto';
 import { ownEvidence } from '../aftersales/evidence';
 import { actorLabel, type Actor, type Ctx } from '../context';
@@ -35,7 +36,7 @@ export interface SentMessage {
 const rateWindowMinutes = 1;
 
 /** What both parties read under a flagged message (stored once, in the platform's language). */
-export const offPlatformSystemText = '平台提示：上一条消息疑似引导站外联系或付款（私下转账、加微信/QQ、收款账号或站外链接）。站外交易不受平台担保保护，出现问题平台无法为您追回款项。请只在平台下单付款，并在这里沟通——这里的聊天记录是售后举证的证据。';
+export const offPlatformSystemText = systemText('offPlatformNotice', 'zh');
 
 const warningText: Record<Lang, string> = {
   zh: '这条消息疑似引导站外联系或付款。消息已送达并已标记：站外交易不受平台担保保护，出现问题平台无法为您退款。',

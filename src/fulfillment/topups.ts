@@ -13,6 +13,7 @@ import { cancelJob } from '../scheduler/jobs';
 import { conflict, invalid, notFound } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
 import type { TopupResult } from './provider';
+import { systemText } from '../i18n/system-text';
 
 /** The dispatch job: sends a recorded top-up request to the supplier, after the payment committed. */
 export async function dispatchTopup(ctx: Ctx, orderId: string): Promise<void> {
@@ -63,13 +64,13 @@ async function settleTopupOutcome(ctx: Ctx, tx: Tx, order: Order, answer: TopupR
     return 0;
   }
   if (answer.result === 'partial') {
-    const refund = await executeRefund(tx, { order, amount: order.amount - answer.deliveredAmount, reason: `直充部分到账：到账 ${answer.deliveredAmount} 分，退还差额`, fault: faultOf({ kind: 'topup_failed' }), actor: 'system', at: now, rules });
+    const refund = await executeRefund(tx, { order, amount: order.amount - answer.deliveredAmount, reason: systemText('topupPartial', 'zh', { amount: answer.deliveredAmount }), fault: faultOf({ kind: 'topup_failed' }), actor: 'system', at: now, rules });
     await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).execute();
     await markDelivered(tx, order, 'delivering', rules, now, { kind: 'topup', deliveredAmount: answer.deliveredAmount, refundId: refund.id }, 'partially_refunded');
     await noticeRefund(ctx, tx, order, refund, 'topup_partial', now);
     return refund.amount;
   }
-  return refundWholeTopup(ctx, tx, order, answer.result === 'failed' ? '直充失败，全额退款' : '直充超时未到账，全额退款', rules, now);
+  return refundWholeTopup(ctx, tx, order, systemText(answer.result === 'failed' ? 'topupFailed' : 'topupTimedOut', 'zh'), rules, now);
 }
 
 async function refundWholeTopup(ctx: Ctx, tx: Tx, order: Order, reason: string, rules: RuleSet, now: Date): Promise<number> {
@@ -92,6 +93,6 @@ export async function expireTopup(ctx: Ctx, orderId: string, now: Date): Promise
       .where('order_id', '=', orderId).where('status', '=', 'pending').executeTakeFirst();
     if (Number(timedOut.numUpdatedRows) !== 1) return;
     await appendEvent(tx, order.id, 'topup_timeout', { actor: 'system', at: now, data: { ruleId: 'topup.upstream-timeout', ruleVersion: rules.version } });
-    await refundWholeTopup(ctx, tx, order, '直充超时未到账，全额退款', rules, now);
+    await refundWholeTopup(ctx, tx, order, systemText('topupTimedOut', 'zh'), rules, now);
   });
 }

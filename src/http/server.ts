@@ -49,13 +49,13 @@ export interface RegisteredRoute { method: string; url: string; access: readonly
 /** Every route each server registered, filled by its onRoute hook: the authorization matrix test walks it. */
 export const routeTable = new WeakMap<App, RegisteredRoute[]>();
 
-/** A built asset under web/dist/assets (its name carries a content hash). */
-export const isHashedAsset = (filePath: string) => path.relative(webDist, filePath).split(path.sep)[0] === 'assets';
+/** A built asset under <web root>/assets (its name carries a content hash). */
+const isHashedAsset = (webRoot: string, filePath: string) => path.relative(webRoot, filePath).split(path.sep)[0] === 'assets';
 
 /** Extra route groups (the after-sales module adds its own). */
 export type RouteGroup = (app: App, ctx: Ctx) => void;
 
-export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Promise<App> {
+export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = [], webRoot = webDist): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     trustProxy: ctx.config.trustProxy,
@@ -134,12 +134,14 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = []): Pro
   if (ctx.config.sandbox) sandboxRoutes(app, ctx);
   for (const group of extraRoutes) group(app, ctx);
 
-  const hasWeb = existsSync(path.join(webDist, 'index.html'));
+  const hasWeb = existsSync(path.join(webRoot, 'index.html'));
   if (hasWeb) {
+    // The build writes name.br / name.gz beside each file (web/vite.config.ts): sent as they are when the
+    // client accepts them; a file without one is compressed on the way out by @fastify/compress above.
     await app.register(fastifyStatic, {
-      root: webDist, prefix: '/', wildcard: false, cacheControl: false,
+      root: webRoot, prefix: '/', wildcard: false, cacheControl: false, preCompressed: true,
       // Vite names built assets by their content hash: cache them for a year; index.html is checked on every visit.
-      setHeaders: (reply, filePath) => { reply.header('cache-control', isHashedAsset(filePath) ? 'public, max-age=31536000, immutable' : 'no-cache'); },
+      setHeaders: (reply, filePath) => { reply.header('cache-control', isHashedAsset(webRoot, filePath) ? 'public, max-age=31536000, immutable' : 'no-cache'); },
     });
   }
   app.setNotFoundHandler((request, reply) => {

@@ -1,3 +1,5 @@
+import type { Lang } from '../i18n/lang';
+import { rewordSystemText } from '../i18n/system-text';
 import { sql } from 'kysely';
 import type { Ctx } from '../context';
 import type { Db, Tx } from '../db/connect';
@@ -78,6 +80,12 @@ interface ViewRow {
  * The order as its buyer, merchant or staff sees it (codes are never part of it: reveal returns them).
  * One statement with JSON subselects: it runs on every order read and inside checkout transactions.
  */
+/** An order for one reader: the refund reasons the platform wrote, in their language (what people wrote stays). */
+export function orderIn<T extends { refunds: Array<{ reason: string }> }>(lang: Lang, view: T): T {
+  if (lang === 'zh') return view;
+  return { ...view, refunds: view.refunds.map((r) => ({ ...r, reason: rewordSystemText(r.reason, lang) })) };
+}
+
 export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: OrderRole): Promise<OrderView> {
   const order = await db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow();
   const { rows: [row] } = await sql<ViewRow>`

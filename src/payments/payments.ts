@@ -1,3 +1,5 @@
+import { defaultLang, type Lang } from '../i18n/lang';
+import { rewordSystemText } from '../i18n/system-text';
 import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
 import { loadOwnedShop, requireRole } from '../catalog/shops';
@@ -74,12 +76,18 @@ export async function topUpWallet(ctx: Ctx, actor: UserActor, input: { amount: n
   return openPayment(ctx, { purpose: 'wallet_topup', userId: actor.userId, amount: input.amount, channel: input.channel });
 }
 
+/** What a payment is for, on the pay page, in the reader's language (the product's title stays as the merchant wrote it). */
+const paymentTitles = {
+  zh: { order: (title: string, orderNo: string) => `${title}（订单 ${orderNo}）`, deposit: '店铺保证金', topup: '钱包充值' },
+  en: { order: (title: string, orderNo: string) => `${title} (order ${orderNo})`, deposit: 'Shop deposit', topup: 'Wallet top-up' },
+} as const;
+
 /** A payment as the pay page shows it; anyone with the id may see its amount and state, nothing else. */
-export async function getPayment(ctx: Ctx, paymentId: string): Promise<PaymentView & { title: string }> {
+export async function getPayment(ctx: Ctx, paymentId: string, lang: Lang = defaultLang): Promise<PaymentView & { title: string }> {
   const p = await ctx.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
   if (!p) throw notFound('payment');
   const order = p.order_id ? await ctx.db.selectFrom('orders').select(['title', 'order_no', 'status']).where('id', '=', p.order_id).executeTakeFirst() : undefined;
-  const title = order ? `${order.title}（订单 ${order.order_no}）` : p.purpose === 'deposit' ? '店铺保证金' : '钱包充值';
+  const title = order ? paymentTitles[lang].order(order.title, order.order_no) : paymentTitles[lang][p.purpose === 'deposit' ? 'deposit' : 'topup'];
   // A provider that failed when the payment opened is asked again when the pay page loads.
   const payAction = p.status !== 'pending' || !ctx.rails.provider(p.channel) ? null
     : p.pay_action ? JSON.parse(p.pay_action) as PayAction : await startRailPayment(ctx, p.id);
@@ -157,10 +165,10 @@ export async function topUpCompensationFund(ctx: Ctx, actor: UserActor, input: {
 }
 
 /** Staff: refunds waiting for the compensation fund, so someone can top it up. */
-export async function listWaitingRefunds(ctx: Ctx, actor: UserActor) {
+export async function listWaitingRefunds(ctx: Ctx, actor: UserActor, lang: Lang = defaultLang) {
   requireRole(actor, 'staff', 'admin');
   const [items, totals] = await Promise.all([waitingRefunds(ctx), waitingRefundsTotal(ctx)]);
-  return { items, ...totals };
+  return { items: items.map((r) => ({ ...r, reason: rewordSystemText(r.reason, lang) })), ...totals };
 }
 
 export const payoutPageSizeMax = 100;

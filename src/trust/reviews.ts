@@ -1,3 +1,5 @@
+import { defaultLang, type Lang } from '../i18n/lang';
+import { rewordSystemText, systemText } from '../i18n/system-text';
 import { randomUUID } from 'node:crypto';
 import type { Actor, Ctx } from '../context';
 import { withTransaction } from '../db/transaction';
@@ -34,7 +36,7 @@ const reviewView = (r: ReviewRow, productTitle: string): ReviewView => ({
 /** 小明 → 小*; a guest (no account) is 匿名买家. The full name is never published. */
 export function maskedAuthor(displayName: string | null): string {
   const name = displayName?.trim();
-  if (!name) return '匿名买家';
+  if (!name) return systemText('anonymousBuyer', 'zh');
   const first = Array.from(name)[0];
   return `${first}*`;
 }
@@ -69,7 +71,7 @@ export async function createReview(ctx: Ctx, actor: Actor, orderId: string, inpu
 }
 
 /** A shop's reviews, newest first, for everyone; 404 for a shop that does not exist. */
-export async function listShopReviews(ctx: Ctx, shopId: string, query: { limit?: number; offset?: number }) {
+export async function listShopReviews(ctx: Ctx, shopId: string, query: { limit?: number; offset?: number }, lang: Lang = defaultLang) {
   const shop = await ctx.db.selectFrom('shops').select('id').where('id', '=', shopId).executeTakeFirst();
   if (!shop) throw notFound('shop');
   const base = ctx.db.selectFrom('reviews').where('reviews.shop_id', '=', shop.id);
@@ -79,7 +81,7 @@ export async function listShopReviews(ctx: Ctx, shopId: string, query: { limit?:
     .limit(Math.min(query.limit ?? 20, reviewPageSizeMax)).offset(query.offset ?? 0).execute();
   const total = Number(summary.n);
   return {
-    items: rows.map((r) => reviewView(r, r.title)),
+    items: rows.map((r) => ({ ...reviewView(r, r.title), author: rewordSystemText(r.author_label, lang) })),
     total,
     rating: total > 0 ? Math.round(Number(summary.average) * 10) / 10 : null,
     ratingCount: total,

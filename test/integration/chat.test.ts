@@ -148,6 +148,11 @@ describe('conversation per order (站内沟通)', () => {
       expect(items[at + 1]).toMatchObject({ sender: 'system', flags: ['off_platform_warning'] });
       expect(items[at + 1].body).toContain('担保');
     }
+    // The platform's notice reads in the reader's language; the merchant's message stays as written.
+    const inEnglish = (await t.api.ok('GET', `/api/orders/${order.id}/messages`, { token: buyer.token, headers: { 'accept-language': 'en' } })).items as Array<{ id: string; body: string }>;
+    const notice = inEnglish.findIndex((m) => m.id === lure.body.message.id) + 1;
+    expect(inEnglish[notice - 1].body).toBe('加我微信 kameng_888，私下转账便宜 5 块');
+    expect(inEnglish[notice].body).toMatch(/^Platform notice: .*escrow guarantee/);
     const timeline = await t.api.ok('GET', `/api/orders/${order.id}/timeline`, { token: buyer.token });
     const event = timeline.events.find((e: { type: string }) => e.type === 'chat_off_platform');
     expect(event.data).toMatchObject({ messageId: lure.body.message.id, sender: 'merchant', ruleId: 'chat.off-platform-warning' });

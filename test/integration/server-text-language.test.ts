@@ -80,4 +80,34 @@ describe('server-worded text follows the reader’s language', () => {
     const asChinese = await t.api.ok('GET', `/api/refund-cases/${filed.body.id}`, { token: buyer.token });
     expect(asChinese.decision.reason).toMatch(/^秒退：/);
   });
+
+  it("words the engine's notes, the platform's refund reasons, the risk flag and the pay page for an English reader; the records stay Chinese", async () => {
+    const { shop, buyer, order } = await deliveredKeyOrder(t.api);
+    const filed = await t.api.call('POST', `/api/orders/${order.id}/refund-cases`, {
+      token: buyer.token, headers: { 'idempotency-key': randomUUID() },
+      body: { reason: 'key_invalid', description: '14:05 兑换卡密时提示“该卡已被使用”，已截图', expectedOutcome: 'full_refund' },
+    });
+    expect(filed.status).toBe(201);
+    const caseNo = String(filed.body.id).slice(0, 8);
+    // The merchant reads the engine's note beside the case; the record keeps the Chinese words.
+    const asMerchant = await t.api.ok('GET', `/api/refund-cases/${filed.body.id}`, { token: shop.merchant.token, headers: en });
+    expect(asMerchant.systemEvidence.notes).toEqual(['Instant refund: the keys were not viewed within the instant-refund window']);
+    const zhCase = await t.api.ok('GET', `/api/refund-cases/${filed.body.id}`, { token: shop.merchant.token });
+    expect(zhCase.systemEvidence.notes).toEqual(['秒退：卡密在秒退时限内未被查看']);
+    // The refund the decision made, on the order.
+    const english = await t.api.ok('GET', `/api/orders/${order.id}`, { token: buyer.token, headers: en });
+    expect(english.refunds.map((r: any) => r.reason)).toEqual([`After-sales case ${caseNo}: key_invalid`]);
+    const chinese = await t.api.ok('GET', `/api/orders/${order.id}`, { token: buyer.token });
+    expect(chinese.refunds.map((r: any) => r.reason)).toEqual([`售后单 ${caseNo}：key_invalid`]);
+    // A risk flag staff set without words reads in the admin's language.
+    const admin = await t.api.user('admin');
+    await t.api.ok('POST', `/api/admin/users/${buyer.user.id}/risk`, { token: admin.token, body: { level: 'high' } });
+    const users = async (headers?: Record<string, string>) => (await t.api.ok('GET', `/api/admin/users?q=${encodeURIComponent(buyer.user.email)}`, { token: admin.token, headers })).items[0];
+    expect((await users(en)).riskReason).toBe('Flagged by staff');
+    expect((await users()).riskReason).toBe('客服标记');
+    // The pay page names what a top-up is for in the reader's language.
+    const { payment } = (await t.api.call('POST', '/api/wallet/topups', { token: buyer.token, body: { amount: 1000, channel: 'alipay' } })).body;
+    expect((await t.api.ok('GET', `/api/payments/${payment.id}`, { headers: en })).title).toBe('Wallet top-up');
+    expect((await t.api.ok('GET', `/api/payments/${payment.id}`)).title).toBe('钱包充值');
+  });
 });

@@ -7,7 +7,6 @@ import { Link, matchPath, useLocation } from './lib/router';
 import { AccountPage } from './pages/AccountPage';
 import { LoginPage } from './pages/LoginPage';
 import { LookupPage } from './pages/LookupPage';
-import { MerchantPage } from './pages/merchant/MerchantPage';
 import { OrderPage } from './pages/order/OrderPage';
 import { OrdersPage } from './pages/OrdersPage';
 import { PayPage } from './pages/PayPage';
@@ -18,13 +17,16 @@ import { CasePage } from './pages/aftersales/CasePage';
 import { CasesPage } from './pages/aftersales/CaseList';
 import { RefundWizard } from './pages/aftersales/RefundWizard';
 import { NotificationsPage } from './pages/NotificationsPage';
-import { StaffPage } from './pages/staff/StaffPage';
 import { ShopPage } from './pages/shop/ShopPage';
-import { IdentityReviewPage } from './pages/admin/IdentityReviewPage';
 
-// The admin console (and its chart library) is a separate chunk: only admins who open /admin download it.
+// Each role's console is a separate chunk, so a buyer downloads none of them: the admin console (with its
+// chart library), the admin identity review, the merchant console and the staff workbench.
 const AdminConsole = lazy(() => import('./pages/admin/AdminConsole'));
-const admin = (section?: string, id?: string) => <Suspense fallback={<Loading />}><AdminConsole section={section} id={id} /></Suspense>;
+const IdentityReviewPage = lazy(() => import('./pages/admin/IdentityReviewPage').then((m) => ({ default: m.IdentityReviewPage })));
+const MerchantPage = lazy(() => import('./pages/merchant/MerchantPage').then((m) => ({ default: m.MerchantPage })));
+const StaffPage = lazy(() => import('./pages/staff/StaffPage').then((m) => ({ default: m.StaffPage })));
+const chunk = (page: ReactNode) => <Suspense fallback={<Loading />}>{page}</Suspense>;
+const admin = (section?: string, id?: string) => chunk(<AdminConsole section={section} id={id} />);
 
 type Render = (params: Record<string, string>, env: { sandbox: boolean }) => ReactNode;
 
@@ -37,15 +39,15 @@ const routes: Array<[string, Render]> = [
   ['/orders/:id/refund', (p) => <RefundWizard key={p.id} orderId={p.id} />],
   ['/cases', () => <CasesPage />],
   ['/cases/:id', (p) => <CasePage key={p.id} id={p.id} />],
-  ['/staff', () => <StaffPage />],
+  ['/staff', () => chunk(<StaffPage />)],
   ['/notifications', () => <NotificationsPage />],
   ['/lookup', () => <LookupPage />],
   ['/login', (_, env) => <LoginPage sandbox={env.sandbox} />],
   ['/register', () => <RegisterPage />],
   ['/account', () => <AccountPage />],
-  ['/merchant', () => <MerchantPage />],
+  ['/merchant', () => chunk(<MerchantPage />)],
   ['/shops/:id', (p) => <ShopPage key={p.id} id={p.id} />],
-  ['/admin/identities', () => <IdentityReviewPage />],
+  ['/admin/identities', () => chunk(<IdentityReviewPage />)],
   ['/admin', () => admin()],
   ['/admin/:section', (p) => admin(p.section)],
   ['/admin/shops/:id', (p) => admin('shops', p.id)],

@@ -1,10 +1,11 @@
+import { rewordSystemText } from '../../i18n/system-text';
 import { Type } from '@fastify/type-provider-typebox';
 import { requireRole } from '../../catalog/shops';
 import type { Ctx } from '../../context';
 import { checkLedger } from '../../ledger/check';
 import { adminChannels, listWaitingRefunds, topUpCompensationFund } from '../../payments/payments';
 import type { App } from '../app-type';
-import { actorOf, adminOnly, staffOrAdmin, userOf } from '../access';
+import { actorOf, adminOnly, langOf, staffOrAdmin, userOf } from '../access';
 import { IdParams, Money, Paging } from '../schemas';
 import { createUser, listUsers, setRiskLevel, setUserStatus, userView } from '../../accounts/users';
 import { overviewReport, reportDaysMax } from '../../admin/reports';
@@ -64,7 +65,11 @@ export function adminRoutes(app: App, ctx: Ctx): void {
       tags: ['admin'], summary: 'Users: search by e-mail or name, filter by role and status, with risk and its reason',
       querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })), role: Type.Optional(Type.Union(['buyer', 'merchant', 'staff', 'admin'].map((r) => Type.Literal(r)))), status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])), ...Paging }),
     },
-  }, async (request) => listUsers(ctx, request.query as Parameters<typeof listUsers>[1]));
+  }, async (request) => {
+    const page = await listUsers(ctx, request.query as Parameters<typeof listUsers>[1]);
+    const lang = langOf(request);
+    return { ...page, items: page.items.map((u) => ({ ...u, riskReason: rewordSystemText(u.riskReason, lang) })) };
+  });
 
   app.post('/api/admin/users/:id/status', {
     config: { access: adminOnly },
@@ -72,7 +77,7 @@ export function adminRoutes(app: App, ctx: Ctx): void {
   }, async (request) => setUserStatus(ctx, userOf(request), request.params.id, request.body));
 
   app.get('/api/staff/refunds/waiting', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'Refunds waiting for the compensation fund (nothing could fund them yet)' } },
-    async (request) => listWaitingRefunds(ctx, userOf(request)));
+    async (request) => listWaitingRefunds(ctx, userOf(request), langOf(request)));
 
   app.get('/api/admin/rules', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'The rule set in force' } }, async (request) => {
     requireRole(actorOf(request), 'admin', 'staff');

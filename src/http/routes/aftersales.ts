@@ -158,7 +158,7 @@ export function aftersalesRoutes(app: App, ctx: Ctx): void {
   app.get('/api/refund-cases/:id/party-history', {
     config: { access: orderParties },
     schema: { operationId: 'getCasePartyHistory', tags: ['after-sales'], summary: "双方历史: the buyer's orders, cases, refunds won and risk; the shop's cases, fault refund rate and credit score (staff and admins)", params: IdParams },
-  }, async (request) => partyHistory(ctx, actorOf(request), request.params.id));
+  }, async (request) => partyHistory(ctx, actorOf(request), request.params.id, langOf(request)));
 
   app.get('/api/notifications', { config: { access: signedIn }, schema: { tags: ['notifications'], summary: 'In-app notifications, newest first, rendered in the reader\'s language (Accept-Language) and time zone (Asia/Shanghai); each keeps its kind and params', querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }) } },
     async (request) => listNotifications(ctx, actorOf(request), request.query, defaultReader(langFromHeader(request.headers['accept-language']))));

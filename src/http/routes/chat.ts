@@ -3,9 +3,10 @@ import { chatBodyLengthMax, chatEvidencePerMessageMax, chatPageSizeMax } from '.
 import { listMessages } from '../../chat/read-messages';
 import { sendMessage } from '../../chat/send-message';
 import { langFromHeader } from '../../i18n/lang';
+import { rewordSystemText } from '../../i18n/system-text';
 import type { Ctx } from '../../context';
 import type { App } from '../app-type';
-import { actorOf, orderParties } from '../access';
+import { actorOf, langOf, orderParties } from '../access';
 import { IdParams, Uuid } from '../schemas';
 
 export function chatRoutes(app: App, ctx: Ctx): void {
@@ -26,5 +27,10 @@ export function chatRoutes(app: App, ctx: Ctx): void {
       summary: "The order's conversation, oldest first (the newest page; `before` pages back); opening it marks the other side's messages read",
       querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: chatPageSizeMax })), before: Type.Optional(Uuid) }),
     },
-  }, async (request) => listMessages(ctx, actorOf(request), request.params.id, request.query));
+  }, async (request) => {
+    const page = await listMessages(ctx, actorOf(request), request.params.id, request.query);
+    const lang = langOf(request);
+    // The platform's own notices in the reader's language; what people wrote stays as written.
+    return { ...page, items: page.items.map((m) => (m.sender === 'system' ? { ...m, body: rewordSystemText(m.body, lang) } : m)) };
+  });
 }

@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { Ctx } from '../../context';
 import { statedLang } from '../../i18n/lang';
+import { orderIn } from '../../orders/views';
 import { cancelOrder } from '../../orders/cancel-order';
 import { createOrder, paymentChannels } from '../../orders/create-order';
 import { deliverManually, manualContentLengthMax, revealKeys } from '../../orders/deliver';
@@ -40,10 +41,13 @@ export function orderRoutes(app: App, ctx: Ctx): void {
 
   app.post('/api/orders/lookup', { config: { access: everyone }, 
     schema: { tags: ['orders'], summary: 'Guest order lookup by order number + query password (rate limited); returns a token scoped to that order', body: Type.Object({ orderNo: Type.String({ minLength: 1, maxLength: 40 }), queryPassword: Type.String({ minLength: 1, maxLength: 64 }) }) },
-  }, async (request) => lookupGuestOrder(ctx, request.body, clientIp(request)));
+  }, async (request) => {
+    const found = await lookupGuestOrder(ctx, request.body, clientIp(request));
+    return { ...found, order: orderIn(langOf(request), found.order) };
+  });
 
   app.get('/api/orders/:id', { config: { access: orderParties }, schema: { tags: ['orders'], summary: "An order (its buyer, the shop's owner, staff)", params: IdParams } },
-    async (request) => getOrder(ctx, actorOf(request), request.params.id));
+    async (request) => orderIn(langOf(request), await getOrder(ctx, actorOf(request), request.params.id)));
 
   app.post('/api/orders/:id/keys/reveal', { config: { access: orderBuyer }, 
     schema: {
@@ -55,19 +59,19 @@ export function orderRoutes(app: App, ctx: Ctx): void {
 
   app.post('/api/orders/:id/deliver', { config: { access: shopSide }, 
     schema: { tags: ['orders'], summary: 'Deliver a manual order (shop owner)', params: IdParams, body: Type.Object({ content: Type.String({ minLength: 1, maxLength: manualContentLengthMax }) }) },
-  }, async (request) => deliverManually(ctx, actorOf(request), request.params.id, request.body.content));
+  }, async (request) => orderIn(langOf(request), await deliverManually(ctx, actorOf(request), request.params.id, request.body.content)));
 
   app.post('/api/orders/:id/cancel', { config: { access: orderBuyer }, schema: { tags: ['orders'], summary: '取消订单: the buyer cancels an unpaid order; its stock is released and its payment closed (409 once paid, cancelled or expired)', params: IdParams } },
     async (request) => cancelOrder(ctx, actorOf(request), request.params.id));
 
   app.post('/api/orders/:id/confirm', { config: { access: orderBuyer }, schema: { tags: ['orders'], summary: '确认收货: release escrow to the merchant now', params: IdParams } },
-    async (request) => confirmReceipt(ctx, actorOf(request), request.params.id));
+    async (request) => orderIn(langOf(request), await confirmReceipt(ctx, actorOf(request), request.params.id)));
 
   app.get('/api/orders/:id/timeline', { config: { access: orderParties }, schema: { tags: ['orders'], summary: 'The hash-chained event log of an order', params: IdParams } },
     async (request) => getTimeline(ctx, actorOf(request), request.params.id));
 
   app.get('/api/payments/:id', { config: { access: everyone }, schema: { tags: ['payments'], summary: 'A payment as the pay page shows it', params: IdParams } },
-    async (request) => getPayment(ctx, request.params.id));
+    async (request) => getPayment(ctx, request.params.id, langOf(request)));
 
   app.post('/api/wallet/topups', { config: { access: ['buyer'] }, 
     schema: { tags: ['payments'], summary: 'Add money to the wallet through a payment channel', body: Type.Object({ amount: Money, channel: Type.String({ minLength: 1, maxLength: 32 }) }) },

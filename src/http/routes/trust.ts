@@ -4,7 +4,7 @@ import { decideIdentity, identityNameLengthMax, identityReasonLengthMax, listIde
 import { createReview, listShopReviews, reviewCommentLengthMax } from '../../trust/reviews';
 import { getShopPage } from '../../trust/shop-page';
 import type { App } from '../app-type';
-import { actorOf, adminOnly, everyone, orderBuyer, staffOrAdmin, userOf } from '../access';
+import { actorOf, adminOnly, everyone, langOf, orderBuyer, staffOrAdmin, userOf } from '../access';
 import { IdParams, Paging } from '../schemas';
 
 const IdentityStatus = Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected')]);
@@ -27,7 +27,7 @@ export function trustRoutes(app: App, ctx: Ctx): void {
   app.get('/api/shops/:id/reviews', {
     config: { access: everyone },
     schema: { tags: ['shops'], summary: "A shop's reviews, newest first, with its average rating", params: IdParams, querystring: Type.Object({ ...Paging }) },
-  }, async (request) => listShopReviews(ctx, request.params.id, request.query));
+  }, async (request) => listShopReviews(ctx, request.params.id, request.query, langOf(request)));
 
   app.post('/api/shops/:id/identity', {
     config: { access: ['merchant'] },

@@ -52,3 +52,30 @@ export function LockIcon() {
     </svg>
   );
 }
+
+/** One column of a DataTable: its heading and its cell; `rowHeader` marks the column that names the row. */
+export interface Column<Row> { label: string; cell(row: Row): ReactNode; rowHeader?: boolean }
+
+/**
+ * A table that scrolls sideways on a phone; the scroller is a named, focusable region so a keyboard can
+ * scroll it too. Named by a heading (`labelledBy`) or by `caption` (then also the table's hidden caption).
+ */
+export function DataTable<Row>({ rows, rowKey, columns, labelledBy, caption, className }: {
+  rows: Row[]; rowKey(row: Row): string | number; columns: Array<Column<Row>>; labelledBy?: string; caption?: string; className?: string;
+}) {
+  return (
+    <div className="admin-table-wrap" tabIndex={0} role="region" aria-labelledby={labelledBy} aria-label={labelledBy ? undefined : caption}>
+      <table className={className}>
+        {caption && <caption className="visually-hidden">{caption}</caption>}
+        <thead><tr>{columns.map((c) => <th key={c.label} scope="col">{c.label}</th>)}</tr></thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)}>
+              {columns.map((c) => (c.rowHeader ? <th key={c.label} scope="row">{c.cell(row)}</th> : <td key={c.label}>{c.cell(row)}</td>))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

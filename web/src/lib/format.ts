@@ -25,7 +25,9 @@ export function parsePercentToBasisPoints(input: string): number | null {
   return bp <= 10_000 ? bp : null;
 }
 
-export function formatPercent(share: number): string {
+/** A share (0–1) as a percentage with at most one decimal; a dash where there is no basis (null). */
+export function formatPercent(share: number | null): string {
+  if (share === null) return '—';
   return `${(Math.round(share * 1000) / 10).toFixed(share * 100 % 1 === 0 ? 0 : 1)}%`;
 }
 

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Badge, Money, When } from '../../components/display';
+import { Badge, DataTable, Money, When } from '../../components/display';
 import { Empty, ErrorNote, Loadable, Loading, Notice } from '../../components/feedback';
 import { Button, SelectField, TextArea, TextField } from '../../components/forms';
 import { Pagination } from '../../components/Pagination';
@@ -71,8 +71,8 @@ function Overview() {
             <dl className="admin-kpis">
               <div><dt>{t('admin.overview.gmv')}</dt><dd><Money fen={r.totals.gmv} /></dd></div>
               <div><dt>{t('admin.overview.orders')}</dt><dd>{r.totals.orders}</dd></div>
-              <div><dt>{t('admin.overview.refundRate')}</dt><dd>{r.totals.refundRate === null ? '—' : formatPercent(r.totals.refundRate)}</dd></div>
-              <div><dt>{t('admin.overview.faultRefundRate')}</dt><dd>{r.totals.faultRefundRate === null ? '—' : formatPercent(r.totals.faultRefundRate)}</dd></div>
+              <div><dt>{t('admin.overview.refundRate')}</dt><dd>{formatPercent(r.totals.refundRate)}</dd></div>
+              <div><dt>{t('admin.overview.faultRefundRate')}</dt><dd>{formatPercent(r.totals.faultRefundRate)}</dd></div>
               <div><dt>{t('admin.overview.casesOpened')}</dt><dd>{r.totals.casesOpened}</dd></div>
               <div><dt>{t('admin.overview.sla')}</dt><dd>{r.totals.slaMetPct === null ? '—' : `${r.totals.slaMetPct}%`}</dd></div>
               <div><dt>{t('admin.overview.fund')}</dt><dd><Money fen={r.fundBalance} /></dd></div>
@@ -443,20 +443,11 @@ function Channels() {
       <p className="muted">{t('admin.channels.hint')}</p>
       <Loadable resource={channels}>
         {({ items }) => (
-          <div className="admin-table-wrap">
-            <table>
-              <thead><tr><th scope="col">{t('admin.channels.channel')}</th><th scope="col">{t('admin.channels.mode')}</th><th scope="col">{t('admin.channels.can')}</th></tr></thead>
-              <tbody>
-                {items.map((c) => (
-                  <tr key={c.channel}>
-                    <th scope="row">{t(`channel.${c.channel}` as MessageKey)}</th>
-                    <td><Badge tone={modeTone[c.mode]}>{t(`admin.channels.mode.${c.mode}` as MessageKey)}</Badge></td>
-                    <td>{abilities.filter((a) => c[a]).map((a) => t(`admin.channels.${a}` as MessageKey)).join(' · ') || '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable labelledBy="admin-channels" rows={items} rowKey={(c) => c.channel} columns={[
+            { label: t('admin.channels.channel'), rowHeader: true, cell: (c) => t(`channel.${c.channel}` as MessageKey) },
+            { label: t('admin.channels.mode'), cell: (c) => <Badge tone={modeTone[c.mode]}>{t(`admin.channels.mode.${c.mode}` as MessageKey)}</Badge> },
+            { label: t('admin.channels.can'), cell: (c) => abilities.filter((a) => c[a]).map((a) => t(`admin.channels.${a}` as MessageKey)).join(' · ') || '—' },
+          ]} />
         )}
       </Loadable>
     </section>

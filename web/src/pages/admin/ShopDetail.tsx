@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { CreditBreakdown, type CreditPart } from '../../components/CreditBreakdown';
 import { Badge, Money, When } from '../../components/display';
 import { ErrorNote, Loadable, Notice } from '../../components/feedback';
 import { Button, TextArea } from '../../components/forms';
@@ -8,13 +9,12 @@ import { useAction, useResource } from '../../lib/hooks';
 import { labelOf, useI18n, type Translate } from '../../lib/i18n';
 import { zh, type MessageKey } from '../../lib/messages';
 import { Link } from '../../lib/router';
-import { identityLabel, identityTone, shopStatusLabel, statusTone, type AdminShop } from './shop-labels';
+import { identityLabel, identityTone, ratingLabel, shopStatusLabel, statusTone, type AdminShop } from './shop-labels';
 
-interface CreditComponent { id: string; value: number | null; weight: number; points: number }
 interface ShopDetailView {
   shop: AdminShop;
   balance: { available: number; deposit: number; receivable: number; escrow: number; depositMinimum: number };
-  credit: { windowDays: number; components: CreditComponent[] };
+  credit: { windowDays: number; components: CreditPart[] };
   identity: { verified: boolean; current: { kind: string; name: string; numberMasked: string; phoneMasked: string; status: string; reason: string | null; createdAt: string } | null };
   products: { total: number; onSale: number };
   recentCases: Array<{ id: string; orderId: string; orderNo: string; status: string; reason: string; amount: number; createdAt: string }>;
@@ -53,7 +53,7 @@ export function ShopDetail({ id }: { id: string }) {
               <div><dt>{t('admin.shops.receivable')}</dt><dd><Money fen={Math.max(0, d.balance.receivable)} /></dd></div>
               <div><dt>{t('admin.shops.col.credit')}</dt><dd>{d.shop.creditScore}</dd></div>
               <div><dt>{t('admin.shops.col.refundRate')}</dt><dd>{formatPercent(d.shop.refundRate)}</dd></div>
-              <div><dt>{t('admin.shops.col.rating')}</dt><dd>{d.shop.rating === null ? t('admin.shops.noRating') : t('admin.shops.ratingValue', { rating: d.shop.rating.toFixed(1), n: d.shop.ratingCount })}</dd></div>
+              <div><dt>{t('admin.shops.col.rating')}</dt><dd>{ratingLabel(t, d.shop)}</dd></div>
               <div><dt>{t('admin.shops.col.openCases')}</dt><dd>{d.shop.openCases}</dd></div>
               <div><dt>{t('admin.shops.onSale')}</dt><dd>{t('admin.shops.onSaleValue', { onSale: d.products.onSale, total: d.products.total })}</dd></div>
             </dl>
@@ -146,27 +146,10 @@ function Identity({ detail }: { detail: ShopDetailView }) {
 
 function Credit({ detail }: { detail: ShopDetailView }) {
   const { t } = useI18n();
-  const totalWeight = Math.max(1, detail.credit.components.reduce((sum, c) => sum + c.weight, 0));
-  const valueText = (id: string, value: number | null) => {
-    if (value === null) return t('shop.componentValue.none');
-    if (id === 'refund_rate') return formatPercent(value);
-    if (id === 'response_time') return t('shop.minutes', { n: value });
-    if (id === 'rating') return `${value.toFixed(1)} / 5`;
-    return String(value);
-  };
   return (
     <section className="card" aria-labelledby="admin-shop-credit">
       <h3 id="admin-shop-credit">{t('admin.shops.creditTitle', { score: detail.shop.creditScore })}</h3>
-      <p className="field-hint">{t('shop.creditIntro', { days: detail.credit.windowDays })}</p>
-      <ul className="plain-list">
-        {detail.credit.components.map((c) => (
-          <li key={c.id} className="row">
-            <span>{labelOf(t, 'shop.component.', c.id)}</span>
-            <span className="muted">{valueText(c.id, c.value)}</span>
-            <span>{t('shop.componentPoints', { points: c.points, weight: Math.round(c.weight * 100 / totalWeight) })}</span>
-          </li>
-        ))}
-      </ul>
+      <CreditBreakdown credit={detail.credit} />
     </section>
   );
 }

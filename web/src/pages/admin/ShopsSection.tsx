@@ -10,7 +10,7 @@ import { useI18n } from '../../lib/i18n';
 import type { MessageKey } from '../../lib/messages';
 import { Link, navigate, useLocation } from '../../lib/router';
 import { ShopDetail } from './ShopDetail';
-import { identityLabel, identityTone, shopStatusLabel, statusTone, type AdminShop, type ShopStatus } from './shop-labels';
+import { identityLabel, identityTone, ratingLabel, shopStatusLabel, statusTone, type AdminShop, type ShopStatus } from './shop-labels';
 
 const statuses: ShopStatus[] = ['active', 'pending_deposit', 'suspended'];
 const perPage = 20;
@@ -92,7 +92,7 @@ function ShopTable({ shops }: { shops: AdminShop[] }) {
               <td {...cell(4)}><Money fen={s.availableBalance} /></td>
               <td {...cell(5)}>{s.creditScore}{s.demoted && <> <Badge tone="warn">{t('admin.shops.demoted')}</Badge></>}</td>
               <td {...cell(6)}>{formatPercent(s.refundRate)}</td>
-              <td {...cell(7)}>{s.rating === null ? t('admin.shops.noRating') : t('admin.shops.ratingValue', { rating: s.rating.toFixed(1), n: s.ratingCount })}</td>
+              <td {...cell(7)}>{ratingLabel(t, s)}</td>
               <td {...cell(8)}>{s.openCases}</td>
             </tr>
           ))}

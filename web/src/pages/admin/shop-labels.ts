@@ -19,3 +19,6 @@ export const identityTone = { none: 'neutral', pending: 'info', approved: 'good'
 
 export const shopStatusLabel = (t: Translate, status: ShopStatus) => t(`admin.shops.status.${status}` as MessageKey);
 export const identityLabel = (t: Translate, status: IdentityState) => t(`admin.shops.identity.${status}` as MessageKey);
+/** The shop's average rating and how many reviews it rests on, short for the table and the detail's figures. */
+export const ratingLabel = (t: Translate, shop: Pick<AdminShop, 'rating' | 'ratingCount'>) =>
+  (shop.rating === null ? t('admin.shops.noRating') : t('admin.shops.ratingValue', { rating: shop.rating.toFixed(1), n: shop.ratingCount }));

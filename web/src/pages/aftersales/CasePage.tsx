@@ -1,7 +1,6 @@
-import { useMemo } from 'react';
-import { EvidenceGallery } from '../../components/Evidence';
-import { Money, When } from '../../components/display';
-import { Loadable, Notice } from '../../components/feedback';
+import { Suspense, lazy, useMemo } from 'react';
+import { When } from '../../components/display';
+import { Loadable, Loading, Notice } from '../../components/feedback';
 import { ApiError, api } from '../../lib/api';
 import { usePageTitle, useResource } from '../../lib/hooks';
 import { Trans, labelOf, useI18n } from '../../lib/i18n';
@@ -10,50 +9,13 @@ import { useSession } from '../../lib/session';
 import { guestToken } from '../../lib/storage';
 import type { CaseView, CitableRules, RuleCatalog } from '../../lib/types';
 import { CaseActions } from './CaseActions';
-import { CaseNotesPanel, ClaimBar, PartyHistoryPanel, StaffBlockNotice } from '../staff/StaffCase';
 import { EvidencePackageLink } from '../../components/EvidencePackageLink';
-import { CaseChat, KeyFacts } from './CaseChat';
-import { CaseRefunds, CaseStatusBadge, CaseTimeline, Decision, MerchantAnswer, NextStep, PlatformRecords, RequestFacts, Section } from './CaseParts';
+import { KeyFacts } from './CaseChat';
+import { CaseRecord } from './CaseRecord';
+import { CaseRefunds, CaseStatusBadge, Decision, NextStep } from './CaseParts';
 
-/**
- * The staff workbench's case: the facts, evidence and timeline first, the decision below them; the
- * parties' history and the internal notes beside (stacked under on a phone).
- */
-function StaffCaseBody({ c, titles, rules, onChanged }: { c: CaseView; titles: Record<string, string>; rules?: CitableRules; onChanged(): void }) {
-  const { t } = useI18n();
-  return (
-    <>
-      <ClaimBar c={c} onChanged={onChanged} />
-      <div className="workbench">
-        <div className="workbench-main">
-          <KeyFacts c={c} />
-          <div className="case-columns">
-            <Section id="request-title" title={t('case.request')} aside={c.amount > 0 ? <Money fen={c.amount} /> : undefined}>
-              <RequestFacts c={c} />
-            </Section>
-            <Section id="answer-title" title={t('case.merchantAnswer')}>
-              <MerchantAnswer c={c} />
-            </Section>
-          </div>
-          <Section id="evidence-title" title={t('case.evidence')}>
-            <EvidenceGallery evidence={c.evidence} />
-          </Section>
-          <PlatformRecords c={c} />
-          <CaseChat c={c} />
-          <CaseTimeline c={c} titles={titles} />
-          <Decision c={c} titles={titles} />
-          <CaseRefunds c={c} />
-          <StaffBlockNotice c={c} />
-          <CaseActions c={c} rules={rules} onChanged={onChanged} />
-        </div>
-        <aside className="workbench-side" aria-label={t('staff.sideLabel')}>
-          <PartyHistoryPanel c={c} />
-          <CaseNotesPanel c={c} />
-        </aside>
-      </div>
-    </>
-  );
-}
+// The staff workbench's case (claims, party history, internal notes) is a separate chunk: buyers and merchants never download it.
+const StaffCaseBody = lazy(() => import('../staff/StaffCase'));
 
 /** One refund case for its buyer, the shop owner or staff: state, next actor and deadline, both sides, the platform's records, the decision. */
 export function CasePage({ id }: { id: string }) {
@@ -100,26 +62,15 @@ export function CasePage({ id }: { id: string }) {
               <Trans k="case.evidenceRequested" values={{ party: labelOf(t, 'case.party.', c.evidenceRequest.party), time: c.evidenceRequest.by ? <When iso={c.evidenceRequest.by} /> : '—' }} />
             </Notice>
           )}
-          {c.viewerRole === 'staff' ? <StaffCaseBody c={c} titles={titles} rules={citable.data} onChanged={() => void refundCase.reload()} /> : (
+          {c.viewerRole === 'staff' ? (
+            <Suspense fallback={<Loading />}><StaffCaseBody c={c} titles={titles} rules={citable.data} onChanged={() => void refundCase.reload()} /></Suspense>
+          ) : (
             <>
               <KeyFacts c={c} />
               <CaseActions c={c} token={token} onChanged={() => void refundCase.reload()} />
               <Decision c={c} titles={titles} />
               <CaseRefunds c={c} />
-              <div className="case-columns">
-                <Section id="request-title" title={t('case.request')} aside={c.amount > 0 ? <Money fen={c.amount} /> : undefined}>
-                  <RequestFacts c={c} />
-                </Section>
-                <Section id="answer-title" title={t('case.merchantAnswer')}>
-                  <MerchantAnswer c={c} />
-                </Section>
-              </div>
-              <Section id="evidence-title" title={t('case.evidence')}>
-                <EvidenceGallery evidence={c.evidence} />
-              </Section>
-              <PlatformRecords c={c} />
-              <CaseChat c={c} />
-              <CaseTimeline c={c} titles={titles} />
+              <CaseRecord c={c} titles={titles} />
             </>
           )}
           <EvidencePackageLink orderId={c.orderId} token={token} />

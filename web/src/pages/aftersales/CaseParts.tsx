@@ -174,7 +174,7 @@ export function PlatformRecords({ c }: { c: CaseView }) {
       {facts.notes?.length && c.viewerRole !== 'buyer' ? (
         <>
           <h3>{t('case.notes')}</h3>
-          <ul>{facts.notes.map((note, i) => <li key={i} lang="zh-CN">{note}</li>)}</ul>
+          <ul>{facts.notes.map((note, i) => <li key={i}>{note}</li>)}</ul>
         </>
       ) : null}
     </Section>

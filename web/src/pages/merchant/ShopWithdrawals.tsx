@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Badge, Money, When } from '../../components/display';
+import { Badge, DataTable, Money, When } from '../../components/display';
 import { ErrorNote, Loadable, Notice } from '../../components/feedback';
 import { Button, SelectField, TextField } from '../../components/forms';
 import { api } from '../../lib/api';
@@ -45,22 +45,12 @@ export function ShopWithdrawals({ shop }: { shop: ShopView }) {
         <p className="muted">{t('merchant.payoutHint')}</p>
         <Loadable resource={payouts}>
           {({ items }) => items.length === 0 ? <p className="muted">{t('merchant.noPayouts')}</p> : (
-            // Scrolls sideways on a phone: focusable so a keyboard can scroll it too.
-            <div className="admin-table-wrap" tabIndex={0} role="region" aria-labelledby="payouts-title">
-              <table className="table">
-                <thead><tr><th>{t('merchant.payoutWhen')}</th><th>{t('merchant.payoutAmount')}</th><th>{t('merchant.payoutTo')}</th><th>{t('merchant.payoutStatus')}</th></tr></thead>
-                <tbody>
-                  {items.map((p) => (
-                    <tr key={p.id}>
-                      <td><When iso={p.createdAt} /></td>
-                      <td><Money fen={p.amount} /></td>
-                      <td>{t(channelKey(p.channel))}{p.account ? ` ${p.account}` : ''}</td>
-                      <td><Badge tone={statusTone[p.status]}>{t(`merchant.payoutStatus.${p.status}` as MessageKey)}</Badge></td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable labelledBy="payouts-title" className="table" rows={items} rowKey={(p) => p.id} columns={[
+              { label: t('merchant.payoutWhen'), cell: (p) => <When iso={p.createdAt} /> },
+              { label: t('merchant.payoutAmount'), cell: (p) => <Money fen={p.amount} /> },
+              { label: t('merchant.payoutTo'), cell: (p) => `${t(channelKey(p.channel))}${p.account ? ` ${p.account}` : ''}` },
+              { label: t('merchant.payoutStatus'), cell: (p) => <Badge tone={statusTone[p.status]}>{t(`merchant.payoutStatus.${p.status}` as MessageKey)}</Badge> },
+            ]} />
           )}
         </Loadable>
       </section>

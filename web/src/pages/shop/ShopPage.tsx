@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Badge, When } from '../../components/display';
 import { Empty, Loadable } from '../../components/feedback';
 import { Pagination } from '../../components/Pagination';
+import { CreditBreakdown } from '../../components/CreditBreakdown';
 import { ProductCard } from '../../components/product';
 import { api } from '../../lib/api';
 import { formatPercent } from '../../lib/format';
@@ -40,13 +41,6 @@ export function ShopPage({ id }: { id: string }) {
 function ShopTrust({ shop }: { shop: ShopPageView }) {
   const { t } = useI18n();
   const m = shop.merchant;
-  const valueText = (id: string, value: number | null) => {
-    if (value === null) return t('shop.componentValue.none');
-    if (id === 'refund_rate') return formatPercent(value);
-    if (id === 'response_time') return t('shop.minutes', { n: value });
-    if (id === 'rating') return `${value.toFixed(1)} / 5`;
-    return String(value);
-  };
   return (
     <section className="card" aria-labelledby="shop-trust-title">
       <h2 id="shop-trust-title" className="visually-hidden">{t('shop.credit')}</h2>
@@ -57,16 +51,7 @@ function ShopTrust({ shop }: { shop: ShopPageView }) {
       </dl>
       <details>
         <summary>{t('shop.creditHow')}</summary>
-        <p className="field-hint">{t('shop.creditIntro', { days: shop.credit.windowDays })}</p>
-        <ul className="plain-list">
-          {shop.credit.components.map((c) => (
-            <li key={c.id} className="row">
-              <span>{labelOf(t, 'shop.component.', c.id)}</span>
-              <span className="muted">{valueText(c.id, c.value)}</span>
-              <span>{t('shop.componentPoints', { points: c.points, weight: Math.round(c.weight * 100 / Math.max(1, shop.credit.components.reduce((sum, x) => sum + x.weight, 0))) })}</span>
-            </li>
-          ))}
-        </ul>
+        <CreditBreakdown credit={shop.credit} />
       </details>
     </section>
   );

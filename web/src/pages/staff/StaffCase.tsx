@@ -6,8 +6,11 @@ import { api } from '../../lib/api';
 import { useAction, useResource } from '../../lib/hooks';
 import { labelOf, useI18n } from '../../lib/i18n';
 import { Link } from '../../lib/router';
-import type { CaseNoteList, CaseView, PartyHistory } from '../../lib/types';
-import { Section } from '../aftersales/CaseParts';
+import type { CaseNoteList, CaseView, CitableRules, PartyHistory } from '../../lib/types';
+import { CaseActions } from '../aftersales/CaseActions';
+import { KeyFacts } from '../aftersales/CaseChat';
+import { CaseRecord } from '../aftersales/CaseRecord';
+import { CaseRefunds, Decision, Section } from '../aftersales/CaseParts';
 
 const noteLengthMax = 2000;
 
@@ -145,5 +148,32 @@ export function CaseNotesPanel({ c }: { c: CaseView }) {
         <Button type="submit" variant="secondary" pending={add.pending} pendingLabel={t('common.working')}>{t('staff.notes.add')}</Button>
       </form>
     </Section>
+  );
+}
+
+/**
+ * The staff workbench's case: the facts, evidence and timeline first, the decision below them; the
+ * parties' history and the internal notes beside (stacked under on a phone).
+ */
+export default function StaffCaseBody({ c, titles, rules, onChanged }: { c: CaseView; titles: Record<string, string>; rules?: CitableRules; onChanged(): void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <ClaimBar c={c} onChanged={onChanged} />
+      <div className="workbench">
+        <div className="workbench-main">
+          <KeyFacts c={c} />
+          <CaseRecord c={c} titles={titles} />
+          <Decision c={c} titles={titles} />
+          <CaseRefunds c={c} />
+          <StaffBlockNotice c={c} />
+          <CaseActions c={c} rules={rules} onChanged={onChanged} />
+        </div>
+        <aside className="workbench-side" aria-label={t('staff.sideLabel')}>
+          <PartyHistoryPanel c={c} />
+          <CaseNotesPanel c={c} />
+        </aside>
+      </div>
+    </>
   );
 }
