@@ -15,7 +15,7 @@ const platformReader: UserActor = { kind: 'user', userId: '00000000-0000-0000-00
  * provider sends it again.
  */
 export async function receiveComplaint(ctx: Ctx, channel: string, provider: PaymentProvider, check: VerifiedComplaintNotification): Promise<ProviderAnswer> {
-  if (!check.action.includes('CREATE')) return provider.successAnswer(); // state changes of a complaint we already have
+  if (!check.mayBeNew) return provider.successAnswer(); // state changes of a complaint we already have
   if (!provider.complaint) return failureAnswer(404, 'CHANNEL_NOT_SUPPORTED', `channel ${channel} has no complaint details`);
   let detail;
   try {

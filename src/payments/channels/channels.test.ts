@@ -71,6 +71,23 @@ describe('支付宝 Alipay (RSA2)', () => {
     expect(provider.verifyNotification({ body: tampered.toString(), headers: {}, query: {} })).toMatchObject({ ok: false, reason: 'bad signature' });
     expect(provider.verifyNotification({ body: body(params, app.privateKey), headers: {}, query: {} })).toMatchObject({ ok: false, reason: 'bad signature' });
   });
+  it('a 交易投诉 message verifies signed with or without sign_type (rsaCheckV2 / V1); another complaint id, app or key does not', () => {
+    const app = pair();
+    const alipay = pair();
+    const provider = new AlipayProvider({ appId: 'A1', gateway: 'https://gw.example/gateway.do', privateKey: app.privateKey, alipayPublicKey: alipay.publicKey }, noNetwork, () => new Date());
+    const params = { app_id: 'A1', msg_method: 'alipay.merchant.tradecomplain.changed', biz_content: '{"complain_event_id":"2020092300102000000001459758"}', charset: 'utf-8', version: '1.1', utc_timestamp: '1516797622752', notify_id: 'N9', sign_type: 'RSA2' };
+    const withType = (p: Record<string, string>, key = alipay.privateKey) => new URLSearchParams({ ...p, sign: rsaSign(alipayRequestSignContent(p), key) }).toString();
+    const withoutType = (p: Record<string, string>) => new URLSearchParams({ ...p, sign: rsaSign(alipayNotifySignContent(p), alipay.privateKey) }).toString();
+    const verified = { ok: true, kind: 'complaint', complaintId: '2020092300102000000001459758', mayBeNew: true, notificationId: 'N9' };
+    expect(provider.verifyNotification({ body: withType(params), headers: {}, query: {} })).toMatchObject(verified);
+    expect(provider.verifyNotification({ body: withoutType(params), headers: {}, query: {} })).toMatchObject(verified);
+    const swapped = new URLSearchParams(withType(params));
+    swapped.set('biz_content', '{"complain_event_id":"2020092300102000000000000001"}');
+    expect(provider.verifyNotification({ body: swapped.toString(), headers: {}, query: {} })).toMatchObject({ ok: false, reason: 'bad signature' });
+    expect(provider.verifyNotification({ body: withType(params, app.privateKey), headers: {}, query: {} })).toMatchObject({ ok: false, reason: 'bad signature' });
+    expect(provider.verifyNotification({ body: withType({ ...params, app_id: 'A2' }), headers: {}, query: {} })).toMatchObject({ ok: false, reason: 'another app_id' });
+    expect(provider.verifyNotification({ body: withType({ ...params, msg_method: 'alipay.open.other.changed' }), headers: {}, query: {} })).toMatchObject({ ok: false });
+  });
   it('cuts the signed response node out of an answer as its exact text', () => {
     const node = '{"code":"10000","msg":"Success","total_amount":"12.30"}';
     const body = `{"alipay_trade_query_response":${node},"sign":"SIG"}`;

@@ -1,9 +1,9 @@
 import { constants, generateKeyPairSync, privateDecrypt, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { alipayRequestSignContent, alipayNotifySignContent } from './alipay';
+import { alipayComplaintMessage, alipayRequestSignContent, alipayNotifySignContent } from './alipay';
 import { epaySign } from './epay';
 import { rsaSign, rsaVerify } from './rsa';
 import {
-  beijingTime, fenFromYuan, formParams, yuanString,
+  beijingTime, canonicalParams, fenFromYuan, formParams, yuanString,
   type HttpRequest, type HttpResponse, type RailChannel, type Transport,
 } from './types';
 import { unionpaySign, unionpayVerify } from './unionpay';
@@ -39,7 +39,7 @@ export function sandboxRailConfigs(): Required<RailConfigs> {
 interface ProviderTrade { amount: number; tradeNo: string; createdAt: Date }
 /** A refund or payout the simulated provider accepted: processing until it settles (or a sandbox trigger fails it). */
 interface ProviderOrder { status: 'processing' | 'succeeded' | 'failed'; amount: number; providerNo: string; paymentRef?: string; account?: string }
-interface ProviderComplaint { paymentRef: string; description: string; amount: number; createdAt: Date }
+interface ProviderComplaint { channel: 'wechat' | 'alipay'; paymentRef: string; description: string; amount: number; createdAt: Date }
 export interface SimulatedNotification { method: 'POST' | 'GET'; url: string; headers: Record<string, string>; payload: string }
 
 const json = (status: number, value: unknown, headers: Record<string, string> = {}): HttpResponse => ({ status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) });
@@ -104,11 +104,11 @@ export class ProviderSimulator {
   }
 
   /** The payer complains at the provider about a paid trade (a chargeback): returns the complaint id. */
-  complain(paymentRef: string, description: string): string {
+  complain(paymentRef: string, description: string, channel: ProviderComplaint['channel'] = 'wechat'): string {
     const trade = this.trades.get(paymentRef);
     if (!trade) throw new Error(`the simulated provider has no paid trade ${paymentRef}`);
     const id = `${Date.now()}${randomBytes(5).toString('hex')}`;
-    this.complaints.set(id, { paymentRef, description, amount: trade.amount, createdAt: this.clock() });
+    this.complaints.set(id, { channel, paymentRef, description, amount: trade.amount, createdAt: this.clock() });
     return id;
   }
 
@@ -140,10 +140,22 @@ export class ProviderSimulator {
     return undefined;
   }
 
-  /** WeChat's signed COMPLAINT.CREATE notification; the details are fetched by the adapter afterwards. */
+  /**
+   * The signed complaint notification of the complaint's channel: WeChat's COMPLAINT.CREATE, or
+   * Alipay's alipay.merchant.tradecomplain.changed message. The adapter fetches the details afterwards.
+   */
   complaintNotification(complaintId: string): SimulatedNotification {
-    const c = this.configs.wechat;
     const now = this.clock();
+    if (this.complaints.get(complaintId)?.channel === 'alipay') {
+      const params: Record<string, string> = {
+        app_id: this.configs.alipay.appId, msg_method: alipayComplaintMessage, biz_content: JSON.stringify({ complain_event_id: complaintId }),
+        charset: 'utf-8', version: '1.1', utc_timestamp: String(now.getTime()), notify_id: randomUUID().replace(/-/g, ''), sign_type: 'RSA2',
+      };
+      // Messages are signed with sign_type included (rsaCheckV2).
+      const payload = new URLSearchParams({ ...params, sign: rsaSign(canonicalParams(params, ['sign']), sandboxKeys().alipay.privateKey) }).toString();
+      return { method: 'POST', url: '/api/payments/notify/alipay', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload };
+    }
+    const c = this.configs.wechat;
     const body = JSON.stringify({
       id: randomUUID(), create_time: now.toISOString(), resource_type: 'encrypt-resource', event_type: 'COMPLAINT.CREATE', summary: '产生新投诉',
       resource: wechatEncrypt(JSON.stringify({ complaint_id: complaintId, action_type: 'CREATE_COMPLAINT' }), c.apiV3Key, 'complaint', randomBytes(6).toString('hex'), 'complaint'),
@@ -278,6 +290,15 @@ export class ProviderSimulator {
       const payout = this.queriedPayout(biz.out_biz_no);
       if (!payout) return signed({ code: '40004', msg: 'Business Failed', sub_code: 'ORDER_NOT_EXIST' });
       return signed({ code: '10000', msg: 'Success', out_biz_no: biz.out_biz_no, order_id: payout.providerNo, status: payout.status === 'succeeded' ? 'SUCCESS' : payout.status === 'failed' ? 'FAIL' : 'DEALING', trans_amount: yuanString(payout.amount) });
+    }
+    if (params.method === 'alipay.merchant.tradecomplain.query') {
+      const complaint = this.complaints.get(biz.complain_event_id ?? '');
+      if (complaint?.channel !== 'alipay') return signed({ code: '40004', msg: 'Business Failed', sub_code: 'COMPLAIN_EVENT_NOT_EXIST', sub_msg: '投诉单不存在' });
+      return signed({
+        code: '10000', msg: 'Success', complain_event_id: biz.complain_event_id, status: 'MERCHANT_PROCESSING', trade_no: this.trades.get(complaint.paymentRef)?.tradeNo ?? '',
+        merchant_order_no: complaint.paymentRef, gmt_create: beijingTime(complaint.createdAt), gmt_modified: beijingTime(complaint.createdAt),
+        leaf_category_name: '退款', complain_reason: '商品问题', content: complaint.description, trade_amount: yuanString(complaint.amount),
+      });
     }
     const trade = this.trades.get(biz.out_trade_no ?? '');
     if (!trade) return signed({ code: '40004', msg: 'Business Failed', sub_code: 'ACQ.TRADE_NOT_EXIST' });

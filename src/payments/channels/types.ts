@@ -57,8 +57,13 @@ export interface VerifiedNotification {
 export interface RejectedNotification { ok: false; reason: string }
 /** The provider's final word on a refund we asked for (WeChat REFUND.*, UnionPay's refund backUrl call). */
 export interface VerifiedRefundNotification { ok: true; kind: 'refund'; refundRef: string; status: 'succeeded' | 'failed' | 'other'; notificationId: string }
-/** A payer's complaint or chargeback at the provider (WeChat COMPLAINT.*): details come from `complaint`. */
-export interface VerifiedComplaintNotification { ok: true; kind: 'complaint'; complaintId: string; action: string; notificationId: string }
+/**
+ * A payer's complaint or chargeback at the provider (WeChat COMPLAINT.*, Alipay's
+ * alipay.merchant.tradecomplain.changed message): details come from `complaint`. `mayBeNew`: the
+ * notification can announce a complaint we have not seen (WeChat says so in its action type;
+ * Alipay sends one message for creation and every change, so the complaint id decides).
+ */
+export interface VerifiedComplaintNotification { ok: true; kind: 'complaint'; complaintId: string; action: string; mayBeNew: boolean; notificationId: string }
 export type NotificationCheck = VerifiedNotification | VerifiedRefundNotification | VerifiedComplaintNotification | RejectedNotification;
 
 export interface PayoutInput {

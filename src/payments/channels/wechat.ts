@@ -138,7 +138,8 @@ export class WechatProvider implements PaymentProvider {
     const event = notice.event_type ?? '';
     if (event.startsWith('COMPLAINT.')) {
       if (!content.complaint_id) return reject('missing complaint_id');
-      return { ok: true, kind: 'complaint', complaintId: content.complaint_id, action: content.action_type ?? event, notificationId: id };
+      const action = content.action_type ?? event;
+      return { ok: true, kind: 'complaint', complaintId: content.complaint_id, action, mayBeNew: action.includes('CREATE'), notificationId: id };
     }
     if (content.mchid !== this.config.mchId) return reject('another mchid');
     if (event.startsWith('REFUND.')) {
