@@ -118,9 +118,10 @@ export class AlipayProvider implements PaymentProvider {
     return { status, amount: fenFromYuan(answer.total_amount), providerTradeNo: answer.trade_no };
   }
 
-  async refund(input: RefundInput): Promise<{ accepted: boolean; providerRefundNo?: string }> {
+  async refund(input: RefundInput): Promise<{ accepted: boolean; providerRefundNo?: string; failure?: string }> {
     const answer = await this.call('alipay.trade.refund', { out_trade_no: input.paymentRef, refund_amount: yuanString(input.amount), out_request_no: input.refundRef });
-    return { accepted: answer.code === '10000', providerRefundNo: answer.trade_no };
+    if (answer.code !== '10000') return { accepted: false, failure: [answer.sub_code, answer.sub_msg].filter(Boolean).join(' ') || answer.code };
+    return { accepted: true, providerRefundNo: answer.trade_no };
   }
 
   /** 统一收单交易退款查询: REFUND_SUCCESS is final; an answer without refund_status is still being processed. */

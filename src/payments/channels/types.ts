@@ -102,7 +102,8 @@ export interface PaymentProvider {
   createPayment(input: CreatePaymentInput): Promise<PayAction>;
   verifyNotification(raw: RawNotification, now: Date): NotificationCheck;
   query(paymentRef: string, createdAt: Date): Promise<QueryResult>;
-  refund?(input: RefundInput, createdAt: Date): Promise<{ accepted: boolean; providerRefundNo?: string; settled?: boolean }>;
+  /** `failure`: the provider's code when it refused (shown to staff with a stuck refund). */
+  refund?(input: RefundInput, createdAt: Date): Promise<{ accepted: boolean; providerRefundNo?: string; settled?: boolean; failure?: string }>;
   /** Where a refund stands at the provider (the `refund_query` job asks when no notification came). */
   queryRefund?(input: RefundInput, createdAt: Date): Promise<RefundState>;
   /** 代付 / 转账 to a payee; absent on a channel that cannot pay out (epay). */
