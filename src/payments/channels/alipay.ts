@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { AlipayCertSns } from './alipay-cert';
 import { rsaSign, rsaVerify } from './rsa';
 import {
   beijingTime, canonicalParams, fenFromYuan, formParams, reject, textAnswer, yuanString,
@@ -11,7 +12,10 @@ export interface AlipayConfig {
   /** https://openapi.alipay.com/gateway.do (sandbox: https://openapi-sandbox.dl.alipaydev.com/gateway.do). */
   gateway: string;
   privateKey: KeyObject;
+  /** Alipay's public key, or in certificate mode the key of Alipay's public-key certificate (alipayCertPublicKey_RSA2.crt). */
   alipayPublicKey: KeyObject;
+  /** 公钥证书模式 (required for alipay.fund.trans.uni.transfer): every request carries these two SNs. */
+  certSns?: AlipayCertSns;
 }
 
 /** A request is signed over every parameter except `sign` (sign_type included). */
@@ -58,6 +62,7 @@ export class AlipayProvider implements PaymentProvider {
   private common(method: string, biz: Record<string, unknown>, extra: Record<string, string> = {}): Record<string, string> {
     return {
       app_id: this.config.appId, method, format: 'JSON', charset: 'utf-8', sign_type: 'RSA2', timestamp: beijingTime(this.clock()), version: '1.0',
+      ...(this.config.certSns ? { app_cert_sn: this.config.certSns.appCertSn, alipay_root_cert_sn: this.config.certSns.alipayRootCertSn } : {}),
       ...extra, biz_content: JSON.stringify(biz),
     };
   }

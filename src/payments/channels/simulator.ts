@@ -1,5 +1,7 @@
 import { constants, generateKeyPairSync, privateDecrypt, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { alipayComplaintMessage, alipayRequestSignContent, alipayNotifySignContent } from './alipay';
+import { alipayCertSn, alipayRootCertSn } from './alipay-cert';
+import { sandboxAlipayAppCert, sandboxAlipayRootCert } from './sandbox-certs';
 import { epaySign } from './epay';
 import { rsaSign, rsaVerify } from './rsa';
 import {
@@ -21,12 +23,19 @@ const sandboxKeys = () => (keys ??= {
 
 const sandboxHost = (channel: string) => `https://${channel}.sandbox.kameng.invalid`;
 
+let alipaySns: { appCertSn: string; alipayRootCertSn: string } | undefined;
+/** The sandbox runs Alipay in 公钥证书 mode, as fund transfers require. */
+const sandboxAlipayCertSns = () => (alipaySns ??= { appCertSn: alipayCertSn(sandboxAlipayAppCert), alipayRootCertSn: alipayRootCertSn(sandboxAlipayRootCert) });
+
 /** The simulated providers' merchant configuration: what a real deployment reads from its environment. */
 export function sandboxRailConfigs(): Required<RailConfigs> {
   const k = sandboxKeys();
   return {
     epay: { url: `${sandboxHost('epay')}/`, pid: '1001', key: 'sandbox-epay-merchant-key', type: 'alipay' },
-    alipay: { appId: '2021000000000000', gateway: `${sandboxHost('alipay')}/gateway.do`, privateKey: k.alipayApp.privateKey, alipayPublicKey: k.alipay.publicKey },
+    alipay: {
+      appId: '2021000000000000', gateway: `${sandboxHost('alipay')}/gateway.do`, privateKey: k.alipayApp.privateKey, alipayPublicKey: k.alipay.publicKey,
+      certSns: sandboxAlipayCertSns(),
+    },
     wechat: {
       appId: 'wx0000000000sandbox', mchId: '1900000000', merchantSerial: 'SANDBOXMERCHANTSERIAL', merchantPrivateKey: k.wechatMerchant.privateKey,
       platformPublicKey: k.wechatPlatform.publicKey, platformSerial: 'PUB_KEY_ID_SANDBOX', apiV3Key: 'sandboxApiV3Key0123456789abcdefg', baseUrl: sandboxHost('wechat'),
@@ -278,6 +287,13 @@ export class ProviderSimulator {
       return { status: 200, headers: { 'content-type': 'application/json' }, body: `{"${node}":${text},"sign":"${rsaSign(text, k.alipay.privateKey)}"}` };
     };
     if (!params.sign || !rsaVerify(alipayRequestSignContent(params), params.sign, k.alipayApp.publicKey)) return signed({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-signature' });
+    // Certificate SNs, when sent, must be the ones of the certificates on file; a transfer needs them (the sub codes are the simulator's own).
+    const sns = sandboxAlipayCertSns();
+    if (params.app_cert_sn !== undefined && params.app_cert_sn !== sns.appCertSn) return signed({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-app-cert-sn' });
+    if (params.alipay_root_cert_sn !== undefined && params.alipay_root_cert_sn !== sns.alipayRootCertSn) return signed({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-alipay-root-cert-sn' });
+    if (params.method === 'alipay.fund.trans.uni.transfer' && (!params.app_cert_sn || !params.alipay_root_cert_sn)) {
+      return signed({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.missing-app-cert-sn', sub_msg: '转账接口需使用公钥证书模式' });
+    }
     const biz = JSON.parse(params.biz_content ?? '{}') as Record<string, any>;
     if (params.method === 'alipay.fund.trans.uni.transfer') {
       const payee = biz.payee_info as { identity?: string; name?: string } | undefined;
