@@ -89,7 +89,7 @@ export async function resolveStuckRefund(ctx: Ctx, actor: UserActor, refundId: s
     if (!stuck) throw new AppError('REFUND_NOT_STUCK', 409, `this refund is ${refund.status === 'pending' ? 'still within its channel\'s window' : refund.status}: there is nothing to resolve`);
     const order = await tx.selectFrom('orders').select(['id', 'buyer_id', 'order_no', 'shop_id']).where('id', '=', refund.order_id).forUpdate().executeTakeFirstOrThrow();
     if (input.action === 'retry') {
-      await retry(tx, refund, by, now);
+      await retry(tx, refund, now);
       await appendEvent(tx, order.id, 'refund_retried', { actor: by, at: now, data: { refundId, amount: refund.amount, channel: refund.channel, note: input.note ?? null } });
       return { refund: { id: refundId, status: 'pending' as const, resolution: null } };
     }
@@ -112,10 +112,11 @@ export async function resolveStuckRefund(ctx: Ctx, actor: UserActor, refundId: s
 }
 
 /** Asks the channel again after commit, from a job row: a refund it accepted is queried, one it refused or failed is requested again. */
-async function retry(tx: Tx, refund: { id: string; channel: string; provider_status: string | null }, by: string, now: Date): Promise<void> {
+async function retry(tx: Tx, refund: { id: string; channel: string; provider_status: string | null }, now: Date): Promise<void> {
   const window = new Date(now.getTime() + stuckRefundRetryWindowHours * 3600_000);
   const accepted = refund.provider_status === 'accepted';
-  const changed = await tx.updateTable('refunds').set({ stuck_at: null, expected_by: window, provider_status: accepted ? 'accepted' : null, provider_answer: `retry asked by ${by}`, provider_answered_at: now })
+  // The provider's last answer stays until it answers the retry.
+  const changed = await tx.updateTable('refunds').set({ stuck_at: null, expected_by: window, provider_status: accepted ? 'accepted' : null })
     .where('id', '=', refund.id).where('status', '=', 'pending').executeTakeFirst();
   invariant(Number(changed.numUpdatedRows) === 1, `stuck refund ${refund.id} changed under its row lock`);
   if (!isRailChannel(refund.channel)) await scheduleJob(tx, 'refund_arrival', refund.id, now, now);
