@@ -266,6 +266,15 @@ export interface RefundsTable {
   provider_refund_no: string | null;
   /** The channel a refund was meant for when its provider failed it and it went to the wallet instead. */
   fallback_from: string | null;
+  /** The provider's last word on this refund (its answer, query result or notification) and when it came. */
+  provider_answer: string | null;
+  provider_answered_at: Timestamp | null;
+  /** When the refund was left for staff: its channel failed it and there was no wallet to fall back to. */
+  stuck_at: Timestamp | null;
+  /** How staff settled a stuck refund the channel did not pay (src/payments/stuck-refunds.ts). */
+  resolution: 'paid_out_of_band' | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
 }
 export type RefundFault = 'merchant' | 'buyer' | 'platform';
 export interface TopupRequestsTable {

@@ -22,6 +22,7 @@ import { rejectNonFiniteNumbers } from './validation';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
 import { adminShopRoutes } from './routes/admin-shops';
+import { adminRefundRoutes } from './routes/admin-refunds';
 import { catalogRoutes } from './routes/catalog';
 import { aftersalesRoutes } from './routes/aftersales';
 import { evidenceSizeBytesMax } from '../aftersales/evidence';
@@ -124,6 +125,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = [], webR
   await paymentRoutes(app, ctx);
   adminRoutes(app, ctx);
   adminShopRoutes(app, ctx);
+  adminRefundRoutes(app, ctx);
   aftersalesRoutes(app, ctx);
   apiKeyRoutes(app, ctx);
   webhookRoutes(app, ctx);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { openComplaintCase } from '../aftersales/open-complaint-case';
 import type { Ctx, UserActor } from '../context';
 import { buildEvidencePackage } from '../timeline/evidence-package';
@@ -15,7 +16,7 @@ const platformReader: UserActor = { kind: 'user', userId: '00000000-0000-0000-00
  * provider sends it again.
  */
 export async function receiveComplaint(ctx: Ctx, channel: string, provider: PaymentProvider, check: VerifiedComplaintNotification): Promise<ProviderAnswer> {
-  if (!check.action.includes('CREATE')) return provider.successAnswer(); // state changes of a complaint we already have
+  if (!check.mayBeNew) return provider.successAnswer(); // state changes of a complaint we already have
   if (!provider.complaint) return failureAnswer(404, 'CHANNEL_NOT_SUPPORTED', `channel ${channel} has no complaint details`);
   let detail;
   try {
@@ -31,6 +32,10 @@ export async function receiveComplaint(ctx: Ctx, channel: string, provider: Paym
     ctx.log.error({ channel, paymentId: payment.id, complaintId: check.complaintId }, 'a channel complaint about a payment that is not an order: left for staff');
     return provider.successAnswer();
   }
+  // Alipay sends a message on every change of a complaint: one already recorded needs no new package (openComplaintCase checks again under the lock).
+  const known = await ctx.db.selectFrom('order_events').select('seq').where('order_id', '=', payment.order_id).where('type', '=', 'payment_complaint')
+    .where(sql<string>`data->>'complaintId'`, '=', check.complaintId).executeTakeFirst();
+  if (known) return provider.successAnswer();
   const pkg = await buildEvidencePackage(ctx, platformReader, payment.order_id);
   await openComplaintCase(ctx, {
     orderId: payment.order_id, channel, complaintId: check.complaintId, description: detail.description,

@@ -5,6 +5,7 @@ import { paymentIdOf, type PaymentProvider, type ProviderAnswer, type RawNotific
 import { receiveComplaint } from './complaints';
 import { fallBackToWallet } from './refund-fallback';
 import { completeRefundArrival } from './refunds';
+import { recordProviderAnswer } from './stuck-refunds';
 
 /**
  * The answer a provider reads as "not received, try again": any non-success body does, so the
@@ -63,6 +64,7 @@ async function receiveRefundNotification(ctx: Ctx, channel: string, provider: Pa
   const refundId = paymentIdOf(check.refundRef);
   const refund = refundId && await ctx.db.selectFrom('refunds').select(['id', 'channel', 'fallback_from']).where('id', '=', refundId).executeTakeFirst();
   if (!refund || (refund.channel !== channel && refund.fallback_from !== channel)) return failureAnswer(404, 'REFUND_NOT_FOUND', `no ${channel} refund ${check.refundRef}`);
+  if (check.status !== 'succeeded') await recordProviderAnswer(ctx, refund.id, `notification ${check.notificationId}: ${check.status}`);
   if (check.status === 'succeeded') await completeRefundArrival(ctx, refund.id, ctx.clock.now());
   else if (check.status === 'failed') await fallBackToWallet(ctx, refund.id, `refund notification ${check.notificationId}`);
   return provider.successAnswer();

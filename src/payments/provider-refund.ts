@@ -5,6 +5,7 @@ import { paymentRefOf, type RefundInput } from './channels/types';
 import { completeRefundArrival } from './refunds';
 import { fallBackToWallet } from './refund-fallback';
 import { publicBase } from './start-payment';
+import { markRefundStuck, providerAnswerLengthMax, recordProviderAnswer } from './stuck-refunds';
 
 /** How long after a provider accepted a refund it is asked where the refund stands. */
 export const refundQueryMinutes = 60;
@@ -19,6 +20,7 @@ async function refundContext(ctx: Ctx, refundId: string) {
     .where('channel', '=', refund.channel).where('status', '=', 'succeeded').executeTakeFirst();
   if (!payment) {
     ctx.log.error({ refundId }, 'refund on a provider channel without a succeeded payment on it: left for staff');
+    await markRefundStuck(ctx, refund.id, `no succeeded ${refund.channel} payment on the order to refund`, false);
     return undefined;
   }
   const input: RefundInput = {
@@ -43,13 +45,16 @@ export async function requestProviderRefund(ctx: Ctx, refundId: string): Promise
   const answer = await provider.refund!(input, refund.created_at);
   const now = ctx.clock.now();
   await withTransaction(ctx.db, async (tx) => {
-    await tx.updateTable('refunds').set({ provider_status: answer.accepted ? 'accepted' : 'refused', provider_refund_no: answer.providerRefundNo ?? null })
+    await tx.updateTable('refunds').set({
+      provider_status: answer.accepted ? 'accepted' : 'refused', provider_refund_no: answer.providerRefundNo ?? null,
+      provider_answer: (answer.accepted ? 'accepted' : `refused${answer.failure ? `: ${answer.failure}` : ''}`).slice(0, providerAnswerLengthMax), provider_answered_at: now,
+    })
       .where('id', '=', refund.id).where('status', '=', 'pending').execute();
     if (answer.accepted && !answer.settled && provider.queryRefund) {
       await scheduleJob(tx, 'refund_query', `${refund.id}@${now.toISOString()}@1`, new Date(now.getTime() + refundQueryMinutes * 60_000), now);
     }
   });
-  if (!answer.accepted) await fallBackToWallet(ctx, refund.id, 'refused by the provider');
+  if (!answer.accepted) await fallBackToWallet(ctx, refund.id, `refused by the provider${answer.failure ? `: ${answer.failure}` : ''}`);
   else if (answer.settled) await completeRefundArrival(ctx, refund.id, now);
 }
 
@@ -59,11 +64,13 @@ export async function queryProviderRefund(ctx: Ctx, ref: string, now: Date): Pro
   const found = await refundContext(ctx, refundId!);
   if (!found?.provider.queryRefund) return;
   const state = await found.provider.queryRefund(found.input, found.refund.created_at);
+  if (state.status !== 'succeeded') await recordProviderAnswer(ctx, found.refund.id, `query: ${state.status}${state.failure ? ` (${state.failure})` : ''}`);
   if (state.status === 'succeeded') return completeRefundArrival(ctx, found.refund.id, now);
   if (state.status === 'failed') return fallBackToWallet(ctx, found.refund.id, state.failure ?? 'failed at the provider');
   const queries = Number(count ?? 1) + 1;
   if (queries > refundQueriesMax) {
     ctx.log.error({ refundId }, 'the provider has not finished this refund after five days of checks: left for staff');
+    await markRefundStuck(ctx, found.refund.id, `the provider has not finished it after ${refundQueriesMax} queries`, false);
     return;
   }
   await withTransaction(ctx.db, (tx) => scheduleJob(tx, 'refund_query', `${refundId}@${now.toISOString()}@${queries}`, new Date(now.getTime() + refundQueryMinutes * 60_000), now));

@@ -5,6 +5,7 @@ import { postEntry } from '../ledger/journal';
 import { appendEvent } from '../timeline/timeline';
 import { emitWebhookEvent, refundEventData } from '../webhooks/events';
 import { refundFallbackNotice } from './rail-notices';
+import { markRefundStuck } from './stuck-refunds';
 
 /** The channel a refund that fell back to the wallet shows: the wallet's own channel name. */
 export const walletChannel = 'balance';
@@ -13,7 +14,7 @@ export const walletChannel = 'balance';
  * A channel refund the provider refused or failed goes to the buyer's wallet instead (one balanced
  * entry out of refunds payable), and the buyer is told. A compare-and-set on the pending refund on
  * its channel: a repeated or concurrent failure, or one that comes after arrival, changes nothing.
- * A guest order has no wallet: the refund stays pending for staff.
+ * A guest order has no wallet: the refund stays pending and is listed for staff (stuck-refunds.ts).
  */
 export async function fallBackToWallet(ctx: Ctx, refundId: string, failure: string): Promise<void> {
   const pending = await ctx.db.selectFrom('refunds').innerJoin('orders', 'orders.id', 'refunds.order_id')
@@ -21,6 +22,7 @@ export async function fallBackToWallet(ctx: Ctx, refundId: string, failure: stri
   if (!pending) return;
   if (!pending.buyer_id) {
     ctx.log.error({ refundId, failure }, 'a channel refund failed on a guest order (no wallet to fall back to): left for staff');
+    await markRefundStuck(ctx, refundId, `${pending.channel} failed it (${failure}); a guest order has no wallet to fall back to`, true);
     return;
   }
   await withTransaction(ctx.db, async (tx) => {

@@ -75,13 +75,13 @@ export async function simulateChargeback(ctx: Ctx, paymentId: string, descriptio
   const payment = await ctx.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
   if (!payment) throw notFound('payment');
   const simulator = ctx.rails.simulator;
-  if (!simulator || payment.channel !== 'wechat') {
-    throw new AppError('CHARGEBACK_NOT_SIMULATED', 422, 'the simulator sends complaint notifications for WeChat Pay payments only (WeChat is the channel with a complaint notification API)');
+  if (!simulator || (payment.channel !== 'wechat' && payment.channel !== 'alipay')) {
+    throw new AppError('CHARGEBACK_NOT_SIMULATED', 422, 'the simulator sends complaint notifications for WeChat Pay and Alipay payments only (the channels with a complaint notification API)');
   }
   if (payment.status !== 'succeeded' || !payment.order_id) throw new AppError('CHARGEBACK_NOT_SIMULATED', 422, 'only a paid order payment can be complained about');
   const ref = paymentRefOf(payment.id);
   simulator.pay(ref, payment.amount, payment.created_at);
-  const complaintId = simulator.complain(ref, description);
+  const complaintId = simulator.complain(ref, description, payment.channel);
   const answer = delivered(await deliver(simulator.complaintNotification(complaintId)));
   const opened = await ctx.db.selectFrom('refund_cases').select(['id', 'status']).where('order_id', '=', payment.order_id).orderBy('created_at', 'desc').executeTakeFirst();
   return { complaintId, notification: answer, case: opened ?? null };

@@ -70,6 +70,8 @@ GET    /api/admin/holidays                        401   403   403    401    401 
 POST   /api/admin/holidays                        401   403   403    401    401   403    403   403  403   403   ok
 DELETE /api/admin/holidays/:date                  401   403   403    401    401   403    403   403  403   403   ok
 GET    /api/staff/refunds/waiting                 401   403   403    401    401   403    403   403  403   ok    ok
+GET    /api/admin/refunds/stuck                   401   403   403    401    401   403    403   403  403   ok    ok
+POST   /api/admin/refunds/:id/resolve             401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/rules                           401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/rules/catalog                   401   403   403    401    401   403    403   403  403   ok    ok
 GET    /api/admin/rules/versions/:version         401   403   403    401    401   403    403   403  403   ok    ok
@@ -287,6 +289,12 @@ const calls: Record<string, RouteCalls> = {
   'GET /api/admin/reports/overview': { call: () => ({ query: 'days=7' }) },
   'POST /api/admin/users/:id/status': { call: () => ({ params: { id: w.buyer.user.id }, body: { status: 'active', reason: 'authorization matrix' } }) },
   'GET /api/staff/refunds/waiting': {},
+  'GET /api/admin/refunds/stuck': {},
+  // A pending refund within its window: staff get past authorization to 409 REFUND_NOT_STUCK.
+  'POST /api/admin/refunds/:id/resolve': {
+    call: async () => ({ params: { id: await sandboxRefund() }, body: { action: 'paid_out_of_band', note: 'authorization matrix' } }),
+    state: async () => db().selectFrom('refunds').select(['status', 'resolution']).where('id', '=', await sandboxRefund()).executeTakeFirstOrThrow(),
+  },
   'GET /api/admin/rules': {},
   'GET /api/admin/rules/catalog': {},
   'GET /api/admin/rules/versions/:version': { call: () => ({ params: { version: 1 } }) },

@@ -200,38 +200,75 @@ describe.each(['wechat', 'unionpay'] as const)('%s refund notifications', (chann
   });
 });
 
-describe('channel complaints (chargebacks)', () => {
-  it('a WeChat complaint opens a platform case under arbitration with the evidence package attached; sent again it opens nothing more', async () => {
-    const shop = await t.api.makeShop();
-    const product = await t.api.makeProduct(shop, { keys: 1, price: 900 });
-    const buyer = await t.api.user('buyer');
-    const created = await t.api.buy(buyer, product.id, { channel: 'wechat' });
-    await t.api.ok('POST', `/api/sandbox/payments/${created.payment.id}/succeed`);
-    const res = await t.api.ok('POST', `/api/sandbox/payments/${created.payment.id}/chargeback`, { body: { description: '卡密无法使用，商家不理' } });
-    expect(res.notification.status).toBe(200);
+/** A paid order on a complaint channel. */
+async function paidOn(channel: RailChannel, price = 900) {
+  const shop = await t.api.makeShop();
+  const product = await t.api.makeProduct(shop, { keys: 1, price });
+  const buyer = await t.api.user('buyer');
+  const created = await t.api.buy(buyer, product.id, { channel });
+  await t.api.ok('POST', `/api/sandbox/payments/${created.payment.id}/succeed`);
+  return { buyer, paymentId: created.payment.id as string, orderId: created.order.id as string };
+}
+
+const complaintEvents = (orderId: string) => db().selectFrom('order_events').select('data').where('order_id', '=', orderId).where('type', '=', 'payment_complaint').execute();
+
+describe.each(['wechat', 'alipay'] as const)('channel complaints (chargebacks) on %s', (channel) => {
+  it('a complaint opens a platform case under arbitration with the evidence package attached; sent again it opens nothing more', async () => {
+    const { paymentId, orderId } = await paidOn(channel);
+    const res = await t.api.ok('POST', `/api/sandbox/payments/${paymentId}/chargeback`, { body: { description: '卡密无法使用，商家不理' } });
+    expect(res.notification).toMatchObject({ status: 200, answer: channel === 'alipay' ? 'success' : expect.stringContaining('SUCCESS') });
     expect(res.case).toMatchObject({ status: 'under_arbitration' });
     const row = await db().selectFrom('refund_cases').selectAll().where('id', '=', res.case.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ route: 'to_staff', amount: 900, order_id: created.order.id });
-    const facts = (typeof row.facts === 'string' ? JSON.parse(row.facts) : row.facts) as { channelComplaint: { complaintId: string; evidencePackage: { packageHash: string; url: string } } };
-    expect(facts.channelComplaint).toMatchObject({ complaintId: res.complaintId, evidencePackage: { packageHash: expect.stringMatching(/^[0-9a-f]{64}$/), url: `/api/orders/${created.order.id}/evidence-package` } });
+    expect(row).toMatchObject({ route: 'to_staff', amount: 900, order_id: orderId });
+    expect(row.description).toContain('卡密无法使用，商家不理');
+    const facts = (typeof row.facts === 'string' ? JSON.parse(row.facts) : row.facts) as { channelComplaint: { channel: string; complaintId: string; evidencePackage: { packageHash: string; url: string } } };
+    expect(facts.channelComplaint).toMatchObject({ channel, complaintId: res.complaintId, evidencePackage: { packageHash: expect.stringMatching(/^[0-9a-f]{64}$/), url: `/api/orders/${orderId}/evidence-package` } });
     const staff = await t.api.user('staff');
     const queue = await t.api.ok('GET', '/api/staff/queue?limit=100', { token: staff.token });
     expect(queue.items.map((c: { id: string }) => c.id)).toContain(res.case.id);
 
-    const replay = simulator().complaintNotification(res.complaintId);
-    expect((await deliver(replay)).statusCode).toBe(200);
-    expect(await db().selectFrom('refund_cases').select('id').where('order_id', '=', created.order.id).execute()).toHaveLength(1);
-    const events = await db().selectFrom('order_events').select('type').where('order_id', '=', created.order.id).where('type', '=', 'payment_complaint').execute();
-    expect(events).toHaveLength(1);
+    // A redelivery, and (Alipay) a fresh message about the same complaint changing: nothing more.
+    expect((await deliver(simulator().complaintNotification(res.complaintId))).statusCode).toBe(200);
+    expect(await db().selectFrom('refund_cases').select('id').where('order_id', '=', orderId).execute()).toHaveLength(1);
+    expect(await complaintEvents(orderId)).toHaveLength(1);
+  });
+
+  it('a forged complaint notification is refused (400) and opens nothing', async () => {
+    const { paymentId, orderId } = await paidOn(channel);
+    const ref = paymentRefOf(paymentId);
+    simulator().pay(ref, 900, new Date());
+    const complaintId = simulator().complain(ref, '伪造的投诉', channel);
+    const real = simulator().complaintNotification(complaintId);
+    const forged = channel === 'alipay'
+      ? { ...real, payload: real.payload.replace(/sign=[^&]*/, `sign=${encodeURIComponent(Buffer.alloc(256, 7).toString('base64'))}`) }
+      : { ...real, headers: { ...real.headers, 'wechatpay-signature': Buffer.alloc(256, 7).toString('base64') } };
+    const answer = await deliver(forged);
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).not.toBe('success');
+    expect(await db().selectFrom('refund_cases').select('id').where('order_id', '=', orderId).execute()).toHaveLength(0);
+    expect(await complaintEvents(orderId)).toHaveLength(0);
+  });
+});
+
+describe('channel complaints on an order with an open case', () => {
+  it('an Alipay complaint is attached to the open case (facts and timeline) instead of opening another', async () => {
+    const { buyer, paymentId, orderId } = await paidOn('alipay');
+    await t.api.ok('POST', `/api/orders/${orderId}/keys/reveal`, { token: buyer.token });
+    const filed = await fileCase(t.api, buyer, orderId, {});
+    expect(filed.status).toBe(201);
+    expect(filed.body.status).toBe('awaiting_merchant');
+    const res = await t.api.ok('POST', `/api/sandbox/payments/${paymentId}/chargeback`, { body: { description: '商家不退款' } });
+    expect(res.notification.status).toBe(200);
+    const cases = await db().selectFrom('refund_cases').selectAll().where('order_id', '=', orderId).execute();
+    expect(cases.map((c) => c.id)).toEqual([filed.body.id]);
+    const facts = (typeof cases[0]!.facts === 'string' ? JSON.parse(cases[0]!.facts) : cases[0]!.facts) as { channelComplaint?: { channel: string; complaintId: string } };
+    expect(facts.channelComplaint).toMatchObject({ channel: 'alipay', complaintId: res.complaintId });
+    expect((await complaintEvents(orderId)).map((e) => (typeof e.data === 'string' ? JSON.parse(e.data) : e.data))).toMatchObject([{ caseId: filed.body.id, opened: false }]);
   });
 
   it('the simulator refuses a chargeback on a channel without complaint notifications (422)', async () => {
-    const shop = await t.api.makeShop();
-    const product = await t.api.makeProduct(shop, { keys: 1, price: 900 });
-    const buyer = await t.api.user('buyer');
-    const created = await t.api.buy(buyer, product.id, { channel: 'alipay' });
-    await t.api.ok('POST', `/api/sandbox/payments/${created.payment.id}/succeed`);
-    const res = await t.api.call('POST', `/api/sandbox/payments/${created.payment.id}/chargeback`, { body: {} });
+    const { paymentId } = await paidOn('unionpay');
+    const res = await t.api.call('POST', `/api/sandbox/payments/${paymentId}/chargeback`, { body: {} });
     expect([res.status, res.body.error.code]).toEqual([422, 'CHARGEBACK_NOT_SIMULATED']);
   });
 });
@@ -244,6 +281,7 @@ describe('GET /api/admin/payments/channels', () => {
     expect(res.items.map((c: { channel: string; mode: string }) => [c.channel, c.mode])).toEqual(railChannels.map((c) => [c, 'sandbox']));
     expect(res.items.find((c: { channel: string }) => c.channel === 'epay')).toMatchObject({ refunds: true, payouts: false });
     expect(res.items.find((c: { channel: string }) => c.channel === 'wechat')).toMatchObject({ payouts: true, complaints: true });
+    expect(res.items.find((c: { channel: string }) => c.channel === 'alipay')).toMatchObject({ payouts: true, complaints: true });
     const buyer = await t.api.user('buyer');
     expect((await t.api.call('GET', '/api/admin/payments/channels', { token: buyer.token })).status).toBe(403);
   });

@@ -52,7 +52,7 @@ export function sandboxRoutes(app: App, ctx: Ctx): void {
   app.post('/api/sandbox/payments/:id/chargeback', { config: { access: everyone },
     schema: {
       operationId: 'sandboxChargeback', tags: ['sandbox'], params: IdParams,
-      summary: "The payer complains at the provider about a paid order (WeChat Pay): the simulator sends its signed complaint notification to the notify route, which opens a refund case under arbitration with the evidence package attached",
+      summary: "The payer complains at the provider about a paid order (WeChat Pay or Alipay): the simulator sends its signed complaint notification (COMPLAINT.CREATE, or the alipay.merchant.tradecomplain.changed message) to the notify route, which opens a refund case under arbitration with the evidence package attached",
       body: Type.Object({ description: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) }),
     },
   }, async (request) => simulateChargeback(ctx, request.params.id, request.body.description ?? '付款后未收到商品，商家不回复', deliver));

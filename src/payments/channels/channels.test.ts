@@ -2,7 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alipayNotifySignContent, alipayRequestSignContent, alipayResponseContent, alipaySignRequest, AlipayProvider } from './alipay';
+import { alipayCertSn, alipayRootCertSn } from './alipay-cert';
 import { readRailConfigs } from './config';
+import { sandboxAlipayAppCert, sandboxAlipayRootCert } from './sandbox-certs';
 import { epaySign, epayVerify, EpayProvider } from './epay';
 import { privateKeyFrom, publicKeyFrom, rsaSign, rsaVerify } from './rsa';
 import { fenFromYuan, paymentIdOf, paymentRefOf, yuanString, type Transport } from './types';
@@ -71,6 +73,40 @@ describe('支付宝 Alipay (RSA2)', () => {
     expect(provider.verifyNotification({ body: tampered.toString(), headers: {}, query: {} })).toMatchObject({ ok: false, reason: 'bad signature' });
     expect(provider.verifyNotification({ body: body(params, app.privateKey), headers: {}, query: {} })).toMatchObject({ ok: false, reason: 'bad signature' });
   });
+  it('a 交易投诉 message verifies signed with or without sign_type (rsaCheckV2 / V1); another complaint id, app or key does not', () => {
+    // Alipay's key is the openssl test vector; one generated key stands for anyone else's.
+    const alipay = { privateKey: vectorKey, publicKey: publicKeyFrom(vectorKey.export({ type: 'pkcs8', format: 'pem' }).toString()) };
+    const app = pair();
+    const provider = new AlipayProvider({ appId: 'A1', gateway: 'https://gw.example/gateway.do', privateKey: app.privateKey, alipayPublicKey: alipay.publicKey }, noNetwork, () => new Date());
+    const params = { app_id: 'A1', msg_method: 'alipay.merchant.tradecomplain.changed', biz_content: '{"complain_event_id":"2020092300102000000001459758"}', charset: 'utf-8', version: '1.1', utc_timestamp: '1516797622752', notify_id: 'N9', sign_type: 'RSA2' };
+    const withType = (p: Record<string, string>, key = alipay.privateKey) => new URLSearchParams({ ...p, sign: rsaSign(alipayRequestSignContent(p), key) }).toString();
+    const withoutType = (p: Record<string, string>) => new URLSearchParams({ ...p, sign: rsaSign(alipayNotifySignContent(p), alipay.privateKey) }).toString();
+    const verified = { ok: true, kind: 'complaint', complaintId: '2020092300102000000001459758', mayBeNew: true, notificationId: 'N9' };
+    expect(provider.verifyNotification({ body: withType(params), headers: {}, query: {} })).toMatchObject(verified);
+    expect(provider.verifyNotification({ body: withoutType(params), headers: {}, query: {} })).toMatchObject(verified);
+    const swapped = new URLSearchParams(withType(params));
+    swapped.set('biz_content', '{"complain_event_id":"2020092300102000000000000001"}');
+    expect(provider.verifyNotification({ body: swapped.toString(), headers: {}, query: {} })).toMatchObject({ ok: false, reason: 'bad signature' });
+    expect(provider.verifyNotification({ body: withType(params, app.privateKey), headers: {}, query: {} })).toMatchObject({ ok: false, reason: 'bad signature' });
+    expect(provider.verifyNotification({ body: withType({ ...params, app_id: 'A2' }), headers: {}, query: {} })).toMatchObject({ ok: false, reason: 'another app_id' });
+    expect(provider.verifyNotification({ body: withType({ ...params, msg_method: 'alipay.open.other.changed' }), headers: {}, query: {} })).toMatchObject({ ok: false });
+  }, 20_000);
+  it('computes app_cert_sn and alipay_root_cert_sn as openssl and md5sum do (issuer RFC 2253 + decimal serial; RSA-signed roots only, joined by _)', () => {
+    // Expected values: `openssl x509 -issuer -nameopt RFC2253 -serial`, the serial in decimal, through md5sum.
+    expect(alipayCertSn(sandboxAlipayAppCert)).toBe('c0ad1d4dcc9482427a054e9e3bfbc595');
+    expect(alipayRootCertSn(sandboxAlipayRootCert)).toBe('1536cab7fdcc3529385bf6729cb99d8c_d9d0b0b33bbdd79dadfe4288b5e0ac40');
+  });
+  it('in certificate mode every request carries both SNs, inside what is signed', async () => {
+    const app = { privateKey: vectorKey, publicKey: publicKeyFrom(vectorKey.export({ type: 'pkcs8', format: 'pem' }).toString()) };
+    const sent: string[] = [];
+    const capture: Transport = async (request) => { sent.push(request.body ?? ''); throw new Error('stop'); };
+    const provider = new AlipayProvider({ appId: 'A1', gateway: 'https://gw.example/gateway.do', privateKey: app.privateKey, alipayPublicKey: app.publicKey, certSns: { appCertSn: 'AAA', alipayRootCertSn: 'BBB_CCC' } }, capture, () => new Date());
+    await expect(provider.query('R1')).rejects.toThrow('stop');
+    const params = Object.fromEntries(new URLSearchParams(sent[0]));
+    expect(params).toMatchObject({ app_cert_sn: 'AAA', alipay_root_cert_sn: 'BBB_CCC' });
+    expect(rsaVerify(alipayRequestSignContent(params), params.sign!, app.publicKey)).toBe(true);
+    expect(alipayRequestSignContent(params)).toContain('alipay_root_cert_sn=BBB_CCC&app_cert_sn=AAA&app_id=A1');
+  });
   it('cuts the signed response node out of an answer as its exact text', () => {
     const node = '{"code":"10000","msg":"Success","total_amount":"12.30"}';
     const body = `{"alipay_trade_query_response":${node},"sign":"SIG"}`;
@@ -138,6 +174,17 @@ describe('channel configuration', () => {
     expect(() => readRailConfigs({ KAMENG_EPAY_URL: 'https://pay.example' }, fail)).toThrow('KAMENG_EPAY_PID is required once the channel is configured');
     expect(() => readRailConfigs({ KAMENG_ALIPAY_APP_ID: '1', KAMENG_ALIPAY_PRIVATE_KEY: 'not a key', KAMENG_ALIPAY_PUBLIC_KEY: 'x' }, fail)).toThrow(/^KAMENG_ALIPAY_PRIVATE_KEY must be a private key/);
     expect(() => readRailConfigs({ KAMENG_WECHAT_MCH_ID: '1', KAMENG_WECHAT_APIV3_KEY: 'short' }, fail)).toThrow('KAMENG_WECHAT_APIV3_KEY must be the 32-character APIv3 key');
+  });
+  it('reads Alipay 公钥证书 mode: both SNs from the certificates, Alipay\'s key from its certificate', () => {
+    const publicCert = sandboxAlipayAppCert; // any certificate stands in for alipayCertPublicKey_RSA2.crt here
+    const configs = readRailConfigs({
+      KAMENG_ALIPAY_APP_ID: '1', KAMENG_ALIPAY_PRIVATE_KEY: path.join(import.meta.dirname, 'fixtures/test-vector-key.pem'),
+      KAMENG_ALIPAY_APP_CERT: sandboxAlipayAppCert, KAMENG_ALIPAY_ROOT_CERT: sandboxAlipayRootCert, KAMENG_ALIPAY_PUBLIC_CERT: publicCert,
+    }, fail);
+    expect(configs.alipay?.certSns).toEqual({ appCertSn: 'c0ad1d4dcc9482427a054e9e3bfbc595', alipayRootCertSn: '1536cab7fdcc3529385bf6729cb99d8c_d9d0b0b33bbdd79dadfe4288b5e0ac40' });
+    expect(configs.alipay?.alipayPublicKey.equals(publicKeyFrom(publicCert))).toBe(true);
+    expect(() => readRailConfigs({ KAMENG_ALIPAY_APP_ID: '1', KAMENG_ALIPAY_PRIVATE_KEY: vectorKey.export({ type: 'pkcs8', format: 'pem' }).toString(), KAMENG_ALIPAY_APP_CERT: 'not a certificate', KAMENG_ALIPAY_PUBLIC_CERT: publicCert }, fail))
+      .toThrow(/^KAMENG_ALIPAY_APP_CERT must be a PEM certificate/);
   });
   it('reads keys as PEM text with escaped newlines, or from a file', () => {
     const file = path.join(import.meta.dirname, 'fixtures/test-vector-key.pem');

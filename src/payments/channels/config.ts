@@ -1,6 +1,7 @@
 import type { AlipayConfig } from './alipay';
+import { alipayCertSn, alipayRootCertSn } from './alipay-cert';
 import type { EpayConfig } from './epay';
-import { privateKeyFrom, publicKeyFrom } from './rsa';
+import { privateKeyFrom, publicKeyFrom, readKeyText } from './rsa';
 import type { UnionpayConfig } from './unionpay';
 import type { WechatConfig } from './wechat';
 
@@ -25,6 +26,8 @@ class ChannelEnv {
     return value.replace(/\/$/, '');
   }
   privateKey(name: string) { return this.key(name, privateKeyFrom, 'a private key'); }
+  /** A certificate's (or bundle's) serial number as Alipay computes it. */
+  certSn(name: string, compute: (pem: string) => string): string { return this.key(name, (value) => compute(readKeyText(value)), 'a PEM certificate'); }
   publicKey(name: string) { return this.key(name, publicKeyFrom, 'a public key or certificate'); }
   private key<T>(name: string, parse: (value: string) => T, what: string): T {
     const value = this.need(name);
@@ -41,9 +44,12 @@ export function readRailConfigs(env: Env, fail: (message: string) => Error): Rai
   const e = new ChannelEnv(env, fail);
   const configs: RailConfigs = {};
   if (read(env, 'KAMENG_ALIPAY_APP_ID')) {
+    // 公钥证书模式 once the application certificate is given: Alipay's key then comes from its public-key certificate.
+    const certMode = Boolean(read(env, 'KAMENG_ALIPAY_APP_CERT'));
     configs.alipay = {
       appId: e.need('KAMENG_ALIPAY_APP_ID'), gateway: e.url('KAMENG_ALIPAY_GATEWAY', 'https://openapi.alipay.com/gateway.do'),
-      privateKey: e.privateKey('KAMENG_ALIPAY_PRIVATE_KEY'), alipayPublicKey: e.publicKey('KAMENG_ALIPAY_PUBLIC_KEY'),
+      privateKey: e.privateKey('KAMENG_ALIPAY_PRIVATE_KEY'), alipayPublicKey: e.publicKey(certMode ? 'KAMENG_ALIPAY_PUBLIC_CERT' : 'KAMENG_ALIPAY_PUBLIC_KEY'),
+      ...(certMode ? { certSns: { appCertSn: e.certSn('KAMENG_ALIPAY_APP_CERT', alipayCertSn), alipayRootCertSn: e.certSn('KAMENG_ALIPAY_ROOT_CERT', alipayRootCertSn) } } : {}),
     };
   }
   if (read(env, 'KAMENG_WECHAT_MCH_ID')) {

@@ -44,3 +44,16 @@ describe.each(['alipay', 'wechat', 'unionpay'] as const)('%s query answer tamper
     await expect(adapter(forged).query(ref, now)).rejects.toThrow(/not signed|bad signature/);
   });
 });
+
+describe('Alipay 公钥证书 mode against the simulator', () => {
+  it('a transfer without the certificate SNs, or with another app_cert_sn, is refused; with the configured ones it pays', async () => {
+    const now = new Date('2026-12-01T03:00:00Z');
+    const simulator = new ProviderSimulator(() => now);
+    const configs = sandboxRailConfigs();
+    const payout = (certSns: typeof configs.alipay.certSns, ref: string) => new AlipayProvider({ ...configs.alipay, certSns }, simulator.transport, () => now)
+      .payout({ payoutRef: ref, amount: 500, account: 'merchant@example.com', name: '张三', createdAt: now, notifyUrl: 'https://shop.example/n' });
+    expect(await payout(undefined, 'a'.repeat(32))).toEqual({ status: 'processing' });
+    expect(await payout({ ...configs.alipay.certSns!, appCertSn: '0'.repeat(32) }, 'b'.repeat(32))).toEqual({ status: 'processing' });
+    expect(await payout(configs.alipay.certSns, 'c'.repeat(32))).toMatchObject({ status: 'paid', providerPayoutNo: expect.any(String) });
+  });
+});

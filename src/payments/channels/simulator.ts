@@ -1,9 +1,11 @@
 import { constants, generateKeyPairSync, privateDecrypt, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { alipayRequestSignContent, alipayNotifySignContent } from './alipay';
+import { alipayComplaintMessage, alipayRequestSignContent, alipayNotifySignContent } from './alipay';
+import { alipayCertSn, alipayRootCertSn } from './alipay-cert';
+import { sandboxAlipayAppCert, sandboxAlipayRootCert } from './sandbox-certs';
 import { epaySign } from './epay';
 import { rsaSign, rsaVerify } from './rsa';
 import {
-  beijingTime, fenFromYuan, formParams, yuanString,
+  beijingTime, canonicalParams, fenFromYuan, formParams, yuanString,
   type HttpRequest, type HttpResponse, type RailChannel, type Transport,
 } from './types';
 import { unionpaySign, unionpayVerify } from './unionpay';
@@ -21,12 +23,19 @@ const sandboxKeys = () => (keys ??= {
 
 const sandboxHost = (channel: string) => `https://${channel}.sandbox.kameng.invalid`;
 
+let alipaySns: { appCertSn: string; alipayRootCertSn: string } | undefined;
+/** The sandbox runs Alipay in 公钥证书 mode, as fund transfers require. */
+const sandboxAlipayCertSns = () => (alipaySns ??= { appCertSn: alipayCertSn(sandboxAlipayAppCert), alipayRootCertSn: alipayRootCertSn(sandboxAlipayRootCert) });
+
 /** The simulated providers' merchant configuration: what a real deployment reads from its environment. */
 export function sandboxRailConfigs(): Required<RailConfigs> {
   const k = sandboxKeys();
   return {
     epay: { url: `${sandboxHost('epay')}/`, pid: '1001', key: 'sandbox-epay-merchant-key', type: 'alipay' },
-    alipay: { appId: '2021000000000000', gateway: `${sandboxHost('alipay')}/gateway.do`, privateKey: k.alipayApp.privateKey, alipayPublicKey: k.alipay.publicKey },
+    alipay: {
+      appId: '2021000000000000', gateway: `${sandboxHost('alipay')}/gateway.do`, privateKey: k.alipayApp.privateKey, alipayPublicKey: k.alipay.publicKey,
+      certSns: sandboxAlipayCertSns(),
+    },
     wechat: {
       appId: 'wx0000000000sandbox', mchId: '1900000000', merchantSerial: 'SANDBOXMERCHANTSERIAL', merchantPrivateKey: k.wechatMerchant.privateKey,
       platformPublicKey: k.wechatPlatform.publicKey, platformSerial: 'PUB_KEY_ID_SANDBOX', apiV3Key: 'sandboxApiV3Key0123456789abcdefg', baseUrl: sandboxHost('wechat'),
@@ -39,7 +48,7 @@ export function sandboxRailConfigs(): Required<RailConfigs> {
 interface ProviderTrade { amount: number; tradeNo: string; createdAt: Date }
 /** A refund or payout the simulated provider accepted: processing until it settles (or a sandbox trigger fails it). */
 interface ProviderOrder { status: 'processing' | 'succeeded' | 'failed'; amount: number; providerNo: string; paymentRef?: string; account?: string }
-interface ProviderComplaint { paymentRef: string; description: string; amount: number; createdAt: Date }
+interface ProviderComplaint { channel: 'wechat' | 'alipay'; paymentRef: string; description: string; amount: number; createdAt: Date }
 export interface SimulatedNotification { method: 'POST' | 'GET'; url: string; headers: Record<string, string>; payload: string }
 
 const json = (status: number, value: unknown, headers: Record<string, string> = {}): HttpResponse => ({ status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) });
@@ -104,11 +113,11 @@ export class ProviderSimulator {
   }
 
   /** The payer complains at the provider about a paid trade (a chargeback): returns the complaint id. */
-  complain(paymentRef: string, description: string): string {
+  complain(paymentRef: string, description: string, channel: ProviderComplaint['channel'] = 'wechat'): string {
     const trade = this.trades.get(paymentRef);
     if (!trade) throw new Error(`the simulated provider has no paid trade ${paymentRef}`);
     const id = `${Date.now()}${randomBytes(5).toString('hex')}`;
-    this.complaints.set(id, { paymentRef, description, amount: trade.amount, createdAt: this.clock() });
+    this.complaints.set(id, { channel, paymentRef, description, amount: trade.amount, createdAt: this.clock() });
     return id;
   }
 
@@ -140,10 +149,22 @@ export class ProviderSimulator {
     return undefined;
   }
 
-  /** WeChat's signed COMPLAINT.CREATE notification; the details are fetched by the adapter afterwards. */
+  /**
+   * The signed complaint notification of the complaint's channel: WeChat's COMPLAINT.CREATE, or
+   * Alipay's alipay.merchant.tradecomplain.changed message. The adapter fetches the details afterwards.
+   */
   complaintNotification(complaintId: string): SimulatedNotification {
-    const c = this.configs.wechat;
     const now = this.clock();
+    if (this.complaints.get(complaintId)?.channel === 'alipay') {
+      const params: Record<string, string> = {
+        app_id: this.configs.alipay.appId, msg_method: alipayComplaintMessage, biz_content: JSON.stringify({ complain_event_id: complaintId }),
+        charset: 'utf-8', version: '1.1', utc_timestamp: String(now.getTime()), notify_id: randomUUID().replace(/-/g, ''), sign_type: 'RSA2',
+      };
+      // Messages are signed with sign_type included (rsaCheckV2).
+      const payload = new URLSearchParams({ ...params, sign: rsaSign(canonicalParams(params, ['sign']), sandboxKeys().alipay.privateKey) }).toString();
+      return { method: 'POST', url: '/api/payments/notify/alipay', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload };
+    }
+    const c = this.configs.wechat;
     const body = JSON.stringify({
       id: randomUUID(), create_time: now.toISOString(), resource_type: 'encrypt-resource', event_type: 'COMPLAINT.CREATE', summary: '产生新投诉',
       resource: wechatEncrypt(JSON.stringify({ complaint_id: complaintId, action_type: 'CREATE_COMPLAINT' }), c.apiV3Key, 'complaint', randomBytes(6).toString('hex'), 'complaint'),
@@ -266,6 +287,13 @@ export class ProviderSimulator {
       return { status: 200, headers: { 'content-type': 'application/json' }, body: `{"${node}":${text},"sign":"${rsaSign(text, k.alipay.privateKey)}"}` };
     };
     if (!params.sign || !rsaVerify(alipayRequestSignContent(params), params.sign, k.alipayApp.publicKey)) return signed({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-signature' });
+    // Certificate SNs, when sent, must be the ones of the certificates on file; a transfer needs them (the sub codes are the simulator's own).
+    const sns = sandboxAlipayCertSns();
+    if (params.app_cert_sn !== undefined && params.app_cert_sn !== sns.appCertSn) return signed({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-app-cert-sn' });
+    if (params.alipay_root_cert_sn !== undefined && params.alipay_root_cert_sn !== sns.alipayRootCertSn) return signed({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-alipay-root-cert-sn' });
+    if (params.method === 'alipay.fund.trans.uni.transfer' && (!params.app_cert_sn || !params.alipay_root_cert_sn)) {
+      return signed({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.missing-app-cert-sn', sub_msg: '转账接口需使用公钥证书模式' });
+    }
     const biz = JSON.parse(params.biz_content ?? '{}') as Record<string, any>;
     if (params.method === 'alipay.fund.trans.uni.transfer') {
       const payee = biz.payee_info as { identity?: string; name?: string } | undefined;
@@ -278,6 +306,15 @@ export class ProviderSimulator {
       const payout = this.queriedPayout(biz.out_biz_no);
       if (!payout) return signed({ code: '40004', msg: 'Business Failed', sub_code: 'ORDER_NOT_EXIST' });
       return signed({ code: '10000', msg: 'Success', out_biz_no: biz.out_biz_no, order_id: payout.providerNo, status: payout.status === 'succeeded' ? 'SUCCESS' : payout.status === 'failed' ? 'FAIL' : 'DEALING', trans_amount: yuanString(payout.amount) });
+    }
+    if (params.method === 'alipay.merchant.tradecomplain.query') {
+      const complaint = this.complaints.get(biz.complain_event_id ?? '');
+      if (complaint?.channel !== 'alipay') return signed({ code: '40004', msg: 'Business Failed', sub_code: 'COMPLAIN_EVENT_NOT_EXIST', sub_msg: '投诉单不存在' });
+      return signed({
+        code: '10000', msg: 'Success', complain_event_id: biz.complain_event_id, status: 'MERCHANT_PROCESSING', trade_no: this.trades.get(complaint.paymentRef)?.tradeNo ?? '',
+        merchant_order_no: complaint.paymentRef, gmt_create: beijingTime(complaint.createdAt), gmt_modified: beijingTime(complaint.createdAt),
+        leaf_category_name: '退款', complain_reason: '商品问题', content: complaint.description, trade_amount: yuanString(complaint.amount),
+      });
     }
     const trade = this.trades.get(biz.out_trade_no ?? '');
     if (!trade) return signed({ code: '40004', msg: 'Business Failed', sub_code: 'ACQ.TRADE_NOT_EXIST' });

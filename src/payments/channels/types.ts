@@ -57,8 +57,13 @@ export interface VerifiedNotification {
 export interface RejectedNotification { ok: false; reason: string }
 /** The provider's final word on a refund we asked for (WeChat REFUND.*, UnionPay's refund backUrl call). */
 export interface VerifiedRefundNotification { ok: true; kind: 'refund'; refundRef: string; status: 'succeeded' | 'failed' | 'other'; notificationId: string }
-/** A payer's complaint or chargeback at the provider (WeChat COMPLAINT.*): details come from `complaint`. */
-export interface VerifiedComplaintNotification { ok: true; kind: 'complaint'; complaintId: string; action: string; notificationId: string }
+/**
+ * A payer's complaint or chargeback at the provider (WeChat COMPLAINT.*, Alipay's
+ * alipay.merchant.tradecomplain.changed message): details come from `complaint`. `mayBeNew`: the
+ * notification can announce a complaint we have not seen (WeChat says so in its action type;
+ * Alipay sends one message for creation and every change, so the complaint id decides).
+ */
+export interface VerifiedComplaintNotification { ok: true; kind: 'complaint'; complaintId: string; action: string; mayBeNew: boolean; notificationId: string }
 export type NotificationCheck = VerifiedNotification | VerifiedRefundNotification | VerifiedComplaintNotification | RejectedNotification;
 
 export interface PayoutInput {
@@ -97,7 +102,8 @@ export interface PaymentProvider {
   createPayment(input: CreatePaymentInput): Promise<PayAction>;
   verifyNotification(raw: RawNotification, now: Date): NotificationCheck;
   query(paymentRef: string, createdAt: Date): Promise<QueryResult>;
-  refund?(input: RefundInput, createdAt: Date): Promise<{ accepted: boolean; providerRefundNo?: string; settled?: boolean }>;
+  /** `failure`: the provider's code when it refused (shown to staff with a stuck refund). */
+  refund?(input: RefundInput, createdAt: Date): Promise<{ accepted: boolean; providerRefundNo?: string; settled?: boolean; failure?: string }>;
   /** Where a refund stands at the provider (the `refund_query` job asks when no notification came). */
   queryRefund?(input: RefundInput, createdAt: Date): Promise<RefundState>;
   /** 代付 / 转账 to a payee; absent on a channel that cannot pay out (epay). */

@@ -138,7 +138,8 @@ export class WechatProvider implements PaymentProvider {
     const event = notice.event_type ?? '';
     if (event.startsWith('COMPLAINT.')) {
       if (!content.complaint_id) return reject('missing complaint_id');
-      return { ok: true, kind: 'complaint', complaintId: content.complaint_id, action: content.action_type ?? event, notificationId: id };
+      const action = content.action_type ?? event;
+      return { ok: true, kind: 'complaint', complaintId: content.complaint_id, action, mayBeNew: action.includes('CREATE'), notificationId: id };
     }
     if (content.mchid !== this.config.mchId) return reject('another mchid');
     if (event.startsWith('REFUND.')) {
@@ -161,11 +162,12 @@ export class WechatProvider implements PaymentProvider {
     return { status: state, amount: t.amount?.total, providerTradeNo: t.transaction_id };
   }
 
-  async refund(input: RefundInput): Promise<{ accepted: boolean; providerRefundNo?: string }> {
+  async refund(input: RefundInput): Promise<{ accepted: boolean; providerRefundNo?: string; failure?: string }> {
     const { status, json } = await this.call('POST', '/v3/refund/domestic/refunds', {
       out_trade_no: input.paymentRef, out_refund_no: input.refundRef, amount: { refund: input.amount, total: input.total, currency: 'CNY' },
     });
-    return { accepted: status === 200 && ['SUCCESS', 'PROCESSING'].includes(json.status), providerRefundNo: json.refund_id };
+    const accepted = status === 200 && ['SUCCESS', 'PROCESSING'].includes(json.status);
+    return { accepted, providerRefundNo: json.refund_id, failure: accepted ? undefined : [json.code ?? String(status), json.message].filter(Boolean).join(' ') };
   }
 
   /** 查询单笔退款: SUCCESS is final; ABNORMAL (the payer's card is gone) and CLOSED failed. */

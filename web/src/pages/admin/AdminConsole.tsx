@@ -14,6 +14,7 @@ import { CategoriesSection } from './CategoriesSection';
 import { OverviewCharts, type OverviewReport } from './OverviewCharts';
 import { Holidays } from './HolidaysSection';
 import { ShopsSection } from './ShopsSection';
+import { StuckRefunds } from './StuckRefundsSection';
 
 const sections = ['overview', 'users', 'shops', 'rules', 'fund', 'ledger', 'channels', 'categories', 'holidays'] as const;
 type Section = (typeof sections)[number];
@@ -349,6 +350,7 @@ function Fund() {
       <h2 id="admin-fund">{t('admin.tab.fund')}</h2>
       <Loadable resource={balance}>{(r) => <p className="admin-balance">{t('admin.fund.balance')}: <Money fen={r.fundBalance} /></p>}</Loadable>
       <WaitingRefunds waiting={waiting} fund={balance.data?.fundBalance} />
+      <StuckRefunds />
       <form className="form card" onSubmit={submit} aria-labelledby="admin-topup">
         <h3 id="admin-topup">{t('admin.fund.topUp')}</h3>
         <TextField label={t('admin.fund.amount')} inputMode="decimal" required value={amount} problem={problem} onChange={(e) => setAmount(e.target.value)} />
