@@ -9,7 +9,6 @@ import { withTransaction } from '../db/transaction';
 import type { Tx } from '../db/connect';
 import type { Order, Product } from '../db/schema';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
-import { scheduleJob } from '../scheduler/jobs';
 import { minutesFrom } from '../shared/clock';
 import { AppError, badRequest, conflict, forbidden, notFound, refused } from '../shared/errors';
 import { requireApprovedIdentity } from '../trust/identity';
@@ -106,8 +105,7 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
       actor: buyer ? `buyer:${buyer}` : 'guest', at: now,
       data: { orderNo: order.order_no, productId: product.id, quantity: input.quantity, amount, ...(coupon ? { listAmount, discount: coupon.discount, couponCode: coupon.code } : {}), channel: input.channel, expiresAt: order.expires_at.toISOString(), ruleVersion: rules.version },
     });
-    // A wallet payment happens right here, so only gateway orders can go unpaid and need the expiry timer.
-    if (input.channel !== 'balance') await scheduleJob(tx, 'order_expire', orderId, order.expires_at, now);
+    // No expiry timer: the expiry sweep finds unpaid orders past expires_at by index (expire.ts).
 
     const payment = input.channel === 'balance'
       ? await payOrderFromWallet(ctx, tx, order, rules, now)
