@@ -8,6 +8,7 @@ import { dispatchTopup, expireTopup, handleTopupResult } from './fulfillment/top
 import { buildServer, type RouteGroup } from './http/server';
 import type { App } from './http/app-type';
 import { expirySweep } from './orders/expire';
+import { housekeepingSweep } from './scheduler/housekeeping';
 import { autoConfirm } from './orders/settle';
 import { completeRefundArrival, fundRetry, fundWaitingRefund, waitingRefundHold } from './payments/refunds';
 import { ensureRuleSet, RuleBook } from './rules/rule-sets';
@@ -104,6 +105,7 @@ function registerJobs(ctx: Ctx): void {
   ctx.scheduler.register(deadlineReminderJob, (ref, now) => remindDeadline(ctx, ref, now));
   ctx.scheduler.register('email_notification', (id) => sendNotificationEmail(ctx, id), outbound);
   ctx.scheduler.registerSweep(expirySweep(ctx));
+  ctx.scheduler.registerSweep(housekeepingSweep(ctx));
   ctx.scheduler.register('auto_confirm', (id, now) => autoConfirm(ctx, [id], now), { batch: (ids, now) => autoConfirm(ctx, ids, now) });
   ctx.scheduler.register('topup_dispatch', (id) => dispatchTopup(ctx, id), outbound);
   ctx.scheduler.register('topup_timeout', (id, now) => expireTopup(ctx, id, now));
