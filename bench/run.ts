@@ -7,7 +7,8 @@
  * BENCH_ENGINES (pglite,postgres), BENCH_SCENARIOS (gateway,wallet), BENCH_KEYS (card keys per scenario),
  * BENCH_PG_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_PGBENCH_SECONDS (= BENCH_SECONDS), BENCH_LOG_LEVEL (echo server logs at this level),
- * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof).
+ * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof), BENCH_TIMERS (due auto-confirms
+ * for the timer drain on PostgreSQL, 100000; 0 skips it — bench/timers.ts).
  * Where a checkout's time goes, statement by statement: `npx tsx bench/statements.ts [pglite|postgres]`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import path from 'node:path';
 import { closeConnections } from './http';
 import { fundWallets, importKeys, runLoad, scenarioLabels, setUpMarket, stockOf, verify, type LoadResult, type Scenario, type Verification } from './load';
 import { findPgbench, runPgbench, type PgbenchResult } from './pgbench';
+import { benchTimers, type TimersResult } from './timers';
 import { cleanupAll, cpuWindow, createDatabase, postgresPids, postgresVersion, repoRoot, startServer, type CpuShare, type LogSummary, type RunningServer } from './server';
 
 type Engine = 'pglite' | 'postgres';
@@ -28,6 +30,7 @@ const settings = {
   engines: list(process.env.BENCH_ENGINES, 'pglite,postgres') as Engine[],
   scenarios: list(process.env.BENCH_SCENARIOS, 'gateway,wallet') as Scenario[],
   pgbenchSeconds: Number(process.env.BENCH_PGBENCH_SECONDS ?? process.env.BENCH_SECONDS ?? 20),
+  timers: Number(process.env.BENCH_TIMERS ?? 100_000),
 };
 // Card keys to stock before a scenario: enough for 500 checkouts/s (several times what two cores reach),
 // or three times what the previous scenario sold. Running out shows up as OUT_OF_STOCK errors.
@@ -92,7 +95,7 @@ function table(headers: string[], rows: Array<Array<string | number>>): string {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const pg = settings.engines.includes('postgres') ? await postgresVersion() : null;
+  const pg = settings.engines.includes('postgres') || settings.timers > 0 ? await postgresVersion() : null;
   const pgVersion = pg && 'version' in pg ? pg.version : null;
   const engines = settings.engines.filter((e) => e !== 'postgres' || pgVersion);
   const skipped: string[] = [];
@@ -112,6 +115,16 @@ async function main(): Promise<void> {
     } catch (error) {
       failures.push(`${engine}: ${(error as Error).message}`);
       log(`${engine} FAILED: ${(error as Error).message}`);
+    }
+  }
+
+  let timers: TimersResult | null = null;
+  if (pgVersion && settings.timers > 0) {
+    try {
+      timers = await benchTimers(settings.timers);
+    } catch (error) {
+      failures.push(`timers: ${(error as Error).message}`);
+      log(`timers FAILED: ${(error as Error).message}`);
     }
   }
 
@@ -150,7 +163,22 @@ async function main(): Promise<void> {
     out.push(table(['baseline', 'run', 'clients', 'tps', 'latency avg ms', 'failed'],
       pgbench.map((p) => ['pgbench', `TPC-B scale ${p.scale}, -j ${p.threads}, ${p.seconds} s`, p.clients, p.tps, p.latencyMs, p.failed])));
   }
+  if (timers) {
+    out.push('');
+    out.push(`Timers (PostgreSQL, one server): ${timers.timers} due auto-confirms seeded with SQL in ${timers.seedSeconds} s.`);
+    out.push(table(['timers', 'measure', 'value'], [
+      ['drain', 'first settlement → empty queue, s', timers.drainSeconds],
+      ['drain', 'settlements/s', timers.drainPerSecond],
+      ['drain', 'spawn → empty queue (start-up included), s', timers.drainFromStartSeconds],
+      ['SIGTERM', `backlog ${timers.sigtermBacklog}: signal → exit, ms (exit code ${timers.sigtermExitCode})`, timers.sigtermExitMs],
+      ['SIGTERM', 'settled before the exit', timers.settledBeforeExit],
+      ['restart', 'spawn → the rest drained, s', timers.restartDrainSeconds],
+      ['verified', timers.verified ? 'every order settled once, ledger balanced, timelines verified' : timers.problems.slice(0, 3).join('; '), timers.verified ? 'yes' : 'NO'],
+    ]));
+  }
   const ratios: Array<{ name: string; value: number }> = [];
+  const tpc16 = pgbench.find((p) => p.clients === 16);
+  if (timers && tpc16) ratios.push({ name: 'timer settlements/s ÷ pgbench tps (16 clients)', value: timers.drainPerSecond / tpc16.tps });
   const find = (engine: Engine, scenario: Scenario) => rows.find((r) => r.engine === engine && r.scenario === scenario);
   const pgbenchAt = (clients: number) => pgbench.find((p) => p.clients === clients);
   for (const scenario of settings.scenarios) {
@@ -191,10 +219,10 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'latest.json'), JSON.stringify({
     at: new Date().toISOString(), machine, settings, skipped, failures,
-    results: rows.map(({ measuredOrders: _, ...r }) => r), pgbench,
+    results: rows.map(({ measuredOrders: _, ...r }) => r), pgbench, timers,
     ratios: Object.fromEntries(ratios.map((r) => [r.name, Math.round(r.value * 1000) / 1000])),
   }, null, 2) + '\n');
-  if (failures.length || rows.some((r) => !r.verification.ok)) process.exitCode = 1;
+  if (failures.length || rows.some((r) => !r.verification.ok) || (timers && !timers.verified)) process.exitCode = 1;
 }
 
 let stopping = false;

@@ -75,6 +75,8 @@ export interface RunningServer {
   /** Null while it runs; else how it ended and its last output (a crash, or someone else killed it). */
   death(): string | null;
   stop(): Promise<void>;
+  /** SIGTERM and wait for the exit: how long it took and the exit code (bench/timers.ts). */
+  terminate(): Promise<{ ms: number; code: number | null }>;
 }
 
 /**
@@ -88,7 +90,8 @@ export async function startServer(env: { databaseUrl?: string; logLevel?: string
   // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server (flags NODE_OPTIONS refuses).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
-    cwd: repoRoot,
+    // BENCH_SERVER_ROOT runs another checkout of the server (an export of main: a before/after on this machine).
+    cwd: process.env.BENCH_SERVER_ROOT ?? repoRoot,
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', KAMENG_DATA_DIR: dataDir, KAMENG_SANDBOX: '1',
       LOG_LEVEL: env.logLevel ?? process.env.BENCH_LOG_LEVEL ?? 'warn', DATABASE_URL: env.databaseUrl ?? '',
@@ -128,8 +131,10 @@ export async function startServer(env: { databaseUrl?: string; logLevel?: string
   let exited = false;
   let stopping = false;
   let howItEnded = '';
+  let exitCode: number | null = null;
   const exitedPromise = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
     exited = true;
+    exitCode = code;
     howItEnded = signal ? `killed by ${signal}` : `exited with code ${code}`;
     resolve();
   }));
@@ -163,7 +168,12 @@ export async function startServer(env: { databaseUrl?: string; logLevel?: string
     await new Promise((r) => setTimeout(r, 200));
   }
   const death = () => (exited && !stopping ? `the server (pid ${child.pid}) ${howItEnded}; last output:\n${tail.slice(-15).join('\n')}` : null);
-  return { base, pid: child.pid!, logs, death, stop };
+  const terminate = async () => {
+    const sentAt = performance.now();
+    await stop();
+    return { ms: Math.round(performance.now() - sentAt), code: exitCode };
+  };
+  return { base, pid: child.pid!, logs, death, stop, terminate };
 }
 
 // ---- CPU accounting from /proc (Linux): where the two cores went during a measured window ----

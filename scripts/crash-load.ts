@@ -264,7 +264,7 @@ async function check(state: State, databaseUrl: string): Promise<string[]> {
     }
     const topups = await db.selectFrom('journal_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'fund_topup').executeTakeFirstOrThrow();
     if (Number(topups.n) < state.acked.fundTopups + 1) broken.push(`fund top-ups: ${state.acked.fundTopups + 1} acknowledged, ${topups.n} booked`);
-    const claims = await sql<{ scope: string; key: string }>`select scope, key from idempotency_keys where response is null`.execute(db);
+    const claims = await sql<{ scope: string; key: string }>`select scope, key from idempotency_keys where status_code is null`.execute(db);
     if (claims.rows.length) broken.push(`idempotency keys claimed but never answered (they would block every retry): ${JSON.stringify(claims.rows.slice(0, 5))}`);
     return broken;
   } finally {

@@ -7,7 +7,8 @@ import { SimulatedTopupProvider, type TopupResult } from './fulfillment/provider
 import { dispatchTopup, expireTopup, handleTopupResult } from './fulfillment/topups';
 import { buildServer, type RouteGroup } from './http/server';
 import type { App } from './http/app-type';
-import { expireOrder } from './orders/expire';
+import { expirySweep } from './orders/expire';
+import { housekeepingSweep } from './scheduler/housekeeping';
 import { autoConfirm } from './orders/settle';
 import { completeRefundArrival, fundRetry, fundWaitingRefund, waitingRefundHold } from './payments/refunds';
 import { ensureRuleSet, RuleBook } from './rules/rule-sets';
@@ -105,8 +106,9 @@ function registerJobs(ctx: Ctx): void {
   ctx.scheduler.register('case_evidence_deadline', (id, now) => evidenceDeadline(ctx, id, now));
   ctx.scheduler.register(deadlineReminderJob, (ref, now) => remindDeadline(ctx, ref, now));
   ctx.scheduler.register('email_notification', (id) => sendNotificationEmail(ctx, id), outbound);
-  ctx.scheduler.register('order_expire', (id, now) => expireOrder(ctx, id, now));
-  ctx.scheduler.register('auto_confirm', (id, now) => autoConfirm(ctx, id, now));
+  ctx.scheduler.registerSweep(expirySweep(ctx));
+  ctx.scheduler.registerSweep(housekeepingSweep(ctx));
+  ctx.scheduler.register('auto_confirm', (id, now) => autoConfirm(ctx, [id], now), { batch: (ids, now) => autoConfirm(ctx, ids, now) });
   ctx.scheduler.register('topup_dispatch', (id) => dispatchTopup(ctx, id), outbound);
   ctx.scheduler.register('topup_timeout', (id, now) => expireTopup(ctx, id, now));
   ctx.scheduler.register('refund_arrival', (id, now) => completeRefundArrival(ctx, id, now));

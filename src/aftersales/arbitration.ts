@@ -162,7 +162,9 @@ export async function decideCase(ctx: Ctx, actor: Actor, caseId: string, input: 
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['staff'], true);
-    const claim = idempotencyKey ? await claimIdempotencyKey<CaseView>(tx, `case-decision:${c.id}`, idempotencyKey, input, now) : null;
+    const claim = idempotencyKey ? await claimIdempotencyKey(tx, `case-decision:${c.id}`, idempotencyKey, input, now, {
+      reference: (view: CaseView) => ({ caseId: view.id }), render: (ref: { caseId: string }) => caseView(ctx, tx, ref.caseId, 'staff', defaultLang, actor),
+    }) : null;
     if (claim?.replay) return claim.response;
     const appeal = c.status === 'appealed';
     if (appeal && c.first_decider_id === actor.userId) {

@@ -86,7 +86,11 @@ export async function openCase(
     return await withTransaction(ctx.db, async (tx) => {
       const now = ctx.clock.now();
       const { order } = await loadOrderFor(tx, actor, orderId, ['buyer'], true);
-      const claim = idempotencyKey ? await claimIdempotencyKey<OpenedCase>(tx, `case-open:${order.id}`, idempotencyKey, input, now) : null;
+      const claim = idempotencyKey ? await claimIdempotencyKey(tx, `case-open:${order.id}`, idempotencyKey, input, now, {
+        // The checklist and the facts pre-filled are those of the moment the case was filed.
+        reference: (opened: OpenedCase) => ({ caseId: opened.id, checklist: opened.checklist, prefilled: opened.prefilled }),
+        render: async (ref: { caseId: string; checklist: OpenedCase['checklist']; prefilled: OpenedCase['prefilled'] }) => ({ ...(await caseView(ctx, tx, ref.caseId, 'buyer', lang)), checklist: ref.checklist, prefilled: ref.prefilled }),
+      }) : null;
       if (claim?.replay) return claim.response;
       // The buyer's record (the claims before this one) is checked first: a pattern it shows applies to this claim.
       await flagIfRisky(tx, order.buyer_id, rules, now);

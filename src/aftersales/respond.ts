@@ -41,7 +41,9 @@ export async function merchantRespond(
   const parties = await withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const { refundCase: c } = await loadCaseFor(tx, actor, caseId, ['merchant'], true);
-    const claim = idempotencyKey ? await claimIdempotencyKey<CaseView>(tx, `case-merchant:${c.id}`, idempotencyKey, input, now) : null;
+    const claim = idempotencyKey ? await claimIdempotencyKey(tx, `case-merchant:${c.id}`, idempotencyKey, input, now, {
+      reference: (view: CaseView) => ({ caseId: view.id }), render: (ref: { caseId: string }) => caseView(ctx, tx, ref.caseId, 'merchant'),
+    }) : null;
     if (claim?.replay) return { replay: claim.response };
     if (c.status === 'awaiting_merchant' && c.merchant_by && now > c.merchant_by) {
       throw refused('MERCHANT_DEADLINE_PASSED', 'aftersales.merchant-response', `the response deadline passed at ${c.merchant_by.toISOString()}; the case is decided for the buyer`);

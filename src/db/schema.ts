@@ -367,6 +367,8 @@ export interface IdempotencyKeysTable {
   request_hash: string;
   status_code: number | null;
   response: Json<unknown> | null;
+  /** What a replay re-renders the answer from (an id, a figure of that moment); null on keys stored before references. */
+  ref: Json<unknown> | null;
   created_at: Timestamp;
 }
 export interface RuleSetsTable {

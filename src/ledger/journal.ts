@@ -63,6 +63,50 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<string> {
   return entryId;
 }
 
+/**
+ * Writes many balanced entries in three statements plus one balance update (a batch of settlements).
+ * Each entry is checked as postEntry checks it; the caller holds every tracked account's lock
+ * (lockAccounts) and the sums per account are applied at once, so the CHECK still refuses a
+ * non-negative account below zero. Keep in step with postEntry.
+ */
+export async function postEntries(tx: Tx, inputs: readonly EntryInput[]): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const entries = inputs.map((input) => {
+    const postings = input.postings.filter((p) => p.amount !== 0);
+    invariant(postings.length >= 2, `journal entry ${input.kind} needs two postings`);
+    for (const p of postings) invariant(Number.isSafeInteger(p.amount), `posting amount ${p.amount} is not integer fen`);
+    invariant(postings.reduce((sum, p) => sum + p.amount, 0) === 0, `journal entry ${input.kind} does not balance`);
+    return { id: randomUUID(), input, postings };
+  });
+  const byAccount = new Map<string, { account: AccountSpec; amount: number }>();
+  for (const p of entries.flatMap((e) => e.postings)) {
+    const seen = byAccount.get(p.account.id);
+    byAccount.set(p.account.id, { account: p.account, amount: (seen?.amount ?? 0) + p.amount });
+  }
+  const touched = [...byAccount.values()].sort((a, b) => (a.account.id < b.account.id ? -1 : 1));
+  await ensureAccounts(tx, touched.map((t) => t.account), inputs[0].at);
+  await tx.insertInto('journal_entries').values(entries.map(({ id, input }) => ({
+    id, kind: input.kind, memo: input.memo, order_id: input.orderId ?? null, shop_id: input.shopId ?? null, created_at: input.at,
+  }))).execute();
+  await tx.insertInto('postings')
+    .values(entries.flatMap(({ id, postings }) => postings.map((p) => ({ entry_id: id, account_id: p.account.id, amount: p.amount }))))
+    .execute();
+  const moves = touched.filter(({ account, amount }) => account.tracked && amount !== 0);
+  if (moves.length > 0) {
+    try {
+      await sql`update ledger_accounts set balance = balance + m.amount
+        from (values ${sql.join(moves.map((m) => sql`(${m.account.id}::text, ${m.amount}::bigint)`))}) as m(id, amount)
+        where ledger_accounts.id = m.id`.execute(tx);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23514') {
+        throw new AppError('INSUFFICIENT_FUNDS', 409, 'an account has too little money for this');
+      }
+      throw error;
+    }
+  }
+  return entries.map((e) => e.id);
+}
+
 /** The running balance of a tracked account (0 if it has never been used). */
 export async function balanceOf(tx: Tx | Db, account: AccountSpec): Promise<number> {
   invariant(account.tracked, `balance of untracked account ${account.id} must be derived from postings`);

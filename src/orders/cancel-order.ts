@@ -1,6 +1,5 @@
 import type { Actor, Ctx } from '../context';
 import { withTransaction } from '../db/transaction';
-import { cancelJob } from '../scheduler/jobs';
 import { conflict, refused } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
 import { actorLabel, loadOrderFor } from './access';
@@ -31,7 +30,6 @@ export async function cancelOrder(ctx: Ctx, actor: Actor, orderId: string): Prom
     }
     const released = await releaseStock(tx, cancelled);
     const couponReleased = await releaseCoupon(tx, cancelled);
-    await cancelJob(tx, 'order_expire', order.id, now);
     await appendEvent(tx, order.id, 'cancelled', {
       actor: actorLabel(actor), at: now, data: { cause: 'buyer_cancelled', released, couponReleased, closedPayments: payments.map((p) => p.id), ruleId: 'order.buyer-cancel', ruleVersion: rules.version },
     });

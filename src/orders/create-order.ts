@@ -9,7 +9,6 @@ import { withTransaction } from '../db/transaction';
 import type { Tx } from '../db/connect';
 import type { Order, Product } from '../db/schema';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
-import { scheduleJob } from '../scheduler/jobs';
 import { minutesFrom } from '../shared/clock';
 import { AppError, badRequest, conflict, forbidden, notFound, refused } from '../shared/errors';
 import { requireApprovedIdentity } from '../trust/identity';
@@ -67,7 +66,10 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
     const now = ctx.clock.now();
     const scope = buyer ? `order:${buyer}` : `order:guest:${input.guest!.contact}`;
     const claim = meta.idempotencyKey
-      ? await claimIdempotencyKey<CreatedOrder>(tx, scope, meta.idempotencyKey, { ...input, guest: input.guest ? { contact: input.guest.contact, proof: guestProof } : undefined }, now)
+      ? await claimIdempotencyKey(tx, scope, meta.idempotencyKey, { ...input, guest: input.guest ? { contact: input.guest.contact, proof: guestProof } : undefined }, now, {
+        reference: (created: CreatedOrder) => ({ orderId: created.order.id, paymentId: created.payment.id }),
+        render: (ref: { orderId: string; paymentId: string }) => renderCreated(ctx, tx, ref),
+      })
       : null;
     if (claim?.replay) {
       if (buyer) return claim.response;
@@ -106,8 +108,7 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
       actor: buyer ? `buyer:${buyer}` : 'guest', at: now,
       data: { orderNo: order.order_no, productId: product.id, quantity: input.quantity, amount, ...(coupon ? { listAmount, discount: coupon.discount, couponCode: coupon.code } : {}), channel: input.channel, expiresAt: order.expires_at.toISOString(), ruleVersion: rules.version },
     });
-    // A wallet payment happens right here, so only gateway orders can go unpaid and need the expiry timer.
-    if (input.channel !== 'balance') await scheduleJob(tx, 'order_expire', orderId, order.expires_at, now);
+    // No expiry timer: the expiry sweep finds unpaid orders past expires_at by index (expire.ts).
 
     const payment = input.channel === 'balance'
       ? await payOrderFromWallet(ctx, tx, order, rules, now)
@@ -116,6 +117,17 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
     await claim?.finish(result);
     return buyer ? result : { ...result, guestToken: (await openSession(tx, { orderId }, now)).token };
   });
+}
+
+/** A replayed checkout: the order and its payment as they stand now, from the stored ids. */
+async function renderCreated(ctx: Ctx, tx: Tx, ref: { orderId: string; paymentId: string }): Promise<CreatedOrder> {
+  const payment = await tx.selectFrom('payments').select(['id', 'status', 'amount', 'channel']).where('id', '=', ref.paymentId).executeTakeFirstOrThrow();
+  return {
+    order: await orderView(ctx, tx, ref.orderId, 'buyer'),
+    payment: payment.channel === 'balance'
+      ? { id: payment.id, status: 'succeeded', amount: payment.amount, channel: payment.channel }
+      : { id: payment.id, status: payment.status === 'succeeded' ? 'succeeded' : 'pending', amount: payment.amount, channel: payment.channel, payUrl: `/pay/${payment.id}` },
+  };
 }
 
 async function checkBuyer(actor: Caller, input: CreateOrderInput): Promise<string | null> {

@@ -52,6 +52,23 @@ export async function transitionOrder(
   return updated;
 }
 
+/**
+ * Completes many settled orders in one statement (a batch of auto-confirms), each a compare-and-set
+ * on its own expected status like transitionOrder; the caller holds their row locks, so every row
+ * must hit. Completion emits no webhook.
+ */
+export async function completeOrders(
+  tx: Tx, moves: ReadonlyArray<{ id: string; from: OrderStatus; settled: number; fee: number }>, by: OrderMover, at: Date,
+): Promise<void> {
+  if (moves.length === 0) return;
+  for (const m of moves) invariant(allowed(m.from, 'completed', by), `order transition ${m.from} → completed by ${by} is not in the table`);
+  invariant(webhookEventOf('completed') === null, 'a completion emits no webhook');
+  const updated = await sql`update orders set status = 'completed', settled = m.settled, fee = m.fee, completed_at = ${at}
+    from (values ${sql.join(moves.map((m) => sql`(${m.id}::uuid, ${m.from}::text, ${m.settled}::integer, ${m.fee}::integer)`))}) as m(id, from_status, settled, fee)
+    where orders.id = m.id and orders.status = m.from_status`.execute(tx);
+  invariant(Number(updated.numAffectedRows) === moves.length, 'every order of a settlement batch is still settleable under its lock');
+}
+
 /** The merchant webhook event a move to `to` emits (a partial refund is an `order.refunded` with its status). */
 function webhookEventOf(to: OrderStatus): WebhookEventType | null {
   switch (to) {

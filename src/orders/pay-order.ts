@@ -13,7 +13,6 @@ import { transitionOrder } from './order-state';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
 import { AppError, invariant, notFound } from '../shared/errors';
 import { appendEvent } from '../timeline/timeline';
-import { cancelJob } from '../scheduler/jobs';
 import { deliverPaidOrder } from './deliver';
 import { reserveStock } from './create-order';
 import { noticeRefund } from '../notify/order-notices';
@@ -130,7 +129,6 @@ async function applyOrderPayment(
   const late = order.status === 'cancelled';
   invariant(order.status === 'pending_payment' || late, `payment for an order in status ${order.status}`);
   const paid = await transitionOrder(tx, order.id, [order.status], 'paid', payment.channel === 'balance' ? 'buyer' : 'system', { paid: order.paid + payment.amount, paid_at: now, cancelled_at: null });
-  if (!late) await cancelJob(tx, 'order_expire', order.id, now);
   // The cancellation gave the coupon use back; the buyer paid the discounted price, so it is honoured (redeem.ts).
   const couponRecounted = late && order.coupon_id ? await recountCoupon(tx, order) : undefined;
   await appendEvent(tx, order.id, 'paid', { actor: `channel:${payment.channel}`, at: now, data: { paymentId: payment.paymentId, amount: payment.amount, channel: payment.channel, late, ...(couponRecounted !== undefined ? { couponRecounted } : {}) } });

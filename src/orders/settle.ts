@@ -1,15 +1,14 @@
 import { withTransaction } from '../db/transaction';
 import type { Actor, Ctx } from '../context';
-import { lockAccounts } from '../ledger/journal';
-import { transitionOrder, type OrderMover } from './order-state';
+import { completeOrders, type OrderMover } from './order-state';
 import type { Tx } from '../db/connect';
 import { accounts } from '../ledger/accounts';
-import { postEntry } from '../ledger/journal';
+import { lockAccounts, postEntries } from '../ledger/journal';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
-import { cancelJob } from '../scheduler/jobs';
+import { cancelJobs } from '../scheduler/jobs';
 import { conflict } from '../shared/errors';
 import { feeAt } from '../shared/money';
-import { appendEvent } from '../timeline/timeline';
+import { appendEvent, appendEvents } from '../timeline/timeline';
 import { actorLabel, loadOrderFor } from './access';
 import { orderView, type OrderView } from './views';
 
@@ -17,11 +16,11 @@ import { orderView, type OrderView } from './views';
 const settleable = ['delivered', 'partially_refunded'] as const;
 
 /**
- * A check that can hold escrow back (an open refund case, a refund waiting for funds): it answers
- * a reason, or null. The composition root hands the list to Ctx; settlement asks each inside its
- * transaction.
+ * A check that can hold escrow back (an open refund case, a refund waiting for funds): for a set of
+ * orders it answers a reason per held order. The composition root hands the list to Ctx; settlement
+ * asks each inside its transaction, once for a whole batch.
  */
-export type SettlementHold = (tx: Tx, orderId: string) => Promise<string | null>;
+export type SettlementHold = (tx: Tx, orderIds: readonly string[]) => Promise<Map<string, string>>;
 
 /**
  * 结算: releases an order's escrow to the merchant minus the platform fee (a share of which feeds the
@@ -31,40 +30,65 @@ export type SettlementHold = (tx: Tx, orderId: string) => Promise<string | null>
 export async function settleOrder(
   tx: Tx, holds: readonly SettlementHold[], orderId: string, trigger: string, by: OrderMover, rules: RuleSet, now: Date,
 ): Promise<boolean> {
-  const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
-  if (!order || !(settleable as readonly string[]).includes(order.status)) return false;
+  return (await settleOrders(tx, holds, [orderId], trigger, by, rules, now)).has(orderId);
+}
+
+/**
+ * Settles many orders in one transaction with a fixed number of statements, whatever their number
+ * (the auto-confirm batch): the orders locked in id order, then every account the entries touch in
+ * one sorted statement (no deadlock with refunds or another batch), one balanced entry per order, one
+ * timeline event per order chained on its last. A shop's debt to the fund is repaid order after
+ * order, as one settlement after another would. Returns the ids that settled.
+ */
+export async function settleOrders(
+  tx: Tx, holds: readonly SettlementHold[], orderIds: readonly string[], trigger: string, by: OrderMover, rules: RuleSet, now: Date,
+): Promise<Set<string>> {
+  if (orderIds.length === 0) return new Set();
+  const locked = await tx.selectFrom('orders').selectAll().where('id', 'in', [...new Set(orderIds)]).orderBy('id').forUpdate().execute();
+  let orders = locked.filter((o) => (settleable as readonly string[]).includes(o.status));
   for (const hold of holds) {
-    const reason = await hold(tx, order.id);
-    if (reason) return false;
+    if (orders.length === 0) break;
+    const held = await hold(tx, orders.map((o) => o.id));
+    orders = orders.filter((o) => !held.has(o.id));
   }
-  const amount = order.paid - order.refunded - order.settled;
-  const fee = feeAt(amount, ruleNumber(rules, 'fee.platform-rate'));
-  const fundShare = feeAt(fee, ruleNumber(rules, 'fee.fund-share'));
-  // Every account the entry touches, locked in one sorted statement (no deadlock with refunds).
-  const receivable = accounts.merchantReceivable(order.shop_id);
-  const balances = await lockAccounts(tx, [accounts.escrow(order.id), accounts.merchantAvailable(order.shop_id), receivable, accounts.compensationFund()], now);
-  const debt = -balances.get(receivable.id)!;
-  const repay = Math.max(0, Math.min(debt, amount - fee));
-  await transitionOrder(tx, order.id, [order.status], 'completed', by, { settled: order.settled + amount, fee, completed_at: now });
-  if (amount > 0) {
-    await postEntry(tx, {
-      kind: 'settlement', memo: `order ${order.order_no} settled (${trigger})`, orderId: order.id, shopId: order.shop_id, at: now,
-      postings: [
-        { account: accounts.escrow(order.id), amount: -amount },
-        { account: accounts.merchantAvailable(order.shop_id), amount: amount - fee - repay },
-        { account: accounts.feeRevenue(), amount: fee - fundShare },
-        { account: accounts.compensationFund(), amount: fundShare + repay },
-        { account: accounts.merchantReceivable(order.shop_id), amount: repay },
-        { account: accounts.recoveriesPending(), amount: -repay },
-      ],
-    });
-  }
-  await cancelJob(tx, 'auto_confirm', order.id, now);
-  await appendEvent(tx, order.id, 'settled', {
-    actor: 'system', at: now,
-    data: { trigger, amount, fee, feeRateBp: ruleNumber(rules, 'fee.platform-rate'), fundShare, recoveredForFund: repay, merchantNet: amount - fee - repay, ruleVersion: rules.version },
+  if (orders.length === 0) return new Set();
+  const rateBp = ruleNumber(rules, 'fee.platform-rate');
+  const shareBp = ruleNumber(rules, 'fee.fund-share');
+  const shops = [...new Set(orders.map((o) => o.shop_id))];
+  // Every account the entries touch, locked in one sorted statement.
+  const balances = await lockAccounts(tx, [
+    ...orders.map((o) => accounts.escrow(o.id)),
+    ...shops.flatMap((shop) => [accounts.merchantAvailable(shop), accounts.merchantReceivable(shop)]),
+    accounts.compensationFund(),
+  ], now);
+  const debtLeft = new Map(shops.map((shop) => [shop, -balances.get(accounts.merchantReceivable(shop).id)!]));
+  const settled = orders.map((order) => {
+    const amount = order.paid - order.refunded - order.settled;
+    const fee = feeAt(amount, rateBp);
+    const fundShare = feeAt(fee, shareBp);
+    const debt = debtLeft.get(order.shop_id)!;
+    const repay = Math.max(0, Math.min(debt, amount - fee));
+    debtLeft.set(order.shop_id, debt - repay);
+    return { order, amount, fee, fundShare, repay };
   });
-  return true;
+  await completeOrders(tx, settled.map(({ order, amount, fee }) => ({ id: order.id, from: order.status, settled: order.settled + amount, fee })), by, now);
+  await postEntries(tx, settled.filter((s) => s.amount > 0).map(({ order, amount, fee, fundShare, repay }) => ({
+    kind: 'settlement', memo: `order ${order.order_no} settled (${trigger})`, orderId: order.id, shopId: order.shop_id, at: now,
+    postings: [
+      { account: accounts.escrow(order.id), amount: -amount },
+      { account: accounts.merchantAvailable(order.shop_id), amount: amount - fee - repay },
+      { account: accounts.feeRevenue(), amount: fee - fundShare },
+      { account: accounts.compensationFund(), amount: fundShare + repay },
+      { account: accounts.merchantReceivable(order.shop_id), amount: repay },
+      { account: accounts.recoveriesPending(), amount: -repay },
+    ],
+  })));
+  await cancelJobs(tx, 'auto_confirm', settled.map((s) => s.order.id), now);
+  await appendEvents(tx, settled.map(({ order, amount, fee, fundShare, repay }) => ({
+    orderId: order.id, type: 'settled', actor: 'system', at: now,
+    data: { trigger, amount, fee, feeRateBp: rateBp, fundShare, recoveredForFund: repay, merchantNet: amount - fee - repay, ruleVersion: rules.version },
+  })));
+  return new Set(settled.map((s) => s.order.id));
 }
 
 /** 确认收货: the buyer releases escrow now. */
@@ -82,10 +106,13 @@ export async function confirmReceipt(ctx: Ctx, actor: Actor, orderId: string): P
   });
 }
 
-/** The auto-confirm job: the window passed with no open case, so escrow settles. */
-export async function autoConfirm(ctx: Ctx, orderId: string, now: Date): Promise<void> {
+/**
+ * The auto-confirm job: the window passed with no open case, so escrow settles. The scheduler hands
+ * it every due order of its claim at once (one transaction for the lot); a single id works the same.
+ */
+export async function autoConfirm(ctx: Ctx, orderIds: string[], now: Date): Promise<void> {
   const rules = await ctx.rules.current();
   await withTransaction(ctx.db, async (tx) => {
-    await settleOrder(tx, ctx.settlementHolds, orderId, 'auto_confirmed', 'system', rules, now);
+    await settleOrders(tx, ctx.settlementHolds, orderIds, 'auto_confirmed', 'system', rules, now);
   });
 }

@@ -112,7 +112,12 @@ export async function withdraw(
   type Result = Awaited<ReturnType<typeof withdraw>>;
   const result = await withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
-    const claim = idempotencyKey ? await claimIdempotencyKey<Result>(tx, `withdraw:${shop.id}`, idempotencyKey, input, now) : null;
+    const claim = idempotencyKey ? await claimIdempotencyKey(tx, `withdraw:${shop.id}`, idempotencyKey, input, now, {
+      reference: (created: Result) => ({ payoutId: created.withdrawal.id, available: created.available }),
+      render: async (ref: { payoutId: string; available: number }): Promise<Result> => ({
+        withdrawal: payoutView(await tx.selectFrom('payouts').selectAll().where('id', '=', ref.payoutId).executeTakeFirstOrThrow()), available: ref.available,
+      }),
+    }) : null;
     if (claim?.replay) return claim.response;
     const current = await tx.selectFrom('shops').select('status').where('id', '=', shop.id).forShare().executeTakeFirstOrThrow();
     if (current.status === 'suspended') throw refused('SHOP_SUSPENDED', 'shop.suspended-no-withdrawal', 'a suspended shop cannot withdraw; contact the platform');

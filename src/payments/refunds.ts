@@ -185,8 +185,10 @@ export async function markOrderRefunded(tx: Tx, order: Order, at: Date, by: Orde
 }
 
 /** A waiting refund holds the order's escrow: it must not settle to the merchant meanwhile. */
-export async function waitingRefundHold(tx: Tx, orderId: string): Promise<string | null> {
-  return (await waitingAmount(tx, orderId)) > 0 ? 'a refund is waiting for funds' : null;
+export async function waitingRefundHold(tx: Tx, orderIds: readonly string[]): Promise<Map<string, string>> {
+  const rows = await tx.selectFrom('refunds').select('order_id').distinct().where('order_id', 'in', [...orderIds])
+    .where('waiting_for_funds', '=', true).where('amount', '>', 0).execute();
+  return new Map(rows.map((r) => [r.order_id!, 'a refund is waiting for funds']));
 }
 
 /** The funding job: books a waiting refund once the waterfall can cover it; otherwise tries again later. */

@@ -95,6 +95,9 @@ export const defaultRules = {
   'webhook.retry-window': { value: 24, unit: 'hours', min: 1, max: 168, title: '商家回调（Webhook）投递失败后重试的时长，超过即标记为失败' },
   'merchant.stock-alert-threshold': { value: 10, unit: 'count', min: 1, max: 10_000, title: '商家看板库存预警：可售卡密或限量库存低于此数时提醒' },
   'webhook.public-targets-only': { value: true, unit: 'flag', title: '商家回调地址只能指向公网地址（本机、内网、链路本地、组播等地址仅沙盒模式可用）' },
+  'housekeeping.idempotency-days': { value: 30, unit: 'days', min: 1, max: 365, title: '幂等键保留天数（到期清除，此后同一键视为新请求）' },
+  'housekeeping.jobs-days': { value: 30, unit: 'days', min: 1, max: 365, title: '已完成的定时任务记录保留天数（到期清除）' },
+  'housekeeping.rate-limit-days': { value: 1, unit: 'days', min: 1, max: 30, title: '限流计数在窗口开始后保留天数（到期清除）' },
 } satisfies Record<string, RuleDefinition>;
 
 export type RuleId = keyof typeof defaultRules;

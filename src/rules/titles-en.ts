@@ -88,6 +88,9 @@ export const ruleTitlesEn: Record<RuleId, string> = {
   'webhook.retry-window': 'How long a failed merchant webhook is retried before it is marked failed',
   'webhook.public-targets-only': 'Merchant webhooks may only target public addresses (loopback, private, link-local and multicast only in the sandbox)',
   'merchant.stock-alert-threshold': 'Merchant dashboard stock alert: warn when sellable keys or limited stock fall below this number',
+  'housekeeping.idempotency-days': 'Idempotency keys are kept for (then purged: the same key is a new request)',
+  'housekeeping.jobs-days': 'Finished timer records are kept for (then purged)',
+  'housekeeping.rate-limit-days': 'Rate-limit counters are kept after their window starts for (then purged)',
 };
 
 const isRuleId = (id: string): id is RuleId => Object.hasOwn(defaultRules, id);

@@ -16,8 +16,14 @@ export async function scheduleJob(tx: Tx, kind: string, refId: string, dueAt: Da
 }
 
 export async function cancelJob(tx: Tx, kind: string, refId: string, now: Date): Promise<void> {
+  await cancelJobs(tx, kind, [refId], now);
+}
+
+/** Cancels one kind's jobs for many refs in one statement. */
+export async function cancelJobs(tx: Tx, kind: string, refIds: readonly string[], now: Date): Promise<void> {
+  if (refIds.length === 0) return;
   await tx.updateTable('jobs').set({ status: 'done', done_at: now, last_error: 'cancelled' })
-    .where('kind', '=', kind).where('ref_id', '=', refId).where('status', '=', 'pending').execute();
+    .where('kind', '=', kind).where('ref_id', 'in', [...refIds]).where('status', '=', 'pending').execute();
 }
 
 export interface ClaimedJob {
@@ -50,7 +56,23 @@ export async function claimDueJobs(db: Db, now: Date, limit: number, kinds: { on
 }
 
 export async function completeJob(db: Db, id: string, now: Date): Promise<void> {
-  await db.updateTable('jobs').set({ status: 'done', done_at: now }).where('id', '=', id).where('status', '=', 'pending').execute();
+  await completeJobs(db, [id], now);
+}
+
+/** Marks jobs that ran as done, in one statement. */
+export async function completeJobs(db: Db, ids: readonly string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('jobs').set({ status: 'done', done_at: now }).where('id', 'in', [...ids]).where('status', '=', 'pending').execute();
+}
+
+/**
+ * Gives claimed jobs that did not run back (a server shutting down): due again at once, the claim's
+ * attempt not counted, so the next server to look runs them without waiting out the lease.
+ */
+export async function releaseJobs(db: Db, jobs: readonly ClaimedJob[], now: Date): Promise<void> {
+  if (jobs.length === 0) return;
+  await db.updateTable('jobs').set((eb) => ({ due_at: now, attempts: eb('attempts', '-', 1) }))
+    .where('id', 'in', jobs.map((j) => j.id)).where('status', '=', 'pending').execute();
 }
 
 export async function failJob(db: Db, job: ClaimedJob, error: unknown, now: Date): Promise<void> {

@@ -8,30 +8,46 @@ export const idempotencyKeyLengthMax = 200;
 export type Claim<T> = { replay: true; response: T } | { replay: false; finish: (response: T) => Promise<void> };
 
 /**
- * Claims an Idempotency-Key inside the caller's transaction. A concurrent request with the same key
- * waits on the unique index until the first commits, then replays its stored response; the same
- * key with a different body is a 409.
+ * How a claimed key answers again: `reference` keeps what cannot be read back (the created object's
+ * id, a figure of that moment) — a few bytes instead of the whole body — and `render` rebuilds the
+ * answer from it, inside the replaying request's transaction, as the object stands now.
  */
-export async function claimIdempotencyKey<T>(tx: Tx, scope: string, key: string, request: unknown, now: Date): Promise<Claim<T>> {
+export interface Replay<T, R> {
+  reference: (response: T) => R;
+  render: (ref: R) => Promise<T>;
+}
+
+/**
+ * Claims an Idempotency-Key inside the caller's transaction. A concurrent request with the same key
+ * waits on the unique index until the first commits, then replays its answer, re-rendered from the
+ * stored reference; the same key with a different body is a 409. Keys older than the rule
+ * `housekeeping.idempotency-days` are purged (housekeeping.ts).
+ */
+export async function claimIdempotencyKey<T, R>(
+  tx: Tx, scope: string, key: string, request: unknown, now: Date, replay: Replay<T, R>,
+): Promise<Claim<T>> {
   if (key.length === 0 || key.length > idempotencyKeyLengthMax) {
     throw invalid(`Idempotency-Key must be 1–${idempotencyKeyLengthMax} characters`, `Idempotency-Key 须为 1–${idempotencyKeyLengthMax} 个字符。`);
   }
   const requestHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
   const claimed = await tx.insertInto('idempotency_keys')
-    .values({ scope, key, request_hash: requestHash, status_code: null, response: null, created_at: now })
+    .values({ scope, key, request_hash: requestHash, status_code: null, response: null, ref: null, created_at: now })
     .onConflict((oc) => oc.columns(['scope', 'key']).doNothing()).returning('key').executeTakeFirst();
   if (!claimed) {
-    const stored = await tx.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
+    const stored = await tx.selectFrom('idempotency_keys').select(['request_hash', 'status_code', 'response', 'ref'])
+      .where('scope', '=', scope).where('key', '=', key).executeTakeFirstOrThrow();
     if (stored.request_hash !== requestHash) {
       throw new AppError('IDEMPOTENCY_KEY_REUSED', 409, 'this Idempotency-Key was used with a different request');
     }
-    if (stored.response === null) throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 409, 'a request with this Idempotency-Key is still running');
-    return { replay: true, response: stored.response as T };
+    if (stored.status_code === null) throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 409, 'a request with this Idempotency-Key is still running');
+    // A key stored before references (a whole body) replays that body until it is purged.
+    if (stored.ref === null) return { replay: true, response: stored.response as T };
+    return { replay: true, response: await replay.render(stored.ref as R) };
   }
   return {
     replay: false,
     finish: async (response) => {
-      await tx.updateTable('idempotency_keys').set({ status_code: 201, response: JSON.stringify(response) })
+      await tx.updateTable('idempotency_keys').set({ status_code: 201, ref: JSON.stringify(replay.reference(response)) })
         .where('scope', '=', scope).where('key', '=', key).execute();
     },
   };

@@ -42,6 +42,35 @@ export async function appendEvent(
   return { ...unsigned, hash };
 }
 
+/**
+ * Appends one event to each of many orders' timelines (a batch of settlements) in two statements:
+ * the last link of every chain read at once, the new events inserted at once. The caller holds every
+ * order's row lock (taken in id order), which serialises appends per order as appendEvent does.
+ */
+export async function appendEvents(
+  tx: Tx,
+  events: ReadonlyArray<{ orderId: string; type: string; actor: string; at: Date; data?: Record<string, unknown> }>,
+): Promise<TimelineEvent[]> {
+  if (events.length === 0) return [];
+  const orderIds = [...new Set(events.map((e) => e.orderId))];
+  const lastRows = await tx.selectFrom('order_events').select(['order_id', 'seq', 'hash']).distinctOn('order_id')
+    .where('order_id', 'in', orderIds).orderBy('order_id').orderBy('seq', 'desc').execute();
+  const last = new Map(lastRows.map((r) => [r.order_id, { seq: r.seq, hash: r.hash }]));
+  const written: Array<TimelineEvent & { orderId: string }> = [];
+  for (const input of events) {
+    const prev = last.get(input.orderId);
+    const data = JSON.parse(canonicalJson(input.data ?? {})) as Record<string, unknown>;
+    const unsigned = { seq: (prev?.seq ?? 0) + 1, type: input.type, at: input.at.toISOString(), actor: input.actor, data, prevHash: prev?.hash ?? genesisHash };
+    const hash = eventHash(input.orderId, unsigned);
+    last.set(input.orderId, { seq: unsigned.seq, hash });
+    written.push({ ...unsigned, hash, orderId: input.orderId });
+  }
+  await tx.insertInto('order_events').values(written.map((e) => ({
+    order_id: e.orderId, seq: e.seq, type: e.type, at: new Date(e.at), actor: e.actor, data: JSON.stringify(e.data), hash: e.hash, prev_hash: e.prevHash,
+  }))).execute();
+  return written.map(({ orderId: _orderId, ...event }) => event);
+}
+
 export async function readTimeline(db: Db | Tx, orderId: string): Promise<TimelineEvent[]> {
   const rows = await db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('seq').execute();
   return rows.map((r) => ({ seq: r.seq, type: r.type, at: r.at.toISOString(), actor: r.actor, data: r.data, hash: r.hash, prevHash: r.prev_hash }));
