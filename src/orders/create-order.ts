@@ -14,7 +14,7 @@ import { minutesFrom } from '../shared/clock';
 import { AppError, badRequest, conflict, forbidden, notFound, refused } from '../shared/errors';
 import { requireApprovedIdentity } from '../trust/identity';
 import { claimIdempotencyKey } from '../shared/idempotency';
-import { appendEvent } from '../timeline/timeline';
+import { appendEvent, timelineStartsHere } from '../timeline/timeline';
 import { redeemCoupon } from '../coupons/redeem';
 import { payOrderFromWallet } from './pay-order';
 import { unitAmounts } from './proration';
@@ -99,6 +99,7 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
       buyer_ip: meta.ip, expires_at: minutesFrom(now, ruleNumber(rules, 'order.pending-expiry')), created_at: now,
       coupon_id: coupon?.couponId ?? null, discount: coupon?.discount ?? 0,
     }).returningAll().executeTakeFirstOrThrow();
+    timelineStartsHere(tx, orderId);
     await tx.insertInto('order_items').values(Array.from({ length: input.quantity }, (_, i) => ({
       id: randomUUID(), order_id: orderId, seq: i + 1, card_key_id: keyIds[i] ?? null, amount: itemAmounts[i], status: 'pending' as const, revealed_at: null,
     }))).execute();

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { invariant } from '../shared/errors';
 import type { Ctx } from '../context';
 import type { Db, Tx } from '../db/connect';
 import type { Order, RefundFault } from '../db/schema';
@@ -79,9 +80,9 @@ interface ViewRow {
  * One statement with JSON subselects: it runs on every order read and inside checkout transactions.
  */
 export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: OrderRole): Promise<OrderView> {
-  const order = await db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow();
-  const { rows: [row] } = await sql<ViewRow>`
-    select s.name as shop_name, p.promised_delivery_minutes,
+  // The order's own columns and everything around it in one statement (one round trip per view).
+  const { rows: [row] } = await sql<ViewRow & Order>`
+    select o.*, s.name as shop_name, p.promised_delivery_minutes,
       (select coalesce(json_agg(i order by i.seq), '[]') from order_items i where i.order_id = o.id) as items,
       (select coalesce(json_agg(d order by d.created_at), '[]') from deliveries d where d.order_id = o.id) as deliveries,
       (select coalesce(json_agg(r order by r.created_at), '[]') from refunds r where r.order_id = o.id) as refunds,
@@ -92,7 +93,9 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
       (select x.id from orders x where x.exchanged_from_order_id = o.id order by x.created_at limit 1) as exchanged_to_order_id,
       (select c.code from coupons c where c.id = o.coupon_id) as coupon_code
     from orders o join shops s on s.id = o.shop_id join products p on p.id = o.product_id
-    where o.id = ${order.id}`.execute(db);
+    where o.id = ${orderId}`.execute(db);
+  invariant(row, `order ${orderId} exists`);
+  const order: Order = row;
   const openPayment = order.status === 'pending_payment' || order.status === 'cancelled' ? row.pending_payment_id : null;
   const deliverBy = order.product_type === 'manual' && order.paid_at && row.promised_delivery_minutes
     ? new Date(order.paid_at.getTime() + row.promised_delivery_minutes * 60_000) : null;
