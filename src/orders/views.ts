@@ -124,3 +124,28 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
     topup: row.topup ? { status: row.topup.status, account: row.topup.account, deliveredAmount: row.topup.delivered_amount, requestedAt: isoText(row.topup.requested_at)!, answeredAt: isoText(row.topup.answered_at) } : null,
   };
 }
+
+/**
+ * The view of an order this transaction has just created and left unpaid, from what the caller
+ * holds: nothing else can exist for it yet (no delivery, refund, top-up request, review, timer or
+ * exchange), so reading it back (the costliest statement of a checkout) would only return this.
+ * `orderView` stays the reference: a test holds the two equal.
+ */
+export function newUnpaidOrderView(
+  order: Order, p: { shopName: string; items: Array<{ id: string; seq: number; amount: number; card_key_id: string | null }>; paymentId: string; couponCode: string | null },
+): OrderView {
+  invariant(order.status === 'pending_payment' && order.paid === 0, 'a new unpaid order');
+  return {
+    id: order.id, orderNo: order.order_no, status: order.status, productId: order.product_id, productType: order.product_type, title: order.title,
+    shop: { id: order.shop_id, name: p.shopName }, quantity: order.quantity, unitPrice: order.unit_price, amount: order.amount,
+    originalAmount: order.amount + order.discount, discount: order.discount, couponCode: p.couponCode, paid: order.paid, refunded: order.refunded,
+    settled: order.settled, fee: order.fee, escrow: order.paid - order.refunded - order.settled, channel: order.channel,
+    topupAccount: order.topup_account, guest: order.buyer_id === null,
+    createdAt: order.created_at.toISOString(), expiresAt: order.expires_at.toISOString(), paidAt: null,
+    deliveredAt: null, completedAt: null, cancelledAt: null,
+    deliverBy: null, paymentId: p.paymentId, payUrl: `/pay/${p.paymentId}`, autoConfirmAt: null,
+    items: p.items.map((i) => ({ id: i.id, seq: i.seq, status: 'pending', amount: i.amount, cardKeyId: i.card_key_id, revealed: false, revealedAt: null })),
+    deliveries: [], refunds: [], review: null, cancelledBy: order.cancelled_by, latePenalty: order.late_penalty,
+    exchangedFromOrderId: order.exchanged_from_order_id, exchangedToOrderId: null, topup: null,
+  };
+}

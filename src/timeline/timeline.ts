@@ -31,6 +31,8 @@ export function eventHash(orderId: string, event: Omit<TimelineEvent, 'hash'>): 
 const chainHeads = new WeakMap<object, Map<string, { seq: number; hash: string } | null>>();
 
 const headsOf = (tx: Tx) => {
+  // Outside a transaction a lock ends with its statement: nothing to remember (a throwaway map).
+  if (!tx.isTransaction) return new Map<string, { seq: number; hash: string } | null>();
   let heads = chainHeads.get(tx);
   if (!heads) chainHeads.set(tx, (heads = new Map()));
   return heads;
