@@ -9,15 +9,29 @@ import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
+import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { createKameng } from '../src/app';
-import type { Database } from '../src/db/connect';
+import { postgresPool, type Database } from '../src/db/connect';
 import type { DB } from '../src/db/schema';
 import { seedDemo } from '../src/seed/demo';
-import { cleanupAll, createDatabase } from './server';
+import { findPgbench } from './pgbench';
+import { adminUrl, cleanupAll, createDatabase, postgresPids } from './server';
+
+/** CPU seconds (user + system) of processes, from /proc (Linux). */
+const ticksOf = (pids: number[]) => pids.reduce((sum, pid) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return sum + Number(fields[11]) + Number(fields[12]);
+  } catch { return sum; }
+}, 0) / 100;
+const backendPids = async (database: string) => (await postgresPids(database)).filter(Boolean);
 
 const engine = process.argv[2] === 'postgres' ? 'postgres' : 'pglite';
 const checkouts = Number(process.env.BENCH_STATEMENT_CHECKOUTS ?? 200);
 
+const cpuTotals: Array<{ channel: string; ms: number }> = [];
 const stats = new Map<string, { n: number; ms: number }>();
 let recording = false;
 const log = (e: LogEvent) => {
@@ -32,7 +46,7 @@ const log = (e: LogEvent) => {
 try {
   const pgDb = engine === 'postgres' ? await createDatabase('kameng_statements') : undefined;
   const db = pgDb
-    ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: pgDb.url, max: 10 }) }), log })
+    ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(pgDb.url, 10) }), log })
     : new Kysely<DB>({ dialect: new PGliteDialect({ pglite: await PGlite.create('memory://', { parsers: { 20: Number, 1700: Number } }) }), log });
   const database: Database = { db, engine, close: () => db.destroy() };
   const kameng = await createKameng({ database, config: { sandbox: true, logLevel: 'warn', schedulerIntervalMs: 0 } });
@@ -61,20 +75,82 @@ try {
     for (let i = 0; i < 20; i++) await checkout(channel); // warm caches and the JIT
     stats.clear();
     recording = true;
+    const pids = pgDb ? await backendPids(pgDb.name) : [];
+    const pg0 = ticksOf(pids);
+    const cpu0 = process.cpuUsage();
     const started = performance.now();
     for (let i = 0; i < checkouts; i++) await checkout(channel);
     const wall = (performance.now() - started) / checkouts;
+    const cpu = process.cpuUsage(cpu0);
+    const pgCpu = (ticksOf(pids) - pg0) * 1000 / checkouts;
     recording = false;
     const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms);
     const n = rows.reduce((sum, [, s]) => sum + s.n, 0) / checkouts;
     const ms = rows.reduce((sum, [, s]) => sum + s.ms, 0) / checkouts;
     console.log(`\n${engine}, ${channel === 'sandbox' ? 'gateway (create + pay)' : 'wallet'} checkout, one at a time: ${wall.toFixed(1)} ms each; ${n.toFixed(1)} statements, ${ms.toFixed(1)} ms of it in SQL`);
+    const nodeCpu = (cpu.user + cpu.system) / 1000 / checkouts;
+    console.log(`  CPU per checkout: this process (server + pg client) ${nodeCpu.toFixed(2)} ms${pgDb ? `, PostgreSQL (all processes) ${pgCpu.toFixed(2)} ms, total ${(nodeCpu + pgCpu).toFixed(2)} ms` : ''}`);
+    cpuTotals.push({ channel, ms: nodeCpu + pgCpu });
     console.log('  per checkout   avg ms  statement');
     for (const [sql, s] of rows) console.log(`  ${(s.n / checkouts).toFixed(2).padStart(6)}x ${(s.ms / s.n).toFixed(3).padStart(9)}  ${sql}`);
   }
   await kameng.close();
   await db.destroy();
   await pgDb?.drop();
+  const bin = engine === 'postgres' ? findPgbench() : null;
+  if (bin) {
+    // The baseline's CPU: one pgbench TPC-B client, PostgreSQL's processes plus pgbench itself.
+    const bdb = await createDatabase('kameng_statements_tpcb');
+    const url = new URL(adminUrl);
+    const conn = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres')];
+    execFileSync(bin, ['-i', '-q', '-s', '10', ...conn, bdb.name], { stdio: 'ignore' });
+    const tpcb = await tpcbCpu(bin, [...conn, bdb.name], bdb.name);
+    await bdb.drop();
+    console.log(`\nTPC-B (pgbench -c1, seconds 3–7 of a run): about ${tpcb.toFixed(2)} ms CPU each (pgbench + PostgreSQL)`);
+    for (const t of cpuTotals) console.log(`  ${t.channel} checkout ÷ TPC-B transaction, CPU: ${(t.ms / tpcb).toFixed(1)}×`);
+  }
 } finally {
   await cleanupAll();
+}
+
+/**
+ * CPU per TPC-B transaction: one pgbench client for 8 s with progress each second; pgbench's and its
+ * backend's CPU from /proc between the 2 s and 7 s reports, over the transactions those reports count.
+ */
+async function tpcbCpu(bin: string, args: string[], database: string): Promise<number> {
+  const child = spawn(bin, ['-c', '1', '-T', '8', '-P', '1', '-n', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let pids: number[] = [];
+  let start = 0;
+  let transactions = 0;
+  let cpu = NaN;
+  let buffered = '';
+  const lines: string[] = [];
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    buffered += chunk;
+    const parts = buffered.split('\n');
+    buffered = parts.pop()!;
+    lines.push(...parts);
+  });
+  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (;;) {
+    const line = lines.shift();
+    if (line === undefined) {
+      if (child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 20));
+      continue;
+    }
+    const m = line.match(/progress: ([\d.]+) s, ([\d.]+) tps/);
+    if (!m) continue;
+    const at = Math.round(Number(m[1]));
+    if (at === 2) {
+      pids = [child.pid!, ...(await backendPids(database))];
+      start = ticksOf(pids);
+    } else if (at > 2 && at <= 7) {
+      transactions += Number(m[2]);
+      if (at === 7) cpu = ticksOf(pids) - start;
+    }
+  }
+  await done;
+  return (cpu * 1000) / transactions;
 }

@@ -11,7 +11,7 @@ import { placeExchangeOrder } from '../orders/exchange-order';
 import { executeRefund } from '../payments/refunds';
 import type { RuleSet } from '../rules/rule-sets';
 import { AppError, badRequest, conflict, invariant, refused } from '../shared/errors';
-import { appendEvent } from '../timeline/timeline';
+import { appendEvent, forgetTimelineHeads } from '../timeline/timeline';
 import { exchangePlan } from './mistake';
 import { systemText } from '../i18n/system-text';
 
@@ -53,6 +53,7 @@ export async function executeExchange(
     return { newOrder };
   } catch (error) {
     await sql`rollback to savepoint exchange`.execute(tx);
+    forgetTimelineHeads(tx);
     if (!(error instanceof AppError)) throw error;
     // The rolled-back refunds changed the in-memory order: read it again before the fallback.
     const fresh = await tx.selectFrom('orders').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow();

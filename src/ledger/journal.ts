@@ -36,16 +36,18 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<string> {
   }
   const touched = [...byAccount.values()].sort((a, b) => (a.account.id < b.account.id ? -1 : 1));
 
-  await ensureAccounts(tx, touched.map((t) => t.account), input.at);
-
+  // One statement: the accounts' rows created on first use, the entry and its postings (their foreign
+  // keys are checked at the statement's end, when the rows it created exist). The tracked balances
+  // then move one UPDATE each, in account-id order, so the CHECK names the account that would go below zero.
   const entryId = randomUUID();
-  await tx.insertInto('journal_entries').values({
-    id: entryId, kind: input.kind, memo: input.memo, order_id: input.orderId ?? null, shop_id: input.shopId ?? null,
-    created_at: input.at,
-  }).execute();
-  await tx.insertInto('postings')
-    .values(postings.map((p) => ({ entry_id: entryId, account_id: p.account.id, amount: p.amount })))
-    .execute();
+  await sql`with created as (
+      insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at)
+      values ${sql.join(touched.map(({ account: a }) => sql`(${a.id}, ${a.kind}, ${a.ownerId}, ${a.nonNegative}, ${a.tracked}, ${input.at})`))}
+      on conflict (id) do nothing),
+    entry as (insert into journal_entries (id, kind, memo, order_id, shop_id, created_at)
+      values (${entryId}, ${input.kind}, ${input.memo}, ${input.orderId ?? null}, ${input.shopId ?? null}, ${input.at}))
+    insert into postings (entry_id, account_id, amount)
+    values ${sql.join(postings.map((p) => sql`(${entryId}, ${p.account.id}, ${p.amount})`))}`.execute(tx);
 
   for (const { account, amount } of touched) {
     if (!account.tracked || amount === 0) continue;
@@ -124,9 +126,19 @@ export async function balanceOf(tx: Tx | Db, account: AccountSpec): Promise<numb
 export async function lockAccounts(tx: Tx, specs: AccountSpec[], at: Date): Promise<Map<string, number>> {
   const tracked = [...new Map(specs.filter((a) => a.tracked).map((a) => [a.id, a])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   invariant(tracked.length > 0, 'lockAccounts needs at least one tracked account');
-  await ensureAccounts(tx, tracked, at);
-  const rows = await tx.selectFrom('ledger_accounts').select(['id', 'balance'])
-    .where('id', 'in', tracked.map((a) => a.id)).orderBy('id').forNoKeyUpdate().execute();
+  // New rows come back from the insert (created here, so locked by it); existing ones from the locking
+  // select, whose snapshot predates the insert. One created meanwhile by another transaction is in
+  // neither: the insert waited for it, so a second select finds and locks it.
+  let rows = (await sql<{ id: string; balance: number }>`with created as (
+      insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at)
+      values ${sql.join(tracked.map((a) => sql`(${a.id}, ${a.kind}, ${a.ownerId}, ${a.nonNegative}, ${a.tracked}, ${at})`))}
+      on conflict (id) do nothing returning id, balance),
+    locked as (select id, balance from ledger_accounts where id in (${sql.join(tracked.map((a) => a.id))}) order by id for no key update)
+    select id, balance from created union all select id, balance from locked`.execute(tx)).rows;
+  if (rows.length !== tracked.length) {
+    rows = await tx.selectFrom('ledger_accounts').select(['id', 'balance'])
+      .where('id', 'in', tracked.map((a) => a.id)).orderBy('id').forNoKeyUpdate().execute();
+  }
   invariant(rows.length === tracked.length, 'every locked account exists');
   return new Map(rows.map((r) => [r.id, r.balance]));
 }
@@ -134,14 +146,4 @@ export async function lockAccounts(tx: Tx, specs: AccountSpec[], at: Date): Prom
 /** One account's locked balance (see lockAccounts). */
 export async function lockBalance(tx: Tx, account: AccountSpec, at: Date): Promise<number> {
   return (await lockAccounts(tx, [account], at)).get(account.id)!;
-}
-
-/** Creates the accounts' rows on first use (postings reference them). */
-async function ensureAccounts(tx: Tx, specs: AccountSpec[], at: Date): Promise<void> {
-  // Sorted, so two transactions creating the same new accounts wait on each other in one order.
-  const sorted = [...specs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  await tx.insertInto('ledger_accounts')
-    .values(sorted.map((a) => ({ id: a.id, kind: a.kind, owner_id: a.ownerId, non_negative: a.nonNegative, tracked: a.tracked, created_at: at })))
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
 }

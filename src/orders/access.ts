@@ -2,6 +2,7 @@ import type { Actor, Caller } from '../context';
 import type { Db, Tx } from '../db/connect';
 import type { Order } from '../db/schema';
 import { notFound } from '../shared/errors';
+import { orderRowLocked } from '../timeline/timeline';
 
 export type OrderRole = 'buyer' | 'merchant' | 'staff';
 
@@ -16,6 +17,7 @@ export async function loadOrderFor(
   if (lock) query = query.forUpdate();
   const order = await query.executeTakeFirst();
   if (!order) throw notFound('order');
+  if (lock && db.isTransaction) orderRowLocked(db as Tx, order.id);
   const role = await relation(db, actor, order);
   if (!role || !allowed.includes(role)) throw notFound('order');
   return { order, role };

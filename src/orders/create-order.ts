@@ -13,11 +13,11 @@ import { minutesFrom } from '../shared/clock';
 import { AppError, badRequest, conflict, forbidden, notFound, refused } from '../shared/errors';
 import { requireApprovedIdentity } from '../trust/identity';
 import { claimIdempotencyKey } from '../shared/idempotency';
-import { appendEvent } from '../timeline/timeline';
+import { appendEvent, timelineStartsHere } from '../timeline/timeline';
 import { redeemCoupon } from '../coupons/redeem';
 import { payOrderFromWallet } from './pay-order';
 import { unitAmounts } from './proration';
-import { orderView, type OrderView } from './views';
+import { newUnpaidOrderView, orderView, type OrderView } from './views';
 import { armReconciliation, requireLiveChannel, startRailPayment } from '../payments/start-payment';
 import type { PayAction } from '../payments/channels/types';
 
@@ -101,9 +101,11 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
       buyer_ip: meta.ip, expires_at: minutesFrom(now, ruleNumber(rules, 'order.pending-expiry')), created_at: now,
       coupon_id: coupon?.couponId ?? null, discount: coupon?.discount ?? 0,
     }).returningAll().executeTakeFirstOrThrow();
-    await tx.insertInto('order_items').values(Array.from({ length: input.quantity }, (_, i) => ({
+    timelineStartsHere(tx, orderId);
+    const items = Array.from({ length: input.quantity }, (_, i) => ({
       id: randomUUID(), order_id: orderId, seq: i + 1, card_key_id: keyIds[i] ?? null, amount: itemAmounts[i], status: 'pending' as const, revealed_at: null,
-    }))).execute();
+    }));
+    await tx.insertInto('order_items').values(items).execute();
     await appendEvent(tx, orderId, 'created', {
       actor: buyer ? `buyer:${buyer}` : 'guest', at: now,
       data: { orderNo: order.order_no, productId: product.id, quantity: input.quantity, amount, ...(coupon ? { listAmount, discount: coupon.discount, couponCode: coupon.code } : {}), channel: input.channel, expiresAt: order.expires_at.toISOString(), ruleVersion: rules.version },
@@ -113,7 +115,11 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
     const payment = input.channel === 'balance'
       ? await payOrderFromWallet(ctx, tx, order, rules, now)
       : await openGatewayPayment(tx, order, rules, now);
-    const result: CreatedOrder = { order: await orderView(ctx, tx, order.id, 'buyer'), payment };
+    // A wallet order was paid and delivered just now: its view is read back. A gateway order is as it was written.
+    const view = payment.status === 'pending'
+      ? newUnpaidOrderView(order, { shopName: product.shop_name, items, paymentId: payment.id, couponCode: coupon?.code ?? null })
+      : await orderView(ctx, tx, order.id, 'buyer');
+    const result: CreatedOrder = { order: view, payment };
     await claim?.finish(result);
     return buyer ? result : { ...result, guestToken: (await openSession(tx, { orderId }, now)).token };
   });
@@ -140,9 +146,9 @@ async function checkBuyer(actor: Caller, input: CreateOrderInput): Promise<strin
   return null;
 }
 
-export async function loadSellableProduct(tx: Tx, productId: string): Promise<Product> {
+export async function loadSellableProduct(tx: Tx, productId: string): Promise<Product & { shop_name: string }> {
   const product = await tx.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
-    .selectAll('products').select('shops.status as shop_status').where('products.id', '=', productId).executeTakeFirst();
+    .selectAll('products').select(['shops.status as shop_status', 'shops.name as shop_name']).where('products.id', '=', productId).executeTakeFirst();
   if (!product || product.shop_status !== 'active' || product.status !== 'active') throw notFound('product');
   return product;
 }

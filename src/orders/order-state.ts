@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../db/connect';
 import type { Order, OrderStatus } from '../db/schema';
 import { conflict, invariant } from '../shared/errors';
+import { orderRowLocked } from '../timeline/timeline';
 import { emitWebhookEvent, orderEventData, type WebhookEventType } from '../webhooks/events';
 
 /** Who moves an order: a party to it, or the platform (a job or a provider's verified callback). */
@@ -35,14 +36,26 @@ const allowed = (from: OrderStatus, to: OrderStatus, by: OrderMover) =>
  */
 export async function transitionOrder(
   tx: Tx, orderId: string, from: readonly OrderStatus[], to: OrderStatus, by: OrderMover,
-  set: Partial<Pick<Order, 'paid' | 'paid_at' | 'cancelled_at' | 'cancelled_by' | 'delivered_at' | 'completed_at' | 'settled' | 'fee'>> = {},
+  set: OrderMoveSet = {},
   /** When the change happened, for a move that stamps no time of its own (to refunded). */
   at?: Date,
 ): Promise<Order> {
+  const updated = await transitionOrderIf(tx, orderId, from, to, by, set, at);
+  if (!updated) throw conflict('ORDER_STATE_CHANGED', `the order is no longer ${from.join(' or ')}; reload it`);
+  return updated;
+}
+
+type OrderMoveSet = Partial<Pick<Order, 'paid' | 'paid_at' | 'cancelled_at' | 'cancelled_by' | 'delivered_at' | 'completed_at' | 'settled' | 'fee'>>;
+
+/** transitionOrder for a caller that has a plan for an order no longer in `from`: undefined then, nothing changed. */
+export async function transitionOrderIf(
+  tx: Tx, orderId: string, from: readonly OrderStatus[], to: OrderStatus, by: OrderMover, set: OrderMoveSet = {}, at?: Date,
+): Promise<Order | undefined> {
   for (const f of from) invariant(allowed(f, to, by), `order transition ${f} → ${to} by ${by} is not in the table`);
   const updated = await tx.updateTable('orders').set({ ...set, status: to })
     .where('id', '=', orderId).where('status', 'in', [...from]).returningAll().executeTakeFirst();
-  if (!updated) throw conflict('ORDER_STATE_CHANGED', `the order is no longer ${from.join(' or ')}; reload it`);
+  if (!updated) return undefined;
+  orderRowLocked(tx, orderId);
   const event = webhookEventOf(to);
   if (event) {
     const when = set.paid_at ?? set.delivered_at ?? set.completed_at ?? set.cancelled_at ?? at;

@@ -9,10 +9,10 @@ import { accounts } from '../ledger/accounts';
 import { lockBalance, postEntry } from '../ledger/journal';
 import { executeRefund, markOrderRefunded } from '../payments/refunds';
 import { faultOf } from '../trust/fault';
-import { transitionOrder } from './order-state';
+import { transitionOrder, transitionOrderIf } from './order-state';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
 import { AppError, invariant, notFound } from '../shared/errors';
-import { appendEvent } from '../timeline/timeline';
+import { appendEvent, forgetTimelineHeads } from '../timeline/timeline';
 import { deliverPaidOrder } from './deliver';
 import { reserveStock } from './create-order';
 import { noticeRefund } from '../notify/order-notices';
@@ -124,11 +124,20 @@ async function recordConfirmation(tx: Tx, paymentId: string, via: ProviderConfir
 async function applyOrderPayment(
   ctx: Ctx, tx: Tx, orderId: string, payment: { paymentId: string; amount: number; channel: string }, rules: RuleSet, now: Date,
 ): Promise<string> {
-  const order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+  const mover = payment.channel === 'balance' ? 'buyer' : 'system';
+  // The usual case, an order awaiting its payment (nothing paid yet), moves in one statement; only
+  // an order that is not (expired meanwhile) is read and locked first.
+  let paid = await transitionOrderIf(tx, orderId, ['pending_payment'], 'paid', mover, { paid: payment.amount, paid_at: now, cancelled_at: null });
+  let order: Pick<Order, 'id' | 'status' | 'coupon_id' | 'paid' | 'amount'>;
+  if (paid) {
+    order = { ...paid, status: 'pending_payment', paid: 0 };
+  } else {
+    order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
+    invariant(order.status === 'cancelled', `payment for an order in status ${order.status}`);
+    paid = await transitionOrder(tx, order.id, [order.status], 'paid', mover, { paid: order.paid + payment.amount, paid_at: now, cancelled_at: null });
+  }
   invariant(payment.amount === order.amount, 'payment amount must equal the order amount');
   const late = order.status === 'cancelled';
-  invariant(order.status === 'pending_payment' || late, `payment for an order in status ${order.status}`);
-  const paid = await transitionOrder(tx, order.id, [order.status], 'paid', payment.channel === 'balance' ? 'buyer' : 'system', { paid: order.paid + payment.amount, paid_at: now, cancelled_at: null });
   // The cancellation gave the coupon use back; the buyer paid the discounted price, so it is honoured (redeem.ts).
   const couponRecounted = late && order.coupon_id ? await recountCoupon(tx, order) : undefined;
   await appendEvent(tx, order.id, 'paid', { actor: `channel:${payment.channel}`, at: now, data: { paymentId: payment.paymentId, amount: payment.amount, channel: payment.channel, late, ...(couponRecounted !== undefined ? { couponRecounted } : {}) } });
@@ -163,6 +172,7 @@ async function reacquireStock(ctx: Ctx, tx: Tx, order: Order): Promise<boolean> 
     return true;
   } catch (error) {
     await sql`rollback to savepoint reacquire_stock`.execute(tx);
+    forgetTimelineHeads(tx);
     if (error instanceof AppError && error.code === 'OUT_OF_STOCK') return false;
     throw error;
   }

@@ -20,6 +20,40 @@ export function eventHash(orderId: string, event: Omit<TimelineEvent, 'hash'>): 
   return createHash('sha256').update(event.prevHash).update('\n').update(body).digest('hex');
 }
 
+/**
+ * What a transaction knows of an order's timeline: `null` — it holds the order's row lock (it
+ * updated or locked the order) but has not read the chain's head; a head — the last event's seq and
+ * hash, known because this transaction created the order or appended to it. Either way no other
+ * transaction can append to that order until this one ends, so the next append needs neither the
+ * lock statement nor the read. Keyed by the transaction object: a retry is a new transaction and
+ * starts empty.
+ */
+const chainHeads = new WeakMap<object, Map<string, { seq: number; hash: string } | null>>();
+
+const headsOf = (tx: Tx) => {
+  // Outside a transaction a lock ends with its statement: nothing to remember (a throwaway map).
+  if (!tx.isTransaction) return new Map<string, { seq: number; hash: string } | null>();
+  let heads = chainHeads.get(tx);
+  if (!heads) chainHeads.set(tx, (heads = new Map()));
+  return heads;
+};
+
+/** The order was inserted in this transaction: its chain is empty and nobody else can see it yet. */
+export function timelineStartsHere(tx: Tx, orderId: string): void {
+  headsOf(tx).set(orderId, { seq: 0, hash: genesisHash });
+}
+
+/** This transaction holds the order's row lock (an UPDATE or a FOR UPDATE of the order row). */
+export function orderRowLocked(tx: Tx, orderId: string): void {
+  const heads = headsOf(tx);
+  if (!heads.has(orderId)) heads.set(orderId, null);
+}
+
+/** After ROLLBACK TO SAVEPOINT: locks and appends made after the savepoint are undone, so forget what was learnt. */
+export function forgetTimelineHeads(tx: Tx): void {
+  chainHeads.delete(tx);
+}
+
 /** Appends an event to an order's hash-chained timeline, serialised per order by the order's row lock. */
 export async function appendEvent(
   tx: Tx,
@@ -27,18 +61,25 @@ export async function appendEvent(
   type: string,
   input: { actor: string; at: Date; data?: Record<string, unknown> },
 ): Promise<TimelineEvent> {
+  const heads = headsOf(tx);
+  let head = heads.get(orderId);
   // Appends to one order are serial: the order row is the lock (a caller that changed the order
   // holds it already; a case transition that did not gets it here). NO KEY UPDATE leaves foreign
-  // keys pointing at the order (FOR KEY SHARE) unblocked.
-  await tx.selectFrom('orders').select('id').where('id', '=', orderId).forNoKeyUpdate().execute();
-  const last = await tx.selectFrom('order_events').select(['seq', 'hash']).where('order_id', '=', orderId)
-    .orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  // keys pointing at the order (FOR KEY SHARE) unblocked. The head is read in a statement of its
+  // own after the lock, so it sees whatever the transaction it waited for committed.
+  if (head === undefined) await tx.selectFrom('orders').select('id').where('id', '=', orderId).forNoKeyUpdate().execute();
+  if (!head) {
+    const last = await tx.selectFrom('order_events').select(['seq', 'hash']).where('order_id', '=', orderId)
+      .orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    head = { seq: last?.seq ?? 0, hash: last?.hash ?? genesisHash };
+  }
   const data = JSON.parse(canonicalJson(input.data ?? {})) as Record<string, unknown>;
-  const unsigned = { seq: (last?.seq ?? 0) + 1, type, at: input.at.toISOString(), actor: input.actor, data, prevHash: last?.hash ?? genesisHash };
+  const unsigned = { seq: head.seq + 1, type, at: input.at.toISOString(), actor: input.actor, data, prevHash: head.hash };
   const hash = eventHash(orderId, unsigned);
   await tx.insertInto('order_events').values({
     order_id: orderId, seq: unsigned.seq, type, at: input.at, actor: input.actor, data: JSON.stringify(data), hash, prev_hash: unsigned.prevHash,
   }).execute();
+  heads.set(orderId, { seq: unsigned.seq, hash });
   return { ...unsigned, hash };
 }
 

@@ -15,7 +15,7 @@ export const webhookDeliveryJob = 'webhook_delivery';
  * the state change, so an event exists exactly when the change committed; nothing is sent here.
  */
 export async function emitWebhookEvent(tx: Tx, shopId: string, type: WebhookEventType, data: Record<string, unknown>, at: Date): Promise<void> {
-  const hooks = await tx.selectFrom('webhooks').select(['id', 'events']).where('shop_id', '=', shopId).where('deleted_at', 'is', null).orderBy('id').execute();
+  const hooks = await shopHooks(tx, shopId);
   const takers = hooks.filter((h) => (typeof h.events === 'string' ? JSON.parse(h.events) as string[] : h.events).includes(type));
   if (takers.length === 0) return;
   const eventId = randomUUID();
@@ -28,6 +28,19 @@ export async function emitWebhookEvent(tx: Tx, shopId: string, type: WebhookEven
     }).execute();
     await scheduleJob(tx, webhookDeliveryJob, `${id}@1`, at, at);
   }
+}
+
+/** A shop's live webhooks, read once per transaction (a payment emits order.paid and order.delivered). */
+const hooksSeen = new WeakMap<object, Map<string, Array<{ id: string; events: string[] | string }>>>();
+async function shopHooks(tx: Tx, shopId: string): Promise<Array<{ id: string; events: string[] | string }>> {
+  let byShop = hooksSeen.get(tx);
+  if (!byShop) hooksSeen.set(tx, (byShop = new Map()));
+  let hooks = byShop.get(shopId);
+  if (!hooks) {
+    hooks = await tx.selectFrom('webhooks').select(['id', 'events']).where('shop_id', '=', shopId).where('deleted_at', 'is', null).orderBy('id').execute();
+    byShop.set(shopId, hooks);
+  }
+  return hooks;
 }
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;

@@ -60,6 +60,8 @@ describe('coupons at checkout', () => {
     const created = await order(buyer, product.id, { quantity: 2, couponCode: 'tenoff' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.order).toMatchObject({ originalAmount: 1_998, discount: 199, amount: 1_799, couponCode: 'TENOFF', paid: 0 });
+    // Checkout answers a new unpaid order from what it wrote (no read-back): exactly what reading it gives.
+    expect(created.body.order).toEqual(await t.api.ok('GET', `/api/orders/${created.body.order.id}`, { token: buyer.token }));
     expect(created.body.payment.amount).toBe(1_799);
     const quote = await t.api.ok('POST', '/api/coupons/quote', { body: { productId: product.id, quantity: 2, couponCode: 'TenOff' } });
     expect(quote).toEqual({ code: 'TENOFF', originalAmount: 1_998, discount: 199, amount: 1_799 });
