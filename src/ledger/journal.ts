@@ -109,6 +109,16 @@ export async function postEntries(tx: Tx, inputs: readonly EntryInput[]): Promis
   return entries.map((e) => e.id);
 }
 
+/** Creates the accounts' rows on first use (postEntries; postEntry does it inside its one statement). */
+async function ensureAccounts(tx: Tx, specs: AccountSpec[], at: Date): Promise<void> {
+  // Sorted, so two transactions creating the same new accounts wait on each other in one order.
+  const sorted = [...specs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  await tx.insertInto('ledger_accounts')
+    .values(sorted.map((a) => ({ id: a.id, kind: a.kind, owner_id: a.ownerId, non_negative: a.nonNegative, tracked: a.tracked, created_at: at })))
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
 /** The running balance of a tracked account (0 if it has never been used). */
 export async function balanceOf(tx: Tx | Db, account: AccountSpec): Promise<number> {
   invariant(account.tracked, `balance of untracked account ${account.id} must be derived from postings`);

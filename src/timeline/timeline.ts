@@ -109,6 +109,9 @@ export async function appendEvents(
   await tx.insertInto('order_events').values(written.map((e) => ({
     order_id: e.orderId, seq: e.seq, type: e.type, at: new Date(e.at), actor: e.actor, data: JSON.stringify(e.data), hash: e.hash, prev_hash: e.prevHash,
   }))).execute();
+  // Later appendEvent calls in this transaction chain on these links, not on a head learnt before.
+  const heads = headsOf(tx);
+  for (const [orderId, head] of last) heads.set(orderId, head);
   return written.map(({ orderId: _orderId, ...event }) => event);
 }
 
