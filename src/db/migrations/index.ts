@@ -16,6 +16,7 @@ import * as catalog from './015_catalog';
 import * as coupons from './016_coupons';
 import * as notificationKinds from './017_notification_kinds';
 import * as shopSuspensions from './018_shop_suspensions';
+import * as readCounters from './019_read_counters';
 
 /** Every migration, in order. Both engines run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '016_coupons': coupons,
   '017_notification_kinds': notificationKinds,
   '018_shop_suspensions': shopSuspensions,
+  '019_read_counters': readCounters,
 };
