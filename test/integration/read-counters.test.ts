@@ -99,7 +99,7 @@ describe('incremental ledger check', () => {
     const db = t.kameng.ctx.db;
     const shop = await t.api.makeShop();
     const product = await t.api.makeProduct(shop, { keys: 3, price: 1_000 });
-    await t.api.buyAndPay(await t.api.user('buyer'), product.id);
+    const order = await t.api.buyAndPay(await t.api.user('buyer'), product.id);
     const first = await checkLedger(db, { full: true });
     expect(first).toMatchObject({ balanced: true, mode: 'full' });
     const allPostings = Number((await sql<{ n: string }>`select count(*) as n from postings`.execute(db)).rows[0].n);
@@ -116,7 +116,7 @@ describe('incremental ledger check', () => {
     await db.insertInto('journal_entries').values({ id: entryId, kind: 'corruption', memo: 'test', order_id: null, shop_id: null, created_at: new Date() }).execute();
     await db.insertInto('postings').values([
       { entry_id: entryId, account_id: 'clearing:sandbox', amount: -100 },
-      { entry_id: entryId, account_id: `escrow:${(await db.selectFrom('orders').select('id').executeTakeFirstOrThrow()).id}`, amount: 101 },
+      { entry_id: entryId, account_id: `escrow:${order.id}`, amount: 101 },
     ]).execute();
     const corrupt = await checkLedger(db);
     expect(corrupt.mode).toBe('incremental');
