@@ -175,7 +175,7 @@ async function seed(databaseUrl: string, s: Setup): Promise<Record<string, numbe
     // Orders: a quarter in the bench shop (whose merchant lists them), the rest spread; created over
     // the last 60 days; every 50th refunded in full at the merchant's fault.
     await db.query(`create temporary table seed_orders as
-      select g, gen_random_uuid() as id, date_trunc('milliseconds', now() - ((g * 25920) % 5184000000 || ' milliseconds')::interval) as created_at,
+      select g, gen_random_uuid() as id, date_trunc('milliseconds', now() - ((g::bigint * 25920) % 5184000000 || ' milliseconds')::interval) as created_at,
         case when g % 4 = 0 then '${s.productId}'::uuid else p.id end as product_id,
         case when g % 4 = 0 then '${s.shopId}'::uuid else p.shop_id end as shop_id,
         g % 50 = 0 as refunded

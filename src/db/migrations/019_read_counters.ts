@@ -14,7 +14,7 @@ import { runScript } from '../script';
  *   kept by a trigger on `refunds` (faults are re-attributed by appeals, so updates count too).
  * - `shop_order_days`: per shop and UTC day of the order's creation, paid orders and those with a
  *   merchant-fault refund (the 30-day refund rate); `shop_escrow`: Σ(paid − refunded − settled) of
- *   the shop's orders. Both from one row trigger on `orders`, striped like `product_stock`.
+ *   the shop's orders. Both from statement-level triggers on `orders`, striped like `product_stock`.
  * - `postings.tx`: the writing transaction's id, so the ledger check can go on from where it
  *   stopped (ledger/check.ts), with its running per-account sums in `ledger_check_sums`.
  *
@@ -128,57 +128,41 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql.raw(`create trigger refunds_fault after insert or delete or update of fault, order_id on refunds
     for each row execute function kameng_refunds_fault()`).execute(db);
 
+  // Statement-level like the stock trigger: one upsert per shop and day per statement, so a bulk
+  // insert or a batch update does not update one counter row thousands of times in one transaction.
+  const added = `select shop_id, (created_at at time zone 'UTC')::date as day, (paid > 0)::int as paid,
+    (paid > 0 and merchant_fault_refund)::int as refunded, (paid - refunded - settled)::bigint as escrow from new_rows`;
+  const removed = `select shop_id, (created_at at time zone 'UTC')::date as day, -((paid > 0)::int) as paid,
+    -((paid > 0 and merchant_fault_refund)::int) as refunded, -(paid - refunded - settled)::bigint as escrow from old_rows`;
+  const apply = (changes: string) => `
+    with changes as (${changes}),
+    days as (
+      insert into shop_order_days as d (shop_id, day, slot, paid_orders, fault_refunded_orders)
+        select shop_id, day, pg_backend_pid() % 16, sum(paid), sum(refunded) from changes
+        group by shop_id, day having sum(paid) <> 0 or sum(refunded) <> 0 order by shop_id, day
+        on conflict (shop_id, day, slot) do update
+          set paid_orders = d.paid_orders + excluded.paid_orders, fault_refunded_orders = d.fault_refunded_orders + excluded.fault_refunded_orders
+        returning 1)
+    insert into shop_escrow as e (shop_id, slot, amount)
+      select shop_id, pg_backend_pid() % 16, sum(escrow) from changes
+      group by shop_id having sum(escrow) <> 0 order by shop_id
+      on conflict (shop_id, slot) do update set amount = e.amount + excluded.amount`;
   await sql.raw(`
     create function kameng_orders_counters() returns trigger language plpgsql as $$
-    declare
-      stripe smallint := pg_backend_pid() % 16;
-      dp integer;
-      dr integer;
-      de bigint;
     begin
-      if tg_op = 'UPDATE' and old.shop_id = new.shop_id and old.created_at = new.created_at then
-        dp := (new.paid > 0)::int - (old.paid > 0)::int;
-        dr := (new.paid > 0 and new.merchant_fault_refund)::int - (old.paid > 0 and old.merchant_fault_refund)::int;
-        if dp <> 0 or dr <> 0 then
-          insert into shop_order_days as d (shop_id, day, slot, paid_orders, fault_refunded_orders)
-            values (new.shop_id, (new.created_at at time zone 'UTC')::date, stripe, dp, dr)
-            on conflict (shop_id, day, slot) do update
-              set paid_orders = d.paid_orders + excluded.paid_orders, fault_refunded_orders = d.fault_refunded_orders + excluded.fault_refunded_orders;
-        end if;
-        de := (new.paid - new.refunded - new.settled) - (old.paid - old.refunded - old.settled);
-        if de <> 0 then
-          insert into shop_escrow as e (shop_id, slot, amount) values (new.shop_id, stripe, de)
-            on conflict (shop_id, slot) do update set amount = e.amount + excluded.amount;
-        end if;
-        return null;
-      end if;
-      if tg_op in ('UPDATE', 'DELETE') then
-        if old.paid > 0 then
-          insert into shop_order_days as d (shop_id, day, slot, paid_orders, fault_refunded_orders)
-            values (old.shop_id, (old.created_at at time zone 'UTC')::date, stripe, -1, -(old.merchant_fault_refund::int))
-            on conflict (shop_id, day, slot) do update
-              set paid_orders = d.paid_orders + excluded.paid_orders, fault_refunded_orders = d.fault_refunded_orders + excluded.fault_refunded_orders;
-        end if;
-        if old.paid - old.refunded - old.settled <> 0 then
-          insert into shop_escrow as e (shop_id, slot, amount) values (old.shop_id, stripe, -(old.paid - old.refunded - old.settled))
-            on conflict (shop_id, slot) do update set amount = e.amount + excluded.amount;
-        end if;
-      end if;
-      if tg_op in ('UPDATE', 'INSERT') then
-        if new.paid > 0 then
-          insert into shop_order_days as d (shop_id, day, slot, paid_orders, fault_refunded_orders)
-            values (new.shop_id, (new.created_at at time zone 'UTC')::date, stripe, 1, new.merchant_fault_refund::int)
-            on conflict (shop_id, day, slot) do update
-              set paid_orders = d.paid_orders + excluded.paid_orders, fault_refunded_orders = d.fault_refunded_orders + excluded.fault_refunded_orders;
-        end if;
-        if new.paid - new.refunded - new.settled <> 0 then
-          insert into shop_escrow as e (shop_id, slot, amount) values (new.shop_id, stripe, new.paid - new.refunded - new.settled)
-            on conflict (shop_id, slot) do update set amount = e.amount + excluded.amount;
-        end if;
+      if tg_op = 'INSERT' then
+        ${apply(added)};
+      elsif tg_op = 'DELETE' then
+        ${apply(removed)};
+      else
+        ${apply(`${added} union all ${removed}`)};
       end if;
       return null;
     end $$`).execute(db);
-  // Only a change of what is counted fires it: a status or timestamp update costs nothing.
-  await sql.raw(`create trigger orders_counters after insert or delete or update of paid, refunded, settled, merchant_fault_refund, shop_id, created_at on orders
-    for each row execute function kameng_orders_counters()`).execute(db);
+  await sql.raw(`create trigger orders_counters_insert after insert on orders referencing new table as new_rows
+    for each statement execute function kameng_orders_counters()`).execute(db);
+  await sql.raw(`create trigger orders_counters_update after update on orders referencing old table as old_rows new table as new_rows
+    for each statement execute function kameng_orders_counters()`).execute(db);
+  await sql.raw(`create trigger orders_counters_delete after delete on orders referencing old table as old_rows
+    for each statement execute function kameng_orders_counters()`).execute(db);
 }
