@@ -6,7 +6,7 @@ import type { Db } from '../db/connect';
  * count stops there instead of walking the whole history. `totalCapped` says the real number is
  * larger; `total` is then the cap.
  */
-export const listTotalCap = 10_000;
+export const listTotalCap = 1_000;
 
 export async function cappedCount<D, TB extends keyof D, O>(
   db: Db, base: SelectQueryBuilder<D, TB, O>, cap = listTotalCap,
