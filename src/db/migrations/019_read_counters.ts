@@ -66,7 +66,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     create table ledger_check_state (
       id integer primary key check (id = 1),
       watermark xid8 not null,
-      checked_at timestamptz not null
+      checked_at timestamptz not null,
+      -- What the last check found wrong: re-checked every time until it is right again.
+      open_entries uuid[] not null default '{}',
+      open_accounts text[] not null default '{}',
+      open_orders uuid[] not null default '{}'
     );
 
     create index orders_shop_status on orders(shop_id, status, created_at desc);
