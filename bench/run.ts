@@ -10,6 +10,8 @@
  * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof), BENCH_TIMERS (due auto-confirms
  * for the timer drain on PostgreSQL, 100000; 0 skips it — bench/timers.ts).
  * Where a checkout's time goes, statement by statement: `npx tsx bench/statements.ts [pglite|postgres]`.
+ * BENCH_SCENARIOS=large (alone or beside the others) also runs bench/large.ts on PostgreSQL: the catalogue and
+ * back-office reads on a small database and on 1M keys / 200k orders / 800k events (its own env there).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +20,7 @@ import { closeConnections } from './http';
 import { fundWallets, importKeys, runLoad, scenarioLabels, setUpMarket, stockOf, verify, type LoadResult, type Scenario, type Verification } from './load';
 import { findPgbench, runPgbench, type PgbenchResult } from './pgbench';
 import { benchTimers, type TimersResult } from './timers';
+import { largeReport, runLarge, writeLarge, type LargeResult } from './large';
 import { cleanupAll, cpuWindow, createDatabase, postgresPids, postgresVersion, repoRoot, startServer, type CpuShare, type LogSummary, type RunningServer } from './server';
 
 type Engine = 'pglite' | 'postgres';
@@ -28,7 +31,8 @@ const settings = {
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
   clients: Number(process.env.BENCH_CLIENTS ?? 64),
   engines: list(process.env.BENCH_ENGINES, 'pglite,postgres') as Engine[],
-  scenarios: list(process.env.BENCH_SCENARIOS, 'gateway,wallet') as Scenario[],
+  scenarios: list(process.env.BENCH_SCENARIOS, 'gateway,wallet').filter((s) => s !== 'large') as Scenario[],
+  large: list(process.env.BENCH_SCENARIOS, 'gateway,wallet').includes('large'),
   pgbenchSeconds: Number(process.env.BENCH_PGBENCH_SECONDS ?? process.env.BENCH_SECONDS ?? 20),
   timers: Number(process.env.BENCH_TIMERS ?? 100_000),
 };
@@ -108,7 +112,7 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   const failures: string[] = [];
-  for (const engine of engines) {
+  for (const engine of settings.scenarios.length ? engines : []) {
     // One engine failing (a crash, a verification error in setup) must not hide the other's numbers.
     try {
       await benchEngine(engine, rows);
@@ -127,6 +131,16 @@ async function main(): Promise<void> {
       log(`timers FAILED: ${(error as Error).message}`);
     }
   }
+
+  let large: LargeResult | undefined;
+  if (settings.large && pgVersion) {
+    try {
+      large = await runLarge();
+    } catch (error) {
+      failures.push(`large: ${(error as Error).message}`);
+      log(`large FAILED: ${(error as Error).message}`);
+    }
+  } else if (settings.large) skipped.push('large: needs PostgreSQL (BENCH_PG_URL)');
 
   let pgbench: PgbenchResult[] = [];
   if (pgVersion) {
@@ -209,6 +223,11 @@ async function main(): Promise<void> {
     if (codes.length) out.push(`      HTTP errors (whole run incl. warm-up): ${codes.map(([c, n]) => `${c} ×${n}`).join(', ')}`);
     if (r.serverLogs.warnings || r.serverLogs.errors) out.push(`      server log so far: ${r.serverLogs.errors} error, ${r.serverLogs.warnings} warn lines; e.g. ${r.serverLogs.samples.join(' | ')}`);
   }
+  if (large) {
+    out.push('');
+    out.push(largeReport(large));
+    writeLarge(large);
+  }
   for (const s of skipped) out.push(`Skipped: ${s}`);
   for (const f of failures) out.push(`FAILED: ${f}`);
   out.push('');
@@ -222,7 +241,7 @@ async function main(): Promise<void> {
     results: rows.map(({ measuredOrders: _, ...r }) => r), pgbench, timers,
     ratios: Object.fromEntries(ratios.map((r) => [r.name, Math.round(r.value * 1000) / 1000])),
   }, null, 2) + '\n');
-  if (failures.length || rows.some((r) => !r.verification.ok) || (timers && !timers.verified)) process.exitCode = 1;
+  if (failures.length || rows.some((r) => !r.verification.ok) || (timers && !timers.verified) || (large && (!large.ledgerCheck.balanced || !large.verifyTimeline.ok))) process.exitCode = 1;
 }
 
 let stopping = false;

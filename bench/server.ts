@@ -84,14 +84,14 @@ export interface RunningServer {
  * server's CPU is measurable apart from the load generator's. Logs are pino JSON on stdout; warn and
  * error lines are counted because a 5xx or a failed job would otherwise go unnoticed.
  */
-export async function startServer(env: { databaseUrl?: string; logLevel?: string }): Promise<RunningServer> {
+export async function startServer(env: { databaseUrl?: string; logLevel?: string; root?: string }): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kameng-bench-'));
   // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server (flags NODE_OPTIONS refuses).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     // BENCH_SERVER_ROOT runs another checkout of the server (an export of main: a before/after on this machine).
-    cwd: process.env.BENCH_SERVER_ROOT ?? repoRoot,
+    cwd: env.root ?? process.env.BENCH_SERVER_ROOT ?? repoRoot,
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', KAMENG_DATA_DIR: dataDir, KAMENG_SANDBOX: '1',
       LOG_LEVEL: env.logLevel ?? process.env.BENCH_LOG_LEVEL ?? 'warn', DATABASE_URL: env.databaseUrl ?? '',

@@ -13,12 +13,14 @@ import { RuleBook } from './rules/rule-sets';
 import { Clock } from './shared/clock';
 import { SecretBox } from './shared/secret-box';
 import { readTimeline, verifyChain } from './timeline/timeline';
+import { verifyAllTimelines } from './timeline/verify-all';
 import { sandboxRuleValues } from './rules/defaults';
 
 const usage = `Kameng CLI — npm run kameng -- <command> [options]
 
   create-user --email E --password P --role staff|admin|merchant|buyer [--name N]
-  ledger-check                     verify every ledger invariant (exit 1 on a violation)
+  ledger-check [--full]            verify every ledger invariant from the last check on (exit 1 on a violation);
+                                   --full re-reads every posting
   verify-timeline [--order ID]     recompute the hash chains of one order, or of every order
   migrate status                   list applied and pending migrations (changes nothing; exit 1 if any is pending)
   migrate up                       apply the pending migrations (the server also does this at start)
@@ -37,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parseArgs({
     args: rest, strict: true, allowPositionals: true,
-    options: { email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, order: { type: 'string' } },
+    options: { email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, order: { type: 'string' }, full: { type: 'boolean' } },
   });
   let config: Config;
   let database: Database;
@@ -72,18 +74,21 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'ledger-check': {
-        const report = await checkLedger(database.db);
+        const report = await checkLedger(database.db, { full: values.full ?? false });
         console.log(JSON.stringify(report, null, 2));
         return report.balanced ? 0 : 1;
       }
       case 'verify-timeline': {
-        const orders = values.order ? [{ id: values.order }] : await database.db.selectFrom('orders').select('id').execute();
+        const report = (orderId: string, brokenAt: number | undefined) => console.log(`order ${orderId}: chain broken at event ${brokenAt}`);
+        let orders = 1;
         let broken = 0;
-        for (const { id } of orders) {
-          const result = verifyChain(id, await readTimeline(database.db, id));
-          if (!result.valid) { broken += 1; console.log(`order ${id}: chain broken at event ${result.brokenAt}`); }
+        if (values.order) {
+          const result = verifyChain(values.order, await readTimeline(database.db, values.order));
+          if (!result.valid) { broken = 1; report(values.order, result.brokenAt); }
+        } else {
+          ({ orders, broken } = await verifyAllTimelines(database.db, report));
         }
-        console.log(`${orders.length - broken} of ${orders.length} order timelines verify`);
+        console.log(`${orders - broken} of ${orders} order timelines verify`);
         return broken === 0 ? 0 : 1;
       }
       default:

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, Ctx } from '../context';
 import { badRequest, refused } from '../shared/errors';
 import { loadProductForOwner } from './products';
+import { availableKeys } from './stock';
 
 export const keysPerImportMax = 5_000;
 export const keyLengthMax = 512;
@@ -44,7 +45,6 @@ export async function importKeys(
       imported += inserted.length;
     }
   });
-  const stock = await ctx.db.selectFrom('card_keys').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('product_id', '=', product.id).where('status', '=', 'available').executeTakeFirstOrThrow();
-  return { imported, duplicates: codes.length - imported, stock: Number(stock.n) };
+  const stock = (await availableKeys(ctx.db, [product.id])).get(product.id) ?? 0;
+  return { imported, duplicates: codes.length - imported, stock };
 }

@@ -3,6 +3,7 @@ import { reportWindow, salesAndFaultRefunds } from '../admin/reports';
 import type { Actor, Ctx } from '../context';
 import { ruleNumber } from '../rules/rule-sets';
 import { loadOwnedShop } from './shops';
+import { availableKeysSql } from './stock';
 
 export const dashboardDaysMax = 90;
 export const stockAlertsMax = 100;
@@ -36,7 +37,7 @@ export async function shopDashboard(ctx: Ctx, actor: Actor, shopId: string, days
     sql<{ id: string; title: string; stock_policy: 'keys' | 'limited'; available: string }>`
       select p.id, p.title, p.stock_policy,
         case when p.stock_policy = 'keys'
-          then (select count(*) from card_keys k where k.product_id = p.id and k.status = 'available')
+          then ${availableKeysSql(sql`p.id`)}
           else p.stock_limited end as available
       from products p
       where p.shop_id = ${shop.id} and p.status = 'active' and p.stock_policy in ('keys', 'limited')

@@ -5,6 +5,7 @@ import type { ProductType } from '../db/schema';
 import { categoryAndChildrenSql } from './categories';
 import { productPageSizeMax, productViews, type ProductView } from './products';
 import { searchPattern } from './search-text';
+import { availableKeysSql } from './stock';
 import { demotedShopsSql } from './trust';
 
 export const productSorts = ['newest', 'price_asc', 'price_desc', 'sales'] as const;
@@ -21,13 +22,13 @@ export interface ProductQuery {
 }
 
 /**
- * Sold out right now: a card-key product without an available key (the partial index
- * card_keys_available answers it), or counted stock at zero. Such a product stays listed, shown as
+ * Sold out right now: a card-key product without an available key (the trigger-kept counter
+ * product_stock answers it), or counted stock at zero. Such a product stays listed, shown as
  * sold out, and follows every product in stock on every page (a card-key product goes live before
  * its keys are imported, and buyers should see the ones they can buy first).
  */
 const soldOutSql = sql<boolean>`(case products.stock_policy
-  when 'keys' then not exists (select 1 from card_keys k where k.product_id = products.id and k.status = 'available')
+  when 'keys' then ${availableKeysSql(sql`products.id`)} <= 0
   when 'limited' then coalesce(products.stock_limited, 0) <= 0
   else false end)`;
 

@@ -13,6 +13,7 @@ import { assertKeyChecker } from '../aftersales/key-check';
 import { checkCategory } from './categories';
 import { imagesOf, type ProductImageView } from './product-images';
 import { productSearchText } from './search-text';
+import { availableKeys } from './stock';
 
 export const productTitleLengthMax = 120;
 export const productDescriptionLengthMax = 4000;
@@ -118,13 +119,7 @@ export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProduct
 }
 
 async function stockOf(db: Db, products: Product[]): Promise<Map<string, number>> {
-  const keyed = products.filter((p) => p.stock_policy === 'keys').map((p) => p.id);
-  const counts = new Map<string, number>();
-  if (keyed.length === 0) return counts;
-  const rows = await db.selectFrom('card_keys').select(['product_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('product_id', 'in', keyed).where('status', '=', 'available').groupBy('product_id').execute();
-  for (const r of rows) counts.set(r.product_id, Number(r.n));
-  return counts;
+  return availableKeys(db, products.filter((p) => p.stock_policy === 'keys').map((p) => p.id));
 }
 
 export async function productViews(ctx: Ctx, products: Product[], lang: Lang = defaultLang): Promise<ProductView[]> {

@@ -75,9 +75,9 @@ export interface ShopBalance {
 export async function shopBalance(ctx: Ctx, actor: Actor, shopId: string): Promise<ShopBalance> {
   const shop = await loadOwnedShop(ctx.db, actor, shopId, true);
   const rules = await ctx.rules.current();
+  // Σ(paid − refunded − settled) over the shop's orders, kept by a trigger on orders (migration 019).
   const escrow = await sql<{ escrow: number }>`
-    select coalesce(sum(paid - refunded - settled), 0)::bigint as escrow from orders
-    where shop_id = ${shop.id} and paid > refunded + settled`.execute(ctx.db);
+    select coalesce(sum(amount), 0)::bigint as escrow from shop_escrow where shop_id = ${shop.id}`.execute(ctx.db);
   return {
     available: await balanceOf(ctx.db, accounts.merchantAvailable(shop.id)),
     deposit: await balanceOf(ctx.db, accounts.merchantDeposit(shop.id)),

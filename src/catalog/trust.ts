@@ -31,11 +31,28 @@ export const trustWindowStart = (now: Date): Date => new Date(now.getTime() - tr
  * whole-number comparison as `merchantCredit`).
  */
 export function demotedShopsSql(rules: RuleValues, now: Date): RawBuilder<unknown> {
-  return sql`(select o.shop_id from orders o where o.paid > 0 and o.created_at >= ${trustWindowStart(now)}
-    group by o.shop_id
-    having count(*) >= ${rules['trust.merchant-demotion-min-orders']}
-      and count(*) filter (where exists (select 1 from refunds r where r.order_id = o.id and r.fault = 'merchant')) * 10000
-        > ${rules['trust.merchant-demotion-refund-rate']} * count(*))`;
+  return sql`(select w.shop_id from ${windowOrderCounts(trustWindowStart(now))} w
+    where w.paid >= ${rules['trust.merchant-demotion-min-orders']}
+      and w.refunded * 10000 > ${rules['trust.merchant-demotion-refund-rate']} * w.paid)`;
+}
+
+/**
+ * Per shop: paid orders created since `since`, and those of them with a merchant-fault refund —
+ * whole UTC days after since's day from the trigger-kept `shop_order_days`, since's own day from
+ * the orders themselves (index orders_paid_created), so the window is exact to the instant and the
+ * read does not grow with the shops' order history.
+ */
+export function windowOrderCounts(since: Date, shopIds?: string[]): RawBuilder<{ shop_id: string; paid: number; refunded: number }> {
+  const day = since.toISOString().slice(0, 10);
+  const nextDay = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate() + 1));
+  const ids = shopIds ? sql.join(shopIds) : null;
+  return sql`(select shop_id, sum(paid)::int as paid, sum(refunded)::int as refunded from (
+      select d.shop_id, d.paid_orders as paid, d.fault_refunded_orders as refunded from shop_order_days d
+      where d.day > ${day}::date ${ids ? sql`and d.shop_id in (${ids})` : sql``}
+      union all
+      select o.shop_id, 1, o.merchant_fault_refund::int from orders o
+      where o.paid > 0 and o.created_at >= ${since} and o.created_at < ${nextDay} ${ids ? sql`and o.shop_id in (${ids})` : sql``}
+    ) c group by shop_id)`;
 }
 
 /** Whether each shop has an approved identity. */
@@ -53,10 +70,7 @@ async function creditFacts(db: Db, shopIds: string[], now: Date): Promise<Map<st
   const since = trustWindowStart(now);
   const ids = sql.join(shopIds);
   const [orders, lost, response, ratings, offPlatform] = await Promise.all([
-    sql<{ shop_id: string; paid: number; refunded: number }>`
-      select o.shop_id, count(*)::int as paid,
-        count(*) filter (where exists (select 1 from refunds r where r.order_id = o.id and r.fault = 'merchant'))::int as refunded
-      from orders o where o.shop_id in (${ids}) and o.paid > 0 and o.created_at >= ${since} group by o.shop_id`.execute(db),
+    sql<{ shop_id: string; paid: number; refunded: number }>`select * from ${windowOrderCounts(since, shopIds)} w`.execute(db),
     // Lost: decided for the buyer by staff, or by the merchant's silence; an appeal that reversed it is no longer approved.
     sql<Counts>`
       select shop_id, count(*)::int as n from refund_cases

@@ -143,6 +143,8 @@ export interface CardKeysTable {
 }
 export interface OrdersTable {
   id: string;
+  /** Has a refund that is the merchant's fault: kept by a trigger on refunds (migration 019). */
+  merchant_fault_refund: Generated<boolean>;
   order_no: string;
   buyer_id: string | null;
   guest_contact: string | null;
@@ -308,6 +310,8 @@ export interface JournalEntriesTable {
 }
 export interface PostingsTable {
   id: Generated<number>;
+  /** The writing transaction's id (xid8, as text), for the incremental ledger check. */
+  tx: Generated<string | null>;
   entry_id: string;
   account_id: string;
   amount: number;
@@ -567,7 +571,18 @@ export interface OutboundMessagesTable {
   sent_at: Timestamp | null;
 }
 
+/** Trigger-kept counters (migration 019): sum a key's slots for the figure. */
+export interface ProductStockTable { product_id: string; slot: number; available: number }
+export interface ShopOrderDaysTable { shop_id: string; day: string; slot: number; paid_orders: number; fault_refunded_orders: number }
+export interface ShopEscrowTable { shop_id: string; slot: number; amount: number }
+export interface LedgerCheckSumsTable { account_id: string; derived: number }
+export interface LedgerCheckStateTable { id: number; watermark: string; checked_at: Timestamp }
 export interface DB {
+  product_stock: ProductStockTable;
+  shop_order_days: ShopOrderDaysTable;
+  shop_escrow: ShopEscrowTable;
+  ledger_check_sums: LedgerCheckSumsTable;
+  ledger_check_state: LedgerCheckStateTable;
   refund_cases: RefundCasesTable;
   evidence: EvidenceTable;
   case_evidence: CaseEvidenceTable;

@@ -9,6 +9,7 @@ import { hitRateLimit } from '../shared/rate-limit';
 import { readTimeline, verifyChain, type TimelineEvent } from '../timeline/timeline';
 import { loadOrderFor } from './access';
 import { orderView, type OrderView } from './views';
+import { cappedCount } from '../shared/capped-count';
 
 export const orderPageSizeMax = 100;
 const lookupWindowMinutes = 10;
@@ -53,7 +54,7 @@ async function buyerTabCounts(ctx: Ctx, buyerId: string): Promise<OrderTabCounts
 /** 我的订单 for a buyer (with tab counts), or a shop's orders for its owner (and staff). */
 export async function listOrders(
   ctx: Ctx, actor: Actor, query: { shopId?: string; status?: string; limit?: number; offset?: number },
-): Promise<{ items: OrderSummary[]; total: number; counts?: OrderTabCounts }> {
+): Promise<{ items: OrderSummary[]; total: number; totalCapped: boolean; counts?: OrderTabCounts }> {
   let base = ctx.db.selectFrom('orders');
   if (query.shopId) {
     const shop = await loadOwnedShop(ctx.db, actor, query.shopId, true);
@@ -70,10 +71,13 @@ export async function listOrders(
   if (query.status === 'to_deliver') base = base.where('status', 'in', ['paid', 'delivering']);
   else if (query.status === 'aftersales') base = base.where(inAftersales);
   else if (query.status) base = base.where('status', '=', query.status as never);
-  const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  // A buyer's own orders are few; a shop's have no bound, so their total stops counting at the cap.
+  const { total, totalCapped } = query.shopId || actor.kind === 'api_key'
+    ? await cappedCount(ctx.db, base)
+    : { total: Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n), totalCapped: false };
   const rows = await base.selectAll().orderBy('created_at', 'desc').limit(Math.min(query.limit ?? 20, orderPageSizeMax)).offset(query.offset ?? 0).execute();
   return {
-    total,
+    total, totalCapped,
     ...(query.shopId || actor.kind !== 'user' ? {} : { counts: await buyerTabCounts(ctx, actor.userId) }),
     items: rows.map((o) => ({
       id: o.id, orderNo: o.order_no, status: o.status, title: o.title, productType: o.product_type, quantity: o.quantity, amount: o.amount,

@@ -16,6 +16,7 @@ import * as catalog from './015_catalog';
 import * as coupons from './016_coupons';
 import * as notificationKinds from './017_notification_kinds';
 import * as shopSuspensions from './018_shop_suspensions';
+import * as readCounters from './019_read_counters';
 import * as timers from './020_timers';
 import * as stuckRefunds from './022_stuck_refunds';
 
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '016_coupons': coupons,
   '017_notification_kinds': notificationKinds,
   '018_shop_suspensions': shopSuspensions,
+  '019_read_counters': readCounters,
   '020_timers': timers,
   '022_stuck_refunds': stuckRefunds,
 };

@@ -35,9 +35,15 @@ export function adminRoutes(app: App, ctx: Ctx): void {
     schema: { operationId: 'deleteHolidayOverride', tags: ['admin'], summary: 'Remove an override: the calendar decides that date again', params: Type.Object({ date: HolidayDate }) },
   }, async (request, reply) => { await deleteHoliday(ctx, actorOf(request), request.params.date); return reply.status(204).send(); });
 
-  app.get('/api/admin/ledger/check', { config: { access: staffOrAdmin }, schema: { tags: ['admin'], summary: 'Verify every ledger invariant' } }, async (request) => {
+  app.get('/api/admin/ledger/check', {
+    config: { access: staffOrAdmin },
+    schema: {
+      tags: ['admin'], summary: 'Verify every ledger invariant (incrementally from the last check; full=true re-reads every posting)',
+      querystring: Type.Object({ full: Type.Optional(Type.Boolean()) }),
+    },
+  }, async (request) => {
     requireRole(actorOf(request), 'admin', 'staff');
-    return checkLedger(ctx.db);
+    return checkLedger(ctx.db, { full: request.query.full ?? false });
   });
 
   app.post('/api/admin/fund/topups', { config: { access: adminOnly }, 
