@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { JobHandler } from '../../src/scheduler/scheduler';
+import type { BatchHandler, JobHandler } from '../../src/scheduler/scheduler';
 import { fileCase, tinyPng, uploadEvidence } from '../support/aftersales';
 import type { Res, Session } from '../support/api';
 import { summarizeLoggedErrors, useTestApp } from '../support/harness';
@@ -110,16 +110,25 @@ describe('settlement racing a fund-backed refund of the same merchant', () => {
     const failedBefore = new Set((await failedJobs()).map((j) => j.id));
 
     const mark = t.loggedErrors.length;
-    // The scheduler settles the due orders one after another; the merchant starts accepting (in two
-    // streams) as the first settlement starts, so refunds and settlements overlap.
+    // The scheduler settles the due orders (in one batch, or one by one if the batch fails); the
+    // merchant starts accepting (in two streams) as the first settlement starts, so refunds and
+    // settlements overlap.
     const { scheduler } = t.kameng.ctx;
-    const autoConfirm = (scheduler as unknown as { handlers: Map<string, JobHandler> }).handlers.get('auto_confirm')!;
+    const internals = scheduler as unknown as { handlers: Map<string, JobHandler>; batchHandlers: Map<string, BatchHandler> };
+    const autoConfirm = internals.handlers.get('auto_confirm')!;
+    const autoConfirmBatch = internals.batchHandlers.get('auto_confirm')!;
     expect(autoConfirm).toBeTypeOf('function');
+    expect(autoConfirmBatch).toBeTypeOf('function');
     let settling = () => {};
     const firstSettlement = new Promise<void>((resolve) => { settling = resolve; });
     scheduler.register('auto_confirm', (orderId, now) => {
       settling();
       return autoConfirm(orderId, now);
+    }, {
+      batch: (orderIds, now) => {
+        settling();
+        return autoConfirmBatch(orderIds, now);
+      },
     });
     const advance = t.api.call('POST', '/api/sandbox/clock/advance', { body: { minutes: 15 } });
     await firstSettlement;
@@ -130,7 +139,7 @@ describe('settlement racing a fund-backed refund of the same merchant', () => {
       for (let c = queue.shift(); c; c = queue.shift()) answers.push(await accept(c));
       return answers;
     };
-    const during = await Promise.all([advance, stream(), stream()]).finally(() => scheduler.register('auto_confirm', autoConfirm));
+    const during = await Promise.all([advance, stream(), stream()]).finally(() => scheduler.register('auto_confirm', autoConfirm, { batch: autoConfirmBatch }));
     const responses = [during[0], ...during[1], ...during[2]];
     expectNoServerFaults(responses, mark);
     expect(responses.map((r) => r.status)).toEqual(responses.map(() => 200));
