@@ -88,7 +88,9 @@ export function errorStatusesOf(method: string, url: string, schema: Record<stri
   const statuses = new Set<number>();
   const hasInput = ['body', 'querystring', 'params', 'headers'].some((part) => schema[part] !== undefined) || unsafe.has(method);
   if (hasInput) statuses.add(400);
-  if (!access.includes('anonymous')) statuses.add(401);
+  // 401: nobody signed in on a route that needs a caller; and on every route, a bearer token or API
+  // key that is unknown, expired or revoked (src/http/auth.ts refuses it rather than ignore it).
+  statuses.add(401);
   // A kind of caller the route refuses gets 403 (FORBIDDEN); a cookie session without its CSRF token gets 403 on any unsafe method.
   if (callerKinds.some((kind) => kind !== 'anonymous' && !access.includes(kind)) || unsafe.has(method)) statuses.add(403);
   // Not found: an object in the path, or one the body or query names (shopId, productId …).
@@ -125,8 +127,10 @@ export const anyJson: JsonSchema = { type: 'object', description: 'JSON object (
 /** The document's top-level fields (servers from KAMENG_PUBLIC_URL, relative "/" by default). */
 export function openapiDocument(config: Pick<Config, 'publicUrl'>) {
   return {
+    // 3.1: schemas are JSON Schema 2020-12, so `type: ['string', 'null']` and `type: 'null'` are valid.
+    openapi: '3.1.0',
     info: {
-      title: 'Kameng API', version: '0.1.0',
+      title: 'Kameng API', version: '0.1.0', license: { name: 'MIT', identifier: 'MIT' },
       description: 'Virtual-goods marketplace with escrow, a double-entry ledger and after-sales. Money is integer fen; times are ISO-8601 UTC; errors are `ErrorBody`: { error: { code, message, rule?, details? } }. Reference page: /api/docs.',
     },
     servers: [{ url: config.publicUrl ? config.publicUrl.replace(/\/$/, '') : '/' }],
