@@ -43,6 +43,7 @@ const errorText: Record<number, string> = {
   404: 'Not found, or not yours (answered exactly alike)',
   409: 'The object is not in a state that allows this',
   413: 'The upload or body is too large',
+  415: 'The body is of a media type the route does not take (JSON; multipart for uploads)',
   422: 'Refused by a business rule (`rule` names it)',
   429: 'Rate limited: try again later',
   503: 'Not ready (the database does not answer or a migration is missing)',
@@ -50,11 +51,10 @@ const errorText: Record<number, string> = {
 
 /** Routes that count attempts (src/shared/rate-limit.ts, the login throttle, the order lookup). */
 const rateLimited = new Set(['POST /api/auth/login', 'POST /api/orders/lookup', 'POST /api/orders/:id/messages']);
-/** Multipart uploads, refused over their size limit. */
-const uploads = new Set(['POST /api/evidence', 'POST /api/products/:id/images', 'POST /api/products/:id/keys']);
 /** Extra non-2xx answers particular routes give. */
 const extraStatuses: Record<string, number[]> = {
   'GET /api/ready': [503],
+  'POST /api/orders/lookup': [404], // no such order, or a wrong query password (answered alike)
   'GET /api/orders/:id/messages': [409], // the conversation is closed to this side (e.g. staff before the platform steps in)
   'GET /api/products/:id/images/:imageId': [304], // If-None-Match matched its ETag
 };
@@ -96,7 +96,8 @@ export function errorStatusesOf(method: string, url: string, schema: Record<stri
   // Not found: an object in the path, or one the body or query names (shopId, productId …).
   if (url.includes(':') || /"\w+Id":/.test(JSON.stringify([schema.body, schema.querystring]))) statuses.add(404);
   if (unsafe.has(method)) { statuses.add(409); statuses.add(422); }
-  if (uploads.has(key)) statuses.add(413);
+  // A body over its limit (413) or of a type no parser takes (415).
+  if (method === 'POST' || method === 'PATCH') { statuses.add(413); statuses.add(415); }
   if (rateLimited.has(key)) statuses.add(429);
   for (const status of extraStatuses[key] ?? []) statuses.add(status);
   return [...statuses].sort((a, b) => a - b);

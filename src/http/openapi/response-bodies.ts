@@ -8,7 +8,13 @@ import type { JsonSchema } from './responses';
  */
 export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "DELETE /api/shops/:id/api-keys/:keyId": {"200":{"type":"object","properties":{"id":{"type":"string","format":"uuid"},"revoked":{"type":"boolean"}}}},
-  "DELETE /api/shops/:id/webhooks/:webhookId": {"200":{"type":"object","properties":{"id":{"type":"string","format":"uuid"},"deleted":{"type":"boolean"}}}},
+  "DELETE /api/shops/:id/webhooks/:webhookId": {
+    "200": {
+      "type": "object",
+      "required": ["id","deleted"],
+      "properties": {"id":{"type":"string","format":"uuid"},"deleted":{"type":"boolean"}}
+    }
+  },
   "GET /api/admin/identities": {
     "200": {
       "type": "object",
@@ -383,14 +389,19 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "by": {"type":"string"},
                   "amount": {"type":"integer"},
                   "appeal": {"type":"boolean"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "outcome": {"type":"string"},
                   "appealBy": {"type":"string","format":"date-time"},
                   "quantity": {"type":"integer"},
                   "deliverBy": {},
                   "note": {"type":"string"},
-                  "evidenceBy": {"type":"string","format":"date-time"}
+                  "evidenceBy": {"type":"string","format":"date-time"},
+                  "cause": {"type":"string"},
+                  "expectedBy": {"type":"string","format":"date-time"},
+                  "destination": {"type":"string"},
+                  "from": {"type":"string"},
+                  "flagged": {"type":"boolean"}
                 }
               },
               "title": {"type":"string"},
@@ -526,18 +537,18 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "fee": {"type":"integer"},
         "escrow": {"type":"number"},
         "channel": {"type":"string"},
-        "topupAccount": {},
+        "topupAccount": {"type":["string","null"]},
         "guest": {"type":"boolean"},
         "createdAt": {"type":"string","format":"date-time"},
         "expiresAt": {"type":"string","format":"date-time"},
         "paidAt": {"type":"string","format":"date-time"},
-        "deliveredAt": {"type":"string","format":"date-time"},
-        "completedAt": {},
+        "deliveredAt": {"type":["string","null"],"format":"date-time"},
+        "completedAt": {"type":["string","null"],"format":"date-time"},
         "cancelledAt": {},
-        "deliverBy": {},
+        "deliverBy": {"type":["string","null"],"format":"date-time"},
         "paymentId": {},
         "payUrl": {},
-        "autoConfirmAt": {"type":"string","format":"date-time"},
+        "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
         "items": {
           "type": "array",
           "items": {
@@ -548,7 +559,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "seq": {"type":"number"},
               "status": {"type":"string"},
               "amount": {"type":"integer"},
-              "cardKeyId": {"type":"string","format":"uuid"},
+              "cardKeyId": {"type":["string","null"],"format":"uuid"},
               "revealed": {"type":"boolean"},
               "revealedAt": {"type":["string","null"],"format":"date-time"}
             }
@@ -567,13 +578,56 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             }
           }
         },
-        "refunds": {"type":"array","items":{}},
+        "refunds": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": [
+              "id",
+              "amount",
+              "channel",
+              "status",
+              "waitingForFunds",
+              "reason",
+              "expectedBy",
+              "createdAt",
+              "completedAt",
+              "caseId",
+              "fault",
+              "fallbackFrom"
+            ],
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "amount": {"type":"integer"},
+              "channel": {"type":"string"},
+              "status": {"type":"string"},
+              "waitingForFunds": {"type":"boolean"},
+              "reason": {"type":"string"},
+              "expectedBy": {"type":"string","format":"date-time"},
+              "createdAt": {"type":"string","format":"date-time"},
+              "completedAt": {},
+              "caseId": {"type":["string","null"],"format":"uuid"},
+              "fault": {"type":"string"},
+              "fallbackFrom": {}
+            }
+          }
+        },
         "review": {},
-        "cancelledBy": {},
+        "cancelledBy": {"type":["string","null"]},
         "latePenalty": {"type":"number"},
         "exchangedFromOrderId": {},
         "exchangedToOrderId": {},
-        "topup": {}
+        "topup": {
+          "type": ["object","null"],
+          "required": ["status","account","deliveredAmount","requestedAt","answeredAt"],
+          "properties": {
+            "status": {"type":"string"},
+            "account": {"type":"string"},
+            "deliveredAmount": {"type":["integer","null"]},
+            "requestedAt": {"type":"string","format":"date-time"},
+            "answeredAt": {"type":["string","null"],"format":"date-time"}
+          }
+        }
       }
     }
   },
@@ -907,7 +961,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "evidenceIds": {"type":"array","items":{}},
               "createdAt": {"type":"string","format":"date-time"},
               "readAt": {"type":["string","null"],"format":"date-time"},
-              "flags": {"type":"array","items":{}}
+              "flags": {"type":"array","items":{"type":"string"}}
             }
           }
         },
@@ -956,7 +1010,36 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "ruleId": {"type":"string"},
                   "exchange": {},
                   "resolution": {"type":"string"},
-                  "expectedOutcome": {"type":"string"}
+                  "expectedOutcome": {"type":"string"},
+                  "fee": {"type":"integer"},
+                  "trigger": {"type":"string"},
+                  "feeRateBp": {"type":"number"},
+                  "fundShare": {"type":"number"},
+                  "merchantNet": {"type":"number"},
+                  "recoveredForFund": {"type":"number"},
+                  "fault": {"type":"string"},
+                  "status": {"type":"string"},
+                  "funding": {
+                    "type": "array",
+                    "items": {"type":"object","properties":{"amount":{"type":"integer"},"source":{"type":"string"}}}
+                  },
+                  "refundId": {"type":"string","format":"uuid"},
+                  "expectedBy": {"type":"string","format":"date-time"},
+                  "appeal": {"type":"boolean"},
+                  "outcome": {"type":"string"},
+                  "sender": {"type":"string"},
+                  "matches": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": ["kind","text"],
+                      "properties": {"kind":{"type":"string"},"text":{"type":"string"}}
+                    }
+                  },
+                  "messageId": {"type":"string","format":"uuid"},
+                  "warningId": {"type":"string","format":"uuid"},
+                  "readAt": {"type":"string","format":"date-time"},
+                  "answerBy": {"type":"string","format":"date-time"}
                 }
               },
               "hash": {"type":"string"},
@@ -1047,7 +1130,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "refundPolicyShort": {"type":"string"},
               "keyChecker": {},
               "listed": {"type":"boolean"},
-              "categoryId": {},
+              "categoryId": {"type":["string","null"],"format":"uuid"},
               "salesCount": {"type":"integer"},
               "images": {"type":"array","items":{}},
               "merchant": {
@@ -1121,7 +1204,20 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "listed": {"type":"boolean"},
         "categoryId": {},
         "salesCount": {"type":"integer"},
-        "images": {"type":"array","items":{}},
+        "images": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": ["id","url","thumbUrl","width","height"],
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "url": {"type":"string"},
+              "thumbUrl": {"type":"string"},
+              "width": {"type":"number"},
+              "height": {"type":"number"}
+            }
+          }
+        },
         "merchant": {
           "type": "object",
           "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
@@ -1131,7 +1227,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "creditScore": {"type":"number"},
             "refundRate": {"type":"number"},
             "demoted": {"type":"boolean"},
-            "rating": {},
+            "rating": {"type":["number","null"]},
             "ratingCount": {"type":"integer"},
             "verified": {"type":"boolean"}
           }
@@ -1253,24 +1349,76 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "ruleVersion": {"type":"integer"},
         "warnings": {
           "type": "array",
-          "items": {"type":"object","properties":{"code":{"type":"string"},"message":{"type":"string"}}}
+          "items": {
+            "type": "object",
+            "required": ["code","message"],
+            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
+          }
         },
         "deadlines": {
           "type": "object",
           "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
           "properties": {
-            "merchantBy": {"type":"string","format":"date-time"},
-            "buyerBy": {},
-            "evidenceBy": {},
-            "decisionBy": {},
-            "appealBy": {}
+            "merchantBy": {"type":["string","null"],"format":"date-time"},
+            "buyerBy": {"type":["string","null"],"format":"date-time"},
+            "evidenceBy": {"type":["string","null"],"format":"date-time"},
+            "decisionBy": {"type":["string","null"],"format":"date-time"},
+            "appealBy": {"type":["string","null"],"format":"date-time"}
           }
         },
-        "merchantResponse": {},
-        "evidenceRequest": {},
-        "decision": {},
+        "merchantResponse": {
+          "type": ["object","null"],
+          "required": ["action","message","amount"],
+          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
+        },
+        "evidenceRequest": {
+          "type": ["object","null"],
+          "properties": {"party":{"type":"string"},"by":{"type":"string","format":"date-time"}}
+        },
+        "decision": {
+          "type": ["object","null"],
+          "required": ["outcome","amount","ruleId","ruleVersion","reason","decidedBy","decidedAt"],
+          "properties": {
+            "outcome": {"type":"string"},
+            "amount": {"type":"integer"},
+            "ruleId": {"type":"string"},
+            "ruleVersion": {"type":"integer"},
+            "reason": {"type":"string"},
+            "decidedBy": {"type":"string"},
+            "decidedAt": {"type":"string","format":"date-time"}
+          }
+        },
         "appeal": {},
-        "refunds": {"type":"array","items":{}},
+        "refunds": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": [
+              "id",
+              "amount",
+              "channel",
+              "status",
+              "waitingForFunds",
+              "expectedBy",
+              "createdAt",
+              "completedAt",
+              "fault",
+              "fallbackFrom"
+            ],
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "amount": {"type":"integer"},
+              "channel": {"type":"string"},
+              "status": {"type":"string"},
+              "waitingForFunds": {"type":"boolean"},
+              "expectedBy": {"type":"string","format":"date-time"},
+              "createdAt": {"type":"string","format":"date-time"},
+              "completedAt": {"type":["string","null"],"format":"date-time"},
+              "fault": {"type":"string"},
+              "fallbackFrom": {}
+            }
+          }
+        },
         "evidence": {
           "type": "array",
           "items": {
@@ -1369,11 +1517,20 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "evidenceIds": {"type":"array","items":{}},
                       "createdAt": {"type":"string","format":"date-time"},
                       "readAt": {"type":["string","null"],"format":"date-time"},
-                      "flags": {"type":"array","items":{}}
+                      "flags": {"type":"array","items":{"type":"string"}}
                     }
                   }
                 },
-                "readUnanswered": {"type":"array","items":{}}
+                "readUnanswered": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "messageId": {"type":"string","format":"uuid"},
+                      "readAt": {"type":"string","format":"date-time"}
+                    }
+                  }
+                }
               }
             }
           }
@@ -1390,19 +1547,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "actor": {"type":"string"},
               "data": {
                 "type": "object",
-                "required": [
-                  "notes",
-                  "route",
-                  "amount",
-                  "caseId",
-                  "reason",
-                  "ruleId",
-                  "itemIds",
-                  "exchange",
-                  "resolution",
-                  "ruleVersion",
-                  "expectedOutcome"
-                ],
+                "required": ["caseId"],
                 "properties": {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
@@ -1414,7 +1559,31 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"}
+                  "expectedOutcome": {"type":"string"},
+                  "fault": {"type":"string"},
+                  "status": {"type":"string"},
+                  "channel": {"type":"string"},
+                  "funding": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": ["amount","source"],
+                      "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
+                    }
+                  },
+                  "refundId": {"type":"string","format":"uuid"},
+                  "expectedBy": {"type":"string","format":"date-time"},
+                  "cause": {"type":"string"},
+                  "outcome": {"type":"string"},
+                  "action": {"type":"string"},
+                  "message": {"type":"string"},
+                  "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "note": {"type":"string"},
+                  "party": {"type":"string"},
+                  "evidenceBy": {"type":"string","format":"date-time"},
+                  "consequence": {"type":"string"},
+                  "short": {"type":"number"},
+                  "appeal": {"type":"boolean"}
                 }
               },
               "hash": {"type":"string"},
@@ -1441,28 +1610,36 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "items": {
             "type": "object",
             "required": ["kind","text","source"],
-            "properties": {"kind":{"type":"string"},"text":{"type":"string"},"source":{"type":"string"}}
+            "properties": {
+              "kind": {"type":"string"},
+              "text": {"type":"string"},
+              "source": {"type":"string"},
+              "messageId": {"type":"string","format":"uuid"},
+              "sender": {"type":"string"}
+            }
           }
         },
         "claim": {},
         "actions": {
           "type": "object",
+          "required": ["decide","requestEvidence","claim","release","blockedBy"],
           "properties": {
             "decide": {"type":"boolean"},
             "requestEvidence": {"type":"boolean"},
             "claim": {"type":"boolean"},
             "release": {"type":"boolean"},
-            "blockedBy": {"type":"string"}
+            "blockedBy": {"type":["string","null"]}
           }
         },
         "firstDecider": {"type":"boolean"},
         "buyerRisk": {
           "type": "object",
+          "required": ["level","reason","setBy","setAt"],
           "properties": {
             "level": {"type":"string"},
             "reason": {},
-            "setBy": {"type":"string"},
-            "setAt": {"type":"string","format":"date-time"}
+            "setBy": {"type":["string","null"]},
+            "setAt": {"type":["string","null"],"format":"date-time"}
           }
         }
       }
@@ -1585,7 +1762,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "creditScore": {"type":"number"},
             "refundRate": {"type":"number"},
             "demoted": {"type":"boolean"},
-            "rating": {"type":"number"},
+            "rating": {"type":["number","null"]},
             "ratingCount": {"type":"integer"},
             "verified": {"type":"boolean"}
           }
@@ -1602,7 +1779,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "required": ["id","value","weight","rule","score","points"],
                 "properties": {
                   "id": {"type":"string"},
-                  "value": {"type":"number"},
+                  "value": {"type":["number","null"]},
                   "weight": {"type":"number"},
                   "rule": {"type":"string"},
                   "score": {"type":"number"},
@@ -1625,8 +1802,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paidOrders": {"type":"number"},
                 "merchantFaultRefundedOrders": {"type":"number"},
                 "casesLost": {"type":"number"},
-                "medianResponseMinutes": {"type":"integer"},
-                "rating": {"type":"number"},
+                "medianResponseMinutes": {"type":["integer","null"]},
+                "rating": {"type":["number","null"]},
                 "ratingCount": {"type":"integer"},
                 "offPlatformAttempts": {"type":"integer"}
               }
@@ -1836,6 +2013,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "GET /api/shops/:id/webhooks": {
     "200": {
       "type": "object",
+      "required": ["items"],
       "properties": {
         "items": {
           "type": "array",
@@ -1852,10 +2030,50 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "GET /api/shops/:id/webhooks/:webhookId/deliveries": {"200":{"type":"object","properties":{"items":{"type":"array","items":{}}}}},
+  "GET /api/shops/:id/webhooks/:webhookId/deliveries": {
+    "200": {
+      "type": "object",
+      "required": ["items"],
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": [
+              "id",
+              "eventId",
+              "type",
+              "status",
+              "attempts",
+              "responseStatus",
+              "responseExcerpt",
+              "lastError",
+              "nextAttemptAt",
+              "createdAt",
+              "deliveredAt"
+            ],
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "eventId": {"type":"string","format":"uuid"},
+              "type": {"type":"string"},
+              "status": {"type":"string"},
+              "attempts": {"type":"integer"},
+              "responseStatus": {"type":["number","null"]},
+              "responseExcerpt": {"type":["string","null"]},
+              "lastError": {"type":["string","null"]},
+              "nextAttemptAt": {"type":["string","null"],"format":"date-time"},
+              "createdAt": {"type":"string","format":"date-time"},
+              "deliveredAt": {"type":["string","null"],"format":"date-time"}
+            }
+          }
+        }
+      }
+    }
+  },
   "GET /api/shops/mine": {
     "200": {
       "type": "object",
+      "required": ["items"],
       "properties": {
         "items": {
           "type": "array",
@@ -1877,8 +2095,42 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "GET /api/staff/queue": {
     "200": {
       "type": "object",
+      "required": ["items","total","limit","offset","filter"],
       "properties": {
-        "items": {"type":"array","items":{}},
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "orderId": {"type":"string","format":"uuid"},
+              "orderNo": {"type":"string"},
+              "title": {"type":"string"},
+              "shop": {"type":"string"},
+              "status": {"type":"string"},
+              "reason": {"type":"string"},
+              "amount": {"type":"integer"},
+              "nextActor": {"type":"string"},
+              "dueAt": {"type":"string","format":"date-time"},
+              "overdue": {"type":"boolean"},
+              "overdueAt": {},
+              "appeal": {"type":"boolean"},
+              "firstDeciderId": {},
+              "createdAt": {"type":"string","format":"date-time"},
+              "claim": {},
+              "actions": {
+                "type": "object",
+                "properties": {
+                  "decide": {"type":"boolean"},
+                  "requestEvidence": {"type":"boolean"},
+                  "claim": {"type":"boolean"},
+                  "release": {"type":"boolean"},
+                  "blockedBy": {}
+                }
+              }
+            }
+          }
+        },
         "total": {"type":"integer"},
         "limit": {"type":"integer"},
         "offset": {"type":"integer"},
@@ -1889,12 +2141,58 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "GET /api/staff/refunds/waiting": {
     "200": {
       "type": "object",
-      "properties": {"items":{"type":"array","items":{}},"count":{"type":"integer"},"totalAmount":{"type":"integer"}}
+      "required": ["items","count","totalAmount"],
+      "properties": {
+        "items": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "orderId": {"type":"string","format":"uuid"},
+              "orderNo": {"type":"string"},
+              "shopId": {"type":"string","format":"uuid"},
+              "shopName": {"type":"string"},
+              "caseId": {"type":"string","format":"uuid"},
+              "caseReason": {"type":"string"},
+              "amount": {"type":"integer"},
+              "channel": {"type":"string"},
+              "reason": {"type":"string"},
+              "since": {"type":"string","format":"date-time"}
+            }
+          }
+        },
+        "count": {"type":"integer"},
+        "totalAmount": {"type":"integer"}
+      }
     }
   },
   "PATCH /api/products/:id": {
     "200": {
       "type": "object",
+      "required": [
+        "id",
+        "shopId",
+        "title",
+        "description",
+        "type",
+        "price",
+        "status",
+        "stockPolicy",
+        "stock",
+        "afterSalesWindowMinutes",
+        "promisedDeliveryMinutes",
+        "noReasonRefund",
+        "refundPolicy",
+        "refundPolicyShort",
+        "keyChecker",
+        "listed",
+        "categoryId",
+        "salesCount",
+        "images",
+        "merchant",
+        "createdAt"
+      ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
         "shopId": {"type":"string","format":"uuid"},
@@ -1904,19 +2202,36 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "price": {"type":"integer"},
         "status": {"type":"string"},
         "stockPolicy": {"type":"string"},
-        "stock": {"type":"integer"},
+        "stock": {"type":["integer","null"]},
         "afterSalesWindowMinutes": {},
         "promisedDeliveryMinutes": {},
-        "noReasonRefund": {"type":"object","properties":{"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}},
+        "noReasonRefund": {
+          "type": "object",
+          "required": ["allowed","feeRate"],
+          "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
+        },
         "refundPolicy": {"type":"string"},
         "refundPolicyShort": {"type":"string"},
         "keyChecker": {},
         "listed": {"type":"boolean"},
-        "categoryId": {},
+        "categoryId": {"type":["string","null"],"format":"uuid"},
         "salesCount": {"type":"integer"},
-        "images": {"type":"array","items":{}},
+        "images": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "url": {"type":"string"},
+              "thumbUrl": {"type":"string"},
+              "width": {"type":"number"},
+              "height": {"type":"number"}
+            }
+          }
+        },
         "merchant": {
           "type": "object",
+          "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
           "properties": {
             "shopId": {"type":"string","format":"uuid"},
             "name": {"type":"string"},
@@ -1932,7 +2247,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "POST /api/admin/fund/topups": {"201":{"type":"object","properties":{"fund":{"type":"number"}}}},
+  "POST /api/admin/fund/topups": {"201":{"type":"object","required":["fund"],"properties":{"fund":{"type":"number"}}}},
   "POST /api/admin/identities/:id/decision": {
     "200": {
       "type": "object",
@@ -1953,6 +2268,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "POST /api/admin/rules": {
     "201": {
       "type": "object",
+      "required": ["version","values"],
       "properties": {
         "version": {"type":"integer"},
         "values": {"type":"object","additionalProperties":{"type":["number","boolean"]}}
@@ -1962,6 +2278,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "POST /api/admin/shops/:id/suspension": {
     "200": {
       "type": "object",
+      "required": ["id","name","status","ownerId","createdAt","suspensionReason"],
       "properties": {
         "id": {"type":"string","format":"uuid"},
         "name": {"type":"string"},
@@ -2492,13 +2809,20 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "id": {"type":"string","format":"uuid"},
             "sender": {"type":"string"},
             "body": {"type":"string"},
-            "evidenceIds": {"type":"array","items":{}},
+            "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}},
             "createdAt": {"type":"string","format":"date-time"},
             "readAt": {},
-            "flags": {"type":"array","items":{}}
+            "flags": {"type":"array","items":{"type":"string"}}
           }
         },
-        "warnings": {"type":"array","items":{}}
+        "warnings": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": ["code","message","rule"],
+            "properties": {"code":{"type":"string"},"message":{"type":"string"},"rule":{"type":"string"}}
+          }
+        }
       }
     }
   },
@@ -2574,7 +2898,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "merchantBy": {"type":["string","null"],"format":"date-time"},
             "buyerBy": {},
             "evidenceBy": {},
-            "decisionBy": {},
+            "decisionBy": {"type":["string","null"],"format":"date-time"},
             "appealBy": {}
           }
         },
@@ -2628,6 +2952,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "array",
           "items": {
             "type": "object",
+            "required": ["id","party","mime","size","sha256","kind","name","attachedAt"],
             "properties": {
               "id": {"type":"string","format":"uuid"},
               "party": {"type":"string"},
@@ -2672,7 +2997,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "quantity": {"type":"integer"},
                 "refunded": {"type":"integer"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "productType": {"type":"string"}
               }
             },
@@ -2751,7 +3076,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "refundId": {"type":"string","format":"uuid"},
                   "expectedBy": {"type":"string","format":"date-time"},
                   "fee": {"type":"integer"},
-                  "outcome": {"type":"string"}
+                  "outcome": {"type":"string"},
+                  "mistakeFee": {"type":"integer"},
+                  "mistakeRuleId": {"type":"string"},
+                  "mistakeFeeWaived": {"type":"boolean"}
                 }
               },
               "hash": {"type":"string"},
@@ -2818,7 +3146,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "channel": {"type":"string"},
                 "createdAt": {"type":"string","format":"date-time"},
                 "paidAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"}
               }
             },
@@ -2936,6 +3264,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "POST /api/orders/:id/review": {
     "201": {
       "type": "object",
+      "required": ["id","orderId","shopId","productId","productTitle","author","rating","comment","createdAt"],
       "properties": {
         "id": {"type":"string","format":"uuid"},
         "orderId": {"type":"string","format":"uuid"},
@@ -3124,7 +3453,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "refundPolicyShort": {"type":"string"},
         "keyChecker": {},
         "listed": {"type":"boolean"},
-        "categoryId": {},
+        "categoryId": {"type":["string","null"],"format":"uuid"},
         "salesCount": {"type":"integer"},
         "images": {"type":"array","items":{}},
         "merchant": {
@@ -3247,7 +3576,22 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         },
         "appeal": {},
         "refunds": {"type":"array","items":{}},
-        "evidence": {"type":"array","items":{}},
+        "evidence": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "party": {"type":"string"},
+              "mime": {"type":"string"},
+              "size": {"type":"integer"},
+              "sha256": {"type":"string"},
+              "kind": {"type":"string"},
+              "name": {"type":"string"},
+              "attachedAt": {"type":"string","format":"date-time"}
+            }
+          }
+        },
         "systemEvidence": {
           "type": "object",
           "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
@@ -3375,6 +3719,40 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "POST /api/refund-cases/:id/appeal": {
     "200": {
       "type": "object",
+      "required": [
+        "id",
+        "orderId",
+        "orderNo",
+        "title",
+        "productType",
+        "status",
+        "nextActor",
+        "reason",
+        "description",
+        "expectedOutcome",
+        "amount",
+        "itemIds",
+        "refundTo",
+        "resolution",
+        "exchange",
+        "route",
+        "ruleVersion",
+        "warnings",
+        "deadlines",
+        "merchantResponse",
+        "evidenceRequest",
+        "decision",
+        "appeal",
+        "refunds",
+        "evidence",
+        "systemEvidence",
+        "events",
+        "order",
+        "externalChannels",
+        "viewerRole",
+        "createdAt",
+        "updatedAt"
+      ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
         "orderId": {"type":"string","format":"uuid"},
@@ -3395,10 +3773,15 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "ruleVersion": {"type":"integer"},
         "warnings": {
           "type": "array",
-          "items": {"type":"object","properties":{"code":{"type":"string"},"message":{"type":"string"}}}
+          "items": {
+            "type": "object",
+            "required": ["code","message"],
+            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
+          }
         },
         "deadlines": {
           "type": "object",
+          "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
           "properties": {
             "merchantBy": {"type":"string","format":"date-time"},
             "buyerBy": {},
@@ -3409,11 +3792,13 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         },
         "merchantResponse": {
           "type": "object",
+          "required": ["action","message","amount"],
           "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
         },
         "evidenceRequest": {},
         "decision": {
           "type": "object",
+          "required": ["outcome","amount","ruleId","ruleVersion","reason","decidedBy","decidedAt"],
           "properties": {
             "outcome": {"type":"string"},
             "amount": {"type":"integer"},
@@ -3426,13 +3811,32 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         },
         "appeal": {
           "type": "object",
+          "required": ["count","by","reason"],
           "properties": {"count":{"type":"integer"},"by":{"type":"string"},"reason":{"type":"string"}}
         },
-        "refunds": {"type":"array","items":{}},
+        "refunds": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "amount": {"type":"integer"},
+              "channel": {"type":"string"},
+              "status": {"type":"string"},
+              "waitingForFunds": {"type":"boolean"},
+              "expectedBy": {"type":"string","format":"date-time"},
+              "createdAt": {"type":"string","format":"date-time"},
+              "completedAt": {},
+              "fault": {"type":"string"},
+              "fallbackFrom": {}
+            }
+          }
+        },
         "evidence": {
           "type": "array",
           "items": {
             "type": "object",
+            "required": ["id","party","mime","size","sha256","kind","name","attachedAt"],
             "properties": {
               "id": {"type":"string","format":"uuid"},
               "party": {"type":"string"},
@@ -3447,10 +3851,25 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         },
         "systemEvidence": {
           "type": "object",
+          "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
           "properties": {
             "notes": {"type":"array","items":{"type":"string"}},
             "order": {
               "type": "object",
+              "required": [
+                "paid",
+                "title",
+                "amount",
+                "paidAt",
+                "status",
+                "channel",
+                "orderNo",
+                "quantity",
+                "refunded",
+                "createdAt",
+                "deliveredAt",
+                "productType"
+              ],
               "properties": {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
@@ -3473,6 +3892,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "type": "array",
               "items": {
                 "type": "object",
+                "required": ["at","ip","itemId","consent","userAgent"],
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
@@ -3486,15 +3906,17 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "type": "array",
               "items": {
                 "type": "object",
+                "required": ["at","kind","detail"],
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "kind": {"type":"string"},
-                  "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
+                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
                 }
               }
             },
             "chat": {
               "type": "object",
+              "required": ["messages","readUnanswered"],
               "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
             }
           }
@@ -3529,7 +3951,16 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "appeal": {"type":"boolean"},
                   "outcome": {"type":"string"},
-                  "party": {"type":"string"}
+                  "party": {"type":"string"},
+                  "fault": {"type":"string"},
+                  "status": {"type":"string"},
+                  "channel": {"type":"string"},
+                  "funding": {
+                    "type": "array",
+                    "items": {"type":"object","properties":{"amount":{"type":"integer"},"source":{"type":"string"}}}
+                  },
+                  "refundId": {"type":"string","format":"uuid"},
+                  "expectedBy": {"type":"string","format":"date-time"}
                 }
               },
               "hash": {"type":"string"},
@@ -3539,6 +3970,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         },
         "order": {
           "type": "object",
+          "required": ["status","amount","paid","refunded"],
           "properties": {
             "status": {"type":"string"},
             "amount": {"type":"integer"},
@@ -3881,15 +4313,15 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
           "properties": {
-            "merchantBy": {"type":"string","format":"date-time"},
+            "merchantBy": {"type":["string","null"],"format":"date-time"},
             "buyerBy": {},
             "evidenceBy": {},
             "decisionBy": {"type":"string","format":"date-time"},
-            "appealBy": {"type":"string","format":"date-time"}
+            "appealBy": {"type":["string","null"],"format":"date-time"}
           }
         },
         "merchantResponse": {
-          "type": "object",
+          "type": ["object","null"],
           "required": ["action","message","amount"],
           "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
         },
@@ -3907,9 +4339,57 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "decidedAt": {"type":"string","format":"date-time"}
           }
         },
-        "appeal": {},
-        "refunds": {"type":"array","items":{}},
-        "evidence": {"type":"array","items":{}},
+        "appeal": {
+          "type": ["object","null"],
+          "properties": {"count":{"type":"integer"},"by":{"type":"string"},"reason":{"type":"string"}}
+        },
+        "refunds": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": [
+              "id",
+              "amount",
+              "channel",
+              "status",
+              "waitingForFunds",
+              "expectedBy",
+              "createdAt",
+              "completedAt",
+              "fault",
+              "fallbackFrom"
+            ],
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "amount": {"type":"integer"},
+              "channel": {"type":"string"},
+              "status": {"type":"string"},
+              "waitingForFunds": {"type":"boolean"},
+              "expectedBy": {"type":["string","null"],"format":"date-time"},
+              "createdAt": {"type":"string","format":"date-time"},
+              "completedAt": {},
+              "fault": {"type":"string"},
+              "fallbackFrom": {}
+            }
+          }
+        },
+        "evidence": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": ["id","party","mime","size","sha256","kind","name","attachedAt"],
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "party": {"type":"string"},
+              "mime": {"type":"string"},
+              "size": {"type":"integer"},
+              "sha256": {"type":"string"},
+              "kind": {"type":"string"},
+              "name": {"type":"string"},
+              "attachedAt": {"type":"string","format":"date-time"}
+            }
+          }
+        },
         "systemEvidence": {
           "type": "object",
           "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
@@ -4017,9 +4497,24 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "expectedOutcome": {"type":"string"},
                   "action": {"type":"string"},
                   "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{}},
+                  "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "appeal": {"type":"boolean"},
-                  "outcome": {"type":"string"}
+                  "outcome": {"type":"string"},
+                  "party": {"type":"string"},
+                  "fault": {"type":"string"},
+                  "status": {"type":"string"},
+                  "channel": {"type":"string"},
+                  "funding": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": ["amount","source"],
+                      "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
+                    }
+                  },
+                  "refundId": {"type":"string","format":"uuid"},
+                  "expectedBy": {"type":"string","format":"date-time"},
+                  "short": {"type":"number"}
                 }
               },
               "hash": {"type":"string"},
@@ -4057,9 +4552,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "required": ["level","reason","setBy","setAt"],
           "properties": {
             "level": {"type":"string"},
-            "reason": {"type":"string"},
-            "setBy": {"type":"string"},
-            "setAt": {"type":"string","format":"date-time"}
+            "reason": {"type":["string","null"]},
+            "setBy": {"type":["string","null"]},
+            "setAt": {"type":["string","null"],"format":"date-time"}
           }
         },
         "createdAt": {"type":"string","format":"date-time"},
@@ -4150,7 +4645,23 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "decision": {},
         "appeal": {},
         "refunds": {"type":"array","items":{}},
-        "evidence": {"type":"array","items":{}},
+        "evidence": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": ["id","party","mime","size","sha256","kind","name","attachedAt"],
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "party": {"type":"string"},
+              "mime": {"type":"string"},
+              "size": {"type":"integer"},
+              "sha256": {"type":"string"},
+              "kind": {"type":"string"},
+              "name": {"type":"string"},
+              "attachedAt": {"type":"string","format":"date-time"}
+            }
+          }
+        },
         "systemEvidence": {
           "type": "object",
           "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
@@ -4219,7 +4730,24 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "chat": {
               "type": "object",
               "required": ["messages","readUnanswered"],
-              "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
+              "properties": {
+                "messages": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "id": {"type":"string","format":"uuid"},
+                      "sender": {"type":"string"},
+                      "body": {"type":"string"},
+                      "evidenceIds": {"type":"array","items":{}},
+                      "createdAt": {"type":"string","format":"date-time"},
+                      "readAt": {},
+                      "flags": {"type":"array","items":{}}
+                    }
+                  }
+                },
+                "readUnanswered": {"type":"array","items":{}}
+              }
             }
           }
         },
@@ -4250,7 +4778,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "expectedOutcome": {"type":"string"},
                   "action": {"type":"string"},
                   "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{}}
+                  "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}}
                 }
               },
               "hash": {"type":"string"},
@@ -4519,7 +5047,22 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "decision": {},
         "appeal": {},
         "refunds": {"type":"array","items":{}},
-        "evidence": {"type":"array","items":{}},
+        "evidence": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "party": {"type":"string"},
+              "mime": {"type":"string"},
+              "size": {"type":"integer"},
+              "sha256": {"type":"string"},
+              "kind": {"type":"string"},
+              "name": {"type":"string"},
+              "attachedAt": {"type":"string","format":"date-time"}
+            }
+          }
+        },
         "systemEvidence": {
           "type": "object",
           "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
@@ -4668,9 +5211,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "required": ["level","reason","setBy","setAt"],
           "properties": {
             "level": {"type":"string"},
-            "reason": {"type":"string"},
-            "setBy": {"type":"string"},
-            "setAt": {"type":"string","format":"date-time"}
+            "reason": {"type":["string","null"]},
+            "setBy": {"type":["string","null"]},
+            "setAt": {"type":["string","null"],"format":"date-time"}
           }
         },
         "createdAt": {"type":"string","format":"date-time"},
@@ -4746,7 +5289,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
           "properties": {
             "merchantBy": {"type":"string","format":"date-time"},
-            "buyerBy": {"type":"string","format":"date-time"},
+            "buyerBy": {"type":["string","null"],"format":"date-time"},
             "evidenceBy": {},
             "decisionBy": {},
             "appealBy": {}
@@ -4758,10 +5301,67 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
         },
         "evidenceRequest": {},
-        "decision": {},
+        "decision": {
+          "type": ["object","null"],
+          "required": ["outcome","amount","ruleId","ruleVersion","reason","decidedBy","decidedAt"],
+          "properties": {
+            "outcome": {"type":"string"},
+            "amount": {"type":"integer"},
+            "ruleId": {"type":"string"},
+            "ruleVersion": {"type":"integer"},
+            "reason": {"type":"string"},
+            "decidedBy": {"type":"string"},
+            "decidedAt": {"type":"string","format":"date-time"}
+          }
+        },
         "appeal": {},
-        "refunds": {"type":"array","items":{}},
-        "evidence": {"type":"array","items":{}},
+        "refunds": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": [
+              "id",
+              "amount",
+              "channel",
+              "status",
+              "waitingForFunds",
+              "expectedBy",
+              "createdAt",
+              "completedAt",
+              "fault",
+              "fallbackFrom"
+            ],
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "amount": {"type":"integer"},
+              "channel": {"type":"string"},
+              "status": {"type":"string"},
+              "waitingForFunds": {"type":"boolean"},
+              "expectedBy": {"type":"string","format":"date-time"},
+              "createdAt": {"type":"string","format":"date-time"},
+              "completedAt": {},
+              "fault": {"type":"string"},
+              "fallbackFrom": {}
+            }
+          }
+        },
+        "evidence": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": ["id","party","mime","size","sha256","kind","name","attachedAt"],
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "party": {"type":"string"},
+              "mime": {"type":"string"},
+              "size": {"type":"integer"},
+              "sha256": {"type":"string"},
+              "kind": {"type":"string"},
+              "name": {"type":"string"},
+              "attachedAt": {"type":"string","format":"date-time"}
+            }
+          }
+        },
         "systemEvidence": {
           "type": "object",
           "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
@@ -4830,7 +5430,24 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "chat": {
               "type": "object",
               "required": ["messages","readUnanswered"],
-              "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
+              "properties": {
+                "messages": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "id": {"type":"string","format":"uuid"},
+                      "sender": {"type":"string"},
+                      "body": {"type":"string"},
+                      "evidenceIds": {"type":"array","items":{}},
+                      "createdAt": {"type":"string","format":"date-time"},
+                      "readAt": {},
+                      "flags": {"type":"array","items":{}}
+                    }
+                  }
+                },
+                "readUnanswered": {"type":"array","items":{}}
+              }
             }
           }
         },
@@ -4846,7 +5463,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "actor": {"type":"string"},
               "data": {
                 "type": "object",
-                "required": ["amount","caseId"],
+                "required": ["caseId"],
                 "properties": {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
@@ -4861,7 +5478,25 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "expectedOutcome": {"type":"string"},
                   "action": {"type":"string"},
                   "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{}}
+                  "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "fault": {"type":"string"},
+                  "status": {"type":"string"},
+                  "channel": {"type":"string"},
+                  "funding": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "required": ["amount","source"],
+                      "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
+                    }
+                  },
+                  "refundId": {"type":"string","format":"uuid"},
+                  "expectedBy": {"type":"string","format":"date-time"},
+                  "mistakeFee": {"type":"integer"},
+                  "mistakeRuleId": {"type":"string"},
+                  "mistakeFeeWaived": {"type":"boolean"},
+                  "fee": {"type":"integer"},
+                  "unused": {"type":"boolean"}
                 }
               },
               "hash": {"type":"string"},
@@ -5066,6 +5701,40 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "POST /api/refund-cases/:id/withdraw": {
     "200": {
       "type": "object",
+      "required": [
+        "id",
+        "orderId",
+        "orderNo",
+        "title",
+        "productType",
+        "status",
+        "nextActor",
+        "reason",
+        "description",
+        "expectedOutcome",
+        "amount",
+        "itemIds",
+        "refundTo",
+        "resolution",
+        "exchange",
+        "route",
+        "ruleVersion",
+        "warnings",
+        "deadlines",
+        "merchantResponse",
+        "evidenceRequest",
+        "decision",
+        "appeal",
+        "refunds",
+        "evidence",
+        "systemEvidence",
+        "events",
+        "order",
+        "externalChannels",
+        "viewerRole",
+        "createdAt",
+        "updatedAt"
+      ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
         "orderId": {"type":"string","format":"uuid"},
@@ -5086,30 +5755,85 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "ruleVersion": {"type":"integer"},
         "warnings": {
           "type": "array",
-          "items": {"type":"object","properties":{"code":{"type":"string"},"message":{"type":"string"}}}
+          "items": {
+            "type": "object",
+            "required": ["code","message"],
+            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
+          }
         },
         "deadlines": {
           "type": "object",
+          "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
           "properties": {
             "merchantBy": {"type":"string","format":"date-time"},
-            "buyerBy": {},
+            "buyerBy": {"type":["string","null"],"format":"date-time"},
             "evidenceBy": {},
             "decisionBy": {},
             "appealBy": {}
           }
         },
-        "merchantResponse": {},
+        "merchantResponse": {
+          "type": ["object","null"],
+          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
+        },
         "evidenceRequest": {},
         "decision": {},
         "appeal": {},
-        "refunds": {"type":"array","items":{}},
-        "evidence": {"type":"array","items":{}},
+        "refunds": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "amount": {"type":"integer"},
+              "channel": {"type":"string"},
+              "status": {"type":"string"},
+              "waitingForFunds": {"type":"boolean"},
+              "expectedBy": {"type":"string","format":"date-time"},
+              "createdAt": {"type":"string","format":"date-time"},
+              "completedAt": {},
+              "fault": {"type":"string"},
+              "fallbackFrom": {}
+            }
+          }
+        },
+        "evidence": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "id": {"type":"string","format":"uuid"},
+              "party": {"type":"string"},
+              "mime": {"type":"string"},
+              "size": {"type":"integer"},
+              "sha256": {"type":"string"},
+              "kind": {"type":"string"},
+              "name": {"type":"string"},
+              "attachedAt": {"type":"string","format":"date-time"}
+            }
+          }
+        },
         "systemEvidence": {
           "type": "object",
+          "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
           "properties": {
             "notes": {"type":"array","items":{"type":"string"}},
             "order": {
               "type": "object",
+              "required": [
+                "paid",
+                "title",
+                "amount",
+                "paidAt",
+                "status",
+                "channel",
+                "orderNo",
+                "quantity",
+                "refunded",
+                "createdAt",
+                "deliveredAt",
+                "productType"
+              ],
               "properties": {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
@@ -5132,6 +5856,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "type": "array",
               "items": {
                 "type": "object",
+                "required": ["at","ip","itemId","consent","userAgent"],
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
@@ -5145,15 +5870,17 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "type": "array",
               "items": {
                 "type": "object",
+                "required": ["at","kind","detail"],
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "kind": {"type":"string"},
-                  "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
+                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
                 }
               }
             },
             "chat": {
               "type": "object",
+              "required": ["messages","readUnanswered"],
               "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
             }
           }
@@ -5183,7 +5910,19 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
                   "expectedOutcome": {"type":"string"},
-                  "refundsNoLongerMerchantFault": {"type":"number"}
+                  "refundsNoLongerMerchantFault": {"type":"number"},
+                  "fault": {"type":"string"},
+                  "status": {"type":"string"},
+                  "channel": {"type":"string"},
+                  "funding": {
+                    "type": "array",
+                    "items": {"type":"object","properties":{"amount":{"type":"integer"},"source":{"type":"string"}}}
+                  },
+                  "refundId": {"type":"string","format":"uuid"},
+                  "expectedBy": {"type":"string","format":"date-time"},
+                  "action": {"type":"string"},
+                  "message": {"type":"string"},
+                  "evidenceIds": {"type":"array","items":{}}
                 }
               },
               "hash": {"type":"string"},
@@ -5193,6 +5932,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         },
         "order": {
           "type": "object",
+          "required": ["status","amount","paid","refunded"],
           "properties": {
             "status": {"type":"string"},
             "amount": {"type":"integer"},
@@ -5339,9 +6079,11 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "POST /api/shops/:id/withdrawals": {
     "201": {
       "type": "object",
+      "required": ["withdrawal","available"],
       "properties": {
         "withdrawal": {
           "type": "object",
+          "required": ["id","amount","status","channel","failure","at"],
           "properties": {
             "id": {"type":"string","format":"uuid"},
             "amount": {"type":"integer"},
