@@ -35,7 +35,7 @@ export async function docsRoutes(app: App): Promise<void> {
   await app.register(apiReference, {
     routePrefix: docsPrefix,
     logLevel: 'warn',
-    configuration: { url: '/api/openapi.json', pageTitle: 'Kameng API', withDefaultFonts: false, telemetry: false, hideClientButton: true },
+    configuration: { url: '/api/openapi.json', pageTitle: 'Kameng API', withDefaultFonts: false, telemetry: false, hideClientButton: true, showDeveloperTools: 'never' },
   });
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.routeOptions.url === `${docsPrefix}/` && typeof payload === 'string') reply.header('content-security-policy', docsCsp(payload));
