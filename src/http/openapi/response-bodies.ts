@@ -1021,7 +1021,11 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "status": {"type":"string"},
                   "funding": {
                     "type": "array",
-                    "items": {"type":"object","properties":{"amount":{"type":"integer"},"source":{"type":"string"}}}
+                    "items": {
+                      "type": "object",
+                      "required": ["amount","source"],
+                      "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
+                    }
                   },
                   "refundId": {"type":"string","format":"uuid"},
                   "expectedBy": {"type":"string","format":"date-time"},
@@ -1525,6 +1529,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "type": "array",
                   "items": {
                     "type": "object",
+                    "required": ["messageId","readAt"],
                     "properties": {
                       "messageId": {"type":"string","format":"uuid"},
                       "readAt": {"type":"string","format":"date-time"}
@@ -2019,6 +2024,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "array",
           "items": {
             "type": "object",
+            "required": ["id","url","events","createdAt"],
             "properties": {
               "id": {"type":"string","format":"uuid"},
               "url": {"type":"string"},
@@ -2220,6 +2226,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "array",
           "items": {
             "type": "object",
+            "required": ["id","url","thumbUrl","width","height"],
             "properties": {
               "id": {"type":"string","format":"uuid"},
               "url": {"type":"string"},
@@ -4341,6 +4348,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         },
         "appeal": {
           "type": ["object","null"],
+          "required": ["count","by","reason"],
           "properties": {"count":{"type":"integer"},"by":{"type":"string"},"reason":{"type":"string"}}
         },
         "refunds": {
@@ -5774,6 +5782,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         },
         "merchantResponse": {
           "type": ["object","null"],
+          "required": ["action","message","amount"],
           "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
         },
         "evidenceRequest": {},
@@ -5783,6 +5792,18 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "array",
           "items": {
             "type": "object",
+            "required": [
+              "id",
+              "amount",
+              "channel",
+              "status",
+              "waitingForFunds",
+              "expectedBy",
+              "createdAt",
+              "completedAt",
+              "fault",
+              "fallbackFrom"
+            ],
             "properties": {
               "id": {"type":"string","format":"uuid"},
               "amount": {"type":"integer"},
@@ -5916,7 +5937,11 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "channel": {"type":"string"},
                   "funding": {
                     "type": "array",
-                    "items": {"type":"object","properties":{"amount":{"type":"integer"},"source":{"type":"string"}}}
+                    "items": {
+                      "type": "object",
+                      "required": ["amount","source"],
+                      "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
+                    }
                   },
                   "refundId": {"type":"string","format":"uuid"},
                   "expectedBy": {"type":"string","format":"date-time"},
