@@ -114,9 +114,11 @@ export function describeRoute(route: RouteOptions): void {
   schema.operationId ??= operationIds[key];
   schema.security = securityOf(method, access);
   const response = (schema.response ??= {}) as Record<string, unknown>;
-  const success = successResponses[key] ?? { status: 200 };
+  const success = successResponses[key];
   const declared = Object.keys(response).some((status) => status.startsWith('2'));
-  if (!declared) response[success.status] = success.status === 204 ? { description: 'Done; no body', type: 'null' } : success.schema ?? anyJson;
+  // A route in no table yet (a new one) is documented as "2XX: any JSON object" until it is described.
+  if (!declared && !success) response['2xx'] = anyJson;
+  else if (!declared) response[success.status] = success.status === 204 ? { description: 'Done; no body', type: 'null' } : success.schema ?? anyJson;
   for (const status of errorStatusesOf(method, route.url, schema, access)) {
     response[status] ??= status < 400 ? { description: errorText[status], type: 'null' } : { description: errorText[status], ...errorRef };
   }
