@@ -96,8 +96,8 @@ export function errorStatusesOf(method: string, url: string, schema: Record<stri
   // Not found: an object in the path, or one the body or query names (shopId, productId …).
   if (url.includes(':') || /"\w+Id":/.test(JSON.stringify([schema.body, schema.querystring]))) statuses.add(404);
   if (unsafe.has(method)) { statuses.add(409); statuses.add(422); }
-  // A body over its limit (413) or of a type no parser takes (415).
-  if (method === 'POST' || method === 'PATCH') { statuses.add(413); statuses.add(415); }
+  // A body over its limit (413) or of a type no parser takes (415): any unsafe method may carry one.
+  if (unsafe.has(method)) { statuses.add(413); statuses.add(415); }
   if (rateLimited.has(key)) statuses.add(429);
   for (const status of extraStatuses[key] ?? []) statuses.add(status);
   return [...statuses].sort((a, b) => a - b);

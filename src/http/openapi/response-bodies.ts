@@ -50,7 +50,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "properties": {
         "balanced": {"type":"boolean"},
         "violations": {"type":"array","items":{}},
-        "checkedAt": {"type":"string","format":"date-time"}
+        "checkedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
@@ -158,7 +158,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "version": {"type":"integer"},
               "note": {"type":"string"},
               "publishedBy": {},
-              "publishedAt": {"type":"string","format":"date-time"}
+              "publishedAt": {"type":["string","null"],"format":"date-time"}
             }
           }
         }
@@ -172,7 +172,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "version": {"type":"integer"},
         "values": {"type":"object","additionalProperties":{"type":["boolean","number"]}},
         "note": {"type":"string"},
-        "publishedAt": {"type":"string","format":"date-time"}
+        "publishedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
@@ -259,7 +259,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "orderId": {"type":"string","format":"uuid"},
               "orderNo": {"type":"string"},
               "status": {"type":"string"},
-              "reason": {"type":"string"},
+              "reason": {"type":["string","null"]},
               "amount": {"type":"integer"},
               "createdAt": {"type":"string","format":"date-time"}
             }
@@ -540,8 +540,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "topupAccount": {"type":["string","null"]},
         "guest": {"type":"boolean"},
         "createdAt": {"type":"string","format":"date-time"},
-        "expiresAt": {"type":"string","format":"date-time"},
-        "paidAt": {"type":"string","format":"date-time"},
+        "expiresAt": {"type":["string","null"],"format":"date-time"},
+        "paidAt": {"type":["string","null"],"format":"date-time"},
         "deliveredAt": {"type":["string","null"],"format":"date-time"},
         "completedAt": {"type":["string","null"],"format":"date-time"},
         "cancelledAt": {},
@@ -602,7 +602,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "channel": {"type":"string"},
               "status": {"type":"string"},
               "waitingForFunds": {"type":"boolean"},
-              "reason": {"type":"string"},
+              "reason": {"type":["string","null"]},
               "expectedBy": {"type":"string","format":"date-time"},
               "createdAt": {"type":"string","format":"date-time"},
               "completedAt": {},
@@ -624,7 +624,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "status": {"type":"string"},
             "account": {"type":"string"},
             "deliveredAmount": {"type":["integer","null"]},
-            "requestedAt": {"type":"string","format":"date-time"},
+            "requestedAt": {"type":["string","null"],"format":"date-time"},
             "answeredAt": {"type":["string","null"],"format":"date-time"}
           }
         }
@@ -637,7 +637,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "required": ["orderNo","generatedAt","order","timeline","cases","messages","evidence","packageHash"],
       "properties": {
         "orderNo": {"type":"string"},
-        "generatedAt": {"type":"string","format":"date-time"},
+        "generatedAt": {"type":["string","null"],"format":"date-time"},
         "order": {
           "type": "object",
           "required": [
@@ -709,15 +709,15 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "topupAccount": {},
             "guest": {"type":"boolean"},
             "createdAt": {"type":"string","format":"date-time"},
-            "expiresAt": {"type":"string","format":"date-time"},
-            "paidAt": {"type":"string","format":"date-time"},
-            "deliveredAt": {"type":"string","format":"date-time"},
+            "expiresAt": {"type":["string","null"],"format":"date-time"},
+            "paidAt": {"type":["string","null"],"format":"date-time"},
+            "deliveredAt": {"type":["string","null"],"format":"date-time"},
             "completedAt": {},
             "cancelledAt": {},
             "deliverBy": {},
             "paymentId": {},
             "payUrl": {},
-            "autoConfirmAt": {"type":"string","format":"date-time"},
+            "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
             "items": {
               "type": "array",
               "items": {
@@ -730,7 +730,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "amount": {"type":"integer"},
                   "cardKeyId": {"type":"string","format":"uuid"},
                   "revealed": {"type":"boolean"},
-                  "revealedAt": {"type":"string","format":"date-time"}
+                  "revealedAt": {"type":["string","null"],"format":"date-time"}
                 }
               }
             },
@@ -777,14 +777,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "channel": {"type":"string"},
                       "orderNo": {"type":"string"},
                       "quantity": {"type":"integer"},
-                      "expiresAt": {"type":"string","format":"date-time"},
+                      "expiresAt": {"type":["string","null"],"format":"date-time"},
                       "productId": {"type":"string","format":"uuid"},
                       "ruleVersion": {"type":"integer"},
                       "late": {"type":"boolean"},
                       "paymentId": {"type":"string","format":"uuid"},
                       "kind": {"type":"string"},
                       "keyCount": {"type":"integer"},
-                      "autoConfirmAt": {"type":"string","format":"date-time"},
+                      "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
                       "ip": {"type":"string"},
                       "consent": {"type":"string"},
                       "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
@@ -792,7 +792,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "notes": {"type":"array","items":{"type":"string"}},
                       "route": {"type":"string"},
                       "caseId": {"type":"string","format":"uuid"},
-                      "reason": {"type":"string"},
+                      "reason": {"type":["string","null"]},
                       "ruleId": {"type":"string"},
                       "exchange": {},
                       "resolution": {"type":"string"},
@@ -833,7 +833,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "properties": {
               "id": {"type":"string","format":"uuid"},
               "status": {"type":"string"},
-              "reason": {"type":"string"},
+              "reason": {"type":["string","null"]},
               "description": {"type":"string"},
               "expectedOutcome": {"type":"string"},
               "amount": {"type":"integer"},
@@ -880,14 +880,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "paid": {"type":"number"},
                       "title": {"type":"string"},
                       "amount": {"type":"integer"},
-                      "paidAt": {"type":"string","format":"date-time"},
+                      "paidAt": {"type":["string","null"],"format":"date-time"},
                       "status": {"type":"string"},
                       "channel": {"type":"string"},
                       "orderNo": {"type":"string"},
                       "quantity": {"type":"integer"},
                       "refunded": {"type":"integer"},
                       "createdAt": {"type":"string","format":"date-time"},
-                      "deliveredAt": {"type":"string","format":"date-time"},
+                      "deliveredAt": {"type":["string","null"],"format":"date-time"},
                       "productType": {"type":"string"}
                     }
                   },
@@ -991,14 +991,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "channel": {"type":"string"},
                   "orderNo": {"type":"string"},
                   "quantity": {"type":"integer"},
-                  "expiresAt": {"type":"string","format":"date-time"},
+                  "expiresAt": {"type":["string","null"],"format":"date-time"},
                   "productId": {"type":"string","format":"uuid"},
                   "ruleVersion": {"type":"integer"},
                   "late": {"type":"boolean"},
                   "paymentId": {"type":"string","format":"uuid"},
                   "kind": {"type":"string"},
                   "keyCount": {"type":"integer"},
-                  "autoConfirmAt": {"type":"string","format":"date-time"},
+                  "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
                   "ip": {"type":"string"},
                   "consent": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
@@ -1006,7 +1006,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "exchange": {},
                   "resolution": {"type":"string"},
@@ -1042,7 +1042,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   },
                   "messageId": {"type":"string","format":"uuid"},
                   "warningId": {"type":"string","format":"uuid"},
-                  "readAt": {"type":"string","format":"date-time"},
+                  "readAt": {"type":["string","null"],"format":"date-time"},
                   "answerBy": {"type":"string","format":"date-time"}
                 }
               },
@@ -1194,7 +1194,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "price": {"type":"integer"},
         "status": {"type":"string"},
         "stockPolicy": {"type":"string"},
-        "stock": {"type":"integer"},
+        "stock": {"type":["integer","null"]},
         "afterSalesWindowMinutes": {},
         "promisedDeliveryMinutes": {},
         "noReasonRefund": {
@@ -1279,7 +1279,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "title": {"type":"string"},
               "status": {"type":"string"},
               "nextActor": {"type":"string"},
-              "reason": {"type":"string"},
+              "reason": {"type":["string","null"]},
               "amount": {"type":"integer"},
               "merchantBy": {"type":["string","null"],"format":"date-time"},
               "buyerBy": {},
@@ -1341,7 +1341,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productType": {"type":"string"},
         "status": {"type":"string"},
         "nextActor": {"type":"string"},
-        "reason": {"type":"string"},
+        "reason": {"type":["string","null"]},
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
@@ -1387,9 +1387,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "amount": {"type":"integer"},
             "ruleId": {"type":"string"},
             "ruleVersion": {"type":"integer"},
-            "reason": {"type":"string"},
+            "reason": {"type":["string","null"]},
             "decidedBy": {"type":"string"},
-            "decidedAt": {"type":"string","format":"date-time"}
+            "decidedAt": {"type":["string","null"],"format":"date-time"}
           }
         },
         "appeal": {},
@@ -1436,7 +1436,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "sha256": {"type":"string"},
               "kind": {"type":"string"},
               "name": {"type":"string"},
-              "attachedAt": {"type":"string","format":"date-time"}
+              "attachedAt": {"type":["string","null"],"format":"date-time"}
             }
           }
         },
@@ -1465,14 +1465,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
                 "amount": {"type":"integer"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"},
                 "channel": {"type":"string"},
                 "orderNo": {"type":"string"},
                 "quantity": {"type":"integer"},
                 "refunded": {"type":"integer"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "productType": {"type":"string"}
               }
             },
@@ -1532,7 +1532,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                     "required": ["messageId","readAt"],
                     "properties": {
                       "messageId": {"type":"string","format":"uuid"},
-                      "readAt": {"type":"string","format":"date-time"}
+                      "readAt": {"type":["string","null"],"format":"date-time"}
                     }
                   }
                 }
@@ -1558,7 +1558,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "exchange": {},
@@ -1609,7 +1609,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "externalChannels": {"type":"array","items":{}},
         "viewerRole": {"type":"string"},
         "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":"string","format":"date-time"},
+        "updatedAt": {"type":["string","null"],"format":"date-time"},
         "keyFacts": {
           "type": "array",
           "items": {
@@ -1668,9 +1668,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "type": "object",
               "properties": {
                 "level": {"type":"string"},
-                "reason": {"type":"string"},
+                "reason": {"type":["string","null"]},
                 "setBy": {"type":"string"},
-                "setAt": {"type":"string","format":"date-time"}
+                "setAt": {"type":["string","null"],"format":"date-time"}
               }
             },
             "recentCases": {
@@ -1683,7 +1683,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "orderNo": {"type":"string"},
                   "title": {"type":"string"},
                   "status": {"type":"string"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "createdAt": {"type":"string","format":"date-time"}
                 }
               }
@@ -1709,7 +1709,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "orderNo": {"type":"string"},
                   "title": {"type":"string"},
                   "status": {"type":"string"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "createdAt": {"type":"string","format":"date-time"}
                 }
               }
@@ -1863,7 +1863,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "properties": {
         "verified": {"type":"boolean"},
         "current": {
-          "type": "object",
+          "type": ["object","null"],
           "required": ["id","shopId","kind","name","numberMasked","phoneMasked","status","reason","createdAt","decidedAt"],
           "properties": {
             "id": {"type":"string","format":"uuid"},
@@ -1899,7 +1899,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "account": {},
               "failure": {},
               "createdAt": {"type":"string","format":"date-time"},
-              "completedAt": {"type":"string","format":"date-time"}
+              "completedAt": {"type":["string","null"],"format":"date-time"}
             }
           }
         },
@@ -2003,14 +2003,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "productId": {"type":"string","format":"uuid"},
               "productTitle": {"type":"string"},
               "author": {"type":"string"},
-              "rating": {"type":"number"},
+              "rating": {"type":["number","null"]},
               "comment": {"type":"string"},
               "createdAt": {"type":"string","format":"date-time"}
             }
           }
         },
         "total": {"type":"integer"},
-        "rating": {"type":"number"},
+        "rating": {"type":["number","null"]},
         "ratingCount": {"type":"integer"}
       }
     }
@@ -2114,10 +2114,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "title": {"type":"string"},
               "shop": {"type":"string"},
               "status": {"type":"string"},
-              "reason": {"type":"string"},
+              "reason": {"type":["string","null"]},
               "amount": {"type":"integer"},
               "nextActor": {"type":"string"},
-              "dueAt": {"type":"string","format":"date-time"},
+              "dueAt": {"type":["string","null"],"format":"date-time"},
               "overdue": {"type":"boolean"},
               "overdueAt": {},
               "appeal": {"type":"boolean"},
@@ -2163,7 +2163,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "caseReason": {"type":"string"},
               "amount": {"type":"integer"},
               "channel": {"type":"string"},
-              "reason": {"type":"string"},
+              "reason": {"type":["string","null"]},
               "since": {"type":"string","format":"date-time"}
             }
           }
@@ -2268,7 +2268,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "status": {"type":"string"},
         "reason": {},
         "createdAt": {"type":"string","format":"date-time"},
-        "decidedAt": {"type":"string","format":"date-time"}
+        "decidedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
@@ -2400,7 +2400,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "POST /api/me/phone": {"200":{"type":"object","required":["phone"],"properties":{"phone":{"type":"string"}}}},
+  "POST /api/me/phone": {"200":{"type":"object","required":["phone"],"properties":{"phone":{"type":["string","null"]}}}},
   "POST /api/notifications/read": {"200":{"type":"object","required":["updated"],"properties":{"updated":{"type":"number"}}}},
   "POST /api/orders": {
     "201": {
@@ -2478,7 +2478,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "topupAccount": {"type":["string","null"]},
             "guest": {"type":"boolean"},
             "createdAt": {"type":"string","format":"date-time"},
-            "expiresAt": {"type":"string","format":"date-time"},
+            "expiresAt": {"type":["string","null"],"format":"date-time"},
             "paidAt": {},
             "deliveredAt": {},
             "completedAt": {},
@@ -2554,11 +2554,11 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "topupAccount": {},
         "guest": {"type":"boolean"},
         "createdAt": {"type":"string","format":"date-time"},
-        "expiresAt": {"type":"string","format":"date-time"},
+        "expiresAt": {"type":["string","null"],"format":"date-time"},
         "paidAt": {},
         "deliveredAt": {},
         "completedAt": {},
-        "cancelledAt": {"type":"string","format":"date-time"},
+        "cancelledAt": {"type":["string","null"],"format":"date-time"},
         "deliverBy": {},
         "paymentId": {},
         "payUrl": {},
@@ -2661,10 +2661,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "topupAccount": {},
         "guest": {"type":"boolean"},
         "createdAt": {"type":"string","format":"date-time"},
-        "expiresAt": {"type":"string","format":"date-time"},
-        "paidAt": {"type":"string","format":"date-time"},
-        "deliveredAt": {"type":"string","format":"date-time"},
-        "completedAt": {"type":"string","format":"date-time"},
+        "expiresAt": {"type":["string","null"],"format":"date-time"},
+        "paidAt": {"type":["string","null"],"format":"date-time"},
+        "deliveredAt": {"type":["string","null"],"format":"date-time"},
+        "completedAt": {"type":["string","null"],"format":"date-time"},
         "cancelledAt": {},
         "deliverBy": {},
         "paymentId": {},
@@ -2735,15 +2735,15 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "topupAccount": {},
         "guest": {"type":"boolean"},
         "createdAt": {"type":"string","format":"date-time"},
-        "expiresAt": {"type":"string","format":"date-time"},
-        "paidAt": {"type":"string","format":"date-time"},
-        "deliveredAt": {"type":"string","format":"date-time"},
+        "expiresAt": {"type":["string","null"],"format":"date-time"},
+        "paidAt": {"type":["string","null"],"format":"date-time"},
+        "deliveredAt": {"type":["string","null"],"format":"date-time"},
         "completedAt": {},
         "cancelledAt": {},
         "deliverBy": {"type":"string","format":"date-time"},
         "paymentId": {},
         "payUrl": {},
-        "autoConfirmAt": {"type":"string","format":"date-time"},
+        "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
         "items": {
           "type": "array",
           "items": {
@@ -2797,7 +2797,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "id": {"type":"string","format":"uuid"},
               "itemId": {"type":"string","format":"uuid"},
               "code": {"type":"string"},
-              "revealedAt": {"type":"string","format":"date-time"}
+              "revealedAt": {"type":["string","null"],"format":"date-time"}
             }
           }
         }
@@ -2880,7 +2880,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productType": {"type":"string"},
         "status": {"type":"string"},
         "nextActor": {"type":"string"},
-        "reason": {"type":"string"},
+        "reason": {"type":["string","null"]},
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
@@ -2919,9 +2919,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "amount": {"type":"integer"},
             "ruleId": {"type":"string"},
             "ruleVersion": {"type":"integer"},
-            "reason": {"type":"string"},
+            "reason": {"type":["string","null"]},
             "decidedBy": {"type":"string"},
-            "decidedAt": {"type":"string","format":"date-time"}
+            "decidedAt": {"type":["string","null"],"format":"date-time"}
           }
         },
         "appeal": {},
@@ -2968,7 +2968,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "sha256": {"type":"string"},
               "kind": {"type":"string"},
               "name": {"type":"string"},
-              "attachedAt": {"type":"string","format":"date-time"}
+              "attachedAt": {"type":["string","null"],"format":"date-time"}
             }
           }
         },
@@ -2997,7 +2997,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
                 "amount": {"type":"integer"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"},
                 "channel": {"type":"string"},
                 "orderNo": {"type":"string"},
@@ -3062,7 +3062,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "exchange": {},
@@ -3107,7 +3107,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "externalChannels": {"type":"array","items":{}},
         "viewerRole": {"type":"string"},
         "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":"string","format":"date-time"},
+        "updatedAt": {"type":["string","null"],"format":"date-time"},
         "checklist": {
           "type": "array",
           "items": {
@@ -3152,7 +3152,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "refunded": {"type":"integer"},
                 "channel": {"type":"string"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"}
               }
@@ -3243,8 +3243,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "refunded": {"type":"integer"},
                 "channel": {"type":"string"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "paidAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"}
               }
             },
@@ -3279,7 +3279,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productId": {"type":"string","format":"uuid"},
         "productTitle": {"type":"string"},
         "author": {"type":"string"},
-        "rating": {"type":"number"},
+        "rating": {"type":["number","null"]},
         "comment": {"type":"string"},
         "createdAt": {"type":"string","format":"date-time"}
       }
@@ -3361,15 +3361,15 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "topupAccount": {},
             "guest": {"type":"boolean"},
             "createdAt": {"type":"string","format":"date-time"},
-            "expiresAt": {"type":"string","format":"date-time"},
-            "paidAt": {"type":"string","format":"date-time"},
-            "deliveredAt": {"type":"string","format":"date-time"},
+            "expiresAt": {"type":["string","null"],"format":"date-time"},
+            "paidAt": {"type":["string","null"],"format":"date-time"},
+            "deliveredAt": {"type":["string","null"],"format":"date-time"},
             "completedAt": {},
             "cancelledAt": {},
             "deliverBy": {},
             "paymentId": {},
             "payUrl": {},
-            "autoConfirmAt": {"type":"string","format":"date-time"},
+            "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
             "items": {
               "type": "array",
               "items": {
@@ -3485,7 +3485,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
     "200": {
       "type": "object",
       "required": ["imported","duplicates","stock"],
-      "properties": {"imported":{"type":"number"},"duplicates":{"type":"number"},"stock":{"type":"integer"}}
+      "properties": {"imported":{"type":"number"},"duplicates":{"type":"number"},"stock":{"type":["integer","null"]}}
     }
   },
   "POST /api/refund-cases/:id/accept": {
@@ -3533,7 +3533,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productType": {"type":"string"},
         "status": {"type":"string"},
         "nextActor": {"type":"string"},
-        "reason": {"type":"string"},
+        "reason": {"type":["string","null"]},
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
@@ -3576,9 +3576,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "amount": {"type":"integer"},
             "ruleId": {"type":"string"},
             "ruleVersion": {"type":"integer"},
-            "reason": {"type":"string"},
+            "reason": {"type":["string","null"]},
             "decidedBy": {"type":"string"},
-            "decidedAt": {"type":"string","format":"date-time"}
+            "decidedAt": {"type":["string","null"],"format":"date-time"}
           }
         },
         "appeal": {},
@@ -3595,7 +3595,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "sha256": {"type":"string"},
               "kind": {"type":"string"},
               "name": {"type":"string"},
-              "attachedAt": {"type":"string","format":"date-time"}
+              "attachedAt": {"type":["string","null"],"format":"date-time"}
             }
           }
         },
@@ -3624,14 +3624,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
                 "amount": {"type":"integer"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"},
                 "channel": {"type":"string"},
                 "orderNo": {"type":"string"},
                 "quantity": {"type":"integer"},
                 "refunded": {"type":"integer"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "productType": {"type":"string"}
               }
             },
@@ -3689,7 +3689,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "exchange": {},
@@ -3719,7 +3719,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "externalChannels": {"type":"array","items":{}},
         "viewerRole": {"type":"string"},
         "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":"string","format":"date-time"}
+        "updatedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
@@ -3768,7 +3768,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productType": {"type":"string"},
         "status": {"type":"string"},
         "nextActor": {"type":"string"},
-        "reason": {"type":"string"},
+        "reason": {"type":["string","null"]},
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
@@ -3811,15 +3811,15 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "amount": {"type":"integer"},
             "ruleId": {"type":"string"},
             "ruleVersion": {"type":"integer"},
-            "reason": {"type":"string"},
+            "reason": {"type":["string","null"]},
             "decidedBy": {"type":"string"},
-            "decidedAt": {"type":"string","format":"date-time"}
+            "decidedAt": {"type":["string","null"],"format":"date-time"}
           }
         },
         "appeal": {
           "type": "object",
           "required": ["count","by","reason"],
-          "properties": {"count":{"type":"integer"},"by":{"type":"string"},"reason":{"type":"string"}}
+          "properties": {"count":{"type":"integer"},"by":{"type":"string"},"reason":{"type":["string","null"]}}
         },
         "refunds": {
           "type": "array",
@@ -3852,7 +3852,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "sha256": {"type":"string"},
               "kind": {"type":"string"},
               "name": {"type":"string"},
-              "attachedAt": {"type":"string","format":"date-time"}
+              "attachedAt": {"type":["string","null"],"format":"date-time"}
             }
           }
         },
@@ -3881,14 +3881,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
                 "amount": {"type":"integer"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"},
                 "channel": {"type":"string"},
                 "orderNo": {"type":"string"},
                 "quantity": {"type":"integer"},
                 "refunded": {"type":"integer"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "productType": {"type":"string"}
               }
             },
@@ -3946,7 +3946,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "exchange": {},
@@ -3988,7 +3988,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "externalChannels": {"type":"array","items":{}},
         "viewerRole": {"type":"string"},
         "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":"string","format":"date-time"}
+        "updatedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
@@ -4042,7 +4042,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productType": {"type":"string"},
         "status": {"type":"string"},
         "nextActor": {"type":"string"},
-        "reason": {"type":"string"},
+        "reason": {"type":["string","null"]},
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
@@ -4106,14 +4106,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
                 "amount": {"type":"integer"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"},
                 "channel": {"type":"string"},
                 "orderNo": {"type":"string"},
                 "quantity": {"type":"integer"},
                 "refunded": {"type":"integer"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "productType": {"type":"string"}
               }
             },
@@ -4179,7 +4179,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "exchange": {},
@@ -4238,13 +4238,13 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "required": ["level","reason","setBy","setAt"],
           "properties": {
             "level": {"type":"string"},
-            "reason": {"type":"string"},
+            "reason": {"type":["string","null"]},
             "setBy": {"type":"string"},
-            "setAt": {"type":"string","format":"date-time"}
+            "setAt": {"type":["string","null"],"format":"date-time"}
           }
         },
         "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":"string","format":"date-time"}
+        "updatedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
@@ -4298,7 +4298,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productType": {"type":"string"},
         "status": {"type":"string"},
         "nextActor": {"type":"string"},
-        "reason": {"type":"string"},
+        "reason": {"type":["string","null"]},
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
@@ -4341,15 +4341,15 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "amount": {"type":"integer"},
             "ruleId": {"type":"string"},
             "ruleVersion": {"type":"integer"},
-            "reason": {"type":"string"},
+            "reason": {"type":["string","null"]},
             "decidedBy": {"type":"string"},
-            "decidedAt": {"type":"string","format":"date-time"}
+            "decidedAt": {"type":["string","null"],"format":"date-time"}
           }
         },
         "appeal": {
           "type": ["object","null"],
           "required": ["count","by","reason"],
-          "properties": {"count":{"type":"integer"},"by":{"type":"string"},"reason":{"type":"string"}}
+          "properties": {"count":{"type":"integer"},"by":{"type":"string"},"reason":{"type":["string","null"]}}
         },
         "refunds": {
           "type": "array",
@@ -4394,7 +4394,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "sha256": {"type":"string"},
               "kind": {"type":"string"},
               "name": {"type":"string"},
-              "attachedAt": {"type":"string","format":"date-time"}
+              "attachedAt": {"type":["string","null"],"format":"date-time"}
             }
           }
         },
@@ -4423,14 +4423,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
                 "amount": {"type":"integer"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"},
                 "channel": {"type":"string"},
                 "orderNo": {"type":"string"},
                 "quantity": {"type":"integer"},
                 "refunded": {"type":"integer"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "productType": {"type":"string"}
               }
             },
@@ -4496,7 +4496,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "exchange": {},
@@ -4566,7 +4566,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           }
         },
         "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":"string","format":"date-time"}
+        "updatedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
@@ -4615,7 +4615,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productType": {"type":"string"},
         "status": {"type":"string"},
         "nextActor": {"type":"string"},
-        "reason": {"type":"string"},
+        "reason": {"type":["string","null"]},
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
@@ -4666,7 +4666,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "sha256": {"type":"string"},
               "kind": {"type":"string"},
               "name": {"type":"string"},
-              "attachedAt": {"type":"string","format":"date-time"}
+              "attachedAt": {"type":["string","null"],"format":"date-time"}
             }
           }
         },
@@ -4695,14 +4695,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
                 "amount": {"type":"integer"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"},
                 "channel": {"type":"string"},
                 "orderNo": {"type":"string"},
                 "quantity": {"type":"integer"},
                 "refunded": {"type":"integer"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "productType": {"type":"string"}
               }
             },
@@ -4777,7 +4777,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "exchange": {},
@@ -4807,7 +4807,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "externalChannels": {"type":"array","items":{}},
         "viewerRole": {"type":"string"},
         "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":"string","format":"date-time"}
+        "updatedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
@@ -4822,7 +4822,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productType": {"type":"string"},
         "status": {"type":"string"},
         "nextActor": {"type":"string"},
-        "reason": {"type":"string"},
+        "reason": {"type":["string","null"]},
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
@@ -4865,14 +4865,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
                 "amount": {"type":"integer"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"},
                 "channel": {"type":"string"},
                 "orderNo": {"type":"string"},
                 "quantity": {"type":"integer"},
                 "refunded": {"type":"integer"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "productType": {"type":"string"}
               }
             },
@@ -4927,7 +4927,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "exchange": {},
@@ -4959,7 +4959,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "externalChannels": {"type":"array","items":{}},
         "viewerRole": {"type":"string"},
         "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":"string","format":"date-time"}
+        "updatedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
@@ -5013,7 +5013,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productType": {"type":"string"},
         "status": {"type":"string"},
         "nextActor": {"type":"string"},
-        "reason": {"type":"string"},
+        "reason": {"type":["string","null"]},
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
@@ -5067,7 +5067,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "sha256": {"type":"string"},
               "kind": {"type":"string"},
               "name": {"type":"string"},
-              "attachedAt": {"type":"string","format":"date-time"}
+              "attachedAt": {"type":["string","null"],"format":"date-time"}
             }
           }
         },
@@ -5096,14 +5096,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
                 "amount": {"type":"integer"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"},
                 "channel": {"type":"string"},
                 "orderNo": {"type":"string"},
                 "quantity": {"type":"integer"},
                 "refunded": {"type":"integer"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "productType": {"type":"string"}
               }
             },
@@ -5169,7 +5169,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "exchange": {},
@@ -5225,7 +5225,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           }
         },
         "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":"string","format":"date-time"}
+        "updatedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
@@ -5274,7 +5274,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productType": {"type":"string"},
         "status": {"type":"string"},
         "nextActor": {"type":"string"},
-        "reason": {"type":"string"},
+        "reason": {"type":["string","null"]},
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
@@ -5317,9 +5317,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "amount": {"type":"integer"},
             "ruleId": {"type":"string"},
             "ruleVersion": {"type":"integer"},
-            "reason": {"type":"string"},
+            "reason": {"type":["string","null"]},
             "decidedBy": {"type":"string"},
-            "decidedAt": {"type":"string","format":"date-time"}
+            "decidedAt": {"type":["string","null"],"format":"date-time"}
           }
         },
         "appeal": {},
@@ -5366,7 +5366,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "sha256": {"type":"string"},
               "kind": {"type":"string"},
               "name": {"type":"string"},
-              "attachedAt": {"type":"string","format":"date-time"}
+              "attachedAt": {"type":["string","null"],"format":"date-time"}
             }
           }
         },
@@ -5395,14 +5395,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
                 "amount": {"type":"integer"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"},
                 "channel": {"type":"string"},
                 "orderNo": {"type":"string"},
                 "quantity": {"type":"integer"},
                 "refunded": {"type":"integer"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "productType": {"type":"string"}
               }
             },
@@ -5477,7 +5477,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "exchange": {},
@@ -5525,7 +5525,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "externalChannels": {"type":"array","items":{}},
         "viewerRole": {"type":"string"},
         "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":"string","format":"date-time"}
+        "updatedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
@@ -5540,7 +5540,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productType": {"type":"string"},
         "status": {"type":"string"},
         "nextActor": {"type":"string"},
-        "reason": {"type":"string"},
+        "reason": {"type":["string","null"]},
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
@@ -5583,14 +5583,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
                 "amount": {"type":"integer"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"},
                 "channel": {"type":"string"},
                 "orderNo": {"type":"string"},
                 "quantity": {"type":"integer"},
                 "refunded": {"type":"integer"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "productType": {"type":"string"}
               }
             },
@@ -5652,7 +5652,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "exchange": {},
@@ -5696,13 +5696,13 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "properties": {
             "level": {"type":"string"},
-            "reason": {"type":"string"},
+            "reason": {"type":["string","null"]},
             "setBy": {"type":"string"},
-            "setAt": {"type":"string","format":"date-time"}
+            "setAt": {"type":["string","null"],"format":"date-time"}
           }
         },
         "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":"string","format":"date-time"}
+        "updatedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
@@ -5751,7 +5751,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "productType": {"type":"string"},
         "status": {"type":"string"},
         "nextActor": {"type":"string"},
-        "reason": {"type":"string"},
+        "reason": {"type":["string","null"]},
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
@@ -5830,7 +5830,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "sha256": {"type":"string"},
               "kind": {"type":"string"},
               "name": {"type":"string"},
-              "attachedAt": {"type":"string","format":"date-time"}
+              "attachedAt": {"type":["string","null"],"format":"date-time"}
             }
           }
         },
@@ -5859,14 +5859,14 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "paid": {"type":"number"},
                 "title": {"type":"string"},
                 "amount": {"type":"integer"},
-                "paidAt": {"type":"string","format":"date-time"},
+                "paidAt": {"type":["string","null"],"format":"date-time"},
                 "status": {"type":"string"},
                 "channel": {"type":"string"},
                 "orderNo": {"type":"string"},
                 "quantity": {"type":"integer"},
                 "refunded": {"type":"integer"},
                 "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":"string","format":"date-time"},
+                "deliveredAt": {"type":["string","null"],"format":"date-time"},
                 "productType": {"type":"string"}
               }
             },
@@ -5924,7 +5924,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
                   "caseId": {"type":"string","format":"uuid"},
-                  "reason": {"type":"string"},
+                  "reason": {"type":["string","null"]},
                   "ruleId": {"type":"string"},
                   "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
                   "exchange": {},
@@ -5968,7 +5968,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "externalChannels": {"type":"array","items":{}},
         "viewerRole": {"type":"string"},
         "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":"string","format":"date-time"}
+        "updatedAt": {"type":["string","null"],"format":"date-time"}
       }
     }
   },
