@@ -54,8 +54,9 @@ function infer(values: unknown[], name = ''): Schema {
   }
   let schema: Schema = parts.length === 1 ? parts[0] : parts.every((p) => typeof p.type === 'string' && Object.keys(p).length === 1) ? { type: parts.map((p) => p.type) } : { anyOf: parts };
   // Fields null in some states even when every answer seen had a value (found by the fuzz test):
-  // timestamps of later events, reasons, ratings, stock of unlimited goods, a phone, a current submission.
-  if (/(?<!created)At$|^(reason|rating|stock|phone|current)$/.test(name)) nullable = true;
+  // timestamps of later events, references (cardKeyId), who did it (setBy), reasons, ratings, stock of
+  // unlimited goods, a phone, a current submission.
+  if (/(?<!created)At$|[a-z]Id$|By$|^(reason|rating|stock|phone|current)$/.test(name)) nullable = true;
   if (nullable) {
     if (typeof schema.type === 'string') schema = { ...schema, type: [schema.type, 'null'] };
     else if (Array.isArray(schema.type)) schema = { ...schema, type: [...schema.type, 'null'] };

@@ -26,7 +26,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "type": "object",
             "properties": {
               "id": {"type":"string","format":"uuid"},
-              "shopId": {"type":"string","format":"uuid"},
+              "shopId": {"type":["string","null"],"format":"uuid"},
               "kind": {"type":"string"},
               "name": {"type":"string"},
               "numberMasked": {"type":"string"},
@@ -187,7 +187,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "name": {"type":"string"},
             "status": {"type":"string"},
             "createdAt": {"type":"string","format":"date-time"},
-            "ownerId": {"type":"string","format":"uuid"},
+            "ownerId": {"type":["string","null"],"format":"uuid"},
             "ownerEmail": {"type":"string"},
             "ownerName": {"type":"string"},
             "ownerStatus": {"type":"string"},
@@ -256,7 +256,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "type": "object",
             "properties": {
               "id": {"type":"string","format":"uuid"},
-              "orderId": {"type":"string","format":"uuid"},
+              "orderId": {"type":["string","null"],"format":"uuid"},
               "orderNo": {"type":"string"},
               "status": {"type":"string"},
               "reason": {"type":["string","null"]},
@@ -271,7 +271,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "type": "object",
             "properties": {
               "id": {"type":"number"},
-              "entryId": {"type":"string","format":"uuid"},
+              "entryId": {"type":["string","null"],"format":"uuid"},
               "kind": {"type":"string"},
               "amount": {"type":"integer"},
               "balanceAfter": {"type":"number"},
@@ -379,10 +379,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "required": ["orderNo"],
                 "properties": {
                   "orderNo": {"type":"string"},
-                  "decisionBy": {"type":"string","format":"date-time"},
-                  "buyerBy": {"type":"string","format":"date-time"},
+                  "decisionBy": {"type":["string","null"],"format":"date-time"},
+                  "buyerBy": {"type":["string","null"],"format":"date-time"},
                   "accepted": {"type":"boolean"},
-                  "merchantBy": {"type":"string","format":"date-time"},
+                  "merchantBy": {"type":["string","null"],"format":"date-time"},
                   "productType": {"type":"string"},
                   "productTitle": {"type":"string"},
                   "party": {"type":"string"},
@@ -390,15 +390,15 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "amount": {"type":"integer"},
                   "appeal": {"type":"boolean"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
+                  "ruleId": {"type":["string","null"]},
                   "outcome": {"type":"string"},
-                  "appealBy": {"type":"string","format":"date-time"},
+                  "appealBy": {"type":["string","null"],"format":"date-time"},
                   "quantity": {"type":"integer"},
                   "deliverBy": {},
                   "note": {"type":"string"},
-                  "evidenceBy": {"type":"string","format":"date-time"},
+                  "evidenceBy": {"type":["string","null"],"format":"date-time"},
                   "cause": {"type":"string"},
-                  "expectedBy": {"type":"string","format":"date-time"},
+                  "expectedBy": {"type":["string","null"],"format":"date-time"},
                   "destination": {"type":"string"},
                   "from": {"type":"string"},
                   "flagged": {"type":"boolean"}
@@ -406,7 +406,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               },
               "title": {"type":"string"},
               "body": {"type":"string"},
-              "orderId": {"type":"string","format":"uuid"},
+              "orderId": {"type":["string","null"],"format":"uuid"},
               "caseId": {"type":["string","null"],"format":"uuid"},
               "read": {"type":"boolean"},
               "createdAt": {"type":"string","format":"date-time"}
@@ -461,7 +461,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "paid": {"type":"number"},
               "refunded": {"type":"integer"},
               "createdAt": {"type":"string","format":"date-time"},
-              "shopId": {"type":"string","format":"uuid"}
+              "shopId": {"type":["string","null"],"format":"uuid"}
             }
           }
         }
@@ -517,7 +517,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "id": {"type":"string","format":"uuid"},
         "orderNo": {"type":"string"},
         "status": {"type":"string"},
-        "productId": {"type":"string","format":"uuid"},
+        "productId": {"type":["string","null"],"format":"uuid"},
         "productType": {"type":"string"},
         "title": {"type":"string"},
         "shop": {
@@ -603,7 +603,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "status": {"type":"string"},
               "waitingForFunds": {"type":"boolean"},
               "reason": {"type":["string","null"]},
-              "expectedBy": {"type":"string","format":"date-time"},
+              "expectedBy": {"type":["string","null"],"format":"date-time"},
               "createdAt": {"type":"string","format":"date-time"},
               "completedAt": {},
               "caseId": {"type":["string","null"],"format":"uuid"},
@@ -686,7 +686,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "id": {"type":"string","format":"uuid"},
             "orderNo": {"type":"string"},
             "status": {"type":"string"},
-            "productId": {"type":"string","format":"uuid"},
+            "productId": {"type":["string","null"],"format":"uuid"},
             "productType": {"type":"string"},
             "title": {"type":"string"},
             "shop": {
@@ -728,7 +728,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "seq": {"type":"number"},
                   "status": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "cardKeyId": {"type":"string","format":"uuid"},
+                  "cardKeyId": {"type":["string","null"],"format":"uuid"},
                   "revealed": {"type":"boolean"},
                   "revealedAt": {"type":["string","null"],"format":"date-time"}
                 }
@@ -778,22 +778,22 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "orderNo": {"type":"string"},
                       "quantity": {"type":"integer"},
                       "expiresAt": {"type":["string","null"],"format":"date-time"},
-                      "productId": {"type":"string","format":"uuid"},
+                      "productId": {"type":["string","null"],"format":"uuid"},
                       "ruleVersion": {"type":"integer"},
                       "late": {"type":"boolean"},
-                      "paymentId": {"type":"string","format":"uuid"},
+                      "paymentId": {"type":["string","null"],"format":"uuid"},
                       "kind": {"type":"string"},
                       "keyCount": {"type":"integer"},
                       "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
                       "ip": {"type":"string"},
                       "consent": {"type":"string"},
-                      "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                      "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                       "userAgent": {"type":"string"},
                       "notes": {"type":"array","items":{"type":"string"}},
                       "route": {"type":"string"},
-                      "caseId": {"type":"string","format":"uuid"},
+                      "caseId": {"type":["string","null"],"format":"uuid"},
                       "reason": {"type":["string","null"]},
-                      "ruleId": {"type":"string"},
+                      "ruleId": {"type":["string","null"]},
                       "exchange": {},
                       "resolution": {"type":"string"},
                       "expectedOutcome": {"type":"string"}
@@ -837,13 +837,13 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "description": {"type":"string"},
               "expectedOutcome": {"type":"string"},
               "amount": {"type":"integer"},
-              "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+              "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
               "createdAt": {"type":"string","format":"date-time"},
               "deadlines": {
                 "type": "object",
                 "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
                 "properties": {
-                  "merchantBy": {"type":"string","format":"date-time"},
+                  "merchantBy": {"type":["string","null"],"format":"date-time"},
                   "buyerBy": {},
                   "evidenceBy": {},
                   "decisionBy": {},
@@ -902,7 +902,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "properties": {
                         "at": {"type":"string","format":"date-time"},
                         "ip": {"type":"string"},
-                        "itemId": {"type":"string","format":"uuid"},
+                        "itemId": {"type":["string","null"],"format":"uuid"},
                         "consent": {"type":"string"},
                         "userAgent": {"type":"string"}
                       }
@@ -922,7 +922,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   }
                 }
               },
-              "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}}
+              "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}}
             }
           }
         },
@@ -992,22 +992,22 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "orderNo": {"type":"string"},
                   "quantity": {"type":"integer"},
                   "expiresAt": {"type":["string","null"],"format":"date-time"},
-                  "productId": {"type":"string","format":"uuid"},
+                  "productId": {"type":["string","null"],"format":"uuid"},
                   "ruleVersion": {"type":"integer"},
                   "late": {"type":"boolean"},
-                  "paymentId": {"type":"string","format":"uuid"},
+                  "paymentId": {"type":["string","null"],"format":"uuid"},
                   "kind": {"type":"string"},
                   "keyCount": {"type":"integer"},
                   "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
                   "ip": {"type":"string"},
                   "consent": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "userAgent": {"type":"string"},
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
+                  "ruleId": {"type":["string","null"]},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "expectedOutcome": {"type":"string"},
@@ -1027,8 +1027,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
                     }
                   },
-                  "refundId": {"type":"string","format":"uuid"},
-                  "expectedBy": {"type":"string","format":"date-time"},
+                  "refundId": {"type":["string","null"],"format":"uuid"},
+                  "expectedBy": {"type":["string","null"],"format":"date-time"},
                   "appeal": {"type":"boolean"},
                   "outcome": {"type":"string"},
                   "sender": {"type":"string"},
@@ -1040,10 +1040,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "properties": {"kind":{"type":"string"},"text":{"type":"string"}}
                     }
                   },
-                  "messageId": {"type":"string","format":"uuid"},
-                  "warningId": {"type":"string","format":"uuid"},
+                  "messageId": {"type":["string","null"],"format":"uuid"},
+                  "warningId": {"type":["string","null"],"format":"uuid"},
                   "readAt": {"type":["string","null"],"format":"date-time"},
-                  "answerBy": {"type":"string","format":"date-time"}
+                  "answerBy": {"type":["string","null"],"format":"date-time"}
                 }
               },
               "hash": {"type":"string"},
@@ -1067,8 +1067,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "channel": {"type":"string"},
         "payUrl": {"type":"string"},
         "payAction": {},
-        "orderId": {"type":"string","format":"uuid"},
-        "shopId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
+        "shopId": {"type":["string","null"],"format":"uuid"},
         "createdAt": {"type":"string","format":"date-time"},
         "title": {"type":"string"}
       }
@@ -1115,7 +1115,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             ],
             "properties": {
               "id": {"type":"string","format":"uuid"},
-              "shopId": {"type":"string","format":"uuid"},
+              "shopId": {"type":["string","null"],"format":"uuid"},
               "title": {"type":"string"},
               "description": {"type":"string"},
               "type": {"type":"string"},
@@ -1141,7 +1141,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "type": "object",
                 "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
                 "properties": {
-                  "shopId": {"type":"string","format":"uuid"},
+                  "shopId": {"type":["string","null"],"format":"uuid"},
                   "name": {"type":"string"},
                   "creditScore": {"type":"number"},
                   "refundRate": {"type":"number"},
@@ -1187,7 +1187,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":"string","format":"uuid"},
+        "shopId": {"type":["string","null"],"format":"uuid"},
         "title": {"type":"string"},
         "description": {"type":"string"},
         "type": {"type":"string"},
@@ -1226,7 +1226,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
           "properties": {
-            "shopId": {"type":"string","format":"uuid"},
+            "shopId": {"type":["string","null"],"format":"uuid"},
             "name": {"type":"string"},
             "creditScore": {"type":"number"},
             "refundRate": {"type":"number"},
@@ -1274,7 +1274,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             ],
             "properties": {
               "id": {"type":"string","format":"uuid"},
-              "orderId": {"type":"string","format":"uuid"},
+              "orderId": {"type":["string","null"],"format":"uuid"},
               "orderNo": {"type":"string"},
               "title": {"type":"string"},
               "status": {"type":"string"},
@@ -1335,7 +1335,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
         "orderNo": {"type":"string"},
         "title": {"type":"string"},
         "productType": {"type":"string"},
@@ -1345,7 +1345,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
         "refundTo": {"type":"string"},
         "resolution": {"type":"string"},
         "exchange": {},
@@ -1385,10 +1385,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "properties": {
             "outcome": {"type":"string"},
             "amount": {"type":"integer"},
-            "ruleId": {"type":"string"},
+            "ruleId": {"type":["string","null"]},
             "ruleVersion": {"type":"integer"},
             "reason": {"type":["string","null"]},
-            "decidedBy": {"type":"string"},
+            "decidedBy": {"type":["string","null"]},
             "decidedAt": {"type":["string","null"],"format":"date-time"}
           }
         },
@@ -1415,7 +1415,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "channel": {"type":"string"},
               "status": {"type":"string"},
               "waitingForFunds": {"type":"boolean"},
-              "expectedBy": {"type":"string","format":"date-time"},
+              "expectedBy": {"type":["string","null"],"format":"date-time"},
               "createdAt": {"type":"string","format":"date-time"},
               "completedAt": {"type":["string","null"],"format":"date-time"},
               "fault": {"type":"string"},
@@ -1487,7 +1487,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "consent": {"type":"string"},
                   "userAgent": {"type":"string"}
                 }
@@ -1531,7 +1531,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                     "type": "object",
                     "required": ["messageId","readAt"],
                     "properties": {
-                      "messageId": {"type":"string","format":"uuid"},
+                      "messageId": {"type":["string","null"],"format":"uuid"},
                       "readAt": {"type":["string","null"],"format":"date-time"}
                     }
                   }
@@ -1557,10 +1557,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "ruleId": {"type":["string","null"]},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
@@ -1576,16 +1576,16 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
                     }
                   },
-                  "refundId": {"type":"string","format":"uuid"},
-                  "expectedBy": {"type":"string","format":"date-time"},
+                  "refundId": {"type":["string","null"],"format":"uuid"},
+                  "expectedBy": {"type":["string","null"],"format":"date-time"},
                   "cause": {"type":"string"},
                   "outcome": {"type":"string"},
                   "action": {"type":"string"},
                   "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "note": {"type":"string"},
                   "party": {"type":"string"},
-                  "evidenceBy": {"type":"string","format":"date-time"},
+                  "evidenceBy": {"type":["string","null"],"format":"date-time"},
                   "consequence": {"type":"string"},
                   "short": {"type":"number"},
                   "appeal": {"type":"boolean"}
@@ -1619,7 +1619,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "kind": {"type":"string"},
               "text": {"type":"string"},
               "source": {"type":"string"},
-              "messageId": {"type":"string","format":"uuid"},
+              "messageId": {"type":["string","null"],"format":"uuid"},
               "sender": {"type":"string"}
             }
           }
@@ -1669,7 +1669,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "properties": {
                 "level": {"type":"string"},
                 "reason": {"type":["string","null"]},
-                "setBy": {"type":"string"},
+                "setBy": {"type":["string","null"]},
                 "setAt": {"type":["string","null"],"format":"date-time"}
               }
             },
@@ -1693,7 +1693,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "merchant": {
           "type": "object",
           "properties": {
-            "shopId": {"type":"string","format":"uuid"},
+            "shopId": {"type":["string","null"],"format":"uuid"},
             "name": {"type":"string"},
             "status": {"type":"string"},
             "since": {"type":"string","format":"date-time"},
@@ -1867,7 +1867,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "required": ["id","shopId","kind","name","numberMasked","phoneMasked","status","reason","createdAt","decidedAt"],
           "properties": {
             "id": {"type":"string","format":"uuid"},
-            "shopId": {"type":"string","format":"uuid"},
+            "shopId": {"type":["string","null"],"format":"uuid"},
             "kind": {"type":"string"},
             "name": {"type":"string"},
             "numberMasked": {"type":"string"},
@@ -1943,7 +1943,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             ],
             "properties": {
               "id": {"type":"string","format":"uuid"},
-              "shopId": {"type":"string","format":"uuid"},
+              "shopId": {"type":["string","null"],"format":"uuid"},
               "title": {"type":"string"},
               "description": {"type":"string"},
               "type": {"type":"string"},
@@ -1969,7 +1969,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "type": "object",
                 "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
                 "properties": {
-                  "shopId": {"type":"string","format":"uuid"},
+                  "shopId": {"type":["string","null"],"format":"uuid"},
                   "name": {"type":"string"},
                   "creditScore": {"type":"number"},
                   "refundRate": {"type":"number"},
@@ -1998,9 +1998,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "required": ["id","orderId","shopId","productId","productTitle","author","rating","comment","createdAt"],
             "properties": {
               "id": {"type":"string","format":"uuid"},
-              "orderId": {"type":"string","format":"uuid"},
-              "shopId": {"type":"string","format":"uuid"},
-              "productId": {"type":"string","format":"uuid"},
+              "orderId": {"type":["string","null"],"format":"uuid"},
+              "shopId": {"type":["string","null"],"format":"uuid"},
+              "productId": {"type":["string","null"],"format":"uuid"},
               "productTitle": {"type":"string"},
               "author": {"type":"string"},
               "rating": {"type":["number","null"]},
@@ -2060,7 +2060,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             ],
             "properties": {
               "id": {"type":"string","format":"uuid"},
-              "eventId": {"type":"string","format":"uuid"},
+              "eventId": {"type":["string","null"],"format":"uuid"},
               "type": {"type":"string"},
               "status": {"type":"string"},
               "attempts": {"type":"integer"},
@@ -2090,7 +2090,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "id": {"type":"string","format":"uuid"},
               "name": {"type":"string"},
               "status": {"type":"string"},
-              "ownerId": {"type":"string","format":"uuid"},
+              "ownerId": {"type":["string","null"],"format":"uuid"},
               "createdAt": {"type":"string","format":"date-time"}
             }
           }
@@ -2109,7 +2109,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "type": "object",
             "properties": {
               "id": {"type":"string","format":"uuid"},
-              "orderId": {"type":"string","format":"uuid"},
+              "orderId": {"type":["string","null"],"format":"uuid"},
               "orderNo": {"type":"string"},
               "title": {"type":"string"},
               "shop": {"type":"string"},
@@ -2155,11 +2155,11 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "type": "object",
             "properties": {
               "id": {"type":"string","format":"uuid"},
-              "orderId": {"type":"string","format":"uuid"},
+              "orderId": {"type":["string","null"],"format":"uuid"},
               "orderNo": {"type":"string"},
-              "shopId": {"type":"string","format":"uuid"},
+              "shopId": {"type":["string","null"],"format":"uuid"},
               "shopName": {"type":"string"},
-              "caseId": {"type":"string","format":"uuid"},
+              "caseId": {"type":["string","null"],"format":"uuid"},
               "caseReason": {"type":"string"},
               "amount": {"type":"integer"},
               "channel": {"type":"string"},
@@ -2201,7 +2201,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":"string","format":"uuid"},
+        "shopId": {"type":["string","null"],"format":"uuid"},
         "title": {"type":"string"},
         "description": {"type":"string"},
         "type": {"type":"string"},
@@ -2240,7 +2240,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
           "properties": {
-            "shopId": {"type":"string","format":"uuid"},
+            "shopId": {"type":["string","null"],"format":"uuid"},
             "name": {"type":"string"},
             "creditScore": {"type":"number"},
             "refundRate": {"type":"number"},
@@ -2260,7 +2260,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "type": "object",
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":"string","format":"uuid"},
+        "shopId": {"type":["string","null"],"format":"uuid"},
         "kind": {"type":"string"},
         "name": {"type":"string"},
         "numberMasked": {"type":"string"},
@@ -2290,7 +2290,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "id": {"type":"string","format":"uuid"},
         "name": {"type":"string"},
         "status": {"type":"string"},
-        "ownerId": {"type":"string","format":"uuid"},
+        "ownerId": {"type":["string","null"],"format":"uuid"},
         "createdAt": {"type":"string","format":"date-time"},
         "suspensionReason": {}
       }
@@ -2455,7 +2455,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "id": {"type":"string","format":"uuid"},
             "orderNo": {"type":"string"},
             "status": {"type":"string"},
-            "productId": {"type":"string","format":"uuid"},
+            "productId": {"type":["string","null"],"format":"uuid"},
             "productType": {"type":"string"},
             "title": {"type":"string"},
             "shop": {
@@ -2484,7 +2484,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "completedAt": {},
             "cancelledAt": {},
             "deliverBy": {},
-            "paymentId": {"type":"string","format":"uuid"},
+            "paymentId": {"type":["string","null"],"format":"uuid"},
             "payUrl": {"type":"string"},
             "autoConfirmAt": {},
             "items": {
@@ -2535,7 +2535,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "id": {"type":"string","format":"uuid"},
         "orderNo": {"type":"string"},
         "status": {"type":"string"},
-        "productId": {"type":"string","format":"uuid"},
+        "productId": {"type":["string","null"],"format":"uuid"},
         "productType": {"type":"string"},
         "title": {"type":"string"},
         "shop": {"type":"object","properties":{"id":{"type":"string","format":"uuid"},"name":{"type":"string"}}},
@@ -2572,7 +2572,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "seq": {"type":"number"},
               "status": {"type":"string"},
               "amount": {"type":"integer"},
-              "cardKeyId": {"type":"string","format":"uuid"},
+              "cardKeyId": {"type":["string","null"],"format":"uuid"},
               "revealed": {"type":"boolean"},
               "revealedAt": {}
             }
@@ -2581,7 +2581,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "deliveries": {"type":"array","items":{}},
         "refunds": {"type":"array","items":{}},
         "review": {},
-        "cancelledBy": {"type":"string"},
+        "cancelledBy": {"type":["string","null"]},
         "latePenalty": {"type":"number"},
         "exchangedFromOrderId": {},
         "exchangedToOrderId": {},
@@ -2638,7 +2638,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "id": {"type":"string","format":"uuid"},
         "orderNo": {"type":"string"},
         "status": {"type":"string"},
-        "productId": {"type":"string","format":"uuid"},
+        "productId": {"type":["string","null"],"format":"uuid"},
         "productType": {"type":"string"},
         "title": {"type":"string"},
         "shop": {
@@ -2680,7 +2680,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "seq": {"type":"number"},
               "status": {"type":"string"},
               "amount": {"type":"integer"},
-              "cardKeyId": {"type":"string","format":"uuid"},
+              "cardKeyId": {"type":["string","null"],"format":"uuid"},
               "revealed": {"type":"boolean"},
               "revealedAt": {"type":["string","null"],"format":"date-time"}
             }
@@ -2716,7 +2716,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "id": {"type":"string","format":"uuid"},
         "orderNo": {"type":"string"},
         "status": {"type":"string"},
-        "productId": {"type":"string","format":"uuid"},
+        "productId": {"type":["string","null"],"format":"uuid"},
         "productType": {"type":"string"},
         "title": {"type":"string"},
         "shop": {"type":"object","properties":{"id":{"type":"string","format":"uuid"},"name":{"type":"string"}}},
@@ -2740,7 +2740,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "deliveredAt": {"type":["string","null"],"format":"date-time"},
         "completedAt": {},
         "cancelledAt": {},
-        "deliverBy": {"type":"string","format":"date-time"},
+        "deliverBy": {"type":["string","null"],"format":"date-time"},
         "paymentId": {},
         "payUrl": {},
         "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
@@ -2795,7 +2795,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "required": ["id","itemId","code","revealedAt"],
             "properties": {
               "id": {"type":"string","format":"uuid"},
-              "itemId": {"type":"string","format":"uuid"},
+              "itemId": {"type":["string","null"],"format":"uuid"},
               "code": {"type":"string"},
               "revealedAt": {"type":["string","null"],"format":"date-time"}
             }
@@ -2816,7 +2816,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "id": {"type":"string","format":"uuid"},
             "sender": {"type":"string"},
             "body": {"type":"string"},
-            "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+            "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
             "createdAt": {"type":"string","format":"date-time"},
             "readAt": {},
             "flags": {"type":"array","items":{"type":"string"}}
@@ -2874,7 +2874,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
         "orderNo": {"type":"string"},
         "title": {"type":"string"},
         "productType": {"type":"string"},
@@ -2884,7 +2884,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
         "refundTo": {"type":"string"},
         "resolution": {"type":"string"},
         "exchange": {},
@@ -2917,10 +2917,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "properties": {
             "outcome": {"type":"string"},
             "amount": {"type":"integer"},
-            "ruleId": {"type":"string"},
+            "ruleId": {"type":["string","null"]},
             "ruleVersion": {"type":"integer"},
             "reason": {"type":["string","null"]},
-            "decidedBy": {"type":"string"},
+            "decidedBy": {"type":["string","null"]},
             "decidedAt": {"type":["string","null"],"format":"date-time"}
           }
         },
@@ -2947,7 +2947,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "channel": {"type":"string"},
               "status": {"type":"string"},
               "waitingForFunds": {"type":"boolean"},
-              "expectedBy": {"type":"string","format":"date-time"},
+              "expectedBy": {"type":["string","null"],"format":"date-time"},
               "createdAt": {"type":"string","format":"date-time"},
               "completedAt": {},
               "fault": {"type":"string"},
@@ -3019,7 +3019,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "consent": {"type":"string"},
                   "userAgent": {"type":"string"}
                 }
@@ -3061,10 +3061,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "ruleId": {"type":["string","null"]},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
@@ -3080,12 +3080,12 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
                     }
                   },
-                  "refundId": {"type":"string","format":"uuid"},
-                  "expectedBy": {"type":"string","format":"date-time"},
+                  "refundId": {"type":["string","null"],"format":"uuid"},
+                  "expectedBy": {"type":["string","null"],"format":"date-time"},
                   "fee": {"type":"integer"},
                   "outcome": {"type":"string"},
                   "mistakeFee": {"type":"integer"},
-                  "mistakeRuleId": {"type":"string"},
+                  "mistakeRuleId": {"type":["string","null"]},
                   "mistakeFeeWaived": {"type":"boolean"}
                 }
               },
@@ -3175,7 +3175,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "type": "object",
                 "required": ["itemId","at","ip","userAgent","consent"],
                 "properties": {
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
                   "userAgent": {"type":"string"},
@@ -3274,9 +3274,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "required": ["id","orderId","shopId","productId","productTitle","author","rating","comment","createdAt"],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
-        "shopId": {"type":"string","format":"uuid"},
-        "productId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
+        "shopId": {"type":["string","null"],"format":"uuid"},
+        "productId": {"type":["string","null"],"format":"uuid"},
         "productTitle": {"type":"string"},
         "author": {"type":"string"},
         "rating": {"type":["number","null"]},
@@ -3338,7 +3338,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "id": {"type":"string","format":"uuid"},
             "orderNo": {"type":"string"},
             "status": {"type":"string"},
-            "productId": {"type":"string","format":"uuid"},
+            "productId": {"type":["string","null"],"format":"uuid"},
             "productType": {"type":"string"},
             "title": {"type":"string"},
             "shop": {
@@ -3380,7 +3380,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "seq": {"type":"number"},
                   "status": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "cardKeyId": {"type":"string","format":"uuid"},
+                  "cardKeyId": {"type":["string","null"],"format":"uuid"},
                   "revealed": {"type":"boolean"},
                   "revealedAt": {}
                 }
@@ -3441,7 +3441,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":"string","format":"uuid"},
+        "shopId": {"type":["string","null"],"format":"uuid"},
         "title": {"type":"string"},
         "description": {"type":"string"},
         "type": {"type":"string"},
@@ -3467,7 +3467,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
           "properties": {
-            "shopId": {"type":"string","format":"uuid"},
+            "shopId": {"type":["string","null"],"format":"uuid"},
             "name": {"type":"string"},
             "creditScore": {"type":"number"},
             "refundRate": {"type":"number"},
@@ -3527,7 +3527,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
         "orderNo": {"type":"string"},
         "title": {"type":"string"},
         "productType": {"type":"string"},
@@ -3537,7 +3537,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
         "refundTo": {"type":"string"},
         "resolution": {"type":"string"},
         "exchange": {},
@@ -3555,7 +3555,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
           "properties": {
-            "merchantBy": {"type":"string","format":"date-time"},
+            "merchantBy": {"type":["string","null"],"format":"date-time"},
             "buyerBy": {},
             "evidenceBy": {},
             "decisionBy": {},
@@ -3574,10 +3574,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "properties": {
             "outcome": {"type":"string"},
             "amount": {"type":"integer"},
-            "ruleId": {"type":"string"},
+            "ruleId": {"type":["string","null"]},
             "ruleVersion": {"type":"integer"},
             "reason": {"type":["string","null"]},
-            "decidedBy": {"type":"string"},
+            "decidedBy": {"type":["string","null"]},
             "decidedAt": {"type":["string","null"],"format":"date-time"}
           }
         },
@@ -3646,7 +3646,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "consent": {"type":"string"},
                   "userAgent": {"type":"string"}
                 }
@@ -3688,10 +3688,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "ruleId": {"type":["string","null"]},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
@@ -3762,7 +3762,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
         "orderNo": {"type":"string"},
         "title": {"type":"string"},
         "productType": {"type":"string"},
@@ -3772,7 +3772,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
         "refundTo": {"type":"string"},
         "resolution": {"type":"string"},
         "exchange": {},
@@ -3790,10 +3790,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
           "properties": {
-            "merchantBy": {"type":"string","format":"date-time"},
+            "merchantBy": {"type":["string","null"],"format":"date-time"},
             "buyerBy": {},
             "evidenceBy": {},
-            "decisionBy": {"type":"string","format":"date-time"},
+            "decisionBy": {"type":["string","null"],"format":"date-time"},
             "appealBy": {}
           }
         },
@@ -3809,10 +3809,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "properties": {
             "outcome": {"type":"string"},
             "amount": {"type":"integer"},
-            "ruleId": {"type":"string"},
+            "ruleId": {"type":["string","null"]},
             "ruleVersion": {"type":"integer"},
             "reason": {"type":["string","null"]},
-            "decidedBy": {"type":"string"},
+            "decidedBy": {"type":["string","null"]},
             "decidedAt": {"type":["string","null"],"format":"date-time"}
           }
         },
@@ -3831,7 +3831,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "channel": {"type":"string"},
               "status": {"type":"string"},
               "waitingForFunds": {"type":"boolean"},
-              "expectedBy": {"type":"string","format":"date-time"},
+              "expectedBy": {"type":["string","null"],"format":"date-time"},
               "createdAt": {"type":"string","format":"date-time"},
               "completedAt": {},
               "fault": {"type":"string"},
@@ -3903,7 +3903,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "consent": {"type":"string"},
                   "userAgent": {"type":"string"}
                 }
@@ -3945,17 +3945,17 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "ruleId": {"type":["string","null"]},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
                   "expectedOutcome": {"type":"string"},
                   "action": {"type":"string"},
                   "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "appeal": {"type":"boolean"},
                   "outcome": {"type":"string"},
                   "party": {"type":"string"},
@@ -3966,8 +3966,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                     "type": "array",
                     "items": {"type":"object","properties":{"amount":{"type":"integer"},"source":{"type":"string"}}}
                   },
-                  "refundId": {"type":"string","format":"uuid"},
-                  "expectedBy": {"type":"string","format":"date-time"}
+                  "refundId": {"type":["string","null"],"format":"uuid"},
+                  "expectedBy": {"type":["string","null"],"format":"date-time"}
                 }
               },
               "hash": {"type":"string"},
@@ -4036,7 +4036,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
         "orderNo": {"type":"string"},
         "title": {"type":"string"},
         "productType": {"type":"string"},
@@ -4046,7 +4046,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
         "refundTo": {"type":"string"},
         "resolution": {"type":"string"},
         "exchange": {},
@@ -4064,10 +4064,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
           "properties": {
-            "merchantBy": {"type":"string","format":"date-time"},
+            "merchantBy": {"type":["string","null"],"format":"date-time"},
             "buyerBy": {},
             "evidenceBy": {},
-            "decisionBy": {"type":"string","format":"date-time"},
+            "decisionBy": {"type":["string","null"],"format":"date-time"},
             "appealBy": {}
           }
         },
@@ -4128,7 +4128,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "consent": {"type":"string"},
                   "userAgent": {"type":"string"}
                 }
@@ -4178,10 +4178,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "ruleId": {"type":["string","null"]},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
@@ -4239,7 +4239,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "properties": {
             "level": {"type":"string"},
             "reason": {"type":["string","null"]},
-            "setBy": {"type":"string"},
+            "setBy": {"type":["string","null"]},
             "setAt": {"type":["string","null"],"format":"date-time"}
           }
         },
@@ -4292,7 +4292,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
         "orderNo": {"type":"string"},
         "title": {"type":"string"},
         "productType": {"type":"string"},
@@ -4302,7 +4302,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
         "refundTo": {"type":"string"},
         "resolution": {"type":"string"},
         "exchange": {},
@@ -4323,7 +4323,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "merchantBy": {"type":["string","null"],"format":"date-time"},
             "buyerBy": {},
             "evidenceBy": {},
-            "decisionBy": {"type":"string","format":"date-time"},
+            "decisionBy": {"type":["string","null"],"format":"date-time"},
             "appealBy": {"type":["string","null"],"format":"date-time"}
           }
         },
@@ -4339,10 +4339,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "properties": {
             "outcome": {"type":"string"},
             "amount": {"type":"integer"},
-            "ruleId": {"type":"string"},
+            "ruleId": {"type":["string","null"]},
             "ruleVersion": {"type":"integer"},
             "reason": {"type":["string","null"]},
-            "decidedBy": {"type":"string"},
+            "decidedBy": {"type":["string","null"]},
             "decidedAt": {"type":["string","null"],"format":"date-time"}
           }
         },
@@ -4445,7 +4445,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "consent": {"type":"string"},
                   "userAgent": {"type":"string"}
                 }
@@ -4495,17 +4495,17 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "ruleId": {"type":["string","null"]},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
                   "expectedOutcome": {"type":"string"},
                   "action": {"type":"string"},
                   "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "appeal": {"type":"boolean"},
                   "outcome": {"type":"string"},
                   "party": {"type":"string"},
@@ -4520,8 +4520,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
                     }
                   },
-                  "refundId": {"type":"string","format":"uuid"},
-                  "expectedBy": {"type":"string","format":"date-time"},
+                  "refundId": {"type":["string","null"],"format":"uuid"},
+                  "expectedBy": {"type":["string","null"],"format":"date-time"},
                   "short": {"type":"number"}
                 }
               },
@@ -4551,7 +4551,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "requestEvidence": {"type":"boolean"},
             "claim": {"type":"boolean"},
             "release": {"type":"boolean"},
-            "blockedBy": {"type":"string"}
+            "blockedBy": {"type":["string","null"]}
           }
         },
         "firstDecider": {"type":"boolean"},
@@ -4609,7 +4609,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
         "orderNo": {"type":"string"},
         "title": {"type":"string"},
         "productType": {"type":"string"},
@@ -4619,7 +4619,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
         "refundTo": {"type":"string"},
         "resolution": {"type":"string"},
         "exchange": {},
@@ -4637,10 +4637,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
           "properties": {
-            "merchantBy": {"type":"string","format":"date-time"},
+            "merchantBy": {"type":["string","null"],"format":"date-time"},
             "buyerBy": {},
             "evidenceBy": {},
-            "decisionBy": {"type":"string","format":"date-time"},
+            "decisionBy": {"type":["string","null"],"format":"date-time"},
             "appealBy": {}
           }
         },
@@ -4717,7 +4717,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "consent": {"type":"string"},
                   "userAgent": {"type":"string"}
                 }
@@ -4776,17 +4776,17 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "ruleId": {"type":["string","null"]},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
                   "expectedOutcome": {"type":"string"},
                   "action": {"type":"string"},
                   "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}}
+                  "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}}
                 }
               },
               "hash": {"type":"string"},
@@ -4816,7 +4816,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "type": "object",
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
         "orderNo": {"type":"string"},
         "title": {"type":"string"},
         "productType": {"type":"string"},
@@ -4826,7 +4826,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
         "refundTo": {"type":"string"},
         "resolution": {"type":"string"},
         "exchange": {},
@@ -4839,10 +4839,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "deadlines": {
           "type": "object",
           "properties": {
-            "merchantBy": {"type":"string","format":"date-time"},
+            "merchantBy": {"type":["string","null"],"format":"date-time"},
             "buyerBy": {},
             "evidenceBy": {},
-            "decisionBy": {"type":"string","format":"date-time"},
+            "decisionBy": {"type":["string","null"],"format":"date-time"},
             "appealBy": {}
           }
         },
@@ -4886,7 +4886,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "consent": {"type":"string"},
                   "userAgent": {"type":"string"}
                 }
@@ -4926,10 +4926,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "ruleId": {"type":["string","null"]},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
@@ -4939,7 +4939,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "evidenceIds": {"type":"array","items":{}},
                   "note": {"type":"string"},
                   "party": {"type":"string"},
-                  "evidenceBy": {"type":"string","format":"date-time"}
+                  "evidenceBy": {"type":["string","null"],"format":"date-time"}
                 }
               },
               "hash": {"type":"string"},
@@ -5007,7 +5007,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
         "orderNo": {"type":"string"},
         "title": {"type":"string"},
         "productType": {"type":"string"},
@@ -5017,7 +5017,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
         "refundTo": {"type":"string"},
         "resolution": {"type":"string"},
         "exchange": {},
@@ -5035,10 +5035,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
           "properties": {
-            "merchantBy": {"type":"string","format":"date-time"},
+            "merchantBy": {"type":["string","null"],"format":"date-time"},
             "buyerBy": {},
-            "evidenceBy": {"type":"string","format":"date-time"},
-            "decisionBy": {"type":"string","format":"date-time"},
+            "evidenceBy": {"type":["string","null"],"format":"date-time"},
+            "decisionBy": {"type":["string","null"],"format":"date-time"},
             "appealBy": {}
           }
         },
@@ -5118,7 +5118,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "consent": {"type":"string"},
                   "userAgent": {"type":"string"}
                 }
@@ -5168,10 +5168,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "ruleId": {"type":["string","null"]},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
@@ -5181,7 +5181,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "evidenceIds": {"type":"array","items":{}},
                   "note": {"type":"string"},
                   "party": {"type":"string"},
-                  "evidenceBy": {"type":"string","format":"date-time"}
+                  "evidenceBy": {"type":["string","null"],"format":"date-time"}
                 }
               },
               "hash": {"type":"string"},
@@ -5210,7 +5210,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "requestEvidence": {"type":"boolean"},
             "claim": {"type":"boolean"},
             "release": {"type":"boolean"},
-            "blockedBy": {"type":"string"}
+            "blockedBy": {"type":["string","null"]}
           }
         },
         "firstDecider": {"type":"boolean"},
@@ -5268,7 +5268,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
         "orderNo": {"type":"string"},
         "title": {"type":"string"},
         "productType": {"type":"string"},
@@ -5278,7 +5278,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
         "refundTo": {"type":"string"},
         "resolution": {"type":"string"},
         "exchange": {},
@@ -5296,7 +5296,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
           "properties": {
-            "merchantBy": {"type":"string","format":"date-time"},
+            "merchantBy": {"type":["string","null"],"format":"date-time"},
             "buyerBy": {"type":["string","null"],"format":"date-time"},
             "evidenceBy": {},
             "decisionBy": {},
@@ -5315,10 +5315,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "properties": {
             "outcome": {"type":"string"},
             "amount": {"type":"integer"},
-            "ruleId": {"type":"string"},
+            "ruleId": {"type":["string","null"]},
             "ruleVersion": {"type":"integer"},
             "reason": {"type":["string","null"]},
-            "decidedBy": {"type":"string"},
+            "decidedBy": {"type":["string","null"]},
             "decidedAt": {"type":["string","null"],"format":"date-time"}
           }
         },
@@ -5345,7 +5345,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "channel": {"type":"string"},
               "status": {"type":"string"},
               "waitingForFunds": {"type":"boolean"},
-              "expectedBy": {"type":"string","format":"date-time"},
+              "expectedBy": {"type":["string","null"],"format":"date-time"},
               "createdAt": {"type":"string","format":"date-time"},
               "completedAt": {},
               "fault": {"type":"string"},
@@ -5417,7 +5417,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "consent": {"type":"string"},
                   "userAgent": {"type":"string"}
                 }
@@ -5476,17 +5476,17 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "ruleId": {"type":["string","null"]},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
                   "expectedOutcome": {"type":"string"},
                   "action": {"type":"string"},
                   "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "fault": {"type":"string"},
                   "status": {"type":"string"},
                   "channel": {"type":"string"},
@@ -5498,10 +5498,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
                     }
                   },
-                  "refundId": {"type":"string","format":"uuid"},
-                  "expectedBy": {"type":"string","format":"date-time"},
+                  "refundId": {"type":["string","null"],"format":"uuid"},
+                  "expectedBy": {"type":["string","null"],"format":"date-time"},
                   "mistakeFee": {"type":"integer"},
-                  "mistakeRuleId": {"type":"string"},
+                  "mistakeRuleId": {"type":["string","null"]},
                   "mistakeFeeWaived": {"type":"boolean"},
                   "fee": {"type":"integer"},
                   "unused": {"type":"boolean"}
@@ -5534,7 +5534,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "type": "object",
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
         "orderNo": {"type":"string"},
         "title": {"type":"string"},
         "productType": {"type":"string"},
@@ -5544,7 +5544,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
         "refundTo": {"type":"string"},
         "resolution": {"type":"string"},
         "exchange": {},
@@ -5557,10 +5557,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "deadlines": {
           "type": "object",
           "properties": {
-            "merchantBy": {"type":"string","format":"date-time"},
+            "merchantBy": {"type":["string","null"],"format":"date-time"},
             "buyerBy": {},
             "evidenceBy": {},
-            "decisionBy": {"type":"string","format":"date-time"},
+            "decisionBy": {"type":["string","null"],"format":"date-time"},
             "appealBy": {}
           }
         },
@@ -5604,7 +5604,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "consent": {"type":"string"},
                   "userAgent": {"type":"string"}
                 }
@@ -5651,10 +5651,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "ruleId": {"type":["string","null"]},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
@@ -5697,7 +5697,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "properties": {
             "level": {"type":"string"},
             "reason": {"type":["string","null"]},
-            "setBy": {"type":"string"},
+            "setBy": {"type":["string","null"]},
             "setAt": {"type":["string","null"],"format":"date-time"}
           }
         },
@@ -5745,7 +5745,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       ],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":"string","format":"uuid"},
+        "orderId": {"type":["string","null"],"format":"uuid"},
         "orderNo": {"type":"string"},
         "title": {"type":"string"},
         "productType": {"type":"string"},
@@ -5755,7 +5755,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "description": {"type":"string"},
         "expectedOutcome": {"type":"string"},
         "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
         "refundTo": {"type":"string"},
         "resolution": {"type":"string"},
         "exchange": {},
@@ -5773,7 +5773,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
           "properties": {
-            "merchantBy": {"type":"string","format":"date-time"},
+            "merchantBy": {"type":["string","null"],"format":"date-time"},
             "buyerBy": {"type":["string","null"],"format":"date-time"},
             "evidenceBy": {},
             "decisionBy": {},
@@ -5810,7 +5810,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               "channel": {"type":"string"},
               "status": {"type":"string"},
               "waitingForFunds": {"type":"boolean"},
-              "expectedBy": {"type":"string","format":"date-time"},
+              "expectedBy": {"type":["string","null"],"format":"date-time"},
               "createdAt": {"type":"string","format":"date-time"},
               "completedAt": {},
               "fault": {"type":"string"},
@@ -5881,7 +5881,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "properties": {
                   "at": {"type":"string","format":"date-time"},
                   "ip": {"type":"string"},
-                  "itemId": {"type":"string","format":"uuid"},
+                  "itemId": {"type":["string","null"],"format":"uuid"},
                   "consent": {"type":"string"},
                   "userAgent": {"type":"string"}
                 }
@@ -5923,10 +5923,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                   "notes": {"type":"array","items":{"type":"string"}},
                   "route": {"type":"string"},
                   "amount": {"type":"integer"},
-                  "caseId": {"type":"string","format":"uuid"},
+                  "caseId": {"type":["string","null"],"format":"uuid"},
                   "reason": {"type":["string","null"]},
-                  "ruleId": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":"string","format":"uuid"}},
+                  "ruleId": {"type":["string","null"]},
+                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
                   "exchange": {},
                   "resolution": {"type":"string"},
                   "ruleVersion": {"type":"integer"},
@@ -5943,8 +5943,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                       "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
                     }
                   },
-                  "refundId": {"type":"string","format":"uuid"},
-                  "expectedBy": {"type":"string","format":"date-time"},
+                  "refundId": {"type":["string","null"],"format":"uuid"},
+                  "expectedBy": {"type":["string","null"],"format":"date-time"},
                   "action": {"type":"string"},
                   "message": {"type":"string"},
                   "evidenceIds": {"type":"array","items":{}}
@@ -6028,7 +6028,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "id": {"type":"string","format":"uuid"},
         "name": {"type":"string"},
         "status": {"type":"string"},
-        "ownerId": {"type":"string","format":"uuid"},
+        "ownerId": {"type":["string","null"],"format":"uuid"},
         "createdAt": {"type":"string","format":"date-time"}
       }
     }
@@ -6042,7 +6042,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "name": {"type":"string"},
         "key": {"type":"string"},
         "hint": {"type":"string"},
-        "shopId": {"type":"string","format":"uuid"},
+        "shopId": {"type":["string","null"],"format":"uuid"},
         "createdAt": {"type":"string","format":"date-time"}
       }
     }
@@ -6063,7 +6063,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "channel": {"type":"string"},
             "payUrl": {"type":"string"},
             "orderId": {},
-            "shopId": {"type":"string","format":"uuid"},
+            "shopId": {"type":["string","null"],"format":"uuid"},
             "createdAt": {"type":"string","format":"date-time"}
           }
         }
@@ -6076,7 +6076,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "required": ["id","shopId","kind","name","numberMasked","phoneMasked","status","reason","createdAt","decidedAt"],
       "properties": {
         "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":"string","format":"uuid"},
+        "shopId": {"type":["string","null"],"format":"uuid"},
         "kind": {"type":"string"},
         "name": {"type":"string"},
         "numberMasked": {"type":"string"},
