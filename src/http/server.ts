@@ -34,6 +34,8 @@ import { trustRoutes } from './routes/trust';
 import { evidencePackageRoutes } from './routes/evidence-package';
 import { registerSecurityHeaders } from './security';
 import { opsRoutes, requestId } from './ops';
+import { describeRoute, errorBodySchema, openapiDocument } from './openapi/describe';
+import { declareDocsAccess, docsRoutes } from './openapi/docs';
 
 export const bodyLimitBytes = 1024 * 1024;
 /** The package root: the nearest folder with a package.json above this file (src/http/ in source, dist/ when built). */
@@ -69,13 +71,17 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = [], webR
     genReqId: requestId,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // The OpenAPI document: every operation is completed by describeRoute (src/http/openapi/) in the
+  // onRoute hook below; shared schemas (ErrorBody) keep their $id as their components.schemas name.
   await app.register(swagger, {
-    openapi: {
-      info: { title: 'Kameng API', version: '0.1.0', description: 'Virtual-goods marketplace with escrow, a double-entry ledger and after-sales. Money is integer fen; errors are { error: { code, message, rule?, details? } }.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
+    openapi: openapiDocument(ctx.config),
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
+  app.addSchema(errorBodySchema);
+  // Answers are serialized with JSON.stringify, not fast-json-stringify from the response schemas:
+  // those schemas document the API (and tests check every answer against them), but a gap in one
+  // must never silently drop a field from a real answer, which fast-json-stringify would do.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   await app.register(cookie);
   await registerSecurityHeaders(app, ctx);
   // Brotli or gzip for anything over 1 KiB (the script bundle, long lists); brotli at quality 4, not
@@ -90,7 +96,9 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = [], webR
   const routes: RegisteredRoute[] = [];
   routeTable.set(app, routes);
   app.addHook('onRoute', (route) => {
+    declareDocsAccess(route);
     requireAccessDeclaration(route);
+    describeRoute(route);
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, access: route.config?.access });
   });
   app.decorateRequest('caller', null as never); // set per request by authHook
@@ -118,6 +126,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = [], webR
   });
   opsRoutes(app, ctx);
   app.get('/api/openapi.json', { config: { access: everyone }, schema: { hide: true } }, async () => app.swagger());
+  await docsRoutes(app);
 
   accountRoutes(app, ctx);
   catalogRoutes(app, ctx);

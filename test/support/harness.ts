@@ -5,6 +5,7 @@ import type { Config } from '../../src/config';
 import { checkLedger } from '../../src/ledger/check';
 import { freshDatabase } from './databases';
 import { Api } from './api';
+import { responseCheck } from './response-check';
 
 export interface TestApp {
   kameng: Kameng;
@@ -13,6 +14,8 @@ export interface TestApp {
   databaseUrl?: string;
   /** With `captureErrors`: every error the server logged (unhandled request errors, failed jobs), oldest first. */
   loggedErrors: LoggedError[];
+  /** Answers that did not match the response schema their route declares (test/support/response-check.ts). */
+  schemaViolations: string[];
 }
 
 export interface LoggedError {
@@ -52,13 +55,14 @@ function errorCapturingLogger(into: LoggedError[]) {
  * scheduler: tests move the clock. After every test the ledger check must pass.
  */
 export function useTestApp(options: { checkLedgerAfterEach?: boolean; captureErrors?: boolean; config?: () => Partial<Config> } = {}): TestApp {
-  const holder = { loggedErrors: [] } as unknown as TestApp;
+  const holder = { loggedErrors: [], schemaViolations: [] } as unknown as TestApp;
   beforeAll(async () => {
     process.env.KAMENG_TEST_RUN = inject('testRun');
     const database = await freshDatabase();
     holder.kameng = await createKameng({
       database,
       logger: options.captureErrors ? errorCapturingLogger(holder.loggedErrors) : pino({ level: process.env.KAMENG_TEST_LOG ?? 'silent' }),
+      routes: [responseCheck(holder.schemaViolations)],
       config: { sandbox: true, secret: 'test-secret-not-for-production', topupSimulator: 'manual', schedulerIntervalMs: 0, dataDir: '/tmp/kameng-test', logLevel: 'silent', trustProxy: true, ...options.config?.() },
     });
     holder.api = new Api(holder.kameng.server);
@@ -66,6 +70,9 @@ export function useTestApp(options: { checkLedgerAfterEach?: boolean; captureErr
     holder.kameng.database = database;
   });
   afterEach(async () => {
+    // Every answer matched the response schema its route publishes in /api/openapi.json.
+    const violations = holder.schemaViolations.splice(0);
+    expect(violations, 'answers that differ from their OpenAPI response schema').toEqual([]);
     if (options.checkLedgerAfterEach === false || !holder.kameng) return;
     const report = await checkLedger(holder.kameng.ctx.db);
     expect(report.violations).toEqual([]);
