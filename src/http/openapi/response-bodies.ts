@@ -5,7 +5,739 @@ import type { JsonSchema } from './responses';
  * the answers the integration tests recorded, then reviewed. Every test run checks every answer
  * against these (test/support/response-check.ts): when an answer changes shape, a test says which.
  * Regenerate or edit by hand; routes whose file declares its own response schema are not here.
+ * The case view is declared once (refundCaseView) for the case page and every case action; a
+ * regeneration writes it per route again, so merge those back into it.
  */
+/**
+ * The refund case view (src/aftersales/cases.ts caseView), which the case page and every case action
+ * answer with: one schema, the union of what each route was seen to answer (fields only some views
+ * carry — the staff's claim and actions, a new case's checklist — are optional).
+ */
+export const refundCaseView: JsonSchema = {
+  "type": "object",
+  "properties": {
+    "id": {
+      "type": "string",
+      "format": "uuid"
+    },
+    "orderId": {
+      "type": [
+        "string",
+        "null"
+      ],
+      "format": "uuid"
+    },
+    "orderNo": {
+      "type": "string"
+    },
+    "title": {
+      "type": "string"
+    },
+    "productType": {
+      "type": "string"
+    },
+    "status": {
+      "type": "string"
+    },
+    "nextActor": {
+      "type": "string"
+    },
+    "reason": {
+      "type": [
+        "string",
+        "null"
+      ]
+    },
+    "description": {
+      "type": "string"
+    },
+    "expectedOutcome": {
+      "type": "string"
+    },
+    "amount": {
+      "type": "integer"
+    },
+    "itemIds": {
+      "type": "array",
+      "items": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "format": "uuid"
+      }
+    },
+    "refundTo": {
+      "type": "string"
+    },
+    "resolution": {
+      "type": "string"
+    },
+    "exchange": {},
+    "route": {
+      "type": "string"
+    },
+    "ruleVersion": {
+      "type": "integer"
+    },
+    "warnings": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "code": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      }
+    },
+    "deadlines": {
+      "type": "object",
+      "properties": {
+        "merchantBy": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "format": "date-time"
+        },
+        "buyerBy": {},
+        "evidenceBy": {},
+        "decisionBy": {},
+        "appealBy": {}
+      }
+    },
+    "merchantResponse": {},
+    "evidenceRequest": {},
+    "decision": {},
+    "appeal": {},
+    "refunds": {
+      "type": "array",
+      "items": {}
+    },
+    "evidence": {
+      "type": "array",
+      "items": {}
+    },
+    "systemEvidence": {
+      "type": "object",
+      "properties": {
+        "notes": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "order": {
+          "type": "object",
+          "properties": {
+            "paid": {
+              "type": "number"
+            },
+            "title": {
+              "type": "string"
+            },
+            "amount": {
+              "type": "integer"
+            },
+            "paidAt": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time"
+            },
+            "status": {
+              "type": "string"
+            },
+            "channel": {
+              "type": "string"
+            },
+            "orderNo": {
+              "type": "string"
+            },
+            "quantity": {
+              "type": "integer"
+            },
+            "refunded": {
+              "type": "integer"
+            },
+            "createdAt": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "deliveredAt": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time"
+            },
+            "productType": {
+              "type": "string"
+            }
+          }
+        },
+        "refunds": {
+          "type": "array",
+          "items": {}
+        },
+        "keyCheck": {
+          "type": "array",
+          "items": {}
+        },
+        "supplier": {},
+        "revealLog": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "at": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "ip": {
+                "type": "string"
+              },
+              "itemId": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "format": "uuid"
+              },
+              "consent": {
+                "type": "string"
+              },
+              "userAgent": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "deliveryLog": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "at": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "kind": {
+                "type": "string"
+              },
+              "detail": {
+                "type": "object",
+                "properties": {
+                  "keyCount": {
+                    "type": "integer"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "chat": {
+          "type": "object",
+          "properties": {
+            "messages": {
+              "type": "array",
+              "items": {}
+            },
+            "readUnanswered": {
+              "type": "array",
+              "items": {}
+            }
+          }
+        }
+      }
+    },
+    "events": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "required": [
+          "seq",
+          "type",
+          "at",
+          "actor",
+          "data",
+          "hash",
+          "prevHash"
+        ],
+        "properties": {
+          "seq": {
+            "type": "number"
+          },
+          "type": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "actor": {
+            "type": "string"
+          },
+          "data": {
+            "type": "object",
+            "required": [
+              "caseId"
+            ],
+            "properties": {
+              "notes": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              },
+              "route": {
+                "type": "string"
+              },
+              "amount": {
+                "type": "integer"
+              },
+              "caseId": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "format": "uuid"
+              },
+              "reason": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "ruleId": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "itemIds": {
+                "type": "array",
+                "items": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "uuid"
+                }
+              },
+              "exchange": {},
+              "resolution": {
+                "type": "string"
+              },
+              "ruleVersion": {
+                "type": "integer"
+              },
+              "expectedOutcome": {
+                "type": "string"
+              },
+              "fault": {
+                "type": "string"
+              },
+              "status": {
+                "type": "string"
+              },
+              "channel": {
+                "type": "string"
+              },
+              "funding": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "amount": {
+                      "type": "integer"
+                    },
+                    "source": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "refundId": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "format": "uuid"
+              },
+              "expectedBy": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "format": "date-time"
+              },
+              "cause": {
+                "type": "string"
+              },
+              "outcome": {
+                "type": "string"
+              },
+              "action": {
+                "type": "string"
+              },
+              "message": {
+                "type": "string"
+              },
+              "evidenceIds": {
+                "type": "array",
+                "items": {}
+              },
+              "note": {
+                "type": "string"
+              },
+              "party": {
+                "type": "string"
+              },
+              "evidenceBy": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "format": "date-time"
+              },
+              "consequence": {
+                "type": "string"
+              },
+              "short": {
+                "type": "number"
+              },
+              "appeal": {
+                "type": "boolean"
+              },
+              "fee": {
+                "type": "integer"
+              },
+              "mistakeFee": {
+                "type": "integer"
+              },
+              "mistakeRuleId": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "mistakeFeeWaived": {
+                "type": "boolean"
+              },
+              "unused": {
+                "type": "boolean"
+              },
+              "refundsNoLongerMerchantFault": {
+                "type": "number"
+              }
+            }
+          },
+          "hash": {
+            "type": "string"
+          },
+          "prevHash": {
+            "type": "string"
+          }
+        }
+      }
+    },
+    "order": {
+      "type": "object",
+      "properties": {
+        "status": {
+          "type": "string"
+        },
+        "amount": {
+          "type": "integer"
+        },
+        "paid": {
+          "type": "number"
+        },
+        "refunded": {
+          "type": "integer"
+        }
+      }
+    },
+    "externalChannels": {
+      "type": "array",
+      "items": {}
+    },
+    "viewerRole": {
+      "type": "string"
+    },
+    "createdAt": {
+      "type": "string",
+      "format": "date-time"
+    },
+    "updatedAt": {
+      "type": [
+        "string",
+        "null"
+      ],
+      "format": "date-time"
+    },
+    "keyFacts": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "kind": {
+            "type": "string"
+          },
+          "text": {
+            "type": "string"
+          },
+          "source": {
+            "type": "string"
+          },
+          "messageId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "uuid"
+          },
+          "sender": {
+            "type": "string"
+          }
+        }
+      }
+    },
+    "claim": {},
+    "actions": {
+      "type": "object",
+      "properties": {
+        "decide": {
+          "type": "boolean"
+        },
+        "requestEvidence": {
+          "type": "boolean"
+        },
+        "claim": {
+          "type": "boolean"
+        },
+        "release": {
+          "type": "boolean"
+        },
+        "blockedBy": {}
+      }
+    },
+    "firstDecider": {
+      "type": "boolean"
+    },
+    "buyerRisk": {
+      "type": "object",
+      "properties": {
+        "level": {
+          "type": "string"
+        },
+        "reason": {},
+        "setBy": {
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "setAt": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "format": "date-time"
+        }
+      }
+    },
+    "checklist": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "required": [
+          "kind",
+          "label",
+          "required",
+          "byPlatform",
+          "provided"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string"
+          },
+          "label": {
+            "type": "string"
+          },
+          "required": {
+            "type": "boolean"
+          },
+          "byPlatform": {
+            "type": "boolean"
+          },
+          "provided": {
+            "type": "boolean"
+          }
+        }
+      }
+    },
+    "prefilled": {
+      "type": "object",
+      "required": [
+        "order",
+        "deliveryLog",
+        "revealLog",
+        "supplier",
+        "refunds",
+        "keyCheck"
+      ],
+      "properties": {
+        "order": {
+          "type": "object",
+          "required": [
+            "orderNo",
+            "title",
+            "productType",
+            "quantity",
+            "amount",
+            "paid",
+            "refunded",
+            "channel",
+            "createdAt",
+            "paidAt",
+            "deliveredAt",
+            "status"
+          ],
+          "properties": {
+            "orderNo": {
+              "type": "string"
+            },
+            "title": {
+              "type": "string"
+            },
+            "productType": {
+              "type": "string"
+            },
+            "quantity": {
+              "type": "integer"
+            },
+            "amount": {
+              "type": "integer"
+            },
+            "paid": {
+              "type": "number"
+            },
+            "refunded": {
+              "type": "integer"
+            },
+            "channel": {
+              "type": "string"
+            },
+            "createdAt": {
+              "type": "string",
+              "format": "date-time"
+            },
+            "paidAt": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time"
+            },
+            "deliveredAt": {
+              "type": [
+                "string",
+                "null"
+              ],
+              "format": "date-time"
+            },
+            "status": {
+              "type": "string"
+            }
+          }
+        },
+        "deliveryLog": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": [
+              "kind",
+              "at",
+              "detail"
+            ],
+            "properties": {
+              "kind": {
+                "type": "string"
+              },
+              "at": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "detail": {
+                "type": "object",
+                "required": [
+                  "keyCount"
+                ],
+                "properties": {
+                  "keyCount": {
+                    "type": "integer"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "revealLog": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": [
+              "itemId",
+              "at",
+              "ip",
+              "userAgent",
+              "consent"
+            ],
+            "properties": {
+              "itemId": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "format": "uuid"
+              },
+              "at": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "ip": {
+                "type": "string"
+              },
+              "userAgent": {
+                "type": "string"
+              },
+              "consent": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "supplier": {},
+        "refunds": {
+          "type": "array",
+          "items": {}
+        },
+        "keyCheck": {
+          "type": "array",
+          "items": {}
+        }
+      }
+    }
+  }
+};
+
 export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "DELETE /api/shops/:id/api-keys/:keyId": {"200":{"type":"object","properties":{"id":{"type":"string","format":"uuid"},"revoked":{"type":"boolean"}}}},
   "DELETE /api/shops/:id/webhooks/:webhookId": {
@@ -1296,360 +2028,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "GET /api/refund-cases/:id": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "orderId",
-        "orderNo",
-        "title",
-        "productType",
-        "status",
-        "nextActor",
-        "reason",
-        "description",
-        "expectedOutcome",
-        "amount",
-        "itemIds",
-        "refundTo",
-        "resolution",
-        "exchange",
-        "route",
-        "ruleVersion",
-        "warnings",
-        "deadlines",
-        "merchantResponse",
-        "evidenceRequest",
-        "decision",
-        "appeal",
-        "refunds",
-        "evidence",
-        "systemEvidence",
-        "events",
-        "order",
-        "externalChannels",
-        "viewerRole",
-        "createdAt",
-        "updatedAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":["string","null"],"format":"uuid"},
-        "orderNo": {"type":"string"},
-        "title": {"type":"string"},
-        "productType": {"type":"string"},
-        "status": {"type":"string"},
-        "nextActor": {"type":"string"},
-        "reason": {"type":["string","null"]},
-        "description": {"type":"string"},
-        "expectedOutcome": {"type":"string"},
-        "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-        "refundTo": {"type":"string"},
-        "resolution": {"type":"string"},
-        "exchange": {},
-        "route": {"type":"string"},
-        "ruleVersion": {"type":"integer"},
-        "warnings": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["code","message"],
-            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
-          }
-        },
-        "deadlines": {
-          "type": "object",
-          "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
-          "properties": {
-            "merchantBy": {"type":["string","null"],"format":"date-time"},
-            "buyerBy": {"type":["string","null"],"format":"date-time"},
-            "evidenceBy": {"type":["string","null"],"format":"date-time"},
-            "decisionBy": {"type":["string","null"],"format":"date-time"},
-            "appealBy": {"type":["string","null"],"format":"date-time"}
-          }
-        },
-        "merchantResponse": {
-          "type": ["object","null"],
-          "required": ["action","message","amount"],
-          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
-        },
-        "evidenceRequest": {
-          "type": ["object","null"],
-          "properties": {"party":{"type":"string"},"by":{"type":"string","format":"date-time"}}
-        },
-        "decision": {
-          "type": ["object","null"],
-          "required": ["outcome","amount","ruleId","ruleVersion","reason","decidedBy","decidedAt"],
-          "properties": {
-            "outcome": {"type":"string"},
-            "amount": {"type":"integer"},
-            "ruleId": {"type":["string","null"]},
-            "ruleVersion": {"type":"integer"},
-            "reason": {"type":["string","null"]},
-            "decidedBy": {"type":["string","null"]},
-            "decidedAt": {"type":["string","null"],"format":"date-time"}
-          }
-        },
-        "appeal": {},
-        "refunds": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": [
-              "id",
-              "amount",
-              "channel",
-              "status",
-              "waitingForFunds",
-              "expectedBy",
-              "createdAt",
-              "completedAt",
-              "fault",
-              "fallbackFrom"
-            ],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "amount": {"type":"integer"},
-              "channel": {"type":"string"},
-              "status": {"type":"string"},
-              "waitingForFunds": {"type":"boolean"},
-              "expectedBy": {"type":["string","null"],"format":"date-time"},
-              "createdAt": {"type":"string","format":"date-time"},
-              "completedAt": {"type":["string","null"],"format":"date-time"},
-              "fault": {"type":"string"},
-              "fallbackFrom": {}
-            }
-          }
-        },
-        "evidence": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["id","party","mime","size","sha256","kind","name","attachedAt"],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "party": {"type":"string"},
-              "mime": {"type":"string"},
-              "size": {"type":"integer"},
-              "sha256": {"type":"string"},
-              "kind": {"type":"string"},
-              "name": {"type":"string"},
-              "attachedAt": {"type":["string","null"],"format":"date-time"}
-            }
-          }
-        },
-        "systemEvidence": {
-          "type": "object",
-          "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
-          "properties": {
-            "notes": {"type":"array","items":{"type":"string"}},
-            "order": {
-              "type": "object",
-              "required": [
-                "paid",
-                "title",
-                "amount",
-                "paidAt",
-                "status",
-                "channel",
-                "orderNo",
-                "quantity",
-                "refunded",
-                "createdAt",
-                "deliveredAt",
-                "productType"
-              ],
-              "properties": {
-                "paid": {"type":"number"},
-                "title": {"type":"string"},
-                "amount": {"type":"integer"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"},
-                "channel": {"type":"string"},
-                "orderNo": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "refunded": {"type":"integer"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "productType": {"type":"string"}
-              }
-            },
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}},
-            "supplier": {},
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","ip","itemId","consent","userAgent"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "consent": {"type":"string"},
-                  "userAgent": {"type":"string"}
-                }
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","kind","detail"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "kind": {"type":"string"},
-                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "chat": {
-              "type": "object",
-              "required": ["messages","readUnanswered"],
-              "properties": {
-                "messages": {
-                  "type": "array",
-                  "items": {
-                    "type": "object",
-                    "required": ["id","sender","body","evidenceIds","createdAt","readAt","flags"],
-                    "properties": {
-                      "id": {"type":"string","format":"uuid"},
-                      "sender": {"type":"string"},
-                      "body": {"type":"string"},
-                      "evidenceIds": {"type":"array","items":{}},
-                      "createdAt": {"type":"string","format":"date-time"},
-                      "readAt": {"type":["string","null"],"format":"date-time"},
-                      "flags": {"type":"array","items":{"type":"string"}}
-                    }
-                  }
-                },
-                "readUnanswered": {
-                  "type": "array",
-                  "items": {
-                    "type": "object",
-                    "required": ["messageId","readAt"],
-                    "properties": {
-                      "messageId": {"type":["string","null"],"format":"uuid"},
-                      "readAt": {"type":["string","null"],"format":"date-time"}
-                    }
-                  }
-                }
-              }
-            }
-          }
-        },
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "required": ["caseId"],
-                "properties": {
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "amount": {"type":"integer"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"},
-                  "fault": {"type":"string"},
-                  "status": {"type":"string"},
-                  "channel": {"type":"string"},
-                  "funding": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["amount","source"],
-                      "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
-                    }
-                  },
-                  "refundId": {"type":["string","null"],"format":"uuid"},
-                  "expectedBy": {"type":["string","null"],"format":"date-time"},
-                  "cause": {"type":"string"},
-                  "outcome": {"type":"string"},
-                  "action": {"type":"string"},
-                  "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "note": {"type":"string"},
-                  "party": {"type":"string"},
-                  "evidenceBy": {"type":["string","null"],"format":"date-time"},
-                  "consequence": {"type":"string"},
-                  "short": {"type":"number"},
-                  "appeal": {"type":"boolean"}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "order": {
-          "type": "object",
-          "required": ["status","amount","paid","refunded"],
-          "properties": {
-            "status": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"}
-          }
-        },
-        "externalChannels": {"type":"array","items":{}},
-        "viewerRole": {"type":"string"},
-        "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":["string","null"],"format":"date-time"},
-        "keyFacts": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["kind","text","source"],
-            "properties": {
-              "kind": {"type":"string"},
-              "text": {"type":"string"},
-              "source": {"type":"string"},
-              "messageId": {"type":["string","null"],"format":"uuid"},
-              "sender": {"type":"string"}
-            }
-          }
-        },
-        "claim": {},
-        "actions": {
-          "type": "object",
-          "required": ["decide","requestEvidence","claim","release","blockedBy"],
-          "properties": {
-            "decide": {"type":"boolean"},
-            "requestEvidence": {"type":"boolean"},
-            "claim": {"type":"boolean"},
-            "release": {"type":"boolean"},
-            "blockedBy": {"type":["string","null"]}
-          }
-        },
-        "firstDecider": {"type":"boolean"},
-        "buyerRisk": {
-          "type": "object",
-          "required": ["level","reason","setBy","setAt"],
-          "properties": {
-            "level": {"type":"string"},
-            "reason": {},
-            "setBy": {"type":["string","null"]},
-            "setAt": {"type":["string","null"],"format":"date-time"}
-          }
-        }
-      }
-    }
-  },
+  "GET /api/refund-cases/:id": { "200": refundCaseView },
   "GET /api/refund-cases/:id/party-history": {
     "200": {
       "type": "object",
@@ -2833,364 +3212,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "POST /api/orders/:id/refund-cases": {
-    "201": {
-      "type": "object",
-      "required": [
-        "id",
-        "orderId",
-        "orderNo",
-        "title",
-        "productType",
-        "status",
-        "nextActor",
-        "reason",
-        "description",
-        "expectedOutcome",
-        "amount",
-        "itemIds",
-        "refundTo",
-        "resolution",
-        "exchange",
-        "route",
-        "ruleVersion",
-        "warnings",
-        "deadlines",
-        "merchantResponse",
-        "evidenceRequest",
-        "decision",
-        "appeal",
-        "refunds",
-        "evidence",
-        "systemEvidence",
-        "events",
-        "order",
-        "externalChannels",
-        "viewerRole",
-        "createdAt",
-        "updatedAt",
-        "checklist",
-        "prefilled"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":["string","null"],"format":"uuid"},
-        "orderNo": {"type":"string"},
-        "title": {"type":"string"},
-        "productType": {"type":"string"},
-        "status": {"type":"string"},
-        "nextActor": {"type":"string"},
-        "reason": {"type":["string","null"]},
-        "description": {"type":"string"},
-        "expectedOutcome": {"type":"string"},
-        "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-        "refundTo": {"type":"string"},
-        "resolution": {"type":"string"},
-        "exchange": {},
-        "route": {"type":"string"},
-        "ruleVersion": {"type":"integer"},
-        "warnings": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["code","message"],
-            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
-          }
-        },
-        "deadlines": {
-          "type": "object",
-          "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
-          "properties": {
-            "merchantBy": {"type":["string","null"],"format":"date-time"},
-            "buyerBy": {},
-            "evidenceBy": {},
-            "decisionBy": {"type":["string","null"],"format":"date-time"},
-            "appealBy": {}
-          }
-        },
-        "merchantResponse": {},
-        "evidenceRequest": {},
-        "decision": {
-          "type": ["object","null"],
-          "required": ["outcome","amount","ruleId","ruleVersion","reason","decidedBy","decidedAt"],
-          "properties": {
-            "outcome": {"type":"string"},
-            "amount": {"type":"integer"},
-            "ruleId": {"type":["string","null"]},
-            "ruleVersion": {"type":"integer"},
-            "reason": {"type":["string","null"]},
-            "decidedBy": {"type":["string","null"]},
-            "decidedAt": {"type":["string","null"],"format":"date-time"}
-          }
-        },
-        "appeal": {},
-        "refunds": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": [
-              "id",
-              "amount",
-              "channel",
-              "status",
-              "waitingForFunds",
-              "expectedBy",
-              "createdAt",
-              "completedAt",
-              "fault",
-              "fallbackFrom"
-            ],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "amount": {"type":"integer"},
-              "channel": {"type":"string"},
-              "status": {"type":"string"},
-              "waitingForFunds": {"type":"boolean"},
-              "expectedBy": {"type":["string","null"],"format":"date-time"},
-              "createdAt": {"type":"string","format":"date-time"},
-              "completedAt": {},
-              "fault": {"type":"string"},
-              "fallbackFrom": {}
-            }
-          }
-        },
-        "evidence": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["id","party","mime","size","sha256","kind","name","attachedAt"],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "party": {"type":"string"},
-              "mime": {"type":"string"},
-              "size": {"type":"integer"},
-              "sha256": {"type":"string"},
-              "kind": {"type":"string"},
-              "name": {"type":"string"},
-              "attachedAt": {"type":["string","null"],"format":"date-time"}
-            }
-          }
-        },
-        "systemEvidence": {
-          "type": "object",
-          "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
-          "properties": {
-            "notes": {"type":"array","items":{"type":"string"}},
-            "order": {
-              "type": "object",
-              "required": [
-                "paid",
-                "title",
-                "amount",
-                "paidAt",
-                "status",
-                "channel",
-                "orderNo",
-                "quantity",
-                "refunded",
-                "createdAt",
-                "deliveredAt",
-                "productType"
-              ],
-              "properties": {
-                "paid": {"type":"number"},
-                "title": {"type":"string"},
-                "amount": {"type":"integer"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"},
-                "channel": {"type":"string"},
-                "orderNo": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "refunded": {"type":"integer"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "productType": {"type":"string"}
-              }
-            },
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}},
-            "supplier": {},
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","ip","itemId","consent","userAgent"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "consent": {"type":"string"},
-                  "userAgent": {"type":"string"}
-                }
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","kind","detail"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "kind": {"type":"string"},
-                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "chat": {
-              "type": "object",
-              "required": ["messages","readUnanswered"],
-              "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
-            }
-          }
-        },
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "required": ["amount","caseId"],
-                "properties": {
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "amount": {"type":"integer"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"},
-                  "fault": {"type":"string"},
-                  "status": {"type":"string"},
-                  "channel": {"type":"string"},
-                  "funding": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["amount","source"],
-                      "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
-                    }
-                  },
-                  "refundId": {"type":["string","null"],"format":"uuid"},
-                  "expectedBy": {"type":["string","null"],"format":"date-time"},
-                  "fee": {"type":"integer"},
-                  "outcome": {"type":"string"},
-                  "mistakeFee": {"type":"integer"},
-                  "mistakeRuleId": {"type":["string","null"]},
-                  "mistakeFeeWaived": {"type":"boolean"}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "order": {
-          "type": "object",
-          "required": ["status","amount","paid","refunded"],
-          "properties": {
-            "status": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"}
-          }
-        },
-        "externalChannels": {"type":"array","items":{}},
-        "viewerRole": {"type":"string"},
-        "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":["string","null"],"format":"date-time"},
-        "checklist": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["kind","label","required","byPlatform","provided"],
-            "properties": {
-              "kind": {"type":"string"},
-              "label": {"type":"string"},
-              "required": {"type":"boolean"},
-              "byPlatform": {"type":"boolean"},
-              "provided": {"type":"boolean"}
-            }
-          }
-        },
-        "prefilled": {
-          "type": "object",
-          "required": ["order","deliveryLog","revealLog","supplier","refunds","keyCheck"],
-          "properties": {
-            "order": {
-              "type": "object",
-              "required": [
-                "orderNo",
-                "title",
-                "productType",
-                "quantity",
-                "amount",
-                "paid",
-                "refunded",
-                "channel",
-                "createdAt",
-                "paidAt",
-                "deliveredAt",
-                "status"
-              ],
-              "properties": {
-                "orderNo": {"type":"string"},
-                "title": {"type":"string"},
-                "productType": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "amount": {"type":"integer"},
-                "paid": {"type":"number"},
-                "refunded": {"type":"integer"},
-                "channel": {"type":"string"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"}
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["kind","at","detail"],
-                "properties": {
-                  "kind": {"type":"string"},
-                  "at": {"type":"string","format":"date-time"},
-                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["itemId","at","ip","userAgent","consent"],
-                "properties": {
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "userAgent": {"type":"string"},
-                  "consent": {"type":"string"}
-                }
-              }
-            },
-            "supplier": {},
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}}
-          }
-        }
-      }
-    }
-  },
+  "POST /api/orders/:id/refund-cases": { "201": refundCaseView },
   "POST /api/orders/:id/refund-cases/preview": {
     "200": {
       "type": "object",
@@ -3488,2490 +3510,16 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "properties": {"imported":{"type":"number"},"duplicates":{"type":"number"},"stock":{"type":["integer","null"]}}
     }
   },
-  "POST /api/refund-cases/:id/accept": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "orderId",
-        "orderNo",
-        "title",
-        "productType",
-        "status",
-        "nextActor",
-        "reason",
-        "description",
-        "expectedOutcome",
-        "amount",
-        "itemIds",
-        "refundTo",
-        "resolution",
-        "exchange",
-        "route",
-        "ruleVersion",
-        "warnings",
-        "deadlines",
-        "merchantResponse",
-        "evidenceRequest",
-        "decision",
-        "appeal",
-        "refunds",
-        "evidence",
-        "systemEvidence",
-        "events",
-        "order",
-        "externalChannels",
-        "viewerRole",
-        "createdAt",
-        "updatedAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":["string","null"],"format":"uuid"},
-        "orderNo": {"type":"string"},
-        "title": {"type":"string"},
-        "productType": {"type":"string"},
-        "status": {"type":"string"},
-        "nextActor": {"type":"string"},
-        "reason": {"type":["string","null"]},
-        "description": {"type":"string"},
-        "expectedOutcome": {"type":"string"},
-        "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-        "refundTo": {"type":"string"},
-        "resolution": {"type":"string"},
-        "exchange": {},
-        "route": {"type":"string"},
-        "ruleVersion": {"type":"integer"},
-        "warnings": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["code","message"],
-            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
-          }
-        },
-        "deadlines": {
-          "type": "object",
-          "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
-          "properties": {
-            "merchantBy": {"type":["string","null"],"format":"date-time"},
-            "buyerBy": {},
-            "evidenceBy": {},
-            "decisionBy": {},
-            "appealBy": {}
-          }
-        },
-        "merchantResponse": {
-          "type": "object",
-          "required": ["action","message","amount"],
-          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
-        },
-        "evidenceRequest": {},
-        "decision": {
-          "type": "object",
-          "required": ["outcome","amount","ruleId","ruleVersion","reason","decidedBy","decidedAt"],
-          "properties": {
-            "outcome": {"type":"string"},
-            "amount": {"type":"integer"},
-            "ruleId": {"type":["string","null"]},
-            "ruleVersion": {"type":"integer"},
-            "reason": {"type":["string","null"]},
-            "decidedBy": {"type":["string","null"]},
-            "decidedAt": {"type":["string","null"],"format":"date-time"}
-          }
-        },
-        "appeal": {},
-        "refunds": {"type":"array","items":{}},
-        "evidence": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "party": {"type":"string"},
-              "mime": {"type":"string"},
-              "size": {"type":"integer"},
-              "sha256": {"type":"string"},
-              "kind": {"type":"string"},
-              "name": {"type":"string"},
-              "attachedAt": {"type":["string","null"],"format":"date-time"}
-            }
-          }
-        },
-        "systemEvidence": {
-          "type": "object",
-          "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
-          "properties": {
-            "notes": {"type":"array","items":{"type":"string"}},
-            "order": {
-              "type": "object",
-              "required": [
-                "paid",
-                "title",
-                "amount",
-                "paidAt",
-                "status",
-                "channel",
-                "orderNo",
-                "quantity",
-                "refunded",
-                "createdAt",
-                "deliveredAt",
-                "productType"
-              ],
-              "properties": {
-                "paid": {"type":"number"},
-                "title": {"type":"string"},
-                "amount": {"type":"integer"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"},
-                "channel": {"type":"string"},
-                "orderNo": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "refunded": {"type":"integer"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "productType": {"type":"string"}
-              }
-            },
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}},
-            "supplier": {},
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","ip","itemId","consent","userAgent"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "consent": {"type":"string"},
-                  "userAgent": {"type":"string"}
-                }
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","kind","detail"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "kind": {"type":"string"},
-                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "chat": {
-              "type": "object",
-              "required": ["messages","readUnanswered"],
-              "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
-            }
-          }
-        },
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "required": ["caseId"],
-                "properties": {
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "amount": {"type":"integer"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"},
-                  "action": {"type":"string"},
-                  "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{}}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "order": {
-          "type": "object",
-          "required": ["status","amount","paid","refunded"],
-          "properties": {
-            "status": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"}
-          }
-        },
-        "externalChannels": {"type":"array","items":{}},
-        "viewerRole": {"type":"string"},
-        "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":["string","null"],"format":"date-time"}
-      }
-    }
-  },
-  "POST /api/refund-cases/:id/appeal": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "orderId",
-        "orderNo",
-        "title",
-        "productType",
-        "status",
-        "nextActor",
-        "reason",
-        "description",
-        "expectedOutcome",
-        "amount",
-        "itemIds",
-        "refundTo",
-        "resolution",
-        "exchange",
-        "route",
-        "ruleVersion",
-        "warnings",
-        "deadlines",
-        "merchantResponse",
-        "evidenceRequest",
-        "decision",
-        "appeal",
-        "refunds",
-        "evidence",
-        "systemEvidence",
-        "events",
-        "order",
-        "externalChannels",
-        "viewerRole",
-        "createdAt",
-        "updatedAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":["string","null"],"format":"uuid"},
-        "orderNo": {"type":"string"},
-        "title": {"type":"string"},
-        "productType": {"type":"string"},
-        "status": {"type":"string"},
-        "nextActor": {"type":"string"},
-        "reason": {"type":["string","null"]},
-        "description": {"type":"string"},
-        "expectedOutcome": {"type":"string"},
-        "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-        "refundTo": {"type":"string"},
-        "resolution": {"type":"string"},
-        "exchange": {},
-        "route": {"type":"string"},
-        "ruleVersion": {"type":"integer"},
-        "warnings": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["code","message"],
-            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
-          }
-        },
-        "deadlines": {
-          "type": "object",
-          "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
-          "properties": {
-            "merchantBy": {"type":["string","null"],"format":"date-time"},
-            "buyerBy": {},
-            "evidenceBy": {},
-            "decisionBy": {"type":["string","null"],"format":"date-time"},
-            "appealBy": {}
-          }
-        },
-        "merchantResponse": {
-          "type": "object",
-          "required": ["action","message","amount"],
-          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
-        },
-        "evidenceRequest": {},
-        "decision": {
-          "type": "object",
-          "required": ["outcome","amount","ruleId","ruleVersion","reason","decidedBy","decidedAt"],
-          "properties": {
-            "outcome": {"type":"string"},
-            "amount": {"type":"integer"},
-            "ruleId": {"type":["string","null"]},
-            "ruleVersion": {"type":"integer"},
-            "reason": {"type":["string","null"]},
-            "decidedBy": {"type":["string","null"]},
-            "decidedAt": {"type":["string","null"],"format":"date-time"}
-          }
-        },
-        "appeal": {
-          "type": "object",
-          "required": ["count","by","reason"],
-          "properties": {"count":{"type":"integer"},"by":{"type":"string"},"reason":{"type":["string","null"]}}
-        },
-        "refunds": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "amount": {"type":"integer"},
-              "channel": {"type":"string"},
-              "status": {"type":"string"},
-              "waitingForFunds": {"type":"boolean"},
-              "expectedBy": {"type":["string","null"],"format":"date-time"},
-              "createdAt": {"type":"string","format":"date-time"},
-              "completedAt": {},
-              "fault": {"type":"string"},
-              "fallbackFrom": {}
-            }
-          }
-        },
-        "evidence": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["id","party","mime","size","sha256","kind","name","attachedAt"],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "party": {"type":"string"},
-              "mime": {"type":"string"},
-              "size": {"type":"integer"},
-              "sha256": {"type":"string"},
-              "kind": {"type":"string"},
-              "name": {"type":"string"},
-              "attachedAt": {"type":["string","null"],"format":"date-time"}
-            }
-          }
-        },
-        "systemEvidence": {
-          "type": "object",
-          "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
-          "properties": {
-            "notes": {"type":"array","items":{"type":"string"}},
-            "order": {
-              "type": "object",
-              "required": [
-                "paid",
-                "title",
-                "amount",
-                "paidAt",
-                "status",
-                "channel",
-                "orderNo",
-                "quantity",
-                "refunded",
-                "createdAt",
-                "deliveredAt",
-                "productType"
-              ],
-              "properties": {
-                "paid": {"type":"number"},
-                "title": {"type":"string"},
-                "amount": {"type":"integer"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"},
-                "channel": {"type":"string"},
-                "orderNo": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "refunded": {"type":"integer"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "productType": {"type":"string"}
-              }
-            },
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}},
-            "supplier": {},
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","ip","itemId","consent","userAgent"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "consent": {"type":"string"},
-                  "userAgent": {"type":"string"}
-                }
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","kind","detail"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "kind": {"type":"string"},
-                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "chat": {
-              "type": "object",
-              "required": ["messages","readUnanswered"],
-              "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
-            }
-          }
-        },
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "required": ["caseId"],
-                "properties": {
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "amount": {"type":"integer"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"},
-                  "action": {"type":"string"},
-                  "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "appeal": {"type":"boolean"},
-                  "outcome": {"type":"string"},
-                  "party": {"type":"string"},
-                  "fault": {"type":"string"},
-                  "status": {"type":"string"},
-                  "channel": {"type":"string"},
-                  "funding": {
-                    "type": "array",
-                    "items": {"type":"object","properties":{"amount":{"type":"integer"},"source":{"type":"string"}}}
-                  },
-                  "refundId": {"type":["string","null"],"format":"uuid"},
-                  "expectedBy": {"type":["string","null"],"format":"date-time"}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "order": {
-          "type": "object",
-          "required": ["status","amount","paid","refunded"],
-          "properties": {
-            "status": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"}
-          }
-        },
-        "externalChannels": {"type":"array","items":{}},
-        "viewerRole": {"type":"string"},
-        "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":["string","null"],"format":"date-time"}
-      }
-    }
-  },
-  "POST /api/refund-cases/:id/claim": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "orderId",
-        "orderNo",
-        "title",
-        "productType",
-        "status",
-        "nextActor",
-        "reason",
-        "description",
-        "expectedOutcome",
-        "amount",
-        "itemIds",
-        "refundTo",
-        "resolution",
-        "exchange",
-        "route",
-        "ruleVersion",
-        "warnings",
-        "deadlines",
-        "merchantResponse",
-        "evidenceRequest",
-        "decision",
-        "appeal",
-        "refunds",
-        "evidence",
-        "systemEvidence",
-        "keyFacts",
-        "events",
-        "order",
-        "externalChannels",
-        "viewerRole",
-        "claim",
-        "actions",
-        "firstDecider",
-        "buyerRisk",
-        "createdAt",
-        "updatedAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":["string","null"],"format":"uuid"},
-        "orderNo": {"type":"string"},
-        "title": {"type":"string"},
-        "productType": {"type":"string"},
-        "status": {"type":"string"},
-        "nextActor": {"type":"string"},
-        "reason": {"type":["string","null"]},
-        "description": {"type":"string"},
-        "expectedOutcome": {"type":"string"},
-        "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-        "refundTo": {"type":"string"},
-        "resolution": {"type":"string"},
-        "exchange": {},
-        "route": {"type":"string"},
-        "ruleVersion": {"type":"integer"},
-        "warnings": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["code","message"],
-            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
-          }
-        },
-        "deadlines": {
-          "type": "object",
-          "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
-          "properties": {
-            "merchantBy": {"type":["string","null"],"format":"date-time"},
-            "buyerBy": {},
-            "evidenceBy": {},
-            "decisionBy": {"type":["string","null"],"format":"date-time"},
-            "appealBy": {}
-          }
-        },
-        "merchantResponse": {
-          "type": "object",
-          "required": ["action","message","amount"],
-          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
-        },
-        "evidenceRequest": {},
-        "decision": {},
-        "appeal": {},
-        "refunds": {"type":"array","items":{}},
-        "evidence": {"type":"array","items":{}},
-        "systemEvidence": {
-          "type": "object",
-          "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
-          "properties": {
-            "notes": {"type":"array","items":{"type":"string"}},
-            "order": {
-              "type": "object",
-              "required": [
-                "paid",
-                "title",
-                "amount",
-                "paidAt",
-                "status",
-                "channel",
-                "orderNo",
-                "quantity",
-                "refunded",
-                "createdAt",
-                "deliveredAt",
-                "productType"
-              ],
-              "properties": {
-                "paid": {"type":"number"},
-                "title": {"type":"string"},
-                "amount": {"type":"integer"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"},
-                "channel": {"type":"string"},
-                "orderNo": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "refunded": {"type":"integer"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "productType": {"type":"string"}
-              }
-            },
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}},
-            "supplier": {},
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","ip","itemId","consent","userAgent"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "consent": {"type":"string"},
-                  "userAgent": {"type":"string"}
-                }
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","kind","detail"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "kind": {"type":"string"},
-                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "chat": {
-              "type": "object",
-              "required": ["messages","readUnanswered"],
-              "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
-            }
-          }
-        },
-        "keyFacts": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["kind","text","source"],
-            "properties": {"kind":{"type":"string"},"text":{"type":"string"},"source":{"type":"string"}}
-          }
-        },
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "required": ["caseId"],
-                "properties": {
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "amount": {"type":"integer"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"},
-                  "action": {"type":"string"},
-                  "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{}}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "order": {
-          "type": "object",
-          "required": ["status","amount","paid","refunded"],
-          "properties": {
-            "status": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"}
-          }
-        },
-        "externalChannels": {"type":"array","items":{}},
-        "viewerRole": {"type":"string"},
-        "claim": {
-          "type": "object",
-          "required": ["by","at","mine"],
-          "properties": {
-            "by": {
-              "type": "object",
-              "required": ["id","name"],
-              "properties": {"id":{"type":"string","format":"uuid"},"name":{"type":"string"}}
-            },
-            "at": {"type":"string","format":"date-time"},
-            "mine": {"type":"boolean"}
-          }
-        },
-        "actions": {
-          "type": "object",
-          "required": ["decide","requestEvidence","claim","release","blockedBy"],
-          "properties": {
-            "decide": {"type":"boolean"},
-            "requestEvidence": {"type":"boolean"},
-            "claim": {"type":"boolean"},
-            "release": {"type":"boolean"},
-            "blockedBy": {}
-          }
-        },
-        "firstDecider": {"type":"boolean"},
-        "buyerRisk": {
-          "type": "object",
-          "required": ["level","reason","setBy","setAt"],
-          "properties": {
-            "level": {"type":"string"},
-            "reason": {"type":["string","null"]},
-            "setBy": {"type":["string","null"]},
-            "setAt": {"type":["string","null"],"format":"date-time"}
-          }
-        },
-        "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":["string","null"],"format":"date-time"}
-      }
-    }
-  },
-  "POST /api/refund-cases/:id/decision": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "orderId",
-        "orderNo",
-        "title",
-        "productType",
-        "status",
-        "nextActor",
-        "reason",
-        "description",
-        "expectedOutcome",
-        "amount",
-        "itemIds",
-        "refundTo",
-        "resolution",
-        "exchange",
-        "route",
-        "ruleVersion",
-        "warnings",
-        "deadlines",
-        "merchantResponse",
-        "evidenceRequest",
-        "decision",
-        "appeal",
-        "refunds",
-        "evidence",
-        "systemEvidence",
-        "keyFacts",
-        "events",
-        "order",
-        "externalChannels",
-        "viewerRole",
-        "claim",
-        "actions",
-        "firstDecider",
-        "buyerRisk",
-        "createdAt",
-        "updatedAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":["string","null"],"format":"uuid"},
-        "orderNo": {"type":"string"},
-        "title": {"type":"string"},
-        "productType": {"type":"string"},
-        "status": {"type":"string"},
-        "nextActor": {"type":"string"},
-        "reason": {"type":["string","null"]},
-        "description": {"type":"string"},
-        "expectedOutcome": {"type":"string"},
-        "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-        "refundTo": {"type":"string"},
-        "resolution": {"type":"string"},
-        "exchange": {},
-        "route": {"type":"string"},
-        "ruleVersion": {"type":"integer"},
-        "warnings": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["code","message"],
-            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
-          }
-        },
-        "deadlines": {
-          "type": "object",
-          "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
-          "properties": {
-            "merchantBy": {"type":["string","null"],"format":"date-time"},
-            "buyerBy": {},
-            "evidenceBy": {},
-            "decisionBy": {"type":["string","null"],"format":"date-time"},
-            "appealBy": {"type":["string","null"],"format":"date-time"}
-          }
-        },
-        "merchantResponse": {
-          "type": ["object","null"],
-          "required": ["action","message","amount"],
-          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
-        },
-        "evidenceRequest": {},
-        "decision": {
-          "type": "object",
-          "required": ["outcome","amount","ruleId","ruleVersion","reason","decidedBy","decidedAt"],
-          "properties": {
-            "outcome": {"type":"string"},
-            "amount": {"type":"integer"},
-            "ruleId": {"type":["string","null"]},
-            "ruleVersion": {"type":"integer"},
-            "reason": {"type":["string","null"]},
-            "decidedBy": {"type":["string","null"]},
-            "decidedAt": {"type":["string","null"],"format":"date-time"}
-          }
-        },
-        "appeal": {
-          "type": ["object","null"],
-          "required": ["count","by","reason"],
-          "properties": {"count":{"type":"integer"},"by":{"type":"string"},"reason":{"type":["string","null"]}}
-        },
-        "refunds": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": [
-              "id",
-              "amount",
-              "channel",
-              "status",
-              "waitingForFunds",
-              "expectedBy",
-              "createdAt",
-              "completedAt",
-              "fault",
-              "fallbackFrom"
-            ],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "amount": {"type":"integer"},
-              "channel": {"type":"string"},
-              "status": {"type":"string"},
-              "waitingForFunds": {"type":"boolean"},
-              "expectedBy": {"type":["string","null"],"format":"date-time"},
-              "createdAt": {"type":"string","format":"date-time"},
-              "completedAt": {},
-              "fault": {"type":"string"},
-              "fallbackFrom": {}
-            }
-          }
-        },
-        "evidence": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["id","party","mime","size","sha256","kind","name","attachedAt"],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "party": {"type":"string"},
-              "mime": {"type":"string"},
-              "size": {"type":"integer"},
-              "sha256": {"type":"string"},
-              "kind": {"type":"string"},
-              "name": {"type":"string"},
-              "attachedAt": {"type":["string","null"],"format":"date-time"}
-            }
-          }
-        },
-        "systemEvidence": {
-          "type": "object",
-          "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
-          "properties": {
-            "notes": {"type":"array","items":{"type":"string"}},
-            "order": {
-              "type": "object",
-              "required": [
-                "paid",
-                "title",
-                "amount",
-                "paidAt",
-                "status",
-                "channel",
-                "orderNo",
-                "quantity",
-                "refunded",
-                "createdAt",
-                "deliveredAt",
-                "productType"
-              ],
-              "properties": {
-                "paid": {"type":"number"},
-                "title": {"type":"string"},
-                "amount": {"type":"integer"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"},
-                "channel": {"type":"string"},
-                "orderNo": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "refunded": {"type":"integer"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "productType": {"type":"string"}
-              }
-            },
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}},
-            "supplier": {},
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","ip","itemId","consent","userAgent"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "consent": {"type":"string"},
-                  "userAgent": {"type":"string"}
-                }
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","kind","detail"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "kind": {"type":"string"},
-                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "chat": {
-              "type": "object",
-              "required": ["messages","readUnanswered"],
-              "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
-            }
-          }
-        },
-        "keyFacts": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["kind","text","source"],
-            "properties": {"kind":{"type":"string"},"text":{"type":"string"},"source":{"type":"string"}}
-          }
-        },
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "required": ["caseId"],
-                "properties": {
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "amount": {"type":"integer"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"},
-                  "action": {"type":"string"},
-                  "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "appeal": {"type":"boolean"},
-                  "outcome": {"type":"string"},
-                  "party": {"type":"string"},
-                  "fault": {"type":"string"},
-                  "status": {"type":"string"},
-                  "channel": {"type":"string"},
-                  "funding": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["amount","source"],
-                      "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
-                    }
-                  },
-                  "refundId": {"type":["string","null"],"format":"uuid"},
-                  "expectedBy": {"type":["string","null"],"format":"date-time"},
-                  "short": {"type":"number"}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "order": {
-          "type": "object",
-          "required": ["status","amount","paid","refunded"],
-          "properties": {
-            "status": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"}
-          }
-        },
-        "externalChannels": {"type":"array","items":{}},
-        "viewerRole": {"type":"string"},
-        "claim": {},
-        "actions": {
-          "type": "object",
-          "required": ["decide","requestEvidence","claim","release","blockedBy"],
-          "properties": {
-            "decide": {"type":"boolean"},
-            "requestEvidence": {"type":"boolean"},
-            "claim": {"type":"boolean"},
-            "release": {"type":"boolean"},
-            "blockedBy": {"type":["string","null"]}
-          }
-        },
-        "firstDecider": {"type":"boolean"},
-        "buyerRisk": {
-          "type": "object",
-          "required": ["level","reason","setBy","setAt"],
-          "properties": {
-            "level": {"type":"string"},
-            "reason": {"type":["string","null"]},
-            "setBy": {"type":["string","null"]},
-            "setAt": {"type":["string","null"],"format":"date-time"}
-          }
-        },
-        "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":["string","null"],"format":"date-time"}
-      }
-    }
-  },
-  "POST /api/refund-cases/:id/escalate": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "orderId",
-        "orderNo",
-        "title",
-        "productType",
-        "status",
-        "nextActor",
-        "reason",
-        "description",
-        "expectedOutcome",
-        "amount",
-        "itemIds",
-        "refundTo",
-        "resolution",
-        "exchange",
-        "route",
-        "ruleVersion",
-        "warnings",
-        "deadlines",
-        "merchantResponse",
-        "evidenceRequest",
-        "decision",
-        "appeal",
-        "refunds",
-        "evidence",
-        "systemEvidence",
-        "events",
-        "order",
-        "externalChannels",
-        "viewerRole",
-        "createdAt",
-        "updatedAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":["string","null"],"format":"uuid"},
-        "orderNo": {"type":"string"},
-        "title": {"type":"string"},
-        "productType": {"type":"string"},
-        "status": {"type":"string"},
-        "nextActor": {"type":"string"},
-        "reason": {"type":["string","null"]},
-        "description": {"type":"string"},
-        "expectedOutcome": {"type":"string"},
-        "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-        "refundTo": {"type":"string"},
-        "resolution": {"type":"string"},
-        "exchange": {},
-        "route": {"type":"string"},
-        "ruleVersion": {"type":"integer"},
-        "warnings": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["code","message"],
-            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
-          }
-        },
-        "deadlines": {
-          "type": "object",
-          "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
-          "properties": {
-            "merchantBy": {"type":["string","null"],"format":"date-time"},
-            "buyerBy": {},
-            "evidenceBy": {},
-            "decisionBy": {"type":["string","null"],"format":"date-time"},
-            "appealBy": {}
-          }
-        },
-        "merchantResponse": {
-          "type": "object",
-          "required": ["action","message","amount"],
-          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
-        },
-        "evidenceRequest": {},
-        "decision": {},
-        "appeal": {},
-        "refunds": {"type":"array","items":{}},
-        "evidence": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["id","party","mime","size","sha256","kind","name","attachedAt"],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "party": {"type":"string"},
-              "mime": {"type":"string"},
-              "size": {"type":"integer"},
-              "sha256": {"type":"string"},
-              "kind": {"type":"string"},
-              "name": {"type":"string"},
-              "attachedAt": {"type":["string","null"],"format":"date-time"}
-            }
-          }
-        },
-        "systemEvidence": {
-          "type": "object",
-          "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
-          "properties": {
-            "notes": {"type":"array","items":{"type":"string"}},
-            "order": {
-              "type": "object",
-              "required": [
-                "paid",
-                "title",
-                "amount",
-                "paidAt",
-                "status",
-                "channel",
-                "orderNo",
-                "quantity",
-                "refunded",
-                "createdAt",
-                "deliveredAt",
-                "productType"
-              ],
-              "properties": {
-                "paid": {"type":"number"},
-                "title": {"type":"string"},
-                "amount": {"type":"integer"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"},
-                "channel": {"type":"string"},
-                "orderNo": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "refunded": {"type":"integer"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "productType": {"type":"string"}
-              }
-            },
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}},
-            "supplier": {},
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","ip","itemId","consent","userAgent"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "consent": {"type":"string"},
-                  "userAgent": {"type":"string"}
-                }
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","kind","detail"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "kind": {"type":"string"},
-                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "chat": {
-              "type": "object",
-              "required": ["messages","readUnanswered"],
-              "properties": {
-                "messages": {
-                  "type": "array",
-                  "items": {
-                    "type": "object",
-                    "properties": {
-                      "id": {"type":"string","format":"uuid"},
-                      "sender": {"type":"string"},
-                      "body": {"type":"string"},
-                      "evidenceIds": {"type":"array","items":{}},
-                      "createdAt": {"type":"string","format":"date-time"},
-                      "readAt": {},
-                      "flags": {"type":"array","items":{}}
-                    }
-                  }
-                },
-                "readUnanswered": {"type":"array","items":{}}
-              }
-            }
-          }
-        },
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "required": ["caseId"],
-                "properties": {
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "amount": {"type":"integer"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"},
-                  "action": {"type":"string"},
-                  "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "order": {
-          "type": "object",
-          "required": ["status","amount","paid","refunded"],
-          "properties": {
-            "status": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"}
-          }
-        },
-        "externalChannels": {"type":"array","items":{}},
-        "viewerRole": {"type":"string"},
-        "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":["string","null"],"format":"date-time"}
-      }
-    }
-  },
-  "POST /api/refund-cases/:id/evidence": {
-    "200": {
-      "type": "object",
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":["string","null"],"format":"uuid"},
-        "orderNo": {"type":"string"},
-        "title": {"type":"string"},
-        "productType": {"type":"string"},
-        "status": {"type":"string"},
-        "nextActor": {"type":"string"},
-        "reason": {"type":["string","null"]},
-        "description": {"type":"string"},
-        "expectedOutcome": {"type":"string"},
-        "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-        "refundTo": {"type":"string"},
-        "resolution": {"type":"string"},
-        "exchange": {},
-        "route": {"type":"string"},
-        "ruleVersion": {"type":"integer"},
-        "warnings": {
-          "type": "array",
-          "items": {"type":"object","properties":{"code":{"type":"string"},"message":{"type":"string"}}}
-        },
-        "deadlines": {
-          "type": "object",
-          "properties": {
-            "merchantBy": {"type":["string","null"],"format":"date-time"},
-            "buyerBy": {},
-            "evidenceBy": {},
-            "decisionBy": {"type":["string","null"],"format":"date-time"},
-            "appealBy": {}
-          }
-        },
-        "merchantResponse": {
-          "type": "object",
-          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
-        },
-        "evidenceRequest": {"type":"object","properties":{"party":{"type":"string"},"by":{}}},
-        "decision": {},
-        "appeal": {},
-        "refunds": {"type":"array","items":{}},
-        "evidence": {"type":"array","items":{}},
-        "systemEvidence": {
-          "type": "object",
-          "properties": {
-            "notes": {"type":"array","items":{"type":"string"}},
-            "order": {
-              "type": "object",
-              "properties": {
-                "paid": {"type":"number"},
-                "title": {"type":"string"},
-                "amount": {"type":"integer"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"},
-                "channel": {"type":"string"},
-                "orderNo": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "refunded": {"type":"integer"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "productType": {"type":"string"}
-              }
-            },
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}},
-            "supplier": {},
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "consent": {"type":"string"},
-                  "userAgent": {"type":"string"}
-                }
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "kind": {"type":"string"},
-                  "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "chat": {
-              "type": "object",
-              "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
-            }
-          }
-        },
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "required": ["caseId"],
-                "properties": {
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "amount": {"type":"integer"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"},
-                  "action": {"type":"string"},
-                  "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{}},
-                  "note": {"type":"string"},
-                  "party": {"type":"string"},
-                  "evidenceBy": {"type":["string","null"],"format":"date-time"}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "order": {
-          "type": "object",
-          "properties": {
-            "status": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"}
-          }
-        },
-        "externalChannels": {"type":"array","items":{}},
-        "viewerRole": {"type":"string"},
-        "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":["string","null"],"format":"date-time"}
-      }
-    }
-  },
-  "POST /api/refund-cases/:id/evidence-requests": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "orderId",
-        "orderNo",
-        "title",
-        "productType",
-        "status",
-        "nextActor",
-        "reason",
-        "description",
-        "expectedOutcome",
-        "amount",
-        "itemIds",
-        "refundTo",
-        "resolution",
-        "exchange",
-        "route",
-        "ruleVersion",
-        "warnings",
-        "deadlines",
-        "merchantResponse",
-        "evidenceRequest",
-        "decision",
-        "appeal",
-        "refunds",
-        "evidence",
-        "systemEvidence",
-        "keyFacts",
-        "events",
-        "order",
-        "externalChannels",
-        "viewerRole",
-        "claim",
-        "actions",
-        "firstDecider",
-        "buyerRisk",
-        "createdAt",
-        "updatedAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":["string","null"],"format":"uuid"},
-        "orderNo": {"type":"string"},
-        "title": {"type":"string"},
-        "productType": {"type":"string"},
-        "status": {"type":"string"},
-        "nextActor": {"type":"string"},
-        "reason": {"type":["string","null"]},
-        "description": {"type":"string"},
-        "expectedOutcome": {"type":"string"},
-        "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-        "refundTo": {"type":"string"},
-        "resolution": {"type":"string"},
-        "exchange": {},
-        "route": {"type":"string"},
-        "ruleVersion": {"type":"integer"},
-        "warnings": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["code","message"],
-            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
-          }
-        },
-        "deadlines": {
-          "type": "object",
-          "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
-          "properties": {
-            "merchantBy": {"type":["string","null"],"format":"date-time"},
-            "buyerBy": {},
-            "evidenceBy": {"type":["string","null"],"format":"date-time"},
-            "decisionBy": {"type":["string","null"],"format":"date-time"},
-            "appealBy": {}
-          }
-        },
-        "merchantResponse": {
-          "type": "object",
-          "required": ["action","message","amount"],
-          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
-        },
-        "evidenceRequest": {
-          "type": "object",
-          "required": ["party","by"],
-          "properties": {"party":{"type":"string"},"by":{"type":"string","format":"date-time"}}
-        },
-        "decision": {},
-        "appeal": {},
-        "refunds": {"type":"array","items":{}},
-        "evidence": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "party": {"type":"string"},
-              "mime": {"type":"string"},
-              "size": {"type":"integer"},
-              "sha256": {"type":"string"},
-              "kind": {"type":"string"},
-              "name": {"type":"string"},
-              "attachedAt": {"type":["string","null"],"format":"date-time"}
-            }
-          }
-        },
-        "systemEvidence": {
-          "type": "object",
-          "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
-          "properties": {
-            "notes": {"type":"array","items":{"type":"string"}},
-            "order": {
-              "type": "object",
-              "required": [
-                "paid",
-                "title",
-                "amount",
-                "paidAt",
-                "status",
-                "channel",
-                "orderNo",
-                "quantity",
-                "refunded",
-                "createdAt",
-                "deliveredAt",
-                "productType"
-              ],
-              "properties": {
-                "paid": {"type":"number"},
-                "title": {"type":"string"},
-                "amount": {"type":"integer"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"},
-                "channel": {"type":"string"},
-                "orderNo": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "refunded": {"type":"integer"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "productType": {"type":"string"}
-              }
-            },
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}},
-            "supplier": {},
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","ip","itemId","consent","userAgent"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "consent": {"type":"string"},
-                  "userAgent": {"type":"string"}
-                }
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","kind","detail"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "kind": {"type":"string"},
-                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "chat": {
-              "type": "object",
-              "required": ["messages","readUnanswered"],
-              "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
-            }
-          }
-        },
-        "keyFacts": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["kind","text","source"],
-            "properties": {"kind":{"type":"string"},"text":{"type":"string"},"source":{"type":"string"}}
-          }
-        },
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "required": ["caseId"],
-                "properties": {
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "amount": {"type":"integer"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"},
-                  "action": {"type":"string"},
-                  "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{}},
-                  "note": {"type":"string"},
-                  "party": {"type":"string"},
-                  "evidenceBy": {"type":["string","null"],"format":"date-time"}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "order": {
-          "type": "object",
-          "required": ["status","amount","paid","refunded"],
-          "properties": {
-            "status": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"}
-          }
-        },
-        "externalChannels": {"type":"array","items":{}},
-        "viewerRole": {"type":"string"},
-        "claim": {},
-        "actions": {
-          "type": "object",
-          "required": ["decide","requestEvidence","claim","release","blockedBy"],
-          "properties": {
-            "decide": {"type":"boolean"},
-            "requestEvidence": {"type":"boolean"},
-            "claim": {"type":"boolean"},
-            "release": {"type":"boolean"},
-            "blockedBy": {"type":["string","null"]}
-          }
-        },
-        "firstDecider": {"type":"boolean"},
-        "buyerRisk": {
-          "type": "object",
-          "required": ["level","reason","setBy","setAt"],
-          "properties": {
-            "level": {"type":"string"},
-            "reason": {"type":["string","null"]},
-            "setBy": {"type":["string","null"]},
-            "setAt": {"type":["string","null"],"format":"date-time"}
-          }
-        },
-        "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":["string","null"],"format":"date-time"}
-      }
-    }
-  },
-  "POST /api/refund-cases/:id/merchant-response": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "orderId",
-        "orderNo",
-        "title",
-        "productType",
-        "status",
-        "nextActor",
-        "reason",
-        "description",
-        "expectedOutcome",
-        "amount",
-        "itemIds",
-        "refundTo",
-        "resolution",
-        "exchange",
-        "route",
-        "ruleVersion",
-        "warnings",
-        "deadlines",
-        "merchantResponse",
-        "evidenceRequest",
-        "decision",
-        "appeal",
-        "refunds",
-        "evidence",
-        "systemEvidence",
-        "events",
-        "order",
-        "externalChannels",
-        "viewerRole",
-        "createdAt",
-        "updatedAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":["string","null"],"format":"uuid"},
-        "orderNo": {"type":"string"},
-        "title": {"type":"string"},
-        "productType": {"type":"string"},
-        "status": {"type":"string"},
-        "nextActor": {"type":"string"},
-        "reason": {"type":["string","null"]},
-        "description": {"type":"string"},
-        "expectedOutcome": {"type":"string"},
-        "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-        "refundTo": {"type":"string"},
-        "resolution": {"type":"string"},
-        "exchange": {},
-        "route": {"type":"string"},
-        "ruleVersion": {"type":"integer"},
-        "warnings": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["code","message"],
-            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
-          }
-        },
-        "deadlines": {
-          "type": "object",
-          "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
-          "properties": {
-            "merchantBy": {"type":["string","null"],"format":"date-time"},
-            "buyerBy": {"type":["string","null"],"format":"date-time"},
-            "evidenceBy": {},
-            "decisionBy": {},
-            "appealBy": {}
-          }
-        },
-        "merchantResponse": {
-          "type": "object",
-          "required": ["action","message","amount"],
-          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
-        },
-        "evidenceRequest": {},
-        "decision": {
-          "type": ["object","null"],
-          "required": ["outcome","amount","ruleId","ruleVersion","reason","decidedBy","decidedAt"],
-          "properties": {
-            "outcome": {"type":"string"},
-            "amount": {"type":"integer"},
-            "ruleId": {"type":["string","null"]},
-            "ruleVersion": {"type":"integer"},
-            "reason": {"type":["string","null"]},
-            "decidedBy": {"type":["string","null"]},
-            "decidedAt": {"type":["string","null"],"format":"date-time"}
-          }
-        },
-        "appeal": {},
-        "refunds": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": [
-              "id",
-              "amount",
-              "channel",
-              "status",
-              "waitingForFunds",
-              "expectedBy",
-              "createdAt",
-              "completedAt",
-              "fault",
-              "fallbackFrom"
-            ],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "amount": {"type":"integer"},
-              "channel": {"type":"string"},
-              "status": {"type":"string"},
-              "waitingForFunds": {"type":"boolean"},
-              "expectedBy": {"type":["string","null"],"format":"date-time"},
-              "createdAt": {"type":"string","format":"date-time"},
-              "completedAt": {},
-              "fault": {"type":"string"},
-              "fallbackFrom": {}
-            }
-          }
-        },
-        "evidence": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["id","party","mime","size","sha256","kind","name","attachedAt"],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "party": {"type":"string"},
-              "mime": {"type":"string"},
-              "size": {"type":"integer"},
-              "sha256": {"type":"string"},
-              "kind": {"type":"string"},
-              "name": {"type":"string"},
-              "attachedAt": {"type":["string","null"],"format":"date-time"}
-            }
-          }
-        },
-        "systemEvidence": {
-          "type": "object",
-          "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
-          "properties": {
-            "notes": {"type":"array","items":{"type":"string"}},
-            "order": {
-              "type": "object",
-              "required": [
-                "paid",
-                "title",
-                "amount",
-                "paidAt",
-                "status",
-                "channel",
-                "orderNo",
-                "quantity",
-                "refunded",
-                "createdAt",
-                "deliveredAt",
-                "productType"
-              ],
-              "properties": {
-                "paid": {"type":"number"},
-                "title": {"type":"string"},
-                "amount": {"type":"integer"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"},
-                "channel": {"type":"string"},
-                "orderNo": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "refunded": {"type":"integer"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "productType": {"type":"string"}
-              }
-            },
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}},
-            "supplier": {},
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","ip","itemId","consent","userAgent"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "consent": {"type":"string"},
-                  "userAgent": {"type":"string"}
-                }
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","kind","detail"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "kind": {"type":"string"},
-                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "chat": {
-              "type": "object",
-              "required": ["messages","readUnanswered"],
-              "properties": {
-                "messages": {
-                  "type": "array",
-                  "items": {
-                    "type": "object",
-                    "properties": {
-                      "id": {"type":"string","format":"uuid"},
-                      "sender": {"type":"string"},
-                      "body": {"type":"string"},
-                      "evidenceIds": {"type":"array","items":{}},
-                      "createdAt": {"type":"string","format":"date-time"},
-                      "readAt": {},
-                      "flags": {"type":"array","items":{}}
-                    }
-                  }
-                },
-                "readUnanswered": {"type":"array","items":{}}
-              }
-            }
-          }
-        },
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "required": ["caseId"],
-                "properties": {
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "amount": {"type":"integer"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"},
-                  "action": {"type":"string"},
-                  "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "fault": {"type":"string"},
-                  "status": {"type":"string"},
-                  "channel": {"type":"string"},
-                  "funding": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["amount","source"],
-                      "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
-                    }
-                  },
-                  "refundId": {"type":["string","null"],"format":"uuid"},
-                  "expectedBy": {"type":["string","null"],"format":"date-time"},
-                  "mistakeFee": {"type":"integer"},
-                  "mistakeRuleId": {"type":["string","null"]},
-                  "mistakeFeeWaived": {"type":"boolean"},
-                  "fee": {"type":"integer"},
-                  "unused": {"type":"boolean"}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "order": {
-          "type": "object",
-          "required": ["status","amount","paid","refunded"],
-          "properties": {
-            "status": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"}
-          }
-        },
-        "externalChannels": {"type":"array","items":{}},
-        "viewerRole": {"type":"string"},
-        "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":["string","null"],"format":"date-time"}
-      }
-    }
-  },
-  "POST /api/refund-cases/:id/release": {
-    "200": {
-      "type": "object",
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":["string","null"],"format":"uuid"},
-        "orderNo": {"type":"string"},
-        "title": {"type":"string"},
-        "productType": {"type":"string"},
-        "status": {"type":"string"},
-        "nextActor": {"type":"string"},
-        "reason": {"type":["string","null"]},
-        "description": {"type":"string"},
-        "expectedOutcome": {"type":"string"},
-        "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-        "refundTo": {"type":"string"},
-        "resolution": {"type":"string"},
-        "exchange": {},
-        "route": {"type":"string"},
-        "ruleVersion": {"type":"integer"},
-        "warnings": {
-          "type": "array",
-          "items": {"type":"object","properties":{"code":{"type":"string"},"message":{"type":"string"}}}
-        },
-        "deadlines": {
-          "type": "object",
-          "properties": {
-            "merchantBy": {"type":["string","null"],"format":"date-time"},
-            "buyerBy": {},
-            "evidenceBy": {},
-            "decisionBy": {"type":["string","null"],"format":"date-time"},
-            "appealBy": {}
-          }
-        },
-        "merchantResponse": {
-          "type": "object",
-          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
-        },
-        "evidenceRequest": {},
-        "decision": {},
-        "appeal": {},
-        "refunds": {"type":"array","items":{}},
-        "evidence": {"type":"array","items":{}},
-        "systemEvidence": {
-          "type": "object",
-          "properties": {
-            "notes": {"type":"array","items":{"type":"string"}},
-            "order": {
-              "type": "object",
-              "properties": {
-                "paid": {"type":"number"},
-                "title": {"type":"string"},
-                "amount": {"type":"integer"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"},
-                "channel": {"type":"string"},
-                "orderNo": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "refunded": {"type":"integer"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "productType": {"type":"string"}
-              }
-            },
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}},
-            "supplier": {},
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "consent": {"type":"string"},
-                  "userAgent": {"type":"string"}
-                }
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "kind": {"type":"string"},
-                  "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "chat": {
-              "type": "object",
-              "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
-            }
-          }
-        },
-        "keyFacts": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "properties": {"kind":{"type":"string"},"text":{"type":"string"},"source":{"type":"string"}}
-          }
-        },
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "required": ["caseId"],
-                "properties": {
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "amount": {"type":"integer"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"},
-                  "action": {"type":"string"},
-                  "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{}}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "order": {
-          "type": "object",
-          "properties": {
-            "status": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"}
-          }
-        },
-        "externalChannels": {"type":"array","items":{}},
-        "viewerRole": {"type":"string"},
-        "claim": {},
-        "actions": {
-          "type": "object",
-          "properties": {
-            "decide": {"type":"boolean"},
-            "requestEvidence": {"type":"boolean"},
-            "claim": {"type":"boolean"},
-            "release": {"type":"boolean"},
-            "blockedBy": {}
-          }
-        },
-        "firstDecider": {"type":"boolean"},
-        "buyerRisk": {
-          "type": "object",
-          "properties": {
-            "level": {"type":"string"},
-            "reason": {"type":["string","null"]},
-            "setBy": {"type":["string","null"]},
-            "setAt": {"type":["string","null"],"format":"date-time"}
-          }
-        },
-        "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":["string","null"],"format":"date-time"}
-      }
-    }
-  },
-  "POST /api/refund-cases/:id/withdraw": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "orderId",
-        "orderNo",
-        "title",
-        "productType",
-        "status",
-        "nextActor",
-        "reason",
-        "description",
-        "expectedOutcome",
-        "amount",
-        "itemIds",
-        "refundTo",
-        "resolution",
-        "exchange",
-        "route",
-        "ruleVersion",
-        "warnings",
-        "deadlines",
-        "merchantResponse",
-        "evidenceRequest",
-        "decision",
-        "appeal",
-        "refunds",
-        "evidence",
-        "systemEvidence",
-        "events",
-        "order",
-        "externalChannels",
-        "viewerRole",
-        "createdAt",
-        "updatedAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "orderId": {"type":["string","null"],"format":"uuid"},
-        "orderNo": {"type":"string"},
-        "title": {"type":"string"},
-        "productType": {"type":"string"},
-        "status": {"type":"string"},
-        "nextActor": {"type":"string"},
-        "reason": {"type":["string","null"]},
-        "description": {"type":"string"},
-        "expectedOutcome": {"type":"string"},
-        "amount": {"type":"integer"},
-        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-        "refundTo": {"type":"string"},
-        "resolution": {"type":"string"},
-        "exchange": {},
-        "route": {"type":"string"},
-        "ruleVersion": {"type":"integer"},
-        "warnings": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["code","message"],
-            "properties": {"code":{"type":"string"},"message":{"type":"string"}}
-          }
-        },
-        "deadlines": {
-          "type": "object",
-          "required": ["merchantBy","buyerBy","evidenceBy","decisionBy","appealBy"],
-          "properties": {
-            "merchantBy": {"type":["string","null"],"format":"date-time"},
-            "buyerBy": {"type":["string","null"],"format":"date-time"},
-            "evidenceBy": {},
-            "decisionBy": {},
-            "appealBy": {}
-          }
-        },
-        "merchantResponse": {
-          "type": ["object","null"],
-          "required": ["action","message","amount"],
-          "properties": {"action":{"type":"string"},"message":{"type":"string"},"amount":{"type":"integer"}}
-        },
-        "evidenceRequest": {},
-        "decision": {},
-        "appeal": {},
-        "refunds": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": [
-              "id",
-              "amount",
-              "channel",
-              "status",
-              "waitingForFunds",
-              "expectedBy",
-              "createdAt",
-              "completedAt",
-              "fault",
-              "fallbackFrom"
-            ],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "amount": {"type":"integer"},
-              "channel": {"type":"string"},
-              "status": {"type":"string"},
-              "waitingForFunds": {"type":"boolean"},
-              "expectedBy": {"type":["string","null"],"format":"date-time"},
-              "createdAt": {"type":"string","format":"date-time"},
-              "completedAt": {},
-              "fault": {"type":"string"},
-              "fallbackFrom": {}
-            }
-          }
-        },
-        "evidence": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "party": {"type":"string"},
-              "mime": {"type":"string"},
-              "size": {"type":"integer"},
-              "sha256": {"type":"string"},
-              "kind": {"type":"string"},
-              "name": {"type":"string"},
-              "attachedAt": {"type":["string","null"],"format":"date-time"}
-            }
-          }
-        },
-        "systemEvidence": {
-          "type": "object",
-          "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog","chat"],
-          "properties": {
-            "notes": {"type":"array","items":{"type":"string"}},
-            "order": {
-              "type": "object",
-              "required": [
-                "paid",
-                "title",
-                "amount",
-                "paidAt",
-                "status",
-                "channel",
-                "orderNo",
-                "quantity",
-                "refunded",
-                "createdAt",
-                "deliveredAt",
-                "productType"
-              ],
-              "properties": {
-                "paid": {"type":"number"},
-                "title": {"type":"string"},
-                "amount": {"type":"integer"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"},
-                "channel": {"type":"string"},
-                "orderNo": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "refunded": {"type":"integer"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "productType": {"type":"string"}
-              }
-            },
-            "refunds": {"type":"array","items":{}},
-            "keyCheck": {"type":"array","items":{}},
-            "supplier": {},
-            "revealLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","ip","itemId","consent","userAgent"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "ip": {"type":"string"},
-                  "itemId": {"type":["string","null"],"format":"uuid"},
-                  "consent": {"type":"string"},
-                  "userAgent": {"type":"string"}
-                }
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["at","kind","detail"],
-                "properties": {
-                  "at": {"type":"string","format":"date-time"},
-                  "kind": {"type":"string"},
-                  "detail": {"type":"object","required":["keyCount"],"properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "chat": {
-              "type": "object",
-              "required": ["messages","readUnanswered"],
-              "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
-            }
-          }
-        },
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "required": ["caseId"],
-                "properties": {
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "amount": {"type":"integer"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "ruleVersion": {"type":"integer"},
-                  "expectedOutcome": {"type":"string"},
-                  "refundsNoLongerMerchantFault": {"type":"number"},
-                  "fault": {"type":"string"},
-                  "status": {"type":"string"},
-                  "channel": {"type":"string"},
-                  "funding": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["amount","source"],
-                      "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
-                    }
-                  },
-                  "refundId": {"type":["string","null"],"format":"uuid"},
-                  "expectedBy": {"type":["string","null"],"format":"date-time"},
-                  "action": {"type":"string"},
-                  "message": {"type":"string"},
-                  "evidenceIds": {"type":"array","items":{}}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "order": {
-          "type": "object",
-          "required": ["status","amount","paid","refunded"],
-          "properties": {
-            "status": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"}
-          }
-        },
-        "externalChannels": {"type":"array","items":{}},
-        "viewerRole": {"type":"string"},
-        "createdAt": {"type":"string","format":"date-time"},
-        "updatedAt": {"type":["string","null"],"format":"date-time"}
-      }
-    }
-  },
+  "POST /api/refund-cases/:id/accept": { "200": refundCaseView },
+  "POST /api/refund-cases/:id/appeal": { "200": refundCaseView },
+  "POST /api/refund-cases/:id/claim": { "200": refundCaseView },
+  "POST /api/refund-cases/:id/decision": { "200": refundCaseView },
+  "POST /api/refund-cases/:id/escalate": { "200": refundCaseView },
+  "POST /api/refund-cases/:id/evidence": { "200": refundCaseView },
+  "POST /api/refund-cases/:id/evidence-requests": { "200": refundCaseView },
+  "POST /api/refund-cases/:id/merchant-response": { "200": refundCaseView },
+  "POST /api/refund-cases/:id/release": { "200": refundCaseView },
+  "POST /api/refund-cases/:id/withdraw": { "200": refundCaseView },
   "POST /api/sandbox/clock/advance": {"200":{"type":"object","required":["now"],"properties":{"now":{"type":"string","format":"date-time"}}}},
   "POST /api/sandbox/payments/:id/succeed": {
     "200": {
