@@ -57,6 +57,7 @@ const extraStatuses: Record<string, number[]> = {
   'POST /api/orders/lookup': [404], // no such order, or a wrong query password (answered alike)
   'GET /api/orders/:id/messages': [409], // the conversation is closed to this side (e.g. staff before the platform steps in)
   'GET /api/products/:id/images/:imageId': [304], // If-None-Match matched its ETag
+  'GET /api/payments/notify/:channel': [409], // a signed notification for another amount or channel (PAYMENT_MISMATCH)
 };
 
 const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -6,7 +6,8 @@ export type JsonSchema = Record<string, unknown>;
 export interface SuccessResponse { status: 200 | 201 | 204; schema?: JsonSchema }
 
 const binary = (description: string, ...types: string[]): JsonSchema => ({
-  description, content: Object.fromEntries(types.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+  // A JSON answer (WeChat Pay's `{code, message}`) is an object; every other type is bytes or text.
+  description, content: Object.fromEntries(types.map((type) => [type, { schema: type === 'application/json' ? { type: 'object' } : { type: 'string', format: 'binary' } }])),
 });
 
 /** Routes that answer 201 Created (the handler's `reply.status(201)`). */
@@ -36,4 +37,9 @@ Object.assign(successResponses, {
   'GET /api/evidence/:id': { status: 200, schema: binary('The evidence file as uploaded (its type checked by content)', 'image/png', 'image/jpeg', 'image/webp', 'application/pdf', 'text/plain', 'application/octet-stream') },
   'POST /api/payments/notify/:channel': { status: 200, schema: binary("The answer the provider's protocol expects (text such as `success`, or JSON)", 'text/plain', 'application/json', 'application/xml') },
   'GET /api/payments/notify/:channel': { status: 200, schema: binary("The answer the provider's protocol expects (text such as `success`)", 'text/plain', 'application/json') },
+  // `?format=html` (or Accept: text/html) answers the printable page of the same package.
+  'GET /api/orders/:id/evidence-package': { status: 200, schema: {
+    description: 'The evidence package as JSON, or its printable page (`format=html`)',
+    content: { 'application/json': { schema: responseBodies['GET /api/orders/:id/evidence-package'][200] }, 'text/html': { schema: { type: 'string' } } },
+  } },
 } satisfies Record<string, SuccessResponse>);
