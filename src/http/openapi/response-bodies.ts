@@ -424,7 +424,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "refunded": {"type":"integer"},
             "refundRate": {"type":["number","null"]},
             "merchantFaultRefunded": {"type":"integer"},
-            "faultRefundRate": {"type":"number"},
+            "faultRefundRate": {"type":["number","null"]},
             "casesOpened": {"type":"number"},
             "casesDecided": {"type":"number"},
             "slaMetPct": {}
@@ -1407,7 +1407,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
               }
             },
             "creditScore": {"type":"number"},
-            "faultRefundRate": {"type":"number"},
+            "faultRefundRate": {"type":["number","null"]},
             "demoted": {"type":"boolean"},
             "rating": {},
             "ratingCount": {"type":"integer"},
@@ -2102,7 +2102,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "order": orderView,
         "payment": {
           "type": "object",
-          "required": ["id","status","amount","channel","payUrl"],
+          "required": ["id","status","amount","channel"],
           "properties": {
             "id": {"type":"string","format":"uuid"},
             "status": {"type":"string"},
