@@ -211,8 +211,18 @@ export interface Verification {
 export async function verify(base: URL, market: Market, result: LoadResult, stockBefore: number): Promise<Verification> {
   const problems: string[] = [];
   const expected = market.deliveredSoFar + result.deliveredTotal;
-  const count = async (status: string) =>
-    (await must(base, 'GET', `/api/orders?shopId=${market.shopId}&status=${status}&limit=1`, { token: market.merchantToken })).total as number;
+  // Lists count up to 1,000 (`totalCapped`); past that, the orders are counted page by page.
+  const count = async (status: string) => {
+    const path = `/api/orders?shopId=${market.shopId}&status=${status}`;
+    const first = await must(base, 'GET', `${path}&limit=1`, { token: market.merchantToken });
+    if (!first.totalCapped) return first.total as number;
+    let n = 0;
+    for (let offset = 0; ; offset += 100) {
+      const page = (await must(base, 'GET', `${path}&limit=100&offset=${offset}`, { token: market.merchantToken })).items as unknown[];
+      n += page.length;
+      if (page.length < 100) return n;
+    }
+  };
   const deliveredOrders = await count('delivered');
   if (deliveredOrders !== expected) problems.push(`${deliveredOrders} delivered orders in the shop, the clients completed ${expected}`);
   for (const status of ['pending_payment', 'paid', 'delivering']) {
