@@ -17,11 +17,12 @@
  * BENCH_SERVER_ROOT (a checkout whose server and CLI to run, e.g. an export of main, for a "before").
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { call, must, pool } from './http';
-import { createDatabase, repoRoot, startServer, type RunningServer } from './server';
+import { createDatabase, onCleanup, repoRoot, startServer, type RunningServer } from './server';
 
 const settings = {
   keys: Number(process.env.BENCH_LARGE_KEYS ?? 1_000_000),
@@ -36,8 +37,10 @@ const log = (msg: string) => process.stderr.write(`${new Date().toISOString().sl
 
 interface Read { name: string; method: 'GET'; path: string; token?: string }
 export interface ReadFigures { name: string; aloneMs: number; p50: number; p99: number; rps: number; errors: number }
+export type LargeEngine = 'postgres' | 'pglite';
 export interface LargeResult {
   at: string;
+  engine: LargeEngine;
   root: string;
   sizes: Record<string, number>;
   seedSeconds: number;
@@ -46,7 +49,14 @@ export interface LargeResult {
   ledgerCheck: { smallMs: number; largeFirstMs: number; largeNextMs: number; largeNextMode: string | null; balanced: boolean };
   /** Whole CLI processes; startupMs is `verify-timeline --order` for one order (process start, connect, one chain). */
   verifyTimeline: { startupMs: number; smallMs: number; largeMs: number; ok: boolean; output: string };
+  /** Spawn → healthy on the data as it is: first start (a new database) and restarts on the small and large data; server RSS after the large reads. */
+  server: { firstStartMs: number; reopenSmallMs: number | null; reopenLargeMs: number | null; rssLargeMb: number };
 }
+
+/** Where the data lives: a PostgreSQL database (by URL) or a PGlite data folder (the server must be stopped to open it). */
+type Target = { databaseUrl: string } | { dataDir: string };
+/** The little of pg.Client and PGlite the seeding needs. */
+interface SqlClient { query(text: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number }> }
 
 const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -87,11 +97,16 @@ async function ledgerCheck(base: URL, token: string): Promise<{ ms: number; bala
   return { ms: Math.round(performance.now() - t0), balanced: report.balanced, mode: report.mode ?? null, violations: report.violations };
 }
 
-function verifyTimeline(databaseUrl: string, orderId?: string): Promise<{ ms: number; ok: boolean; output: string }> {
+function verifyTimeline(target: Target, orderId?: string): Promise<{ ms: number; ok: boolean; output: string }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'verify-timeline', ...(orderId ? ['--order', orderId] : [])], {
-      cwd: settings.root, env: { ...process.env, DATABASE_URL: databaseUrl, KAMENG_SECRET: process.env.KAMENG_SECRET ?? 'bench-secret' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: settings.root,
+      env: {
+        ...process.env, KAMENG_SECRET: process.env.KAMENG_SECRET ?? 'bench-secret',
+        ...('databaseUrl' in target ? { DATABASE_URL: target.databaseUrl } : { DATABASE_URL: '', KAMENG_DATA_DIR: target.dataDir }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
@@ -101,14 +116,14 @@ function verifyTimeline(databaseUrl: string, orderId?: string): Promise<{ ms: nu
 }
 
 /** Columns of a table the clone copies (identity columns and those left to defaults excluded). */
-async function columns(db: pg.Client, table: string, skip: string[] = []): Promise<string[]> {
-  const { rows } = await db.query<{ column_name: string }>(
+async function columns(db: SqlClient, table: string, skip: string[] = []): Promise<string[]> {
+  const { rows } = await db.query(
     `select column_name from information_schema.columns where table_schema = 'public' and table_name = $1 and is_identity = 'NO' order by ordinal_position`, [table]);
-  return rows.map((r) => r.column_name).filter((c) => !skip.includes(c));
+  return rows.map((r: { column_name: string }) => r.column_name).filter((c) => !skip.includes(c));
 }
 
 /** insert into <table> (cols) select <override or t.col> from <from>: a clone of template rows. */
-async function clone(db: pg.Client, table: string, overrides: Record<string, string>, from: string, skip: string[] = []): Promise<number> {
+async function clone(db: SqlClient, table: string, overrides: Record<string, string>, from: string, skip: string[] = []): Promise<number> {
   const cols = await columns(db, table, skip);
   const select = cols.map((c) => (c in overrides ? `${overrides[c]}` : `t.${c}`)).join(', ');
   const result = await db.query(`insert into ${table} (${cols.join(', ')}) select ${select} from ${from}`);
@@ -144,9 +159,8 @@ async function setUp(base: URL): Promise<Setup> {
 }
 
 /** Grows the database with SQL, cloned from the rows setUp wrote. One transaction per table. */
-async function seed(databaseUrl: string, s: Setup): Promise<Record<string, number>> {
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
+async function seed(target: Target, s: Setup): Promise<Record<string, number>> {
+  const { db, end } = await openTarget(target);
   const sizes: Record<string, number> = {};
   const step = async (name: string, fn: () => Promise<number>) => {
     const t0 = Date.now();
@@ -242,9 +256,24 @@ async function seed(databaseUrl: string, s: Setup): Promise<Record<string, numbe
     await db.query('analyze');
     log(`  analyze: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
-    await db.end();
+    await end();
   }
   return sizes;
+}
+
+/** PostgreSQL through pg; PGlite by opening its data folder in this process (the server is stopped meanwhile). */
+async function openTarget(target: Target): Promise<{ db: SqlClient; end: () => Promise<void> }> {
+  if ('databaseUrl' in target) {
+    const client = new pg.Client({ connectionString: target.databaseUrl });
+    await client.connect();
+    return { db: { query: async (text, params) => { const r = await client.query(text, params); return { rows: r.rows, rowCount: r.rowCount ?? 0 }; } }, end: () => client.end() };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const lite = await PGlite.create(path.join(target.dataDir, 'pglite')); // where the server keeps it (src/app.ts)
+  return {
+    db: { query: async (text, params) => { const r = await lite.query<any>(text, params); return { rows: r.rows, rowCount: r.affectedRows ?? 0 }; } },
+    end: () => lite.close(),
+  };
 }
 
 function reads(s: Setup): Read[] {
@@ -258,25 +287,46 @@ function reads(s: Setup): Read[] {
   ];
 }
 
-export async function runLarge(): Promise<LargeResult> {
-  const db = await createDatabase(process.env.BENCH_DB_PREFIX ?? 'kameng_bench');
+export async function runLarge(engine: LargeEngine = 'postgres'): Promise<LargeResult> {
+  const db = engine === 'postgres' ? await createDatabase(process.env.BENCH_DB_PREFIX ?? 'kameng_bench') : undefined;
+  const dataDir = engine === 'pglite' ? mkdtempSync(path.join(os.tmpdir(), 'kameng-large-')) : undefined;
+  const dropDataDir = dataDir ? onCleanup(async () => rmSync(dataDir, { recursive: true, force: true })) : undefined;
+  const target: Target = db ? { databaseUrl: db.url } : { dataDir: dataDir! };
+  const start = () => startServer({ databaseUrl: db?.url, dataDir, root: settings.root });
   let server: RunningServer | undefined;
   try {
-    server = await startServer({ databaseUrl: db.url, root: settings.root });
-    const base = server.base;
-    log(`large: server up (${settings.root}); setting up through the API`);
-    const s = await setUp(base);
+    server = await start();
+    const firstStartMs = server.startMs;
+    log(`large/${engine}: server up (${settings.root}) in ${firstStartMs} ms; setting up through the API`);
+    const s = await setUp(server.base);
     const list = reads(s);
     const small: ReadFigures[] = [];
-    for (const r of list) { small.push(await measure(base, r)); log(`  small ${r.name}: ${JSON.stringify(small.at(-1))}`); }
-    const smallLedger = await ledgerCheck(base, s.adminToken);
-    const smallTimeline = await verifyTimeline(db.url);
-    log(`large: seeding ${settings.keys} keys, ${settings.orders} orders, ${settings.orders * 4} events with SQL`);
+    for (const r of list) { small.push(await measure(server.base, r)); log(`  small ${r.name}: ${JSON.stringify(small.at(-1))}`); }
+    const smallLedger = await ledgerCheck(server.base, s.adminToken);
+    let reopenSmallMs: number | null = null;
+    // PGlite is one process's: the CLI and the seeding open the folder while the server is stopped.
+    if (engine === 'pglite') await server.stop();
+    const smallTimeline = await verifyTimeline(target);
+    if (engine === 'pglite') {
+      server = await start();
+      reopenSmallMs = server.startMs;
+      log(`  reopen on the small data: ${reopenSmallMs} ms`);
+      await server.stop();
+    }
+    log(`large/${engine}: seeding ${settings.keys} keys, ${settings.orders} orders, ${settings.orders * 4} events with SQL`);
     const t0 = Date.now();
-    const sizes = await seed(db.url, s);
+    const sizes = await seed(target, s);
     const seedSeconds = Math.round((Date.now() - t0) / 1000);
+    let reopenLargeMs: number | null = null;
+    if (engine === 'pglite') {
+      server = await start();
+      reopenLargeMs = server.startMs;
+      log(`  reopen on the large data: ${reopenLargeMs} ms`);
+    }
+    const base = server.base;
     const large: ReadFigures[] = [];
     for (const r of list) { large.push(await measure(base, r)); log(`  large ${r.name}: ${JSON.stringify(large.at(-1))}`); }
+    const rssLargeMb = server.rssMb();
     const first = await ledgerCheck(base, s.adminToken);
     // A checkout between two checks: the second reads what changed since the first.
     const buyer = await must(base, 'POST', '/api/auth/register', { body: { email: `large-after-${Date.now().toString(36)}@bench.kameng`, password, role: 'buyer' } });
@@ -285,23 +335,26 @@ export async function runLarge(): Promise<LargeResult> {
     const next = await ledgerCheck(base, s.adminToken);
     log(`  ledger check: first ${first.ms} ms (${first.mode ?? 'full'}), next ${next.ms} ms (${next.mode ?? 'full'}), balanced ${first.balanced && next.balanced}`);
     if (!next.balanced) log(`  ledger violations: ${JSON.stringify(next.violations).slice(0, 500)}`);
-    const timeline = await verifyTimeline(db.url);
-    const startup = await verifyTimeline(db.url, s.orderId);
+    if (engine === 'pglite') await server.stop();
+    const timeline = await verifyTimeline(target);
+    const startup = await verifyTimeline(target, s.orderId);
     log(`  verify-timeline: ${timeline.ms} ms, ${timeline.output}; one order: ${startup.ms} ms`);
     return {
-      at: new Date().toISOString(), root: settings.root, sizes, seedSeconds, small, large,
+      at: new Date().toISOString(), engine, root: settings.root, sizes, seedSeconds, small, large,
       ledgerCheck: { smallMs: smallLedger.ms, largeFirstMs: first.ms, largeNextMs: next.ms, largeNextMode: next.mode, balanced: first.balanced && next.balanced && smallLedger.balanced },
       verifyTimeline: { startupMs: startup.ms, smallMs: smallTimeline.ms, largeMs: timeline.ms, ok: timeline.ok && smallTimeline.ok && startup.ok, output: timeline.output },
+      server: { firstStartMs, reopenSmallMs, reopenLargeMs, rssLargeMb },
     };
   } finally {
     await server?.stop();
-    await db.drop();
+    await db?.drop();
+    if (dataDir) { dropDataDir!(); rmSync(dataDir, { recursive: true, force: true }); }
   }
 }
 
 export function largeReport(r: LargeResult): string {
   const out: string[] = [];
-  out.push(`Large data (${r.sizes.card_keys ?? 0} keys, ${r.sizes.orders ?? 0} orders, ${r.sizes.order_events ?? 0} events; seeded with SQL in ${r.seedSeconds} s; server ${r.root})`);
+  out.push(`Large data on ${r.engine === 'pglite' ? 'PGlite' : 'PostgreSQL'} (${r.sizes.card_keys ?? 0} keys, ${r.sizes.orders ?? 0} orders, ${r.sizes.order_events ?? 0} events; seeded with SQL in ${r.seedSeconds} s; server ${r.root})`);
   out.push(`${'read'.padEnd(32)} ${'small ms'.padStart(9)} ${'large ms'.padStart(9)} ${'ratio'.padStart(6)} ${'small p50/p99'.padStart(15)} ${'large p50/p99'.padStart(15)} ${'large rps'.padStart(9)} ${'errors'.padStart(6)}`);
   for (const l of r.large) {
     const s = r.small.find((x) => x.name === l.name)!;
@@ -311,10 +364,12 @@ export function largeReport(r: LargeResult): string {
   out.push(`ledger check: small ${lc.smallMs} ms; large first ${lc.largeFirstMs} ms, after one more checkout ${lc.largeNextMs} ms (${lc.largeNextMode ?? 'full'}); balanced: ${lc.balanced ? 'yes' : 'NO'}`);
   const vt = r.verifyTimeline;
   out.push(`verify-timeline (CLI, whole process): small ${vt.smallMs} ms, large ${vt.largeMs} ms, one order ${vt.startupMs} ms (process start) → large minus start ${vt.largeMs - vt.startupMs} ms — ${vt.output}${vt.ok ? '' : ' (FAILED)'}`);
+  const sv = r.server;
+  out.push(`server: first start ${sv.firstStartMs} ms${sv.reopenSmallMs !== null ? `, reopen on the small data ${sv.reopenSmallMs} ms, on the large data ${sv.reopenLargeMs} ms` : ''}; RSS after the large reads ${sv.rssLargeMb} MB`);
   return out.join('\n');
 }
 
-export function writeLarge(r: LargeResult, name = process.env.BENCH_LARGE_NAME ?? 'large'): void {
+export function writeLarge(r: LargeResult, name = process.env.BENCH_LARGE_NAME ?? `large-${r.engine}`): void {
   const dir = path.join(repoRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(r, null, 2) + '\n');
@@ -322,9 +377,11 @@ export function writeLarge(r: LargeResult, name = process.env.BENCH_LARGE_NAME ?
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await runLarge();
-  console.log(largeReport(result));
-  writeLarge(result);
+  for (const engine of (process.env.BENCH_ENGINES ?? 'postgres').split(',').map((e) => e.trim()).filter(Boolean) as LargeEngine[]) {
+    const result = await runLarge(engine);
+    console.log(largeReport(result));
+    writeLarge(result);
+  }
   const { cleanupAll } = await import('./server');
   await cleanupAll();
   const { closeConnections } = await import('./http');

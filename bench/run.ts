@@ -10,8 +10,10 @@
  * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof), BENCH_TIMERS (due auto-confirms
  * for the timer drain on PostgreSQL, 100000; 0 skips it — bench/timers.ts).
  * Where a checkout's time goes, statement by statement: `npx tsx bench/statements.ts [pglite|postgres]`.
- * BENCH_SCENARIOS=large (alone or beside the others) also runs bench/large.ts on PostgreSQL: the catalogue and
- * back-office reads on a small database and on 1M keys / 200k orders / 800k events (its own env there).
+ * The scenario `large` (in the default list) runs bench/large.ts on each engine: the catalogue and back-office
+ * reads, ledger check, verify-timeline and (PGlite) reopen time on a small database and on 1M keys / 200k orders /
+ * 800k events it seeds with SQL (its own env there). The whole report is also written as Markdown to
+ * bench/results/latest.md (README shows a run of it).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,14 +27,15 @@ import { cleanupAll, cpuWindow, createDatabase, postgresPids, postgresVersion, r
 
 type Engine = 'pglite' | 'postgres';
 
+const defaultScenarios = 'gateway,wallet,large';
 const list = (v: string | undefined, fallback: string) => (v ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
 const settings = {
   seconds: Number(process.env.BENCH_SECONDS ?? 20),
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
   clients: Number(process.env.BENCH_CLIENTS ?? 64),
   engines: list(process.env.BENCH_ENGINES, 'pglite,postgres') as Engine[],
-  scenarios: list(process.env.BENCH_SCENARIOS, 'gateway,wallet').filter((s) => s !== 'large') as Scenario[],
-  large: list(process.env.BENCH_SCENARIOS, 'gateway,wallet').includes('large'),
+  scenarios: list(process.env.BENCH_SCENARIOS, defaultScenarios).filter((s) => s !== 'large') as Scenario[],
+  large: list(process.env.BENCH_SCENARIOS, defaultScenarios).includes('large'),
   pgbenchSeconds: Number(process.env.BENCH_PGBENCH_SECONDS ?? process.env.BENCH_SECONDS ?? 20),
   timers: Number(process.env.BENCH_TIMERS ?? 100_000),
 };
@@ -43,6 +46,9 @@ const roundUp = (n: number, step: number) => Math.ceil(n / step) * step;
 
 interface Row extends LoadResult {
   engine: Engine;
+  /** The server's start (spawn → healthy, new data) and resident memory after the scenario, MB. */
+  serverStartMs: number;
+  rssMb: number;
   cpu: CpuShare;
   serverLogs: LogSummary;
   verification: Verification;
@@ -82,7 +88,7 @@ async function benchEngine(engine: Engine, rows: Row[]): Promise<void> {
       const cpu = await cpuDone;
       const verification = await verify(server.base, market, result, stockBefore);
       log(`${engine}/${scenario}: ${result.throughput} checkouts/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}; verified ${verification.ok ? 'OK' : 'WITH PROBLEMS'}`);
-      rows.push({ ...result, engine, cpu: cpu ?? { server: NaN, benchClient: NaN, postgres: NaN, other: NaN, machine: NaN }, serverLogs: { ...server.logs, samples: [...server.logs.samples] }, verification });
+      rows.push({ ...result, engine, serverStartMs: server.startMs, rssMb: server.rssMb(), cpu: cpu ?? { server: NaN, benchClient: NaN, postgres: NaN, other: NaN, machine: NaN }, serverLogs: { ...server.logs, samples: [...server.logs.samples] }, verification });
     }
   } finally {
     await server?.stop();
@@ -132,15 +138,15 @@ async function main(): Promise<void> {
     }
   }
 
-  let large: LargeResult | undefined;
-  if (settings.large && pgVersion) {
+  const larges: LargeResult[] = [];
+  for (const engine of settings.large ? engines : []) {
     try {
-      large = await runLarge();
+      larges.push(await runLarge(engine));
     } catch (error) {
-      failures.push(`large: ${(error as Error).message}`);
-      log(`large FAILED: ${(error as Error).message}`);
+      failures.push(`large/${engine}: ${(error as Error).message}`);
+      log(`large/${engine} FAILED: ${(error as Error).message}`);
     }
-  } else if (settings.large) skipped.push('large: needs PostgreSQL (BENCH_PG_URL)');
+  }
 
   let pgbench: PgbenchResult[] = [];
   if (pgVersion) {
@@ -162,10 +168,10 @@ async function main(): Promise<void> {
   out.push('"new conn": GET /api/health on a fresh connection once a second under load. CPU: % of one core in the measured window.');
   out.push('');
   out.push(table(
-    ['engine', 'scenario', 'clients', 'checkouts', 'errors', 'checkouts/s', 'p50 ms', 'p99 ms', 'max ms', 'new conn ms p50/max', 'cpu srv%', 'cpu pg%', 'cpu bench%', 'cpu other%', 'verified'],
+    ['engine', 'scenario', 'clients', 'checkouts', 'errors', 'checkouts/s', 'p50 ms', 'p99 ms', 'max ms', 'new conn ms p50/max', 'cpu srv%', 'cpu pg%', 'cpu bench%', 'cpu other%', 'srv RSS MB', 'verified'],
     rows.map((r) => [r.engine, `${r.scenario}: ${scenarioLabels[r.scenario]}`, r.clients, r.checkouts, r.errors, r.throughput, r.p50, r.p99, r.max,
       `${Math.round(r.newConnection.p50)}/${Math.round(r.newConnection.max)}`,
-      r.cpu.server, r.engine === 'postgres' ? r.cpu.postgres : '-', r.cpu.benchClient, r.cpu.other, r.verification.ok ? 'yes' : 'NO']),
+      r.cpu.server, r.engine === 'postgres' ? r.cpu.postgres : '-', r.cpu.benchClient, r.cpu.other, r.rssMb, r.verification.ok ? 'yes' : 'NO']),
   ));
   const busiest = Math.max(0, ...rows.map((r) => r.cpu.other));
   if (busiest >= 20) {
@@ -223,7 +229,7 @@ async function main(): Promise<void> {
     if (codes.length) out.push(`      HTTP errors (whole run incl. warm-up): ${codes.map(([c, n]) => `${c} ×${n}`).join(', ')}`);
     if (r.serverLogs.warnings || r.serverLogs.errors) out.push(`      server log so far: ${r.serverLogs.errors} error, ${r.serverLogs.warnings} warn lines; e.g. ${r.serverLogs.samples.join(' | ')}`);
   }
-  if (large) {
+  for (const large of larges) {
     out.push('');
     out.push(largeReport(large));
     writeLarge(large);
@@ -231,17 +237,18 @@ async function main(): Promise<void> {
   for (const s of skipped) out.push(`Skipped: ${s}`);
   for (const f of failures) out.push(`FAILED: ${f}`);
   out.push('');
-  out.push(`Total bench time ${Math.round((Date.now() - started) / 1000)} s. JSON: bench/results/latest.json`);
+  out.push(`Total bench time ${Math.round((Date.now() - started) / 1000)} s. JSON: bench/results/latest.json, this report: bench/results/latest.md`);
   console.log(out.join('\n'));
 
   const dir = path.join(repoRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'latest.md'), '```\n' + out.join('\n').trim() + '\n```\n');
   writeFileSync(path.join(dir, 'latest.json'), JSON.stringify({
     at: new Date().toISOString(), machine, settings, skipped, failures,
-    results: rows.map(({ measuredOrders: _, ...r }) => r), pgbench, timers,
+    results: rows.map(({ measuredOrders: _, ...r }) => r), pgbench, timers, large: larges,
     ratios: Object.fromEntries(ratios.map((r) => [r.name, Math.round(r.value * 1000) / 1000])),
   }, null, 2) + '\n');
-  if (failures.length || rows.some((r) => !r.verification.ok) || (timers && !timers.verified) || (large && (!large.ledgerCheck.balanced || !large.verifyTimeline.ok))) process.exitCode = 1;
+  if (failures.length || rows.some((r) => !r.verification.ok) || (timers && !timers.verified) || larges.some((l) => !l.ledgerCheck.balanced || !l.verifyTimeline.ok)) process.exitCode = 1;
 }
 
 let stopping = false;

@@ -72,6 +72,10 @@ export interface RunningServer {
   base: URL;
   pid: number;
   logs: LogSummary;
+  /** Spawn → first 200 from GET /api/health (polled every 50 ms), ms. */
+  startMs: number;
+  /** The server process's resident memory now, MB (VmRSS; NaN where /proc is missing). */
+  rssMb(): number;
   /** Null while it runs; else how it ended and its last output (a crash, or someone else killed it). */
   death(): string | null;
   stop(): Promise<void>;
@@ -84,9 +88,12 @@ export interface RunningServer {
  * server's CPU is measurable apart from the load generator's. Logs are pino JSON on stdout; warn and
  * error lines are counted because a 5xx or a failed job would otherwise go unnoticed.
  */
-export async function startServer(env: { databaseUrl?: string; logLevel?: string; root?: string }): Promise<RunningServer> {
+export async function startServer(env: { databaseUrl?: string; logLevel?: string; root?: string; dataDir?: string }): Promise<RunningServer> {
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kameng-bench-'));
+  const startedAt = performance.now();
+  // A PGlite data folder the caller owns (bench/large.ts restarts a server on it) is kept on stop.
+  const ownDataDir = !env.dataDir;
+  const dataDir = env.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'kameng-bench-'));
   // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server (flags NODE_OPTIONS refuses).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
@@ -148,7 +155,7 @@ export async function startServer(env: { databaseUrl?: string; logLevel?: string
       await exitedPromise;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   const unregister = onCleanup(stop);
 
@@ -165,15 +172,25 @@ export async function startServer(env: { databaseUrl?: string; logLevel?: string
       await stop();
       throw new Error(`the server did not become healthy in 180 s:\n${tail.join('\n')}`);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
   }
+  const startMs = Math.round(performance.now() - startedAt);
   const death = () => (exited && !stopping ? `the server (pid ${child.pid}) ${howItEnded}; last output:\n${tail.slice(-15).join('\n')}` : null);
   const terminate = async () => {
     const sentAt = performance.now();
     await stop();
     return { ms: Math.round(performance.now() - sentAt), code: exitCode };
   };
-  return { base, pid: child.pid!, logs, death, stop, terminate };
+  return { base, pid: child.pid!, logs, startMs, death, stop, terminate, rssMb: () => rssMb(child.pid!) };
+}
+
+function rssMb(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : NaN;
+  } catch {
+    return NaN;
+  }
 }
 
 // ---- CPU accounting from /proc (Linux): where the two cores went during a measured window ----
