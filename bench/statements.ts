@@ -48,7 +48,8 @@ try {
   const db = pgDb
     ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(pgDb.url, 10) }), log })
     : new Kysely<DB>({ dialect: new PGliteDialect({ pglite: await PGlite.create('memory://', { parsers: { 20: Number, 1700: Number } }) }), log });
-  const database: Database = { db, engine, close: () => db.destroy() };
+  // The URL lets the server listen for session changes: without it the session cache stays off on PostgreSQL.
+  const database: Database & { url?: string } = { db, engine, url: pgDb?.url, close: () => db.destroy() };
   const kameng = await createKameng({ database, config: { sandbox: true, logLevel: 'warn', schedulerIntervalMs: 0 } });
   await seedDemo(kameng.ctx);
 

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { PasswordVerifier } from './accounts/passwords';
+import { SessionCache, SessionInvalidations } from './accounts/session-cache';
 import { type Config, loadConfig } from './config';
 import type { Ctx } from './context';
 import { migrate, openDatabase, type Database } from './db/connect';
@@ -41,13 +42,19 @@ export interface Kameng {
   ctx: Ctx;
   server: App;
   database: Database;
+  /** On PostgreSQL with the session cache on: the connection that hears other servers' session changes. */
+  sessionListener?: SessionInvalidations;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
   config?: Partial<Config>;
-  /** An already open database (tests share one per file). */
-  database?: Database;
+  /**
+   * An already open database (tests share one per file). On PostgreSQL give the `url` it was opened
+   * with: the server listens there for other servers' session changes, and without it the session
+   * cache stays off.
+   */
+  database?: Database & { url?: string };
   logger?: Logger;
   routes?: RouteGroup[];
   /** The built web app to serve (default web/dist; a test serves a folder of its own). */
@@ -72,6 +79,8 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
     passwords: await PasswordVerifier.create(), mailer: createMailer(config.smtpUrl), evidenceStore: createEvidenceStore(config),
     keyCheckers: createKeyCheckers(config.sandbox), sms: createSmsProvider(config.sms, config.sandbox),
     rails: new PaymentRails(config.sandbox, config.rails ?? {}, () => clock.now()),
+    // On PostgreSQL it serves only once its listener is heard (listenForSessionChanges).
+    sessionCache: new SessionCache({ ttlMs: config.sessionCacheTtlMs, serving: database.engine === 'pglite' }),
   };
   registerJobs(ctx);
   await loadCalendarOverrides(ctx.db);
@@ -83,19 +92,36 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
 
   const server = await buildServer(ctx, options.routes, options.webRoot);
   await server.ready();
+  const sessionListener = await listenForSessionChanges(ctx, options.database ? options.database.url : config.databaseUrl);
   ctx.scheduler.start(config.schedulerIntervalMs);
   return {
-    ctx, server, database,
+    ctx, server, database, sessionListener,
     async close() {
       clearInterval(calendarReload);
       await ctx.scheduler.stop();
       simulator.stop();
       await server.close();
+      await sessionListener?.stop();
       ctx.mailer?.close();
       ctx.evidenceStore.close?.();
       if (!options.database) await database.close();
     },
   };
+}
+
+/**
+ * PGlite is one process: forgetting locally is enough. On PostgreSQL other servers may end a
+ * session, so the cache serves only while a listener hears them (src/accounts/session-cache.ts).
+ */
+async function listenForSessionChanges(ctx: Ctx, url: string | undefined): Promise<SessionInvalidations | undefined> {
+  if (ctx.engine !== 'postgres' || ctx.config.sessionCacheTtlMs === 0) return undefined;
+  if (!url) {
+    ctx.log.info('session cache off: the database was given without its URL, so session changes on other servers could not be heard');
+    return undefined;
+  }
+  const listener = new SessionInvalidations(ctx.sessionCache, url, ctx.db, ctx.log);
+  await listener.start();
+  return listener;
 }
 
 function registerJobs(ctx: Ctx): void {

@@ -25,6 +25,12 @@ export interface Config {
   publicUrl: string | undefined;
   /** How long a SIGTERM/SIGINT waits for in-flight requests, the running job and the database to close before forcing exit. */
   shutdownTimeoutMs: number;
+  /**
+   * How long a resolved session is served from memory without a query (0: never). Sign-out and
+   * account changes reach every server at once through LISTEN/NOTIFY; this bounds what nothing
+   * announces (a row edited by hand in psql).
+   */
+  sessionCacheTtlMs: number;
   /** Bearer token that opens GET /metrics; without one, /metrics is served only in the sandbox. */
   metricsToken: string | undefined;
   /** SMS for important notices: off, the sandbox outbox, or Aliyun (KAMENG_SMS_PROVIDER, ALIYUN_SMS_*). */
@@ -63,6 +69,9 @@ export const schedulerIntervalMsMax = 60 * 60_000;
 /** 4 s by default: a process manager that sends SIGTERM usually waits 5–10 s before SIGKILL. */
 export const shutdownTimeoutMsDefault = 4000;
 export const metricsTokenLengthMin = 16;
+/** 5 s: a hot session costs one query per 5 s instead of one per request; see Config.sessionCacheTtlMs. */
+export const sessionCacheTtlMsDefault = 5000;
+export const sessionCacheTtlMsMax = 60_000;
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const secretFileName = 'secret.key';
 
@@ -143,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     evidenceS3: readS3Config(env),
     publicUrl: parseUrl(env, 'KAMENG_PUBLIC_URL', ['http:', 'https:']),
     shutdownTimeoutMs: parseInteger(env, 'KAMENG_SHUTDOWN_TIMEOUT_MS', shutdownTimeoutMsDefault, 100, 120_000),
+    sessionCacheTtlMs: parseInteger(env, 'KAMENG_SESSION_CACHE_TTL_MS', sessionCacheTtlMsDefault, 0, sessionCacheTtlMsMax),
     metricsToken: readMetricsToken(env),
     sms: readSmsConfig(env, sandbox),
     rails: readRails(env, sandbox),
@@ -189,7 +199,7 @@ const railVariables = [
 /** Every KAMENG_* variable the server, the CLI or the test tools read; anything else is likely a typo. */
 export const knownVariables: readonly string[] = [
   'KAMENG_SANDBOX', 'KAMENG_DATA_DIR', 'KAMENG_SECRET', 'KAMENG_TRUST_PROXY', 'KAMENG_SCHEDULER_INTERVAL_MS', 'KAMENG_TOPUP_SIMULATOR',
-  'KAMENG_PUBLIC_URL', 'KAMENG_SHUTDOWN_TIMEOUT_MS', 'KAMENG_METRICS_TOKEN', 'KAMENG_SMS_PROVIDER', 'KAMENG_S3_BUCKET', 'KAMENG_S3_ENDPOINT', 'KAMENG_S3_REGION',
+  'KAMENG_PUBLIC_URL', 'KAMENG_SHUTDOWN_TIMEOUT_MS', 'KAMENG_SESSION_CACHE_TTL_MS', 'KAMENG_METRICS_TOKEN', 'KAMENG_SMS_PROVIDER', 'KAMENG_S3_BUCKET', 'KAMENG_S3_ENDPOINT', 'KAMENG_S3_REGION',
   'KAMENG_S3_ACCESS_KEY_ID', 'KAMENG_S3_SECRET_ACCESS_KEY', 'KAMENG_S3_FORCE_PATH_STYLE',
   ...railVariables,
 ];

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Db, Engine } from './db/connect';
 import type { PasswordVerifier } from './accounts/passwords';
+import type { SessionCache } from './accounts/session-cache';
 import type { TopupProvider } from './fulfillment/provider';
 import type { Mailer } from './notify/notifications';
 import type { RuleBook } from './rules/rule-sets';
@@ -39,6 +40,8 @@ export interface Ctx {
   sms: SmsProvider | null;
   /** The payment channels on offer and their providers (simulated in sandbox mode). */
   rails: PaymentRails;
+  /** Resolved sessions for a few seconds (KAMENG_SESSION_CACHE_TTL_MS), forgotten on every server when one ends. */
+  sessionCache: SessionCache;
 }
 
 /** A signed-in person. */

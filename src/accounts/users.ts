@@ -2,6 +2,7 @@ import type { Lang } from '../i18n/lang';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { actorLabel, type Actor, type Ctx, type UserActor } from '../context';
 import { withTransaction } from '../db/transaction';
+import { sql } from 'kysely';
 import type { Db, Tx } from '../db/connect';
 import type { Role, User } from '../db/schema';
 import { accounts } from '../ledger/accounts';
@@ -9,6 +10,7 @@ import { balanceOf } from '../ledger/journal';
 import { AppError, conflict } from '../shared/errors';
 import { loginNotAttempted, loginSucceeded, reserveLoginAttempt } from './login-throttle';
 import { hashPassword } from './passwords';
+import { announceUserSessionsChanged, forgetTokenMessage, sessionChannel } from './session-cache';
 import { systemText } from '../i18n/system-text';
 
 export const passwordLengthMin = 8;
@@ -65,20 +67,39 @@ export async function openSession(db: Db | Tx, owner: { userId?: string; orderId
   return { token, csrfToken, expiresAt };
 }
 
+/**
+ * The session behind a token, or null (unknown, expired, signed out, or its user disabled). A hot
+ * session comes from `ctx.sessionCache` (no query); its expiry is checked against the clock on every
+ * call all the same.
+ */
 export async function resolveSession(ctx: Ctx, token: string): Promise<{ actor: Actor; csrfToken: string } | null> {
-  const row = await ctx.db.selectFrom('sessions')
-    .leftJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.user_id', 'sessions.order_id', 'sessions.csrf_token', 'sessions.expires_at', 'users.role', 'users.status'])
-    .where('sessions.id', '=', tokenId(token)).executeTakeFirst();
-  if (!row || row.expires_at <= ctx.clock.now()) return null;
-  if (row.user_id && row.status !== 'active') return null; // disabled meanwhile
-  if (row.user_id && row.role) return { actor: { kind: 'user', userId: row.user_id, role: row.role }, csrfToken: row.csrf_token };
-  if (row.order_id) return { actor: { kind: 'guest', orderId: row.order_id }, csrfToken: row.csrf_token };
-  return null;
+  const id = tokenId(token);
+  let session = ctx.sessionCache.get(id);
+  if (!session) {
+    const ticket = ctx.sessionCache.ticket();
+    const row = await ctx.db.selectFrom('sessions')
+      .leftJoin('users', 'users.id', 'sessions.user_id')
+      .select(['sessions.user_id', 'sessions.order_id', 'sessions.csrf_token', 'sessions.expires_at', 'users.role', 'users.status'])
+      .where('sessions.id', '=', id).executeTakeFirst();
+    if (!row || row.expires_at <= ctx.clock.now()) return null;
+    if (row.user_id && row.status !== 'active') return null; // disabled meanwhile
+    if (row.user_id && row.role) session = { actor: { kind: 'user', userId: row.user_id, role: row.role }, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+    else if (row.order_id) session = { actor: { kind: 'guest', orderId: row.order_id }, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+    else return null;
+    ctx.sessionCache.set(id, session, ticket);
+  }
+  if (session.expiresAt <= ctx.clock.now()) return null; // the cache never extends a session
+  return { actor: { ...session.actor }, csrfToken: session.csrfToken };
 }
 
+/**
+ * Signs one session out: deleted, and announced to every server sharing the database in the same
+ * statement (one transaction), then forgotten by this server's cache.
+ */
 export async function closeSession(ctx: Ctx, token: string): Promise<void> {
-  await ctx.db.deleteFrom('sessions').where('id', '=', tokenId(token)).execute();
+  const id = tokenId(token);
+  await sql`with gone as (delete from sessions where id = ${id}) select pg_notify(${sessionChannel}, ${forgetTokenMessage(id)})`.execute(ctx.db);
+  ctx.sessionCache.forgetToken(id);
 }
 
 /**
@@ -170,11 +191,16 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export async function setUserStatus(ctx: Ctx, actor: UserActor, userId: string, input: { status: 'active' | 'disabled'; reason: string }) {
   if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 403, 'only admins disable accounts');
   if (userId === actor.userId && input.status === 'disabled') throw conflict('CANNOT_DISABLE_SELF', 'an admin cannot disable their own account');
-  return withTransaction(ctx.db, async (tx) => {
-    const user = await tx.updateTable('users').set({ status: input.status, status_reason: input.reason.trim() })
-      .where('id', '=', userId).returningAll().executeTakeFirst();
-    if (!user) throw new AppError('USER_NOT_FOUND', 404, 'user not found');
-    if (input.status === 'disabled') await tx.deleteFrom('sessions').where('user_id', '=', userId).execute();
-    return { ...userView(user), status: user.status, statusReason: user.status_reason };
-  });
+  try {
+    return await withTransaction(ctx.db, async (tx) => {
+      const user = await tx.updateTable('users').set({ status: input.status, status_reason: input.reason.trim() })
+        .where('id', '=', userId).returningAll().executeTakeFirst();
+      if (!user) throw new AppError('USER_NOT_FOUND', 404, 'user not found');
+      if (input.status === 'disabled') await tx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await announceUserSessionsChanged(tx, userId);
+      return { ...userView(user), status: user.status, statusReason: user.status_reason };
+    });
+  } finally {
+    ctx.sessionCache.forgetUser(userId); // after the commit: a read racing it is not kept (see SessionCache)
+  }
 }
