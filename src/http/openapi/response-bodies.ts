@@ -1,5 +1,185 @@
 import type { JsonSchema } from './responses';
 
+/** A product's picture (src/catalog/products.ts ProductImageView). */
+const productImage: JsonSchema = {
+  "type": "object",
+  "required": ["id","url","thumbUrl","width","height"],
+  "properties": {
+    "id": {"type":"string","format":"uuid"},
+    "url": {"type":"string"},
+    "thumbUrl": {"type":"string"},
+    "width": {"type":"number"},
+    "height": {"type":"number"}
+  }
+};
+
+/** A shop's trust figures (src/catalog/trust.ts MerchantTrust): the shop page, every product's merchant, the admin's shop. */
+const merchantTrustProperties = {
+  "creditScore": {"type":"number"},
+  "refundRate": {"type":["number","null"]},
+  "demoted": {"type":"boolean"},
+  "rating": {"type":["number","null"]},
+  "ratingCount": {"type":"integer"},
+  "verified": {"type":"boolean"}
+};
+
+const merchantTrust: JsonSchema = {"type":"object","required":Object.keys(merchantTrustProperties),"properties":merchantTrustProperties};
+
+/** The merchant beside a product: its shop and the shop's trust figures. */
+const productMerchant: JsonSchema = {
+  "type": "object",
+  "required": ["shopId","name",...Object.keys(merchantTrustProperties)],
+  "properties": {"shopId":{"type":["string","null"],"format":"uuid"},"name":{"type":"string"},...merchantTrustProperties}
+};
+
+/** How a shop's credit score is made (src/trust/credit.ts), on the shop page and the admin's shop page. */
+const shopCredit: JsonSchema = {
+  "type": "object",
+  "required": ["windowDays","components","facts"],
+  "properties": {
+    "windowDays": {"type":"integer"},
+    "components": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "required": ["id","value","weight","rule","score","points"],
+        "properties": {
+          "id": {"type":"string"},
+          "value": {"type":["number","null"]},
+          "weight": {"type":"number"},
+          "rule": {"type":"string"},
+          "score": {"type":"number"},
+          "points": {"type":"number"}
+        }
+      }
+    },
+    "facts": {
+      "type": "object",
+      "required": ["paidOrders","merchantFaultRefundedOrders","casesLost","medianResponseMinutes","rating","ratingCount","offPlatformAttempts"],
+      "properties": {
+        "paidOrders": {"type":"number"},
+        "merchantFaultRefundedOrders": {"type":"number"},
+        "casesLost": {"type":"number"},
+        "medianResponseMinutes": {"type":["integer","null"]},
+        "rating": {"type":["number","null"]},
+        "ratingCount": {"type":"integer"},
+        "offPlatformAttempts": {"type":"integer"}
+      }
+    }
+  }
+};
+
+/**
+ * The product view (src/catalog/products.ts ProductView): the catalogue, a shop's products, the
+ * product page, and what creating or editing one answers.
+ */
+const productView: JsonSchema = {
+  "type": "object",
+  "required": [
+    "id",
+    "shopId",
+    "title",
+    "description",
+    "type",
+    "price",
+    "status",
+    "stockPolicy",
+    "stock",
+    "afterSalesWindowMinutes",
+    "promisedDeliveryMinutes",
+    "noReasonRefund",
+    "refundPolicy",
+    "refundPolicyShort",
+    "keyChecker",
+    "listed",
+    "categoryId",
+    "salesCount",
+    "images",
+    "merchant",
+    "createdAt"
+  ],
+  "properties": {
+    "id": {"type":"string","format":"uuid"},
+    "shopId": {"type":["string","null"],"format":"uuid"},
+    "title": {"type":"string"},
+    "description": {"type":"string"},
+    "type": {"type":"string"},
+    "price": {"type":"integer"},
+    "status": {"type":"string"},
+    "stockPolicy": {"type":"string"},
+    "stock": {"type":["integer","null"]},
+    "afterSalesWindowMinutes": {},
+    "promisedDeliveryMinutes": {"type":["integer","null"]},
+    "noReasonRefund": {
+      "type": "object",
+      "required": ["allowed","feeRate"],
+      "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
+    },
+    "refundPolicy": {"type":"string"},
+    "refundPolicyShort": {"type":"string"},
+    "keyChecker": {},
+    "listed": {"type":"boolean"},
+    "categoryId": {"type":["string","null"],"format":"uuid"},
+    "salesCount": {"type":"integer"},
+    "images": {"type":"array","items":productImage},
+    "merchant": productMerchant,
+    "createdAt": {"type":"string","format":"date-time"}
+  }
+};
+
+/**
+ * The order as a refund case records it (its system evidence and a new case's prefilled facts):
+ * the case page, its actions, the case preview and the evidence package.
+ */
+const caseOrder: JsonSchema = {
+  "type": "object",
+  "required": ["orderNo","title","productType","quantity","amount","paid","refunded","channel","createdAt","paidAt","deliveredAt","status"],
+  "properties": {
+    "orderNo": {"type":"string"},
+    "title": {"type":"string"},
+    "productType": {"type":"string"},
+    "quantity": {"type":"integer"},
+    "amount": {"type":"integer"},
+    "paid": {"type":"number"},
+    "refunded": {"type":"integer"},
+    "channel": {"type":"string"},
+    "createdAt": {"type":"string","format":"date-time"},
+    "paidAt": {"type":["string","null"],"format":"date-time"},
+    "deliveredAt": {"type":["string","null"],"format":"date-time"},
+    "status": {"type":"string"}
+  }
+};
+
+/** A case's record of the platform delivering the order, beside caseOrder. */
+const caseDeliveryLog: JsonSchema = {
+  "type": "array",
+  "items": {
+    "type": "object",
+    "required": ["kind","at","detail"],
+    "properties": {
+      "kind": {"type":"string"},
+      "at": {"type":"string","format":"date-time"},
+      "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
+    }
+  }
+};
+
+/** A case's record of the buyer viewing keys, beside caseOrder. */
+const caseRevealLog: JsonSchema = {
+  "type": "array",
+  "items": {
+    "type": "object",
+    "required": ["itemId","at","ip","userAgent","consent"],
+    "properties": {
+      "itemId": {"type":["string","null"],"format":"uuid"},
+      "at": {"type":"string","format":"date-time"},
+      "ip": {"type":"string"},
+      "userAgent": {"type":"string"},
+      "consent": {"type":"string"}
+    }
+  }
+};
+
 /**
  * The order view (src/orders/views.ts), answered by the order page, its actions, checkout and the
  * guest lookup: one schema, the union of what each was seen to answer.
@@ -113,50 +293,12 @@ export const refundCaseView: JsonSchema = {
       "type": "object",
       "properties": {
         "notes": {"type":"array","items":{"type":"string"}},
-        "order": {
-          "type": "object",
-          "properties": {
-            "paid": {"type":"number"},
-            "title": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paidAt": {"type":["string","null"],"format":"date-time"},
-            "status": {"type":"string"},
-            "channel": {"type":"string"},
-            "orderNo": {"type":"string"},
-            "quantity": {"type":"integer"},
-            "refunded": {"type":"integer"},
-            "createdAt": {"type":"string","format":"date-time"},
-            "deliveredAt": {"type":["string","null"],"format":"date-time"},
-            "productType": {"type":"string"}
-          }
-        },
+        "order": caseOrder,
         "refunds": {"type":"array","items":{}},
         "keyCheck": {"type":"array","items":{}},
         "supplier": {},
-        "revealLog": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "properties": {
-              "at": {"type":"string","format":"date-time"},
-              "ip": {"type":"string"},
-              "itemId": {"type":["string","null"],"format":"uuid"},
-              "consent": {"type":"string"},
-              "userAgent": {"type":"string"}
-            }
-          }
-        },
-        "deliveryLog": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "properties": {
-              "at": {"type":"string","format":"date-time"},
-              "kind": {"type":"string"},
-              "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
-            }
-          }
-        },
+        "revealLog": caseRevealLog,
+        "deliveryLog": caseDeliveryLog,
         "chat": {
           "type": "object",
           "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
@@ -286,63 +428,9 @@ export const refundCaseView: JsonSchema = {
       "type": "object",
       "required": ["order","deliveryLog","revealLog","supplier","refunds","keyCheck"],
       "properties": {
-        "order": {
-          "type": "object",
-          "required": [
-            "orderNo",
-            "title",
-            "productType",
-            "quantity",
-            "amount",
-            "paid",
-            "refunded",
-            "channel",
-            "createdAt",
-            "paidAt",
-            "deliveredAt",
-            "status"
-          ],
-          "properties": {
-            "orderNo": {"type":"string"},
-            "title": {"type":"string"},
-            "productType": {"type":"string"},
-            "quantity": {"type":"integer"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"},
-            "channel": {"type":"string"},
-            "createdAt": {"type":"string","format":"date-time"},
-            "paidAt": {"type":["string","null"],"format":"date-time"},
-            "deliveredAt": {"type":["string","null"],"format":"date-time"},
-            "status": {"type":"string"}
-          }
-        },
-        "deliveryLog": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["kind","at","detail"],
-            "properties": {
-              "kind": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
-            }
-          }
-        },
-        "revealLog": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["itemId","at","ip","userAgent","consent"],
-            "properties": {
-              "itemId": {"type":["string","null"],"format":"uuid"},
-              "at": {"type":"string","format":"date-time"},
-              "ip": {"type":"string"},
-              "userAgent": {"type":"string"},
-              "consent": {"type":"string"}
-            }
-          }
-        },
+        "order": caseOrder,
+        "deliveryLog": caseDeliveryLog,
+        "revealLog": caseRevealLog,
         "supplier": {},
         "refunds": {"type":"array","items":{}},
         "keyCheck": {"type":"array","items":{}}
@@ -357,7 +445,9 @@ export const refundCaseView: JsonSchema = {
  * against these (test/support/response-check.ts): when an answer changes shape, a test says which.
  * Regenerate or edit by hand; routes whose file declares its own response schema are not here.
  * The order view and the case view are declared once (orderView, refundCaseView) for every route
- * that answers with them; a regeneration writes them per route again, so merge those back into them.
+ * that answers with them, and so are the smaller shapes answered in more than one place (the product
+ * view, a shop's trust and credit, a case's order and its logs, above); a regeneration writes them
+ * per route again, so merge those back into them.
  */
 export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "DELETE /api/shops/:id/api-keys/:keyId": {"200":{"type":"object","properties":{"id":{"type":"string","format":"uuid"},"revoked":{"type":"boolean"}}}},
@@ -545,15 +635,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "ownerName": {"type":"string"},
             "ownerStatus": {"type":"string"},
             "identityStatus": {"type":"string"},
-            "verified": {"type":"boolean"},
             "depositBalance": {"type":"integer"},
             "availableBalance": {"type":"integer"},
             "receivable": {"type":"number"},
-            "creditScore": {"type":"number"},
-            "refundRate": {"type":["number","null"]},
-            "demoted": {"type":"boolean"},
-            "rating": {},
-            "ratingCount": {"type":"integer"},
+            ...merchantTrustProperties,
             "openCases": {"type":"number"},
             "suspensionReason": {}
           }
@@ -569,39 +654,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           }
         },
         "identity": {"type":"object","properties":{"verified":{"type":"boolean"},"current":{}}},
-        "credit": {
-          "type": "object",
-          "properties": {
-            "windowDays": {"type":"integer"},
-            "components": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["id","value","weight","rule","score","points"],
-                "properties": {
-                  "id": {"type":"string"},
-                  "value": {"type":["number","null"]},
-                  "weight": {"type":"number"},
-                  "rule": {"type":"string"},
-                  "score": {"type":"number"},
-                  "points": {"type":"number"}
-                }
-              }
-            },
-            "facts": {
-              "type": "object",
-              "properties": {
-                "paidOrders": {"type":"number"},
-                "merchantFaultRefundedOrders": {"type":"number"},
-                "casesLost": {"type":"number"},
-                "medianResponseMinutes": {},
-                "rating": {},
-                "ratingCount": {"type":"integer"},
-                "offPlatformAttempts": {"type":"integer"}
-              }
-            }
-          }
-        },
+        "credit": shopCredit,
         "products": {"type":"object","properties":{"total":{"type":"integer"},"onSale":{"type":"number"}}},
         "recentCases": {
           "type": "array",
@@ -905,66 +958,12 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog"],
                 "properties": {
                   "notes": {"type":"array","items":{"type":"string"}},
-                  "order": {
-                    "type": "object",
-                    "required": [
-                      "paid",
-                      "title",
-                      "amount",
-                      "paidAt",
-                      "status",
-                      "channel",
-                      "orderNo",
-                      "quantity",
-                      "refunded",
-                      "createdAt",
-                      "deliveredAt",
-                      "productType"
-                    ],
-                    "properties": {
-                      "paid": {"type":"number"},
-                      "title": {"type":"string"},
-                      "amount": {"type":"integer"},
-                      "paidAt": {"type":["string","null"],"format":"date-time"},
-                      "status": {"type":"string"},
-                      "channel": {"type":"string"},
-                      "orderNo": {"type":"string"},
-                      "quantity": {"type":"integer"},
-                      "refunded": {"type":"integer"},
-                      "createdAt": {"type":"string","format":"date-time"},
-                      "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                      "productType": {"type":"string"}
-                    }
-                  },
+                  "order": caseOrder,
                   "refunds": {"type":"array","items":{}},
                   "keyCheck": {"type":"array","items":{}},
                   "supplier": {},
-                  "revealLog": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["at","ip","itemId","consent","userAgent"],
-                      "properties": {
-                        "at": {"type":"string","format":"date-time"},
-                        "ip": {"type":"string"},
-                        "itemId": {"type":["string","null"],"format":"uuid"},
-                        "consent": {"type":"string"},
-                        "userAgent": {"type":"string"}
-                      }
-                    }
-                  },
-                  "deliveryLog": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["at","kind","detail"],
-                      "properties": {
-                        "at": {"type":"string","format":"date-time"},
-                        "kind": {"type":"string"},
-                        "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
-                      }
-                    }
-                  }
+                  "revealLog": caseRevealLog,
+                  "deliveryLog": caseDeliveryLog
                 }
               },
               "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}}
@@ -1130,161 +1129,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
     "200": {
       "type": "object",
       "required": ["items","total"],
-      "properties": {
-        "items": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": [
-              "id",
-              "shopId",
-              "title",
-              "description",
-              "type",
-              "price",
-              "status",
-              "stockPolicy",
-              "stock",
-              "afterSalesWindowMinutes",
-              "promisedDeliveryMinutes",
-              "noReasonRefund",
-              "refundPolicy",
-              "refundPolicyShort",
-              "keyChecker",
-              "listed",
-              "categoryId",
-              "salesCount",
-              "images",
-              "merchant",
-              "createdAt"
-            ],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "shopId": {"type":["string","null"],"format":"uuid"},
-              "title": {"type":"string"},
-              "description": {"type":"string"},
-              "type": {"type":"string"},
-              "price": {"type":"integer"},
-              "status": {"type":"string"},
-              "stockPolicy": {"type":"string"},
-              "stock": {"type":["integer","null"]},
-              "afterSalesWindowMinutes": {},
-              "promisedDeliveryMinutes": {"type":["integer","null"]},
-              "noReasonRefund": {
-                "type": "object",
-                "required": ["allowed","feeRate"],
-                "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
-              },
-              "refundPolicy": {"type":"string"},
-              "refundPolicyShort": {"type":"string"},
-              "keyChecker": {},
-              "listed": {"type":"boolean"},
-              "categoryId": {"type":["string","null"],"format":"uuid"},
-              "salesCount": {"type":"integer"},
-              "images": {"type":"array","items":{}},
-              "merchant": {
-                "type": "object",
-                "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
-                "properties": {
-                  "shopId": {"type":["string","null"],"format":"uuid"},
-                  "name": {"type":"string"},
-                  "creditScore": {"type":"number"},
-                  "refundRate": {"type":["number","null"]},
-                  "demoted": {"type":"boolean"},
-                  "rating": {},
-                  "ratingCount": {"type":"integer"},
-                  "verified": {"type":"boolean"}
-                }
-              },
-              "createdAt": {"type":"string","format":"date-time"}
-            }
-          }
-        },
-        "total": {"type":"integer"}
-      }
+      "properties": {"items":{"type":"array","items":productView},"total":{"type":"integer"}}
     }
   },
-  "GET /api/products/:id": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "shopId",
-        "title",
-        "description",
-        "type",
-        "price",
-        "status",
-        "stockPolicy",
-        "stock",
-        "afterSalesWindowMinutes",
-        "promisedDeliveryMinutes",
-        "noReasonRefund",
-        "refundPolicy",
-        "refundPolicyShort",
-        "keyChecker",
-        "listed",
-        "categoryId",
-        "salesCount",
-        "images",
-        "merchant",
-        "createdAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":["string","null"],"format":"uuid"},
-        "title": {"type":"string"},
-        "description": {"type":"string"},
-        "type": {"type":"string"},
-        "price": {"type":"integer"},
-        "status": {"type":"string"},
-        "stockPolicy": {"type":"string"},
-        "stock": {"type":["integer","null"]},
-        "afterSalesWindowMinutes": {},
-        "promisedDeliveryMinutes": {},
-        "noReasonRefund": {
-          "type": "object",
-          "required": ["allowed","feeRate"],
-          "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
-        },
-        "refundPolicy": {"type":"string"},
-        "refundPolicyShort": {"type":"string"},
-        "keyChecker": {},
-        "listed": {"type":"boolean"},
-        "categoryId": {},
-        "salesCount": {"type":"integer"},
-        "images": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["id","url","thumbUrl","width","height"],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "url": {"type":"string"},
-              "thumbUrl": {"type":"string"},
-              "width": {"type":"number"},
-              "height": {"type":"number"}
-            }
-          }
-        },
-        "merchant": {
-          "type": "object",
-          "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
-          "properties": {
-            "shopId": {"type":["string","null"],"format":"uuid"},
-            "name": {"type":"string"},
-            "creditScore": {"type":"number"},
-            "refundRate": {"type":["number","null"]},
-            "demoted": {"type":"boolean"},
-            "rating": {"type":["number","null"]},
-            "ratingCount": {"type":"integer"},
-            "verified": {"type":"boolean"}
-          }
-        },
-        "createdAt": {"type":"string","format":"date-time"}
-      }
-    }
-  },
+  "GET /api/products/:id": {"200":productView},
   "GET /api/ready": {
     "200": {
       "type": "object",
@@ -1452,61 +1300,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "name": {"type":"string"},
         "status": {"type":"string"},
         "createdAt": {"type":"string","format":"date-time"},
-        "merchant": {
-          "type": "object",
-          "required": ["creditScore","refundRate","demoted","rating","ratingCount","verified"],
-          "properties": {
-            "creditScore": {"type":"number"},
-            "refundRate": {"type":["number","null"]},
-            "demoted": {"type":"boolean"},
-            "rating": {"type":["number","null"]},
-            "ratingCount": {"type":"integer"},
-            "verified": {"type":"boolean"}
-          }
-        },
-        "credit": {
-          "type": "object",
-          "required": ["windowDays","components","facts"],
-          "properties": {
-            "windowDays": {"type":"integer"},
-            "components": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["id","value","weight","rule","score","points"],
-                "properties": {
-                  "id": {"type":"string"},
-                  "value": {"type":["number","null"]},
-                  "weight": {"type":"number"},
-                  "rule": {"type":"string"},
-                  "score": {"type":"number"},
-                  "points": {"type":"number"}
-                }
-              }
-            },
-            "facts": {
-              "type": "object",
-              "required": [
-                "paidOrders",
-                "merchantFaultRefundedOrders",
-                "casesLost",
-                "medianResponseMinutes",
-                "rating",
-                "ratingCount",
-                "offPlatformAttempts"
-              ],
-              "properties": {
-                "paidOrders": {"type":"number"},
-                "merchantFaultRefundedOrders": {"type":"number"},
-                "casesLost": {"type":"number"},
-                "medianResponseMinutes": {"type":["integer","null"]},
-                "rating": {"type":["number","null"]},
-                "ratingCount": {"type":"integer"},
-                "offPlatformAttempts": {"type":"integer"}
-              }
-            }
-          }
-        },
+        "merchant": merchantTrust,
+        "credit": shopCredit,
         "links": {
           "type": "object",
           "required": ["products","reviews"],
@@ -1601,83 +1396,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "GET /api/shops/:id/products": {
-    "200": {
-      "type": "object",
-      "required": ["items"],
-      "properties": {
-        "items": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": [
-              "id",
-              "shopId",
-              "title",
-              "description",
-              "type",
-              "price",
-              "status",
-              "stockPolicy",
-              "stock",
-              "afterSalesWindowMinutes",
-              "promisedDeliveryMinutes",
-              "noReasonRefund",
-              "refundPolicy",
-              "refundPolicyShort",
-              "keyChecker",
-              "listed",
-              "categoryId",
-              "salesCount",
-              "images",
-              "merchant",
-              "createdAt"
-            ],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "shopId": {"type":["string","null"],"format":"uuid"},
-              "title": {"type":"string"},
-              "description": {"type":"string"},
-              "type": {"type":"string"},
-              "price": {"type":"integer"},
-              "status": {"type":"string"},
-              "stockPolicy": {"type":"string"},
-              "stock": {"type":["integer","null"]},
-              "afterSalesWindowMinutes": {},
-              "promisedDeliveryMinutes": {"type":["integer","null"]},
-              "noReasonRefund": {
-                "type": "object",
-                "required": ["allowed","feeRate"],
-                "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
-              },
-              "refundPolicy": {"type":"string"},
-              "refundPolicyShort": {"type":"string"},
-              "keyChecker": {},
-              "listed": {"type":"boolean"},
-              "categoryId": {},
-              "salesCount": {"type":"integer"},
-              "images": {"type":"array","items":{}},
-              "merchant": {
-                "type": "object",
-                "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
-                "properties": {
-                  "shopId": {"type":["string","null"],"format":"uuid"},
-                  "name": {"type":"string"},
-                  "creditScore": {"type":"number"},
-                  "refundRate": {"type":["number","null"]},
-                  "demoted": {"type":"boolean"},
-                  "rating": {},
-                  "ratingCount": {"type":"integer"},
-                  "verified": {"type":"boolean"}
-                }
-              },
-              "createdAt": {"type":"string","format":"date-time"}
-            }
-          }
-        }
-      }
-    }
-  },
+  "GET /api/shops/:id/products": {"200":{"type":"object","required":["items"],"properties":{"items":{"type":"array","items":productView}}}},
   "GET /api/shops/:id/reviews": {
     "200": {
       "type": "object",
@@ -1865,87 +1584,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "PATCH /api/products/:id": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "shopId",
-        "title",
-        "description",
-        "type",
-        "price",
-        "status",
-        "stockPolicy",
-        "stock",
-        "afterSalesWindowMinutes",
-        "promisedDeliveryMinutes",
-        "noReasonRefund",
-        "refundPolicy",
-        "refundPolicyShort",
-        "keyChecker",
-        "listed",
-        "categoryId",
-        "salesCount",
-        "images",
-        "merchant",
-        "createdAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":["string","null"],"format":"uuid"},
-        "title": {"type":"string"},
-        "description": {"type":"string"},
-        "type": {"type":"string"},
-        "price": {"type":"integer"},
-        "status": {"type":"string"},
-        "stockPolicy": {"type":"string"},
-        "stock": {"type":["integer","null"]},
-        "afterSalesWindowMinutes": {},
-        "promisedDeliveryMinutes": {},
-        "noReasonRefund": {
-          "type": "object",
-          "required": ["allowed","feeRate"],
-          "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
-        },
-        "refundPolicy": {"type":"string"},
-        "refundPolicyShort": {"type":"string"},
-        "keyChecker": {},
-        "listed": {"type":"boolean"},
-        "categoryId": {"type":["string","null"],"format":"uuid"},
-        "salesCount": {"type":"integer"},
-        "images": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["id","url","thumbUrl","width","height"],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "url": {"type":"string"},
-              "thumbUrl": {"type":"string"},
-              "width": {"type":"number"},
-              "height": {"type":"number"}
-            }
-          }
-        },
-        "merchant": {
-          "type": "object",
-          "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
-          "properties": {
-            "shopId": {"type":["string","null"],"format":"uuid"},
-            "name": {"type":"string"},
-            "creditScore": {"type":"number"},
-            "refundRate": {"type":["number","null"]},
-            "demoted": {"type":"boolean"},
-            "rating": {},
-            "ratingCount": {"type":"integer"},
-            "verified": {"type":"boolean"}
-          }
-        },
-        "createdAt": {"type":"string","format":"date-time"}
-      }
-    }
-  },
+  "PATCH /api/products/:id": {"200":productView},
   "POST /api/admin/fund/topups": {"201":{"type":"object","required":["fund"],"properties":{"fund":{"type":"number"}}}},
   "POST /api/admin/identities/:id/decision": {
     "200": {
@@ -2210,35 +1849,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "prefilled": {
           "type": "object",
           "properties": {
-            "order": {
-              "type": "object",
-              "properties": {
-                "orderNo": {"type":"string"},
-                "title": {"type":"string"},
-                "productType": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "amount": {"type":"integer"},
-                "paid": {"type":"number"},
-                "refunded": {"type":"integer"},
-                "channel": {"type":"string"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"}
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "properties": {
-                  "kind": {"type":"string"},
-                  "at": {"type":"string","format":"date-time"},
-                  "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "revealLog": {"type":"array","items":{}},
+            "order": caseOrder,
+            "deliveryLog": caseDeliveryLog,
+            "revealLog": caseRevealLog,
             "supplier": {},
             "refunds": {"type":"array","items":{}},
             "keyCheck": {"type":"array","items":{}}
@@ -2271,74 +1884,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "properties": {"order":orderView,"token":{"type":"string"},"csrfToken":{"type":"string"}}
     }
   },
-  "POST /api/products": {
-    "201": {
-      "type": "object",
-      "required": [
-        "id",
-        "shopId",
-        "title",
-        "description",
-        "type",
-        "price",
-        "status",
-        "stockPolicy",
-        "stock",
-        "afterSalesWindowMinutes",
-        "promisedDeliveryMinutes",
-        "noReasonRefund",
-        "refundPolicy",
-        "refundPolicyShort",
-        "keyChecker",
-        "listed",
-        "categoryId",
-        "salesCount",
-        "images",
-        "merchant",
-        "createdAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":["string","null"],"format":"uuid"},
-        "title": {"type":"string"},
-        "description": {"type":"string"},
-        "type": {"type":"string"},
-        "price": {"type":"integer"},
-        "status": {"type":"string"},
-        "stockPolicy": {"type":"string"},
-        "stock": {"type":["integer","null"]},
-        "afterSalesWindowMinutes": {},
-        "promisedDeliveryMinutes": {"type":["integer","null"]},
-        "noReasonRefund": {
-          "type": "object",
-          "required": ["allowed","feeRate"],
-          "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
-        },
-        "refundPolicy": {"type":"string"},
-        "refundPolicyShort": {"type":"string"},
-        "keyChecker": {},
-        "listed": {"type":"boolean"},
-        "categoryId": {"type":["string","null"],"format":"uuid"},
-        "salesCount": {"type":"integer"},
-        "images": {"type":"array","items":{}},
-        "merchant": {
-          "type": "object",
-          "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
-          "properties": {
-            "shopId": {"type":["string","null"],"format":"uuid"},
-            "name": {"type":"string"},
-            "creditScore": {"type":"number"},
-            "refundRate": {"type":["number","null"]},
-            "demoted": {"type":"boolean"},
-            "rating": {},
-            "ratingCount": {"type":"integer"},
-            "verified": {"type":"boolean"}
-          }
-        },
-        "createdAt": {"type":"string","format":"date-time"}
-      }
-    }
-  },
+  "POST /api/products": {"201":productView},
   "POST /api/products/:id/keys": {
     "200": {
       "type": "object",
