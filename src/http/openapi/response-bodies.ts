@@ -181,6 +181,100 @@ const caseRevealLog: JsonSchema = {
 };
 
 /**
+ * An event of an order's hash-chained timeline (src/timeline): the order's timeline, the case view
+ * (its case's events) and the evidence package. `data` depends on the event's type: the union of
+ * the fields each was seen with.
+ */
+const timelineEvent: JsonSchema = {
+  "type": "object",
+  "required": ["seq","type","at","actor","data","hash","prevHash"],
+  "properties": {
+    "seq": {"type":"number"},
+    "type": {"type":"string"},
+    "at": {"type":"string","format":"date-time"},
+    "actor": {"type":"string"},
+    "data": {
+      "type": "object",
+      "properties": {
+        "amount": {"type":"integer"},
+        "channel": {"type":"string"},
+        "orderNo": {"type":"string"},
+        "quantity": {"type":"integer"},
+        "expiresAt": {"type":["string","null"],"format":"date-time"},
+        "productId": {"type":["string","null"],"format":"uuid"},
+        "ruleVersion": {"type":"integer"},
+        "late": {"type":"boolean"},
+        "paymentId": {"type":["string","null"],"format":"uuid"},
+        "kind": {"type":"string"},
+        "keyCount": {"type":"integer"},
+        "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
+        "ip": {"type":"string"},
+        "consent": {"type":"string"},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
+        "userAgent": {"type":"string"},
+        "notes": {"type":"array","items":{"type":"string"}},
+        "route": {"type":"string"},
+        "caseId": {"type":["string","null"],"format":"uuid"},
+        "reason": {"type":["string","null"]},
+        "ruleId": {"type":["string","null"]},
+        "exchange": {},
+        "resolution": {"type":"string"},
+        "expectedOutcome": {"type":"string"},
+        "fee": {"type":"integer"},
+        "trigger": {"type":"string"},
+        "feeRateBp": {"type":"number"},
+        "fundShare": {"type":"number"},
+        "merchantNet": {"type":"number"},
+        "recoveredForFund": {"type":"number"},
+        "fault": {"type":"string"},
+        "status": {"type":"string"},
+        "funding": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": ["amount","source"],
+            "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
+          }
+        },
+        "refundId": {"type":["string","null"],"format":"uuid"},
+        "expectedBy": {"type":["string","null"],"format":"date-time"},
+        "appeal": {"type":"boolean"},
+        "outcome": {"type":"string"},
+        "sender": {"type":"string"},
+        "matches": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": ["kind","text"],
+            "properties": {"kind":{"type":"string"},"text":{"type":"string"}}
+          }
+        },
+        "messageId": {"type":["string","null"],"format":"uuid"},
+        "warningId": {"type":["string","null"],"format":"uuid"},
+        "readAt": {"type":["string","null"],"format":"date-time"},
+        "answerBy": {"type":["string","null"],"format":"date-time"},
+        "cause": {"type":"string"},
+        "action": {"type":"string"},
+        "message": {"type":"string"},
+        "evidenceIds": {"type":"array","items":{}},
+        "note": {"type":"string"},
+        "party": {"type":"string"},
+        "evidenceBy": {"type":["string","null"],"format":"date-time"},
+        "consequence": {"type":"string"},
+        "short": {"type":"number"},
+        "mistakeFee": {"type":"integer"},
+        "mistakeRuleId": {"type":["string","null"]},
+        "mistakeFeeWaived": {"type":"boolean"},
+        "unused": {"type":"boolean"},
+        "refundsNoLongerMerchantFault": {"type":"number"}
+      }
+    },
+    "hash": {"type":"string"},
+    "prevHash": {"type":"string"}
+  }
+};
+
+/**
  * The order view (src/orders/views.ts), answered by the order page, its actions, checkout and the
  * guest lookup: one schema, the union of what each was seen to answer.
  */
@@ -305,64 +399,7 @@ export const refundCaseView: JsonSchema = {
         }
       }
     },
-    "events": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "required": ["seq","type","at","actor","data","hash","prevHash"],
-        "properties": {
-          "seq": {"type":"number"},
-          "type": {"type":"string"},
-          "at": {"type":"string","format":"date-time"},
-          "actor": {"type":"string"},
-          "data": {
-            "type": "object",
-            "required": ["caseId"],
-            "properties": {
-              "notes": {"type":"array","items":{"type":"string"}},
-              "route": {"type":"string"},
-              "amount": {"type":"integer"},
-              "caseId": {"type":["string","null"],"format":"uuid"},
-              "reason": {"type":["string","null"]},
-              "ruleId": {"type":["string","null"]},
-              "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-              "exchange": {},
-              "resolution": {"type":"string"},
-              "ruleVersion": {"type":"integer"},
-              "expectedOutcome": {"type":"string"},
-              "fault": {"type":"string"},
-              "status": {"type":"string"},
-              "channel": {"type":"string"},
-              "funding": {
-                "type": "array",
-                "items": {"type":"object","properties":{"amount":{"type":"integer"},"source":{"type":"string"}}}
-              },
-              "refundId": {"type":["string","null"],"format":"uuid"},
-              "expectedBy": {"type":["string","null"],"format":"date-time"},
-              "cause": {"type":"string"},
-              "outcome": {"type":"string"},
-              "action": {"type":"string"},
-              "message": {"type":"string"},
-              "evidenceIds": {"type":"array","items":{}},
-              "note": {"type":"string"},
-              "party": {"type":"string"},
-              "evidenceBy": {"type":["string","null"],"format":"date-time"},
-              "consequence": {"type":"string"},
-              "short": {"type":"number"},
-              "appeal": {"type":"boolean"},
-              "fee": {"type":"integer"},
-              "mistakeFee": {"type":"integer"},
-              "mistakeRuleId": {"type":["string","null"]},
-              "mistakeFeeWaived": {"type":"boolean"},
-              "unused": {"type":"boolean"},
-              "refundsNoLongerMerchantFault": {"type":"number"}
-            }
-          },
-          "hash": {"type":"string"},
-          "prevHash": {"type":"string"}
-        }
-      }
-    },
+    "events": {"type":"array","items":timelineEvent},
     "order": {
       "type": "object",
       "properties": {
@@ -445,9 +482,9 @@ export const refundCaseView: JsonSchema = {
  * against these (test/support/response-check.ts): when an answer changes shape, a test says which.
  * Regenerate or edit by hand; routes whose file declares its own response schema are not here.
  * The order view and the case view are declared once (orderView, refundCaseView) for every route
- * that answers with them, and so are the smaller shapes answered in more than one place (the product
- * view, a shop's trust and credit, a case's order and its logs, above); a regeneration writes them
- * per route again, so merge those back into them.
+ * that answers with them, and so are the smaller shapes answered in more than one place (the
+ * product view, a shop's trust and credit, a case's order and its logs, a timeline event, above);
+ * a regeneration writes them per route again, so merge those back into them.
  */
 export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "DELETE /api/shops/:id/api-keys/:keyId": {"200":{"type":"object","properties":{"id":{"type":"string","format":"uuid"},"revoked":{"type":"boolean"}}}},
@@ -638,7 +675,12 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "depositBalance": {"type":"integer"},
             "availableBalance": {"type":"integer"},
             "receivable": {"type":"number"},
-            ...merchantTrustProperties,
+            "creditScore": {"type":"number"},
+            "refundRate": {"type":["number","null"]},
+            "demoted": {"type":"boolean"},
+            "rating": {"type":["number","null"]},
+            "ratingCount": {"type":"integer"},
+            "verified": {"type":"boolean"},
             "openCases": {"type":"number"},
             "suspensionReason": {}
           }
@@ -858,50 +900,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["events","verified","headHash"],
           "properties": {
-            "events": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["seq","type","at","actor","data","hash","prevHash"],
-                "properties": {
-                  "seq": {"type":"number"},
-                  "type": {"type":"string"},
-                  "at": {"type":"string","format":"date-time"},
-                  "actor": {"type":"string"},
-                  "data": {
-                    "type": "object",
-                    "properties": {
-                      "amount": {"type":"integer"},
-                      "channel": {"type":"string"},
-                      "orderNo": {"type":"string"},
-                      "quantity": {"type":"integer"},
-                      "expiresAt": {"type":["string","null"],"format":"date-time"},
-                      "productId": {"type":["string","null"],"format":"uuid"},
-                      "ruleVersion": {"type":"integer"},
-                      "late": {"type":"boolean"},
-                      "paymentId": {"type":["string","null"],"format":"uuid"},
-                      "kind": {"type":"string"},
-                      "keyCount": {"type":"integer"},
-                      "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
-                      "ip": {"type":"string"},
-                      "consent": {"type":"string"},
-                      "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                      "userAgent": {"type":"string"},
-                      "notes": {"type":"array","items":{"type":"string"}},
-                      "route": {"type":"string"},
-                      "caseId": {"type":["string","null"],"format":"uuid"},
-                      "reason": {"type":["string","null"]},
-                      "ruleId": {"type":["string","null"]},
-                      "exchange": {},
-                      "resolution": {"type":"string"},
-                      "expectedOutcome": {"type":"string"}
-                    }
-                  },
-                  "hash": {"type":"string"},
-                  "prevHash": {"type":"string"}
-                }
-              }
-            },
+            "events": {"type":"array","items":timelineEvent},
             "verified": {"type":"boolean"},
             "headHash": {"type":"string"}
           }
@@ -1017,86 +1016,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
     "200": {
       "type": "object",
       "required": ["events","verified"],
-      "properties": {
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "properties": {
-                  "amount": {"type":"integer"},
-                  "channel": {"type":"string"},
-                  "orderNo": {"type":"string"},
-                  "quantity": {"type":"integer"},
-                  "expiresAt": {"type":["string","null"],"format":"date-time"},
-                  "productId": {"type":["string","null"],"format":"uuid"},
-                  "ruleVersion": {"type":"integer"},
-                  "late": {"type":"boolean"},
-                  "paymentId": {"type":["string","null"],"format":"uuid"},
-                  "kind": {"type":"string"},
-                  "keyCount": {"type":"integer"},
-                  "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
-                  "ip": {"type":"string"},
-                  "consent": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "userAgent": {"type":"string"},
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "expectedOutcome": {"type":"string"},
-                  "fee": {"type":"integer"},
-                  "trigger": {"type":"string"},
-                  "feeRateBp": {"type":"number"},
-                  "fundShare": {"type":"number"},
-                  "merchantNet": {"type":"number"},
-                  "recoveredForFund": {"type":"number"},
-                  "fault": {"type":"string"},
-                  "status": {"type":"string"},
-                  "funding": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["amount","source"],
-                      "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
-                    }
-                  },
-                  "refundId": {"type":["string","null"],"format":"uuid"},
-                  "expectedBy": {"type":["string","null"],"format":"date-time"},
-                  "appeal": {"type":"boolean"},
-                  "outcome": {"type":"string"},
-                  "sender": {"type":"string"},
-                  "matches": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["kind","text"],
-                      "properties": {"kind":{"type":"string"},"text":{"type":"string"}}
-                    }
-                  },
-                  "messageId": {"type":["string","null"],"format":"uuid"},
-                  "warningId": {"type":["string","null"],"format":"uuid"},
-                  "readAt": {"type":["string","null"],"format":"date-time"},
-                  "answerBy": {"type":["string","null"],"format":"date-time"}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "verified": {"type":"boolean"}
-      }
+      "properties": {"events":{"type":"array","items":timelineEvent},"verified":{"type":"boolean"}}
     }
   },
   "GET /api/payments/:id": {
