@@ -274,6 +274,18 @@ const timelineEvent: JsonSchema = {
   }
 };
 
+/** A user as the API shows one (src/accounts/users.ts UserView): signing in or up, and what admins see. */
+const userProperties = {
+  "id": {"type":"string","format":"uuid"},
+  "email": {"type":"string"},
+  "role": {"type":"string"},
+  "displayName": {"type":"string"},
+  "riskLevel": {"type":"string"},
+  "createdAt": {"type":"string","format":"date-time"}
+};
+
+const userView: JsonSchema = {"type":"object","required":Object.keys(userProperties),"properties":userProperties};
+
 /**
  * The order view (src/orders/views.ts), answered by the order page, its actions, checkout and the
  * guest lookup: one schema, the union of what each was seen to answer.
@@ -483,8 +495,8 @@ export const refundCaseView: JsonSchema = {
  * Regenerate or edit by hand; routes whose file declares its own response schema are not here.
  * The order view and the case view are declared once (orderView, refundCaseView) for every route
  * that answers with them, and so are the smaller shapes answered in more than one place (the
- * product view, a shop's trust and credit, a case's order and its logs, a timeline event, above);
- * a regeneration writes them per route again, so merge those back into them.
+ * product view, a shop's trust and credit, a case's order and its logs, a timeline event, a user,
+ * above); a regeneration writes them per route again, so merge those back into them.
  */
 export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "DELETE /api/shops/:id/api-keys/:keyId": {"200":{"type":"object","properties":{"id":{"type":"string","format":"uuid"},"revoked":{"type":"boolean"}}}},
@@ -741,25 +753,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "array",
           "items": {
             "type": "object",
-            "required": [
-              "id",
-              "email",
-              "role",
-              "displayName",
-              "riskLevel",
-              "createdAt",
-              "status",
-              "statusReason",
-              "risk",
-              "riskReason"
-            ],
+            "required": [...Object.keys(userProperties),"status","statusReason","risk","riskReason"],
             "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "email": {"type":"string"},
-              "role": {"type":"string"},
-              "displayName": {"type":"string"},
-              "riskLevel": {"type":"string"},
-              "createdAt": {"type":"string","format":"date-time"},
+              ...userProperties,
               "status": {"type":"string"},
               "statusReason": {},
               "risk": {"type":"string"},
@@ -792,16 +788,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "properties": {
         "user": {
           "type": "object",
-          "required": ["id","email","role","displayName","riskLevel","createdAt","phone"],
-          "properties": {
-            "id": {"type":"string","format":"uuid"},
-            "email": {"type":"string"},
-            "role": {"type":"string"},
-            "displayName": {"type":"string"},
-            "riskLevel": {"type":"string"},
-            "createdAt": {"type":"string","format":"date-time"},
-            "phone": {}
-          }
+          "required": [...Object.keys(userProperties),"phone"],
+          "properties": {...userProperties,"phone":{}}
         },
         "wallet": {"type":"object","required":["balance"],"properties":{"balance":{"type":"integer"}}},
         "csrfToken": {"type":"string"}
@@ -1547,47 +1535,13 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "POST /api/admin/users": {
-    "201": {
-      "type": "object",
-      "properties": {
-        "user": {
-          "type": "object",
-          "properties": {
-            "id": {"type":"string","format":"uuid"},
-            "email": {"type":"string"},
-            "role": {"type":"string"},
-            "displayName": {"type":"string"},
-            "riskLevel": {"type":"string"},
-            "createdAt": {"type":"string","format":"date-time"}
-          }
-        }
-      }
-    }
-  },
-  "POST /api/admin/users/:id/risk": {
-    "200": {
-      "type": "object",
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "email": {"type":"string"},
-        "role": {"type":"string"},
-        "displayName": {"type":"string"},
-        "riskLevel": {"type":"string"},
-        "createdAt": {"type":"string","format":"date-time"}
-      }
-    }
-  },
+  "POST /api/admin/users": {"201":{"type":"object","properties":{"user":userView}}},
+  "POST /api/admin/users/:id/risk": {"200":userView},
   "POST /api/admin/users/:id/status": {
     "200": {
       "type": "object",
       "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "email": {"type":"string"},
-        "role": {"type":"string"},
-        "displayName": {"type":"string"},
-        "riskLevel": {"type":"string"},
-        "createdAt": {"type":"string","format":"date-time"},
+        ...userProperties,
         "status": {"type":"string"},
         "statusReason": {"type":"string"}
       }
@@ -1597,22 +1551,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
     "200": {
       "type": "object",
       "required": ["token","csrfToken","user"],
-      "properties": {
-        "token": {"type":"string"},
-        "csrfToken": {"type":"string"},
-        "user": {
-          "type": "object",
-          "required": ["id","email","role","displayName","riskLevel","createdAt"],
-          "properties": {
-            "id": {"type":"string","format":"uuid"},
-            "email": {"type":"string"},
-            "role": {"type":"string"},
-            "displayName": {"type":"string"},
-            "riskLevel": {"type":"string"},
-            "createdAt": {"type":"string","format":"date-time"}
-          }
-        }
-      }
+      "properties": {"token":{"type":"string"},"csrfToken":{"type":"string"},"user":userView}
     }
   },
   "POST /api/auth/logout": {"200":{"type":"object","required":["ok"],"properties":{"ok":{"type":"boolean"}}}},
@@ -1620,22 +1559,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
     "201": {
       "type": "object",
       "required": ["token","csrfToken","user"],
-      "properties": {
-        "token": {"type":"string"},
-        "csrfToken": {"type":"string"},
-        "user": {
-          "type": "object",
-          "required": ["id","email","role","displayName","riskLevel","createdAt"],
-          "properties": {
-            "id": {"type":"string","format":"uuid"},
-            "email": {"type":"string"},
-            "role": {"type":"string"},
-            "displayName": {"type":"string"},
-            "riskLevel": {"type":"string"},
-            "createdAt": {"type":"string","format":"date-time"}
-          }
-        }
-      }
+      "properties": {"token":{"type":"string"},"csrfToken":{"type":"string"},"user":userView}
     }
   },
   "POST /api/evidence": {
@@ -1850,26 +1774,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "properties": {"status":{"type":"string"},"refunded":{"type":"integer"},"replayed":{"type":"boolean"}}
     }
   },
-  "POST /api/sandbox/users": {
-    "201": {
-      "type": "object",
-      "required": ["user"],
-      "properties": {
-        "user": {
-          "type": "object",
-          "required": ["id","email","role","displayName","riskLevel","createdAt"],
-          "properties": {
-            "id": {"type":"string","format":"uuid"},
-            "email": {"type":"string"},
-            "role": {"type":"string"},
-            "displayName": {"type":"string"},
-            "riskLevel": {"type":"string"},
-            "createdAt": {"type":"string","format":"date-time"}
-          }
-        }
-      }
-    }
-  },
+  "POST /api/sandbox/users": {"201":{"type":"object","required":["user"],"properties":{"user":userView}}},
   "POST /api/shops": {
     "201": {
       "type": "object",
