@@ -286,6 +286,24 @@ const userProperties = {
 
 const userView: JsonSchema = {"type":"object","required":Object.keys(userProperties),"properties":userProperties};
 
+/** A shop's identity submission (电子商务法 第27条), masked: the shop's identity page, submitting one, an admin's decision. */
+const shopIdentity: JsonSchema = {
+  "type": "object",
+  "required": ["id","shopId","kind","name","numberMasked","phoneMasked","status","reason","createdAt","decidedAt"],
+  "properties": {
+    "id": {"type":"string","format":"uuid"},
+    "shopId": {"type":["string","null"],"format":"uuid"},
+    "kind": {"type":"string"},
+    "name": {"type":"string"},
+    "numberMasked": {"type":"string"},
+    "phoneMasked": {"type":"string"},
+    "status": {"type":"string"},
+    "reason": {},
+    "createdAt": {"type":"string","format":"date-time"},
+    "decidedAt": {"type":["string","null"],"format":"date-time"}
+  }
+};
+
 /**
  * The order view (src/orders/views.ts), answered by the order page, its actions, checkout and the
  * guest lookup: one schema, the union of what each was seen to answer.
@@ -496,7 +514,7 @@ export const refundCaseView: JsonSchema = {
  * The order view and the case view are declared once (orderView, refundCaseView) for every route
  * that answers with them, and so are the smaller shapes answered in more than one place (the
  * product view, a shop's trust and credit, a case's order and its logs, a timeline event, a user,
- * above); a regeneration writes them per route again, so merge those back into them.
+ * a shop's identity, above); a regeneration writes them per route again, so merge those back into them.
  */
 export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "DELETE /api/shops/:id/api-keys/:keyId": {"200":{"type":"object","properties":{"id":{"type":"string","format":"uuid"},"revoked":{"type":"boolean"}}}},
@@ -1257,22 +1275,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "required": ["verified","current"],
       "properties": {
         "verified": {"type":"boolean"},
-        "current": {
-          "type": ["object","null"],
-          "required": ["id","shopId","kind","name","numberMasked","phoneMasked","status","reason","createdAt","decidedAt"],
-          "properties": {
-            "id": {"type":"string","format":"uuid"},
-            "shopId": {"type":["string","null"],"format":"uuid"},
-            "kind": {"type":"string"},
-            "name": {"type":"string"},
-            "numberMasked": {"type":"string"},
-            "phoneMasked": {"type":"string"},
-            "status": {"type":"string"},
-            "reason": {},
-            "createdAt": {"type":"string","format":"date-time"},
-            "decidedAt": {}
-          }
-        }
+        "current": {...shopIdentity,"type":["object","null"]}
       }
     }
   },
@@ -1494,23 +1497,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   },
   "PATCH /api/products/:id": {"200":productView},
   "POST /api/admin/fund/topups": {"201":{"type":"object","required":["fund"],"properties":{"fund":{"type":"number"}}}},
-  "POST /api/admin/identities/:id/decision": {
-    "200": {
-      "type": "object",
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":["string","null"],"format":"uuid"},
-        "kind": {"type":"string"},
-        "name": {"type":"string"},
-        "numberMasked": {"type":"string"},
-        "phoneMasked": {"type":"string"},
-        "status": {"type":"string"},
-        "reason": {},
-        "createdAt": {"type":"string","format":"date-time"},
-        "decidedAt": {"type":["string","null"],"format":"date-time"}
-      }
-    }
-  },
+  "POST /api/admin/identities/:id/decision": {"200":shopIdentity},
   "POST /api/admin/rules": {
     "201": {
       "type": "object",
@@ -1825,24 +1812,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "POST /api/shops/:id/identity": {
-    "201": {
-      "type": "object",
-      "required": ["id","shopId","kind","name","numberMasked","phoneMasked","status","reason","createdAt","decidedAt"],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":["string","null"],"format":"uuid"},
-        "kind": {"type":"string"},
-        "name": {"type":"string"},
-        "numberMasked": {"type":"string"},
-        "phoneMasked": {"type":"string"},
-        "status": {"type":"string"},
-        "reason": {},
-        "createdAt": {"type":"string","format":"date-time"},
-        "decidedAt": {}
-      }
-    }
-  },
+  "POST /api/shops/:id/identity": {"201":shopIdentity},
   "POST /api/shops/:id/webhooks": {
     "201": {
       "type": "object",
