@@ -304,6 +304,19 @@ const shopIdentity: JsonSchema = {
   }
 };
 
+/** A merchant's own shop: opening one and the merchant's list of theirs. */
+const shopView: JsonSchema = {
+  "type": "object",
+  "required": ["id","name","status","ownerId","createdAt"],
+  "properties": {
+    "id": {"type":"string","format":"uuid"},
+    "name": {"type":"string"},
+    "status": {"type":"string"},
+    "ownerId": {"type":["string","null"],"format":"uuid"},
+    "createdAt": {"type":"string","format":"date-time"}
+  }
+};
+
 /**
  * The order view (src/orders/views.ts), answered by the order page, its actions, checkout and the
  * guest lookup: one schema, the union of what each was seen to answer.
@@ -514,7 +527,7 @@ export const refundCaseView: JsonSchema = {
  * The order view and the case view are declared once (orderView, refundCaseView) for every route
  * that answers with them, and so are the smaller shapes answered in more than one place (the
  * product view, a shop's trust and credit, a case's order and its logs, a timeline event, a user,
- * a shop's identity, above); a regeneration writes them per route again, so merge those back into them.
+ * a shop and its identity, above); a regeneration writes them per route again, so merge those back into them.
  */
 export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "DELETE /api/shops/:id/api-keys/:keyId": {"200":{"type":"object","properties":{"id":{"type":"string","format":"uuid"},"revoked":{"type":"boolean"}}}},
@@ -1402,22 +1415,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
     "200": {
       "type": "object",
       "required": ["items"],
-      "properties": {
-        "items": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["id","name","status","ownerId","createdAt"],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "name": {"type":"string"},
-              "status": {"type":"string"},
-              "ownerId": {"type":["string","null"],"format":"uuid"},
-              "createdAt": {"type":"string","format":"date-time"}
-            }
-          }
-        }
-      }
+      "properties": {"items":{"type":"array","items":shopView}}
     }
   },
   "GET /api/staff/queue": {
@@ -1762,19 +1760,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
     }
   },
   "POST /api/sandbox/users": {"201":{"type":"object","required":["user"],"properties":{"user":userView}}},
-  "POST /api/shops": {
-    "201": {
-      "type": "object",
-      "required": ["id","name","status","ownerId","createdAt"],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "name": {"type":"string"},
-        "status": {"type":"string"},
-        "ownerId": {"type":["string","null"],"format":"uuid"},
-        "createdAt": {"type":"string","format":"date-time"}
-      }
-    }
-  },
+  "POST /api/shops": {"201":shopView},
   "POST /api/shops/:id/api-keys": {
     "201": {
       "type": "object",
