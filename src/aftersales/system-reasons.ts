@@ -1,10 +1,10 @@
-import { fill, type Lang } from '../i18n/lang';
-import { reworder } from '../i18n/system-text';
+import { systemTextTable, type SystemTemplate } from '../i18n/system-text';
 
 /**
  * Decision reasons the platform writes itself (automatic approvals, deadlines, the merchant's or
  * buyer's acceptance without a message). A case records the Chinese words; a reader of another
- * language sees the same reason in theirs, matched back from the record by its template.
+ * language sees the same reason in theirs, matched back from the record by its template. The table
+ * has the shape of every table of platform words (src/i18n/system-text.ts).
  */
 export const systemReasons = {
   instantRefund: { zh: '秒退：卡密未查看且在秒退时限内，全额退款，卡密退回库存', en: 'Instant refund: the keys were not viewed and the instant-refund window was open; full refund, keys back in stock' },
@@ -19,14 +19,14 @@ export const systemReasons = {
   merchantAccepted: { zh: '商家同意买家的售后请求', en: "The merchant accepted the buyer's request" },
   buyerSilent: { zh: '买家逾期未申请平台介入，视为接受商家的处理结果', en: "The buyer did not ask the platform to step in before the deadline, which counts as accepting the merchant's answer" },
   buyerAccepted: { zh: '买家接受商家的处理结果', en: "The buyer accepted the merchant's answer" },
-} as const satisfies Record<string, Record<Lang, string>>;
+} as const satisfies Record<string, SystemTemplate>;
 
 export type SystemReason = keyof typeof systemReasons;
 
+const systemReasonsTable = systemTextTable(systemReasons);
+
 /** A system reason in one language, placeholders filled. */
-export function systemReason(reason: SystemReason, lang: Lang, values?: Record<string, unknown>): string {
-  return fill(systemReasons[reason][lang], values);
-}
+export const systemReason = systemReasonsTable.text;
 
 /** A recorded reason for this reader: a system reason in their language; anything a person wrote stays as written. */
-export const rewordReason = reworder(systemReasons);
+export const rewordReason = systemReasonsTable.reword;

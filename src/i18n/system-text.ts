@@ -61,11 +61,6 @@ export const systemTexts = {
 
 export type SystemTextKey = keyof typeof systemTexts;
 
-/** A system text in one language, placeholders filled (what a record stores is the 'zh' one). */
-export function systemText(key: SystemTextKey, lang: Lang, values?: Record<string, unknown>): string {
-  return fill(systemTexts[key][lang], values);
-}
-
 /** A redemption time the key checker did not give, inside the redeemedAfterDelivery list. */
 export const unknownTime = { zh: '时间未知', en: 'time unknown' } as const;
 
@@ -76,7 +71,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * tried in order, and a more specific template must come before a more general one. A placeholder
  * inside a template stops at Chinese sentence punctuation; one that ends the template takes the rest.
  */
-export function reworder(templates: Record<string, SystemTemplate>) {
+function reworder(templates: Record<string, SystemTemplate>) {
   const matchers = Object.values(templates).map((template) => {
     const names: string[] = [];
     const parts = template.zh.split(/\{(\w+)\}/);
@@ -102,5 +97,22 @@ export function reworder(templates: Record<string, SystemTemplate>) {
   };
 }
 
+/**
+ * One table of words the platform writes (every table has this shape): `text` words a template in one
+ * language, placeholders filled (what a record stores is the 'zh' one); `reword` words a recorded
+ * text for a reader, anything that matches no template staying as written.
+ */
+export function systemTextTable<K extends string>(templates: Record<K, SystemTemplate>) {
+  return {
+    text: (key: K, lang: Lang, values?: Record<string, unknown>): string => fill(templates[key][lang], values),
+    reword: reworder(templates),
+  };
+}
+
+const systemTextsTable = systemTextTable(systemTexts);
+
+/** A system text in one language, placeholders filled (what a record stores is the 'zh' one). */
+export const systemText = systemTextsTable.text;
+
 /** A recorded system text (note, refund reason, risk reason …) for this reader; anything else stays as written. */
-export const rewordSystemText = reworder(systemTexts);
+export const rewordSystemText = systemTextsTable.reword;

@@ -77,16 +77,16 @@ interface ViewRow {
   coupon_code: string | null;
 }
 
-/**
- * The order as its buyer, merchant or staff sees it (codes are never part of it: reveal returns them).
- * One statement with JSON subselects: it runs on every order read and inside checkout transactions.
- */
 /** An order for one reader: the refund reasons the platform wrote, in their language (what people wrote stays). */
 export function orderIn<T extends { refunds: Array<{ reason: string }> }>(lang: Lang, view: T): T {
   if (lang === 'zh') return view;
   return { ...view, refunds: view.refunds.map((r) => ({ ...r, reason: rewordSystemText(r.reason, lang) })) };
 }
 
+/**
+ * The order as its buyer, merchant or staff sees it (codes are never part of it: reveal returns them).
+ * One statement with JSON subselects: it runs on every order read and inside checkout transactions.
+ */
 export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: OrderRole): Promise<OrderView> {
   // The order's own columns and everything around it in one statement (one round trip per view).
   const { rows: [row] } = await sql<ViewRow & Order>`
@@ -103,6 +103,15 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
     from orders o join shops s on s.id = o.shop_id join products p on p.id = o.product_id
     where o.id = ${orderId}`.execute(db);
   invariant(row, `order ${orderId} exists`);
+  return viewOfRow(row, (cipher) => (role === 'staff' ? undefined : ctx.box.decrypt(cipher)));
+}
+
+/**
+ * The one mapping from an order row and what surrounds it to its view (both `orderView` and
+ * `newUnpaidOrderView` go through it, so a field of the view cannot be forgotten in one of them).
+ * `content` opens a delivery's sealed content for this reader (undefined: not shown).
+ */
+function viewOfRow(row: ViewRow & Order, content: (cipher: string) => string | undefined): OrderView {
   const order: Order = row;
   const openPayment = order.status === 'pending_payment' || order.status === 'cancelled' ? row.pending_payment_id : null;
   const deliverBy = order.product_type === 'manual' && order.paid_at && row.promised_delivery_minutes
@@ -118,10 +127,10 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
     deliverBy: iso(deliverBy), paymentId: openPayment, payUrl: openPayment ? `/pay/${openPayment}` : null,
     autoConfirmAt: row.auto_confirm_at ? new Date(row.auto_confirm_at).toISOString() : null,
     items: row.items.map((i) => ({ id: i.id, seq: i.seq, status: i.status, amount: i.amount, cardKeyId: i.card_key_id, revealed: i.revealed_at !== null, revealedAt: isoText(i.revealed_at) })),
-    deliveries: row.deliveries.map((d) => ({
-      id: d.id, kind: d.kind, at: isoText(d.created_at)!, detail: d.detail,
-      ...(d.content_cipher && role !== 'staff' ? { content: ctx.box.decrypt(d.content_cipher) } : {}),
-    })),
+    deliveries: row.deliveries.map((d) => {
+      const opened = d.content_cipher ? content(d.content_cipher) : undefined;
+      return { id: d.id, kind: d.kind, at: isoText(d.created_at)!, detail: d.detail, ...(opened !== undefined ? { content: opened } : {}) };
+    }),
     refunds: row.refunds.map((r) => ({
       id: r.id, amount: r.amount, channel: r.channel, status: r.status, waitingForFunds: r.waiting_for_funds, reason: r.reason, expectedBy: isoText(r.expected_by),
       createdAt: isoText(r.created_at)!, completedAt: isoText(r.completed_at), caseId: r.case_id, fault: r.fault, fallbackFrom: r.fallback_from ?? null,
@@ -143,17 +152,10 @@ export function newUnpaidOrderView(
   order: Order, p: { shopName: string; items: Array<{ id: string; seq: number; amount: number; card_key_id: string | null }>; paymentId: string; couponCode: string | null },
 ): OrderView {
   invariant(order.status === 'pending_payment' && order.paid === 0, 'a new unpaid order');
-  return {
-    id: order.id, orderNo: order.order_no, status: order.status, productId: order.product_id, productType: order.product_type, title: order.title,
-    shop: { id: order.shop_id, name: p.shopName }, quantity: order.quantity, unitPrice: order.unit_price, amount: order.amount,
-    originalAmount: order.amount + order.discount, discount: order.discount, couponCode: p.couponCode, paid: order.paid, refunded: order.refunded,
-    settled: order.settled, fee: order.fee, escrow: order.paid - order.refunded - order.settled, channel: order.channel,
-    topupAccount: order.topup_account, guest: order.buyer_id === null,
-    createdAt: order.created_at.toISOString(), expiresAt: order.expires_at.toISOString(), paidAt: null,
-    deliveredAt: null, completedAt: null, cancelledAt: null,
-    deliverBy: null, paymentId: p.paymentId, payUrl: `/pay/${p.paymentId}`, autoConfirmAt: null,
-    items: p.items.map((i) => ({ id: i.id, seq: i.seq, status: 'pending', amount: i.amount, cardKeyId: i.card_key_id, revealed: false, revealedAt: null })),
-    deliveries: [], refunds: [], review: null, cancelledBy: order.cancelled_by, latePenalty: order.late_penalty,
-    exchangedFromOrderId: order.exchanged_from_order_id, exchangedToOrderId: null, topup: null,
-  };
+  return viewOfRow({
+    ...order, shop_name: p.shopName, promised_delivery_minutes: null, coupon_code: p.couponCode,
+    items: p.items.map((i) => ({ id: i.id, seq: i.seq, status: 'pending', amount: i.amount, card_key_id: i.card_key_id, revealed_at: null })),
+    deliveries: [], refunds: [], topup: null, review: null,
+    auto_confirm_at: null, pending_payment_id: p.paymentId, exchanged_to_order_id: null,
+  }, () => undefined);
 }

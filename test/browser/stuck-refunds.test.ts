@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { demoAccounts, demoPassword } from '../../src/seed/demo';
 import { Api, type Session } from '../support/api';
 import { fileCase } from '../support/aftersales';
-import { auditPage, screenshots, useBrowserApp } from './browser-harness';
+import { auditPage, screenshots, signIn, useBrowserApp } from './browser-harness';
 
 describe('the admin console: stuck channel refunds', () => {
   const app = useBrowserApp();
@@ -24,10 +24,8 @@ describe('the admin console: stuck channel refunds', () => {
 
     const page = await app.newPage();
     const shot = screenshots(page, 'admin-stuck-refunds');
-    await page.goto(`${app.baseUrl}/login`);
-    await page.getByLabel('邮箱').fill(demoAccounts.admin);
-    await page.getByLabel('密码').fill(demoPassword);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.goto(app.baseUrl);
+    await signIn(page, demoAccounts.admin, demoPassword);
     await page.waitForURL(`${app.baseUrl}/admin`);
     await page.getByRole('navigation', { name: '管理后台分区' }).getByRole('link', { name: '先行赔付基金' }).click();
     const stuck = page.getByRole('region', { name: '卡住的渠道退款' });

@@ -30,9 +30,16 @@ async function failedJobs(): Promise<Array<{ id: string; kind: string; last_erro
     .where('last_error', 'is not', null).where('last_error', '!=', 'cancelled').execute();
 }
 
-async function admin(): Promise<Session> {
-  return t.api.user('admin');
+/** An admin, after putting `amount` into the 先行赔付 compensation fund. */
+async function fundWith(amount: number): Promise<Session> {
+  const boss = await t.api.user('admin');
+  await t.api.ok('POST', '/api/admin/fund/topups', { token: boss.token, body: { amount } });
+  return boss;
 }
+
+const confirmOrder = (buyer: Session, orderId: string) => t.api.call('POST', `/api/orders/${orderId}/confirm`, { token: buyer.token });
+const acceptCase = (shop: Shop, caseId: string) =>
+  t.api.call('POST', `/api/refund-cases/${caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'accept', message: '同意退款' } });
 
 /** Delivered, revealed, confirmed (settled) orders with a key_invalid case each, awaiting the merchant. */
 async function settledOrdersWithCases(shop: Shop, productId: string, buyer: Session, count: number): Promise<Array<{ orderId: string; caseId: string }>> {
@@ -55,10 +62,31 @@ async function drainMerchant(shop: Shop, cases: Array<{ caseId: string }>): Prom
   if (available > 0) await t.api.ok('POST', `/api/shops/${shop.shopId}/withdrawals`, { token: shop.merchant.token, body: { amount: available } });
   // The first accepted case eats the deposit (the deposit equals one order's price).
   const first = cases.shift()!;
-  await t.api.ok('POST', `/api/refund-cases/${first.caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'accept', message: '同意退款' } });
+  const accepted = await acceptCase(shop, first.caseId);
+  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
   const balance = await t.api.balance(shop);
   expect(balance.available).toBe(0);
   expect(balance.deposit).toBe(0);
+}
+
+/**
+ * A fund holding `fund`, a merchant drained of money and deposit (its next refund is fund-backed),
+ * `pairs` paid orders of its buyer to settle and `pairs` key_invalid cases awaiting it. With
+ * `settleInMinutes`, the orders to settle auto-confirm that many minutes from now.
+ */
+async function settlementsAgainstFundBackedRefunds(pairs: number, fund: number, settleInMinutes?: number) {
+  const boss = await fundWith(fund);
+  const shop = await t.api.makeShop(1_000);
+  const product = await t.api.makeProduct(shop, { keys: 2 * pairs + 1, price: 1_000 });
+  const buyer = await t.api.user('buyer');
+  const toSettle: Array<{ id: string }> = [];
+  for (let i = 0; i < pairs; i += 1) toSettle.push(await t.api.buyAndPay(buyer, product.id));
+  if (settleInMinutes !== undefined) await t.api.advance(24 * 60 - settleInMinutes);
+  const cases = await settledOrdersWithCases(shop, product.id, buyer, pairs + 1);
+  await drainMerchant(shop, cases);
+  /** The buyer confirming every order to settle and the merchant accepting every case, all at once. */
+  const confirmsAndAccepts = () => [...toSettle.map((order) => confirmOrder(buyer, order.id)), ...cases.map((c) => acceptCase(shop, c.caseId))];
+  return { boss, shop, buyer, toSettle, cases, confirmsAndAccepts };
 }
 
 async function settlementEntries(orderIds: string[]): Promise<number> {
@@ -69,21 +97,10 @@ async function settlementEntries(orderIds: string[]): Promise<number> {
 describe('settlement racing a fund-backed refund of the same merchant', () => {
   it('buyer confirms of some orders racing merchant-accepted refunds (paid by the 先行赔付 fund) of others: all 200, no deadlock', async () => {
     const pairs = 8;
-    const boss = await admin();
-    await t.api.ok('POST', '/api/admin/fund/topups', { token: boss.token, body: { amount: 1_000_000 } });
-    const shop = await t.api.makeShop(1_000);
-    const product = await t.api.makeProduct(shop, { keys: 2 * pairs + 1, price: 1_000 });
-    const buyer = await t.api.user('buyer');
-    const cases = await settledOrdersWithCases(shop, product.id, buyer, pairs + 1);
-    const toSettle: Array<{ id: string }> = [];
-    for (let i = 0; i < pairs; i += 1) toSettle.push(await t.api.buyAndPay(buyer, product.id));
-    await drainMerchant(shop, cases);
+    const { boss, toSettle, cases, confirmsAndAccepts } = await settlementsAgainstFundBackedRefunds(pairs, 1_000_000);
 
     const mark = t.loggedErrors.length;
-    const responses = await Promise.all([
-      ...toSettle.map((order) => t.api.call('POST', `/api/orders/${order.id}/confirm`, { token: buyer.token })),
-      ...cases.map((c) => t.api.call('POST', `/api/refund-cases/${c.caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'accept', message: '同意退款' } })),
-    ]);
+    const responses = await Promise.all(confirmsAndAccepts());
     expectNoServerFaults(responses, mark);
     expect(responses.map((r) => r.status)).toEqual(responses.map(() => 200));
     expect(await settlementEntries(toSettle.map((o) => o.id))).toBe(pairs);
@@ -97,16 +114,7 @@ describe('settlement racing a fund-backed refund of the same merchant', () => {
 
   it('auto-confirm settlements (clock advance) racing fund-backed refunds: the refunds answer 200, every order settles, no job fails', async () => {
     const pairs = 16;
-    const boss = await admin();
-    await t.api.ok('POST', '/api/admin/fund/topups', { token: boss.token, body: { amount: 1_000_000 } });
-    const shop = await t.api.makeShop(1_000);
-    const product = await t.api.makeProduct(shop, { keys: 2 * pairs + 1, price: 1_000 });
-    const buyer = await t.api.user('buyer');
-    const toSettle: Array<{ id: string }> = [];
-    for (let i = 0; i < pairs; i += 1) toSettle.push(await t.api.buyAndPay(buyer, product.id));
-    await t.api.advance(24 * 60 - 10); // the orders above auto-confirm in 10 minutes
-    const cases = await settledOrdersWithCases(shop, product.id, buyer, pairs + 1);
-    await drainMerchant(shop, cases);
+    const { shop, toSettle, cases } = await settlementsAgainstFundBackedRefunds(pairs, 1_000_000, 10);
     const failedBefore = new Set((await failedJobs()).map((j) => j.id));
 
     const mark = t.loggedErrors.length;
@@ -133,10 +141,9 @@ describe('settlement racing a fund-backed refund of the same merchant', () => {
     const advance = t.api.call('POST', '/api/sandbox/clock/advance', { body: { minutes: 15 } });
     await firstSettlement;
     const queue = [...cases];
-    const accept = (c: { caseId: string }) => t.api.call('POST', `/api/refund-cases/${c.caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'accept', message: '同意退款' } });
     const stream = async () => {
       const answers: Res[] = [];
-      for (let c = queue.shift(); c; c = queue.shift()) answers.push(await accept(c));
+      for (let c = queue.shift(); c; c = queue.shift()) answers.push(await acceptCase(shop, c.caseId));
       return answers;
     };
     const during = await Promise.all([advance, stream(), stream()]).finally(() => scheduler.register('auto_confirm', autoConfirm, { batch: autoConfirmBatch }));
@@ -151,7 +158,7 @@ describe('settlement racing a fund-backed refund of the same merchant', () => {
 
 describe('compensation fund top-ups', () => {
   it('20 concurrent admin top-ups all answer 201 and the fund holds their sum', async () => {
-    const boss = await admin();
+    const boss = await t.api.user('admin');
     const before = await t.kameng.ctx.db.selectFrom('ledger_accounts').select('balance').where('id', '=', 'platform:compensation_fund').executeTakeFirst();
     const mark = t.loggedErrors.length;
     const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => t.api.call('POST', '/api/admin/fund/topups', { token: boss.token, body: { amount: 100 + i, memo: `top-up ${i}` } })));
@@ -163,20 +170,10 @@ describe('compensation fund top-ups', () => {
   });
 
   it('top-ups racing settlements and fund-backed refunds: all succeed, none 500', async () => {
-    const pairs = 5;
-    const boss = await admin();
-    await t.api.ok('POST', '/api/admin/fund/topups', { token: boss.token, body: { amount: 100_000 } });
-    const shop = await t.api.makeShop(1_000);
-    const product = await t.api.makeProduct(shop, { keys: 2 * pairs + 1, price: 1_000 });
-    const buyer = await t.api.user('buyer');
-    const cases = await settledOrdersWithCases(shop, product.id, buyer, pairs + 1);
-    const toSettle: Array<{ id: string }> = [];
-    for (let i = 0; i < pairs; i += 1) toSettle.push(await t.api.buyAndPay(buyer, product.id));
-    await drainMerchant(shop, cases);
+    const { boss, confirmsAndAccepts } = await settlementsAgainstFundBackedRefunds(5, 100_000);
     const mark = t.loggedErrors.length;
     const responses = await Promise.all([
-      ...toSettle.map((order) => t.api.call('POST', `/api/orders/${order.id}/confirm`, { token: buyer.token })),
-      ...cases.map((c) => t.api.call('POST', `/api/refund-cases/${c.caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'accept', message: '同意退款' } })),
+      ...confirmsAndAccepts(),
       ...Array.from({ length: 10 }, () => t.api.call('POST', '/api/admin/fund/topups', { token: boss.token, body: { amount: 500 } })),
     ]);
     expectNoServerFaults(responses, mark);
@@ -191,7 +188,8 @@ describe('withdrawals racing each other', () => {
     const buyer = await t.api.user('buyer');
     for (let i = 0; i < orders; i += 1) {
       const order = await t.api.buyAndPay(buyer, product.id);
-      await t.api.ok('POST', `/api/orders/${order.id}/confirm`, { token: buyer.token });
+      const confirmed = await confirmOrder(buyer, order.id);
+      expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
     }
     const { available } = await t.api.balance(shop);
     expect(available).toBe(orders * 980);
@@ -229,20 +227,10 @@ describe('withdrawals racing each other', () => {
   });
 
   it('withdrawals racing fund-backed refunds and settlements of the same shop: none 500, nothing overdrawn', async () => {
-    const pairs = 5;
-    const boss = await admin();
-    await t.api.ok('POST', '/api/admin/fund/topups', { token: boss.token, body: { amount: 100_000 } });
-    const shop = await t.api.makeShop(1_000);
-    const product = await t.api.makeProduct(shop, { keys: 2 * pairs + 1, price: 1_000 });
-    const buyer = await t.api.user('buyer');
-    const cases = await settledOrdersWithCases(shop, product.id, buyer, pairs + 1);
-    const toSettle: Array<{ id: string }> = [];
-    for (let i = 0; i < pairs; i += 1) toSettle.push(await t.api.buyAndPay(buyer, product.id));
-    await drainMerchant(shop, cases);
+    const { boss, shop, confirmsAndAccepts } = await settlementsAgainstFundBackedRefunds(5, 100_000);
     const mark = t.loggedErrors.length;
     const responses = await Promise.all([
-      ...toSettle.map((order) => t.api.call('POST', `/api/orders/${order.id}/confirm`, { token: buyer.token })),
-      ...cases.map((c) => t.api.call('POST', `/api/refund-cases/${c.caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'accept', message: '同意退款' } })),
+      ...confirmsAndAccepts(),
       ...Array.from({ length: 8 }, () => t.api.call('POST', `/api/shops/${shop.shopId}/withdrawals`, { token: shop.merchant.token, body: { amount: 400 } })),
     ]);
     expectNoServerFaults(responses, mark);
@@ -302,8 +290,7 @@ describe('who pays when staff overrule (DESIGN.md: the fund pays a merchant back
 
   it("a staff reject after the merchant's own partial refund leaves that refund the merchant's cost: no fund money moves", async () => {
     const { shop, buyer, order, caseId } = await caseAwaitingMerchant();
-    const boss = await admin();
-    await t.api.ok('POST', '/api/admin/fund/topups', { token: boss.token, body: { amount: 10_000 } });
+    await fundWith(10_000);
     await t.api.ok('POST', `/api/refund-cases/${caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'partial', amount: 300, message: '部分退款 3 元' } });
     await t.api.ok('POST', `/api/refund-cases/${caseId}/escalate`, { token: buyer.token });
     const staff = await t.api.user('staff');
@@ -320,8 +307,7 @@ describe('who pays when staff overrule (DESIGN.md: the fund pays a merchant back
 
   it('an appeal that reverses a refund the platform ordered makes the merchant whole from the fund', async () => {
     const { shop, buyer, order, caseId } = await caseAwaitingMerchant();
-    const boss = await admin();
-    await t.api.ok('POST', '/api/admin/fund/topups', { token: boss.token, body: { amount: 10_000 } });
+    await fundWith(10_000);
     await t.api.ok('POST', `/api/refund-cases/${caseId}/merchant-response`, { token: shop.merchant.token, body: { action: 'contest', message: '卡密出库时有效，不同意退款' } });
     await t.api.ok('POST', `/api/refund-cases/${caseId}/escalate`, { token: buyer.token });
     const [first, second] = [await t.api.user('staff'), await t.api.user('staff')];

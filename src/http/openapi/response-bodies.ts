@@ -1,5 +1,322 @@
 import type { JsonSchema } from './responses';
 
+/** A product's picture (src/catalog/products.ts ProductImageView). */
+const productImage: JsonSchema = {
+  "type": "object",
+  "required": ["id","url","thumbUrl","width","height"],
+  "properties": {
+    "id": {"type":"string","format":"uuid"},
+    "url": {"type":"string"},
+    "thumbUrl": {"type":"string"},
+    "width": {"type":"number"},
+    "height": {"type":"number"}
+  }
+};
+
+/** A shop's trust figures (src/catalog/trust.ts MerchantTrust): the shop page, every product's merchant, the admin's shop. */
+const merchantTrustProperties = {
+  "creditScore": {"type":"number"},
+  "refundRate": {"type":["number","null"]},
+  "demoted": {"type":"boolean"},
+  "rating": {"type":["number","null"]},
+  "ratingCount": {"type":"integer"},
+  "verified": {"type":"boolean"}
+};
+
+const merchantTrust: JsonSchema = {"type":"object","required":Object.keys(merchantTrustProperties),"properties":merchantTrustProperties};
+
+/** The merchant beside a product: its shop and the shop's trust figures. */
+const productMerchant: JsonSchema = {
+  "type": "object",
+  "required": ["shopId","name",...Object.keys(merchantTrustProperties)],
+  "properties": {"shopId":{"type":["string","null"],"format":"uuid"},"name":{"type":"string"},...merchantTrustProperties}
+};
+
+/** How a shop's credit score is made (src/trust/credit.ts), on the shop page and the admin's shop page. */
+const shopCredit: JsonSchema = {
+  "type": "object",
+  "required": ["windowDays","components","facts"],
+  "properties": {
+    "windowDays": {"type":"integer"},
+    "components": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "required": ["id","value","weight","rule","score","points"],
+        "properties": {
+          "id": {"type":"string"},
+          "value": {"type":["number","null"]},
+          "weight": {"type":"number"},
+          "rule": {"type":"string"},
+          "score": {"type":"number"},
+          "points": {"type":"number"}
+        }
+      }
+    },
+    "facts": {
+      "type": "object",
+      "required": ["paidOrders","merchantFaultRefundedOrders","casesLost","medianResponseMinutes","rating","ratingCount","offPlatformAttempts"],
+      "properties": {
+        "paidOrders": {"type":"number"},
+        "merchantFaultRefundedOrders": {"type":"number"},
+        "casesLost": {"type":"number"},
+        "medianResponseMinutes": {"type":["integer","null"]},
+        "rating": {"type":["number","null"]},
+        "ratingCount": {"type":"integer"},
+        "offPlatformAttempts": {"type":"integer"}
+      }
+    }
+  }
+};
+
+/**
+ * The product view (src/catalog/products.ts ProductView): the catalogue, a shop's products, the
+ * product page, and what creating or editing one answers.
+ */
+const productView: JsonSchema = {
+  "type": "object",
+  "required": [
+    "id",
+    "shopId",
+    "title",
+    "description",
+    "type",
+    "price",
+    "status",
+    "stockPolicy",
+    "stock",
+    "afterSalesWindowMinutes",
+    "promisedDeliveryMinutes",
+    "noReasonRefund",
+    "refundPolicy",
+    "refundPolicyShort",
+    "keyChecker",
+    "listed",
+    "categoryId",
+    "salesCount",
+    "images",
+    "merchant",
+    "createdAt"
+  ],
+  "properties": {
+    "id": {"type":"string","format":"uuid"},
+    "shopId": {"type":["string","null"],"format":"uuid"},
+    "title": {"type":"string"},
+    "description": {"type":"string"},
+    "type": {"type":"string"},
+    "price": {"type":"integer"},
+    "status": {"type":"string"},
+    "stockPolicy": {"type":"string"},
+    "stock": {"type":["integer","null"]},
+    "afterSalesWindowMinutes": {},
+    "promisedDeliveryMinutes": {"type":["integer","null"]},
+    "noReasonRefund": {
+      "type": "object",
+      "required": ["allowed","feeRate"],
+      "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
+    },
+    "refundPolicy": {"type":"string"},
+    "refundPolicyShort": {"type":"string"},
+    "keyChecker": {},
+    "listed": {"type":"boolean"},
+    "categoryId": {"type":["string","null"],"format":"uuid"},
+    "salesCount": {"type":"integer"},
+    "images": {"type":"array","items":productImage},
+    "merchant": productMerchant,
+    "createdAt": {"type":"string","format":"date-time"}
+  }
+};
+
+/**
+ * The order as a refund case records it (its system evidence and a new case's prefilled facts):
+ * the case page, its actions, the case preview and the evidence package.
+ */
+const caseOrder: JsonSchema = {
+  "type": "object",
+  "required": ["orderNo","title","productType","quantity","amount","paid","refunded","channel","createdAt","paidAt","deliveredAt","status"],
+  "properties": {
+    "orderNo": {"type":"string"},
+    "title": {"type":"string"},
+    "productType": {"type":"string"},
+    "quantity": {"type":"integer"},
+    "amount": {"type":"integer"},
+    "paid": {"type":"number"},
+    "refunded": {"type":"integer"},
+    "channel": {"type":"string"},
+    "createdAt": {"type":"string","format":"date-time"},
+    "paidAt": {"type":["string","null"],"format":"date-time"},
+    "deliveredAt": {"type":["string","null"],"format":"date-time"},
+    "status": {"type":"string"}
+  }
+};
+
+/** A case's record of the platform delivering the order, beside caseOrder. */
+const caseDeliveryLog: JsonSchema = {
+  "type": "array",
+  "items": {
+    "type": "object",
+    "required": ["kind","at","detail"],
+    "properties": {
+      "kind": {"type":"string"},
+      "at": {"type":"string","format":"date-time"},
+      "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
+    }
+  }
+};
+
+/** A case's record of the buyer viewing keys, beside caseOrder. */
+const caseRevealLog: JsonSchema = {
+  "type": "array",
+  "items": {
+    "type": "object",
+    "required": ["itemId","at","ip","userAgent","consent"],
+    "properties": {
+      "itemId": {"type":["string","null"],"format":"uuid"},
+      "at": {"type":"string","format":"date-time"},
+      "ip": {"type":"string"},
+      "userAgent": {"type":"string"},
+      "consent": {"type":"string"}
+    }
+  }
+};
+
+/**
+ * An event of an order's hash-chained timeline (src/timeline): the order's timeline, the case view
+ * (its case's events) and the evidence package. `data` depends on the event's type: the union of
+ * the fields each was seen with.
+ */
+const timelineEvent: JsonSchema = {
+  "type": "object",
+  "required": ["seq","type","at","actor","data","hash","prevHash"],
+  "properties": {
+    "seq": {"type":"number"},
+    "type": {"type":"string"},
+    "at": {"type":"string","format":"date-time"},
+    "actor": {"type":"string"},
+    "data": {
+      "type": "object",
+      "properties": {
+        "amount": {"type":"integer"},
+        "channel": {"type":"string"},
+        "orderNo": {"type":"string"},
+        "quantity": {"type":"integer"},
+        "expiresAt": {"type":["string","null"],"format":"date-time"},
+        "productId": {"type":["string","null"],"format":"uuid"},
+        "ruleVersion": {"type":"integer"},
+        "late": {"type":"boolean"},
+        "paymentId": {"type":["string","null"],"format":"uuid"},
+        "kind": {"type":"string"},
+        "keyCount": {"type":"integer"},
+        "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
+        "ip": {"type":"string"},
+        "consent": {"type":"string"},
+        "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
+        "userAgent": {"type":"string"},
+        "notes": {"type":"array","items":{"type":"string"}},
+        "route": {"type":"string"},
+        "caseId": {"type":["string","null"],"format":"uuid"},
+        "reason": {"type":["string","null"]},
+        "ruleId": {"type":["string","null"]},
+        "exchange": {},
+        "resolution": {"type":"string"},
+        "expectedOutcome": {"type":"string"},
+        "fee": {"type":"integer"},
+        "trigger": {"type":"string"},
+        "feeRateBp": {"type":"number"},
+        "fundShare": {"type":"number"},
+        "merchantNet": {"type":"number"},
+        "recoveredForFund": {"type":"number"},
+        "fault": {"type":"string"},
+        "status": {"type":"string"},
+        "funding": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": ["amount","source"],
+            "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
+          }
+        },
+        "refundId": {"type":["string","null"],"format":"uuid"},
+        "expectedBy": {"type":["string","null"],"format":"date-time"},
+        "appeal": {"type":"boolean"},
+        "outcome": {"type":"string"},
+        "sender": {"type":"string"},
+        "matches": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": ["kind","text"],
+            "properties": {"kind":{"type":"string"},"text":{"type":"string"}}
+          }
+        },
+        "messageId": {"type":["string","null"],"format":"uuid"},
+        "warningId": {"type":["string","null"],"format":"uuid"},
+        "readAt": {"type":["string","null"],"format":"date-time"},
+        "answerBy": {"type":["string","null"],"format":"date-time"},
+        "cause": {"type":"string"},
+        "action": {"type":"string"},
+        "message": {"type":"string"},
+        "evidenceIds": {"type":"array","items":{}},
+        "note": {"type":"string"},
+        "party": {"type":"string"},
+        "evidenceBy": {"type":["string","null"],"format":"date-time"},
+        "consequence": {"type":"string"},
+        "short": {"type":"number"},
+        "mistakeFee": {"type":"integer"},
+        "mistakeRuleId": {"type":["string","null"]},
+        "mistakeFeeWaived": {"type":"boolean"},
+        "unused": {"type":"boolean"},
+        "refundsNoLongerMerchantFault": {"type":"number"}
+      }
+    },
+    "hash": {"type":"string"},
+    "prevHash": {"type":"string"}
+  }
+};
+
+/** A user as the API shows one (src/accounts/users.ts UserView): signing in or up, and what admins see. */
+const userProperties = {
+  "id": {"type":"string","format":"uuid"},
+  "email": {"type":"string"},
+  "role": {"type":"string"},
+  "displayName": {"type":"string"},
+  "riskLevel": {"type":"string"},
+  "createdAt": {"type":"string","format":"date-time"}
+};
+
+const userView: JsonSchema = {"type":"object","required":Object.keys(userProperties),"properties":userProperties};
+
+/** A shop's identity submission (电子商务法 第27条), masked: the shop's identity page, submitting one, an admin's decision. */
+const shopIdentity: JsonSchema = {
+  "type": "object",
+  "required": ["id","shopId","kind","name","numberMasked","phoneMasked","status","reason","createdAt","decidedAt"],
+  "properties": {
+    "id": {"type":"string","format":"uuid"},
+    "shopId": {"type":["string","null"],"format":"uuid"},
+    "kind": {"type":"string"},
+    "name": {"type":"string"},
+    "numberMasked": {"type":"string"},
+    "phoneMasked": {"type":"string"},
+    "status": {"type":"string"},
+    "reason": {},
+    "createdAt": {"type":"string","format":"date-time"},
+    "decidedAt": {"type":["string","null"],"format":"date-time"}
+  }
+};
+
+/** A merchant's own shop: opening one and the merchant's list of theirs. */
+const shopView: JsonSchema = {
+  "type": "object",
+  "required": ["id","name","status","ownerId","createdAt"],
+  "properties": {
+    "id": {"type":"string","format":"uuid"},
+    "name": {"type":"string"},
+    "status": {"type":"string"},
+    "ownerId": {"type":["string","null"],"format":"uuid"},
+    "createdAt": {"type":"string","format":"date-time"}
+  }
+};
+
 /**
  * The order view (src/orders/views.ts), answered by the order page, its actions, checkout and the
  * guest lookup: one schema, the union of what each was seen to answer.
@@ -113,114 +430,19 @@ export const refundCaseView: JsonSchema = {
       "type": "object",
       "properties": {
         "notes": {"type":"array","items":{"type":"string"}},
-        "order": {
-          "type": "object",
-          "properties": {
-            "paid": {"type":"number"},
-            "title": {"type":"string"},
-            "amount": {"type":"integer"},
-            "paidAt": {"type":["string","null"],"format":"date-time"},
-            "status": {"type":"string"},
-            "channel": {"type":"string"},
-            "orderNo": {"type":"string"},
-            "quantity": {"type":"integer"},
-            "refunded": {"type":"integer"},
-            "createdAt": {"type":"string","format":"date-time"},
-            "deliveredAt": {"type":["string","null"],"format":"date-time"},
-            "productType": {"type":"string"}
-          }
-        },
+        "order": caseOrder,
         "refunds": {"type":"array","items":{}},
         "keyCheck": {"type":"array","items":{}},
         "supplier": {},
-        "revealLog": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "properties": {
-              "at": {"type":"string","format":"date-time"},
-              "ip": {"type":"string"},
-              "itemId": {"type":["string","null"],"format":"uuid"},
-              "consent": {"type":"string"},
-              "userAgent": {"type":"string"}
-            }
-          }
-        },
-        "deliveryLog": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "properties": {
-              "at": {"type":"string","format":"date-time"},
-              "kind": {"type":"string"},
-              "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
-            }
-          }
-        },
+        "revealLog": caseRevealLog,
+        "deliveryLog": caseDeliveryLog,
         "chat": {
           "type": "object",
           "properties": {"messages":{"type":"array","items":{}},"readUnanswered":{"type":"array","items":{}}}
         }
       }
     },
-    "events": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "required": ["seq","type","at","actor","data","hash","prevHash"],
-        "properties": {
-          "seq": {"type":"number"},
-          "type": {"type":"string"},
-          "at": {"type":"string","format":"date-time"},
-          "actor": {"type":"string"},
-          "data": {
-            "type": "object",
-            "required": ["caseId"],
-            "properties": {
-              "notes": {"type":"array","items":{"type":"string"}},
-              "route": {"type":"string"},
-              "amount": {"type":"integer"},
-              "caseId": {"type":["string","null"],"format":"uuid"},
-              "reason": {"type":["string","null"]},
-              "ruleId": {"type":["string","null"]},
-              "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-              "exchange": {},
-              "resolution": {"type":"string"},
-              "ruleVersion": {"type":"integer"},
-              "expectedOutcome": {"type":"string"},
-              "fault": {"type":"string"},
-              "status": {"type":"string"},
-              "channel": {"type":"string"},
-              "funding": {
-                "type": "array",
-                "items": {"type":"object","properties":{"amount":{"type":"integer"},"source":{"type":"string"}}}
-              },
-              "refundId": {"type":["string","null"],"format":"uuid"},
-              "expectedBy": {"type":["string","null"],"format":"date-time"},
-              "cause": {"type":"string"},
-              "outcome": {"type":"string"},
-              "action": {"type":"string"},
-              "message": {"type":"string"},
-              "evidenceIds": {"type":"array","items":{}},
-              "note": {"type":"string"},
-              "party": {"type":"string"},
-              "evidenceBy": {"type":["string","null"],"format":"date-time"},
-              "consequence": {"type":"string"},
-              "short": {"type":"number"},
-              "appeal": {"type":"boolean"},
-              "fee": {"type":"integer"},
-              "mistakeFee": {"type":"integer"},
-              "mistakeRuleId": {"type":["string","null"]},
-              "mistakeFeeWaived": {"type":"boolean"},
-              "unused": {"type":"boolean"},
-              "refundsNoLongerMerchantFault": {"type":"number"}
-            }
-          },
-          "hash": {"type":"string"},
-          "prevHash": {"type":"string"}
-        }
-      }
-    },
+    "events": {"type":"array","items":timelineEvent},
     "order": {
       "type": "object",
       "properties": {
@@ -286,63 +508,9 @@ export const refundCaseView: JsonSchema = {
       "type": "object",
       "required": ["order","deliveryLog","revealLog","supplier","refunds","keyCheck"],
       "properties": {
-        "order": {
-          "type": "object",
-          "required": [
-            "orderNo",
-            "title",
-            "productType",
-            "quantity",
-            "amount",
-            "paid",
-            "refunded",
-            "channel",
-            "createdAt",
-            "paidAt",
-            "deliveredAt",
-            "status"
-          ],
-          "properties": {
-            "orderNo": {"type":"string"},
-            "title": {"type":"string"},
-            "productType": {"type":"string"},
-            "quantity": {"type":"integer"},
-            "amount": {"type":"integer"},
-            "paid": {"type":"number"},
-            "refunded": {"type":"integer"},
-            "channel": {"type":"string"},
-            "createdAt": {"type":"string","format":"date-time"},
-            "paidAt": {"type":["string","null"],"format":"date-time"},
-            "deliveredAt": {"type":["string","null"],"format":"date-time"},
-            "status": {"type":"string"}
-          }
-        },
-        "deliveryLog": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["kind","at","detail"],
-            "properties": {
-              "kind": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
-            }
-          }
-        },
-        "revealLog": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["itemId","at","ip","userAgent","consent"],
-            "properties": {
-              "itemId": {"type":["string","null"],"format":"uuid"},
-              "at": {"type":"string","format":"date-time"},
-              "ip": {"type":"string"},
-              "userAgent": {"type":"string"},
-              "consent": {"type":"string"}
-            }
-          }
-        },
+        "order": caseOrder,
+        "deliveryLog": caseDeliveryLog,
+        "revealLog": caseRevealLog,
         "supplier": {},
         "refunds": {"type":"array","items":{}},
         "keyCheck": {"type":"array","items":{}}
@@ -357,7 +525,9 @@ export const refundCaseView: JsonSchema = {
  * against these (test/support/response-check.ts): when an answer changes shape, a test says which.
  * Regenerate or edit by hand; routes whose file declares its own response schema are not here.
  * The order view and the case view are declared once (orderView, refundCaseView) for every route
- * that answers with them; a regeneration writes them per route again, so merge those back into them.
+ * that answers with them, and so are the smaller shapes answered in more than one place (the
+ * product view, a shop's trust and credit, a case's order and its logs, a timeline event, a user,
+ * a shop and its identity, above); a regeneration writes them per route again, so merge those back into them.
  */
 export const responseBodies: Record<string, Record<number, JsonSchema>> = {
   "DELETE /api/shops/:id/api-keys/:keyId": {"200":{"type":"object","properties":{"id":{"type":"string","format":"uuid"},"revoked":{"type":"boolean"}}}},
@@ -545,15 +715,15 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
             "ownerName": {"type":"string"},
             "ownerStatus": {"type":"string"},
             "identityStatus": {"type":"string"},
-            "verified": {"type":"boolean"},
             "depositBalance": {"type":"integer"},
             "availableBalance": {"type":"integer"},
             "receivable": {"type":"number"},
             "creditScore": {"type":"number"},
             "refundRate": {"type":["number","null"]},
             "demoted": {"type":"boolean"},
-            "rating": {},
+            "rating": {"type":["number","null"]},
             "ratingCount": {"type":"integer"},
+            "verified": {"type":"boolean"},
             "openCases": {"type":"number"},
             "suspensionReason": {}
           }
@@ -569,39 +739,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           }
         },
         "identity": {"type":"object","properties":{"verified":{"type":"boolean"},"current":{}}},
-        "credit": {
-          "type": "object",
-          "properties": {
-            "windowDays": {"type":"integer"},
-            "components": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["id","value","weight","rule","score","points"],
-                "properties": {
-                  "id": {"type":"string"},
-                  "value": {"type":["number","null"]},
-                  "weight": {"type":"number"},
-                  "rule": {"type":"string"},
-                  "score": {"type":"number"},
-                  "points": {"type":"number"}
-                }
-              }
-            },
-            "facts": {
-              "type": "object",
-              "properties": {
-                "paidOrders": {"type":"number"},
-                "merchantFaultRefundedOrders": {"type":"number"},
-                "casesLost": {"type":"number"},
-                "medianResponseMinutes": {},
-                "rating": {},
-                "ratingCount": {"type":"integer"},
-                "offPlatformAttempts": {"type":"integer"}
-              }
-            }
-          }
-        },
+        "credit": shopCredit,
         "products": {"type":"object","properties":{"total":{"type":"integer"},"onSale":{"type":"number"}}},
         "recentCases": {
           "type": "array",
@@ -646,25 +784,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "array",
           "items": {
             "type": "object",
-            "required": [
-              "id",
-              "email",
-              "role",
-              "displayName",
-              "riskLevel",
-              "createdAt",
-              "status",
-              "statusReason",
-              "risk",
-              "riskReason"
-            ],
+            "required": [...Object.keys(userProperties),"status","statusReason","risk","riskReason"],
             "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "email": {"type":"string"},
-              "role": {"type":"string"},
-              "displayName": {"type":"string"},
-              "riskLevel": {"type":"string"},
-              "createdAt": {"type":"string","format":"date-time"},
+              ...userProperties,
               "status": {"type":"string"},
               "statusReason": {},
               "risk": {"type":"string"},
@@ -697,16 +819,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "properties": {
         "user": {
           "type": "object",
-          "required": ["id","email","role","displayName","riskLevel","createdAt","phone"],
-          "properties": {
-            "id": {"type":"string","format":"uuid"},
-            "email": {"type":"string"},
-            "role": {"type":"string"},
-            "displayName": {"type":"string"},
-            "riskLevel": {"type":"string"},
-            "createdAt": {"type":"string","format":"date-time"},
-            "phone": {}
-          }
+          "required": [...Object.keys(userProperties),"phone"],
+          "properties": {...userProperties,"phone":{}}
         },
         "wallet": {"type":"object","required":["balance"],"properties":{"balance":{"type":"integer"}}},
         "csrfToken": {"type":"string"}
@@ -805,50 +919,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
           "type": "object",
           "required": ["events","verified","headHash"],
           "properties": {
-            "events": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["seq","type","at","actor","data","hash","prevHash"],
-                "properties": {
-                  "seq": {"type":"number"},
-                  "type": {"type":"string"},
-                  "at": {"type":"string","format":"date-time"},
-                  "actor": {"type":"string"},
-                  "data": {
-                    "type": "object",
-                    "properties": {
-                      "amount": {"type":"integer"},
-                      "channel": {"type":"string"},
-                      "orderNo": {"type":"string"},
-                      "quantity": {"type":"integer"},
-                      "expiresAt": {"type":["string","null"],"format":"date-time"},
-                      "productId": {"type":["string","null"],"format":"uuid"},
-                      "ruleVersion": {"type":"integer"},
-                      "late": {"type":"boolean"},
-                      "paymentId": {"type":["string","null"],"format":"uuid"},
-                      "kind": {"type":"string"},
-                      "keyCount": {"type":"integer"},
-                      "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
-                      "ip": {"type":"string"},
-                      "consent": {"type":"string"},
-                      "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                      "userAgent": {"type":"string"},
-                      "notes": {"type":"array","items":{"type":"string"}},
-                      "route": {"type":"string"},
-                      "caseId": {"type":["string","null"],"format":"uuid"},
-                      "reason": {"type":["string","null"]},
-                      "ruleId": {"type":["string","null"]},
-                      "exchange": {},
-                      "resolution": {"type":"string"},
-                      "expectedOutcome": {"type":"string"}
-                    }
-                  },
-                  "hash": {"type":"string"},
-                  "prevHash": {"type":"string"}
-                }
-              }
-            },
+            "events": {"type":"array","items":timelineEvent},
             "verified": {"type":"boolean"},
             "headHash": {"type":"string"}
           }
@@ -905,66 +976,12 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
                 "required": ["notes","order","refunds","keyCheck","supplier","revealLog","deliveryLog"],
                 "properties": {
                   "notes": {"type":"array","items":{"type":"string"}},
-                  "order": {
-                    "type": "object",
-                    "required": [
-                      "paid",
-                      "title",
-                      "amount",
-                      "paidAt",
-                      "status",
-                      "channel",
-                      "orderNo",
-                      "quantity",
-                      "refunded",
-                      "createdAt",
-                      "deliveredAt",
-                      "productType"
-                    ],
-                    "properties": {
-                      "paid": {"type":"number"},
-                      "title": {"type":"string"},
-                      "amount": {"type":"integer"},
-                      "paidAt": {"type":["string","null"],"format":"date-time"},
-                      "status": {"type":"string"},
-                      "channel": {"type":"string"},
-                      "orderNo": {"type":"string"},
-                      "quantity": {"type":"integer"},
-                      "refunded": {"type":"integer"},
-                      "createdAt": {"type":"string","format":"date-time"},
-                      "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                      "productType": {"type":"string"}
-                    }
-                  },
+                  "order": caseOrder,
                   "refunds": {"type":"array","items":{}},
                   "keyCheck": {"type":"array","items":{}},
                   "supplier": {},
-                  "revealLog": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["at","ip","itemId","consent","userAgent"],
-                      "properties": {
-                        "at": {"type":"string","format":"date-time"},
-                        "ip": {"type":"string"},
-                        "itemId": {"type":["string","null"],"format":"uuid"},
-                        "consent": {"type":"string"},
-                        "userAgent": {"type":"string"}
-                      }
-                    }
-                  },
-                  "deliveryLog": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["at","kind","detail"],
-                      "properties": {
-                        "at": {"type":"string","format":"date-time"},
-                        "kind": {"type":"string"},
-                        "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
-                      }
-                    }
-                  }
+                  "revealLog": caseRevealLog,
+                  "deliveryLog": caseDeliveryLog
                 }
               },
               "evidenceIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}}
@@ -1018,86 +1035,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
     "200": {
       "type": "object",
       "required": ["events","verified"],
-      "properties": {
-        "events": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["seq","type","at","actor","data","hash","prevHash"],
-            "properties": {
-              "seq": {"type":"number"},
-              "type": {"type":"string"},
-              "at": {"type":"string","format":"date-time"},
-              "actor": {"type":"string"},
-              "data": {
-                "type": "object",
-                "properties": {
-                  "amount": {"type":"integer"},
-                  "channel": {"type":"string"},
-                  "orderNo": {"type":"string"},
-                  "quantity": {"type":"integer"},
-                  "expiresAt": {"type":["string","null"],"format":"date-time"},
-                  "productId": {"type":["string","null"],"format":"uuid"},
-                  "ruleVersion": {"type":"integer"},
-                  "late": {"type":"boolean"},
-                  "paymentId": {"type":["string","null"],"format":"uuid"},
-                  "kind": {"type":"string"},
-                  "keyCount": {"type":"integer"},
-                  "autoConfirmAt": {"type":["string","null"],"format":"date-time"},
-                  "ip": {"type":"string"},
-                  "consent": {"type":"string"},
-                  "itemIds": {"type":"array","items":{"type":["string","null"],"format":"uuid"}},
-                  "userAgent": {"type":"string"},
-                  "notes": {"type":"array","items":{"type":"string"}},
-                  "route": {"type":"string"},
-                  "caseId": {"type":["string","null"],"format":"uuid"},
-                  "reason": {"type":["string","null"]},
-                  "ruleId": {"type":["string","null"]},
-                  "exchange": {},
-                  "resolution": {"type":"string"},
-                  "expectedOutcome": {"type":"string"},
-                  "fee": {"type":"integer"},
-                  "trigger": {"type":"string"},
-                  "feeRateBp": {"type":"number"},
-                  "fundShare": {"type":"number"},
-                  "merchantNet": {"type":"number"},
-                  "recoveredForFund": {"type":"number"},
-                  "fault": {"type":"string"},
-                  "status": {"type":"string"},
-                  "funding": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["amount","source"],
-                      "properties": {"amount":{"type":"integer"},"source":{"type":"string"}}
-                    }
-                  },
-                  "refundId": {"type":["string","null"],"format":"uuid"},
-                  "expectedBy": {"type":["string","null"],"format":"date-time"},
-                  "appeal": {"type":"boolean"},
-                  "outcome": {"type":"string"},
-                  "sender": {"type":"string"},
-                  "matches": {
-                    "type": "array",
-                    "items": {
-                      "type": "object",
-                      "required": ["kind","text"],
-                      "properties": {"kind":{"type":"string"},"text":{"type":"string"}}
-                    }
-                  },
-                  "messageId": {"type":["string","null"],"format":"uuid"},
-                  "warningId": {"type":["string","null"],"format":"uuid"},
-                  "readAt": {"type":["string","null"],"format":"date-time"},
-                  "answerBy": {"type":["string","null"],"format":"date-time"}
-                }
-              },
-              "hash": {"type":"string"},
-              "prevHash": {"type":"string"}
-            }
-          }
-        },
-        "verified": {"type":"boolean"}
-      }
+      "properties": {"events":{"type":"array","items":timelineEvent},"verified":{"type":"boolean"}}
     }
   },
   "GET /api/payments/:id": {
@@ -1130,161 +1068,10 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
     "200": {
       "type": "object",
       "required": ["items","total"],
-      "properties": {
-        "items": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": [
-              "id",
-              "shopId",
-              "title",
-              "description",
-              "type",
-              "price",
-              "status",
-              "stockPolicy",
-              "stock",
-              "afterSalesWindowMinutes",
-              "promisedDeliveryMinutes",
-              "noReasonRefund",
-              "refundPolicy",
-              "refundPolicyShort",
-              "keyChecker",
-              "listed",
-              "categoryId",
-              "salesCount",
-              "images",
-              "merchant",
-              "createdAt"
-            ],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "shopId": {"type":["string","null"],"format":"uuid"},
-              "title": {"type":"string"},
-              "description": {"type":"string"},
-              "type": {"type":"string"},
-              "price": {"type":"integer"},
-              "status": {"type":"string"},
-              "stockPolicy": {"type":"string"},
-              "stock": {"type":["integer","null"]},
-              "afterSalesWindowMinutes": {},
-              "promisedDeliveryMinutes": {"type":["integer","null"]},
-              "noReasonRefund": {
-                "type": "object",
-                "required": ["allowed","feeRate"],
-                "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
-              },
-              "refundPolicy": {"type":"string"},
-              "refundPolicyShort": {"type":"string"},
-              "keyChecker": {},
-              "listed": {"type":"boolean"},
-              "categoryId": {"type":["string","null"],"format":"uuid"},
-              "salesCount": {"type":"integer"},
-              "images": {"type":"array","items":{}},
-              "merchant": {
-                "type": "object",
-                "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
-                "properties": {
-                  "shopId": {"type":["string","null"],"format":"uuid"},
-                  "name": {"type":"string"},
-                  "creditScore": {"type":"number"},
-                  "refundRate": {"type":["number","null"]},
-                  "demoted": {"type":"boolean"},
-                  "rating": {},
-                  "ratingCount": {"type":"integer"},
-                  "verified": {"type":"boolean"}
-                }
-              },
-              "createdAt": {"type":"string","format":"date-time"}
-            }
-          }
-        },
-        "total": {"type":"integer"}
-      }
+      "properties": {"items":{"type":"array","items":productView},"total":{"type":"integer"}}
     }
   },
-  "GET /api/products/:id": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "shopId",
-        "title",
-        "description",
-        "type",
-        "price",
-        "status",
-        "stockPolicy",
-        "stock",
-        "afterSalesWindowMinutes",
-        "promisedDeliveryMinutes",
-        "noReasonRefund",
-        "refundPolicy",
-        "refundPolicyShort",
-        "keyChecker",
-        "listed",
-        "categoryId",
-        "salesCount",
-        "images",
-        "merchant",
-        "createdAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":["string","null"],"format":"uuid"},
-        "title": {"type":"string"},
-        "description": {"type":"string"},
-        "type": {"type":"string"},
-        "price": {"type":"integer"},
-        "status": {"type":"string"},
-        "stockPolicy": {"type":"string"},
-        "stock": {"type":["integer","null"]},
-        "afterSalesWindowMinutes": {},
-        "promisedDeliveryMinutes": {},
-        "noReasonRefund": {
-          "type": "object",
-          "required": ["allowed","feeRate"],
-          "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
-        },
-        "refundPolicy": {"type":"string"},
-        "refundPolicyShort": {"type":"string"},
-        "keyChecker": {},
-        "listed": {"type":"boolean"},
-        "categoryId": {},
-        "salesCount": {"type":"integer"},
-        "images": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["id","url","thumbUrl","width","height"],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "url": {"type":"string"},
-              "thumbUrl": {"type":"string"},
-              "width": {"type":"number"},
-              "height": {"type":"number"}
-            }
-          }
-        },
-        "merchant": {
-          "type": "object",
-          "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
-          "properties": {
-            "shopId": {"type":["string","null"],"format":"uuid"},
-            "name": {"type":"string"},
-            "creditScore": {"type":"number"},
-            "refundRate": {"type":["number","null"]},
-            "demoted": {"type":"boolean"},
-            "rating": {"type":["number","null"]},
-            "ratingCount": {"type":"integer"},
-            "verified": {"type":"boolean"}
-          }
-        },
-        "createdAt": {"type":"string","format":"date-time"}
-      }
-    }
-  },
+  "GET /api/products/:id": {"200":productView},
   "GET /api/ready": {
     "200": {
       "type": "object",
@@ -1452,61 +1239,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "name": {"type":"string"},
         "status": {"type":"string"},
         "createdAt": {"type":"string","format":"date-time"},
-        "merchant": {
-          "type": "object",
-          "required": ["creditScore","refundRate","demoted","rating","ratingCount","verified"],
-          "properties": {
-            "creditScore": {"type":"number"},
-            "refundRate": {"type":["number","null"]},
-            "demoted": {"type":"boolean"},
-            "rating": {"type":["number","null"]},
-            "ratingCount": {"type":"integer"},
-            "verified": {"type":"boolean"}
-          }
-        },
-        "credit": {
-          "type": "object",
-          "required": ["windowDays","components","facts"],
-          "properties": {
-            "windowDays": {"type":"integer"},
-            "components": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "required": ["id","value","weight","rule","score","points"],
-                "properties": {
-                  "id": {"type":"string"},
-                  "value": {"type":["number","null"]},
-                  "weight": {"type":"number"},
-                  "rule": {"type":"string"},
-                  "score": {"type":"number"},
-                  "points": {"type":"number"}
-                }
-              }
-            },
-            "facts": {
-              "type": "object",
-              "required": [
-                "paidOrders",
-                "merchantFaultRefundedOrders",
-                "casesLost",
-                "medianResponseMinutes",
-                "rating",
-                "ratingCount",
-                "offPlatformAttempts"
-              ],
-              "properties": {
-                "paidOrders": {"type":"number"},
-                "merchantFaultRefundedOrders": {"type":"number"},
-                "casesLost": {"type":"number"},
-                "medianResponseMinutes": {"type":["integer","null"]},
-                "rating": {"type":["number","null"]},
-                "ratingCount": {"type":"integer"},
-                "offPlatformAttempts": {"type":"integer"}
-              }
-            }
-          }
-        },
+        "merchant": merchantTrust,
+        "credit": shopCredit,
         "links": {
           "type": "object",
           "required": ["products","reviews"],
@@ -1554,22 +1288,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "required": ["verified","current"],
       "properties": {
         "verified": {"type":"boolean"},
-        "current": {
-          "type": ["object","null"],
-          "required": ["id","shopId","kind","name","numberMasked","phoneMasked","status","reason","createdAt","decidedAt"],
-          "properties": {
-            "id": {"type":"string","format":"uuid"},
-            "shopId": {"type":["string","null"],"format":"uuid"},
-            "kind": {"type":"string"},
-            "name": {"type":"string"},
-            "numberMasked": {"type":"string"},
-            "phoneMasked": {"type":"string"},
-            "status": {"type":"string"},
-            "reason": {},
-            "createdAt": {"type":"string","format":"date-time"},
-            "decidedAt": {}
-          }
-        }
+        "current": {...shopIdentity,"type":["object","null"]}
       }
     }
   },
@@ -1601,83 +1320,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "GET /api/shops/:id/products": {
-    "200": {
-      "type": "object",
-      "required": ["items"],
-      "properties": {
-        "items": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": [
-              "id",
-              "shopId",
-              "title",
-              "description",
-              "type",
-              "price",
-              "status",
-              "stockPolicy",
-              "stock",
-              "afterSalesWindowMinutes",
-              "promisedDeliveryMinutes",
-              "noReasonRefund",
-              "refundPolicy",
-              "refundPolicyShort",
-              "keyChecker",
-              "listed",
-              "categoryId",
-              "salesCount",
-              "images",
-              "merchant",
-              "createdAt"
-            ],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "shopId": {"type":["string","null"],"format":"uuid"},
-              "title": {"type":"string"},
-              "description": {"type":"string"},
-              "type": {"type":"string"},
-              "price": {"type":"integer"},
-              "status": {"type":"string"},
-              "stockPolicy": {"type":"string"},
-              "stock": {"type":["integer","null"]},
-              "afterSalesWindowMinutes": {},
-              "promisedDeliveryMinutes": {"type":["integer","null"]},
-              "noReasonRefund": {
-                "type": "object",
-                "required": ["allowed","feeRate"],
-                "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
-              },
-              "refundPolicy": {"type":"string"},
-              "refundPolicyShort": {"type":"string"},
-              "keyChecker": {},
-              "listed": {"type":"boolean"},
-              "categoryId": {},
-              "salesCount": {"type":"integer"},
-              "images": {"type":"array","items":{}},
-              "merchant": {
-                "type": "object",
-                "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
-                "properties": {
-                  "shopId": {"type":["string","null"],"format":"uuid"},
-                  "name": {"type":"string"},
-                  "creditScore": {"type":"number"},
-                  "refundRate": {"type":["number","null"]},
-                  "demoted": {"type":"boolean"},
-                  "rating": {},
-                  "ratingCount": {"type":"integer"},
-                  "verified": {"type":"boolean"}
-                }
-              },
-              "createdAt": {"type":"string","format":"date-time"}
-            }
-          }
-        }
-      }
-    }
-  },
+  "GET /api/shops/:id/products": {"200":{"type":"object","required":["items"],"properties":{"items":{"type":"array","items":productView}}}},
   "GET /api/shops/:id/reviews": {
     "200": {
       "type": "object",
@@ -1772,22 +1415,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
     "200": {
       "type": "object",
       "required": ["items"],
-      "properties": {
-        "items": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["id","name","status","ownerId","createdAt"],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "name": {"type":"string"},
-              "status": {"type":"string"},
-              "ownerId": {"type":["string","null"],"format":"uuid"},
-              "createdAt": {"type":"string","format":"date-time"}
-            }
-          }
-        }
-      }
+      "properties": {"items":{"type":"array","items":shopView}}
     }
   },
   "GET /api/staff/queue": {
@@ -1865,105 +1493,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "PATCH /api/products/:id": {
-    "200": {
-      "type": "object",
-      "required": [
-        "id",
-        "shopId",
-        "title",
-        "description",
-        "type",
-        "price",
-        "status",
-        "stockPolicy",
-        "stock",
-        "afterSalesWindowMinutes",
-        "promisedDeliveryMinutes",
-        "noReasonRefund",
-        "refundPolicy",
-        "refundPolicyShort",
-        "keyChecker",
-        "listed",
-        "categoryId",
-        "salesCount",
-        "images",
-        "merchant",
-        "createdAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":["string","null"],"format":"uuid"},
-        "title": {"type":"string"},
-        "description": {"type":"string"},
-        "type": {"type":"string"},
-        "price": {"type":"integer"},
-        "status": {"type":"string"},
-        "stockPolicy": {"type":"string"},
-        "stock": {"type":["integer","null"]},
-        "afterSalesWindowMinutes": {},
-        "promisedDeliveryMinutes": {},
-        "noReasonRefund": {
-          "type": "object",
-          "required": ["allowed","feeRate"],
-          "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
-        },
-        "refundPolicy": {"type":"string"},
-        "refundPolicyShort": {"type":"string"},
-        "keyChecker": {},
-        "listed": {"type":"boolean"},
-        "categoryId": {"type":["string","null"],"format":"uuid"},
-        "salesCount": {"type":"integer"},
-        "images": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "required": ["id","url","thumbUrl","width","height"],
-            "properties": {
-              "id": {"type":"string","format":"uuid"},
-              "url": {"type":"string"},
-              "thumbUrl": {"type":"string"},
-              "width": {"type":"number"},
-              "height": {"type":"number"}
-            }
-          }
-        },
-        "merchant": {
-          "type": "object",
-          "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
-          "properties": {
-            "shopId": {"type":["string","null"],"format":"uuid"},
-            "name": {"type":"string"},
-            "creditScore": {"type":"number"},
-            "refundRate": {"type":["number","null"]},
-            "demoted": {"type":"boolean"},
-            "rating": {},
-            "ratingCount": {"type":"integer"},
-            "verified": {"type":"boolean"}
-          }
-        },
-        "createdAt": {"type":"string","format":"date-time"}
-      }
-    }
-  },
+  "PATCH /api/products/:id": {"200":productView},
   "POST /api/admin/fund/topups": {"201":{"type":"object","required":["fund"],"properties":{"fund":{"type":"number"}}}},
-  "POST /api/admin/identities/:id/decision": {
-    "200": {
-      "type": "object",
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":["string","null"],"format":"uuid"},
-        "kind": {"type":"string"},
-        "name": {"type":"string"},
-        "numberMasked": {"type":"string"},
-        "phoneMasked": {"type":"string"},
-        "status": {"type":"string"},
-        "reason": {},
-        "createdAt": {"type":"string","format":"date-time"},
-        "decidedAt": {"type":["string","null"],"format":"date-time"}
-      }
-    }
-  },
+  "POST /api/admin/identities/:id/decision": {"200":shopIdentity},
   "POST /api/admin/rules": {
     "201": {
       "type": "object",
@@ -1988,47 +1520,13 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "POST /api/admin/users": {
-    "201": {
-      "type": "object",
-      "properties": {
-        "user": {
-          "type": "object",
-          "properties": {
-            "id": {"type":"string","format":"uuid"},
-            "email": {"type":"string"},
-            "role": {"type":"string"},
-            "displayName": {"type":"string"},
-            "riskLevel": {"type":"string"},
-            "createdAt": {"type":"string","format":"date-time"}
-          }
-        }
-      }
-    }
-  },
-  "POST /api/admin/users/:id/risk": {
-    "200": {
-      "type": "object",
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "email": {"type":"string"},
-        "role": {"type":"string"},
-        "displayName": {"type":"string"},
-        "riskLevel": {"type":"string"},
-        "createdAt": {"type":"string","format":"date-time"}
-      }
-    }
-  },
+  "POST /api/admin/users": {"201":{"type":"object","properties":{"user":userView}}},
+  "POST /api/admin/users/:id/risk": {"200":userView},
   "POST /api/admin/users/:id/status": {
     "200": {
       "type": "object",
       "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "email": {"type":"string"},
-        "role": {"type":"string"},
-        "displayName": {"type":"string"},
-        "riskLevel": {"type":"string"},
-        "createdAt": {"type":"string","format":"date-time"},
+        ...userProperties,
         "status": {"type":"string"},
         "statusReason": {"type":"string"}
       }
@@ -2038,22 +1536,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
     "200": {
       "type": "object",
       "required": ["token","csrfToken","user"],
-      "properties": {
-        "token": {"type":"string"},
-        "csrfToken": {"type":"string"},
-        "user": {
-          "type": "object",
-          "required": ["id","email","role","displayName","riskLevel","createdAt"],
-          "properties": {
-            "id": {"type":"string","format":"uuid"},
-            "email": {"type":"string"},
-            "role": {"type":"string"},
-            "displayName": {"type":"string"},
-            "riskLevel": {"type":"string"},
-            "createdAt": {"type":"string","format":"date-time"}
-          }
-        }
-      }
+      "properties": {"token":{"type":"string"},"csrfToken":{"type":"string"},"user":userView}
     }
   },
   "POST /api/auth/logout": {"200":{"type":"object","required":["ok"],"properties":{"ok":{"type":"boolean"}}}},
@@ -2061,22 +1544,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
     "201": {
       "type": "object",
       "required": ["token","csrfToken","user"],
-      "properties": {
-        "token": {"type":"string"},
-        "csrfToken": {"type":"string"},
-        "user": {
-          "type": "object",
-          "required": ["id","email","role","displayName","riskLevel","createdAt"],
-          "properties": {
-            "id": {"type":"string","format":"uuid"},
-            "email": {"type":"string"},
-            "role": {"type":"string"},
-            "displayName": {"type":"string"},
-            "riskLevel": {"type":"string"},
-            "createdAt": {"type":"string","format":"date-time"}
-          }
-        }
-      }
+      "properties": {"token":{"type":"string"},"csrfToken":{"type":"string"},"user":userView}
     }
   },
   "POST /api/evidence": {
@@ -2210,35 +1678,9 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
         "prefilled": {
           "type": "object",
           "properties": {
-            "order": {
-              "type": "object",
-              "properties": {
-                "orderNo": {"type":"string"},
-                "title": {"type":"string"},
-                "productType": {"type":"string"},
-                "quantity": {"type":"integer"},
-                "amount": {"type":"integer"},
-                "paid": {"type":"number"},
-                "refunded": {"type":"integer"},
-                "channel": {"type":"string"},
-                "createdAt": {"type":"string","format":"date-time"},
-                "paidAt": {"type":["string","null"],"format":"date-time"},
-                "deliveredAt": {"type":["string","null"],"format":"date-time"},
-                "status": {"type":"string"}
-              }
-            },
-            "deliveryLog": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "properties": {
-                  "kind": {"type":"string"},
-                  "at": {"type":"string","format":"date-time"},
-                  "detail": {"type":"object","properties":{"keyCount":{"type":"integer"}}}
-                }
-              }
-            },
-            "revealLog": {"type":"array","items":{}},
+            "order": caseOrder,
+            "deliveryLog": caseDeliveryLog,
+            "revealLog": caseRevealLog,
             "supplier": {},
             "refunds": {"type":"array","items":{}},
             "keyCheck": {"type":"array","items":{}}
@@ -2271,74 +1713,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "properties": {"order":orderView,"token":{"type":"string"},"csrfToken":{"type":"string"}}
     }
   },
-  "POST /api/products": {
-    "201": {
-      "type": "object",
-      "required": [
-        "id",
-        "shopId",
-        "title",
-        "description",
-        "type",
-        "price",
-        "status",
-        "stockPolicy",
-        "stock",
-        "afterSalesWindowMinutes",
-        "promisedDeliveryMinutes",
-        "noReasonRefund",
-        "refundPolicy",
-        "refundPolicyShort",
-        "keyChecker",
-        "listed",
-        "categoryId",
-        "salesCount",
-        "images",
-        "merchant",
-        "createdAt"
-      ],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":["string","null"],"format":"uuid"},
-        "title": {"type":"string"},
-        "description": {"type":"string"},
-        "type": {"type":"string"},
-        "price": {"type":"integer"},
-        "status": {"type":"string"},
-        "stockPolicy": {"type":"string"},
-        "stock": {"type":["integer","null"]},
-        "afterSalesWindowMinutes": {},
-        "promisedDeliveryMinutes": {"type":["integer","null"]},
-        "noReasonRefund": {
-          "type": "object",
-          "required": ["allowed","feeRate"],
-          "properties": {"allowed":{"type":"boolean"},"feeRate":{"type":"number"}}
-        },
-        "refundPolicy": {"type":"string"},
-        "refundPolicyShort": {"type":"string"},
-        "keyChecker": {},
-        "listed": {"type":"boolean"},
-        "categoryId": {"type":["string","null"],"format":"uuid"},
-        "salesCount": {"type":"integer"},
-        "images": {"type":"array","items":{}},
-        "merchant": {
-          "type": "object",
-          "required": ["shopId","name","creditScore","refundRate","demoted","rating","ratingCount","verified"],
-          "properties": {
-            "shopId": {"type":["string","null"],"format":"uuid"},
-            "name": {"type":"string"},
-            "creditScore": {"type":"number"},
-            "refundRate": {"type":["number","null"]},
-            "demoted": {"type":"boolean"},
-            "rating": {},
-            "ratingCount": {"type":"integer"},
-            "verified": {"type":"boolean"}
-          }
-        },
-        "createdAt": {"type":"string","format":"date-time"}
-      }
-    }
-  },
+  "POST /api/products": {"201":productView},
   "POST /api/products/:id/keys": {
     "200": {
       "type": "object",
@@ -2384,39 +1759,8 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       "properties": {"status":{"type":"string"},"refunded":{"type":"integer"},"replayed":{"type":"boolean"}}
     }
   },
-  "POST /api/sandbox/users": {
-    "201": {
-      "type": "object",
-      "required": ["user"],
-      "properties": {
-        "user": {
-          "type": "object",
-          "required": ["id","email","role","displayName","riskLevel","createdAt"],
-          "properties": {
-            "id": {"type":"string","format":"uuid"},
-            "email": {"type":"string"},
-            "role": {"type":"string"},
-            "displayName": {"type":"string"},
-            "riskLevel": {"type":"string"},
-            "createdAt": {"type":"string","format":"date-time"}
-          }
-        }
-      }
-    }
-  },
-  "POST /api/shops": {
-    "201": {
-      "type": "object",
-      "required": ["id","name","status","ownerId","createdAt"],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "name": {"type":"string"},
-        "status": {"type":"string"},
-        "ownerId": {"type":["string","null"],"format":"uuid"},
-        "createdAt": {"type":"string","format":"date-time"}
-      }
-    }
-  },
+  "POST /api/sandbox/users": {"201":{"type":"object","required":["user"],"properties":{"user":userView}}},
+  "POST /api/shops": {"201":shopView},
   "POST /api/shops/:id/api-keys": {
     "201": {
       "type": "object",
@@ -2454,24 +1798,7 @@ export const responseBodies: Record<string, Record<number, JsonSchema>> = {
       }
     }
   },
-  "POST /api/shops/:id/identity": {
-    "201": {
-      "type": "object",
-      "required": ["id","shopId","kind","name","numberMasked","phoneMasked","status","reason","createdAt","decidedAt"],
-      "properties": {
-        "id": {"type":"string","format":"uuid"},
-        "shopId": {"type":["string","null"],"format":"uuid"},
-        "kind": {"type":"string"},
-        "name": {"type":"string"},
-        "numberMasked": {"type":"string"},
-        "phoneMasked": {"type":"string"},
-        "status": {"type":"string"},
-        "reason": {},
-        "createdAt": {"type":"string","format":"date-time"},
-        "decidedAt": {}
-      }
-    }
-  },
+  "POST /api/shops/:id/identity": {"201":shopIdentity},
   "POST /api/shops/:id/webhooks": {
     "201": {
       "type": "object",
