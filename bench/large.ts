@@ -14,7 +14,8 @@
  *
  * Env: BENCH_LARGE_KEYS (1000000), BENCH_LARGE_ORDERS (200000; 4 events each), BENCH_LARGE_SHOPS (40),
  * BENCH_READ_SECONDS (5) per read at 16 clients, BENCH_READ_CLIENTS (16), BENCH_DB_PREFIX (kameng_bench),
- * BENCH_SERVER_ROOT (a checkout whose server and CLI to run, e.g. an export of main, for a "before").
+ * BENCH_SERVER_ROOT (a checkout whose server and CLI to run, e.g. an export of main, for a "before"),
+ * BENCH_KEEP_DB=1 keeps the seeded database (its name is logged) to EXPLAIN the reads on; drop it by hand.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -295,7 +296,7 @@ export async function runLarge(): Promise<LargeResult> {
     };
   } finally {
     await server?.stop();
-    await db.drop();
+    if (process.env.BENCH_KEEP_DB === '1') { db.keep(); log(`large: kept database ${db.name}`); } else await db.drop();
   }
 }
 

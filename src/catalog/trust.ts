@@ -78,17 +78,20 @@ async function creditFacts(db: Db, shopIds: string[], now: Date): Promise<Map<st
         and (decided_by like 'staff:%' or decided_by like 'admin:%' or (decided_by = 'system' and decision_rule_id = 'aftersales.merchant-response'))
       group by shop_id`.execute(db),
     // First answer after the case reached the merchant; silence past the deadline counts as the whole deadline.
+    // Exact, over the window's cases themselves: an index-only range of refund_cases_response (migration 027).
     sql<{ shop_id: string; minutes: number }>`
       select shop_id, percentile_cont(0.5) within group (order by extract(epoch from (coalesce(merchant_responded_at, merchant_by) - created_at)) / 60)::float8 as minutes
       from refund_cases
       where shop_id in (${ids}) and created_at >= ${since} and merchant_by is not null
         and (merchant_responded_at is not null or (merchant_by <= ${now} and status <> 'withdrawn'))
       group by shop_id`.execute(db),
+    // Kept by a trigger on reviews (migration 027): one row per shop however many reviews it has.
     sql<{ shop_id: string; average: number; n: number }>`
-      select shop_id, avg(rating)::float8 as average, count(*)::int as n from reviews where shop_id in (${ids}) group by shop_id`.execute(db),
+      select shop_id, (stars::float8 / reviews) as average, reviews as n from shop_review_stats where shop_id in (${ids}) and reviews > 0`.execute(db),
+    // The flag is a literal so the partial index chat_messages_off_platform (migration 027) applies.
     sql<Counts>`
       select shop_id, count(*)::int as n from chat_messages
-      where shop_id in (${ids}) and sender = 'merchant' and created_at >= ${since} and flags @> ${JSON.stringify([offPlatformFlag])}::jsonb
+      where shop_id in (${ids}) and sender = 'merchant' and created_at >= ${since} and flags @> ${sql.lit(JSON.stringify([offPlatformFlag]))}::jsonb
       group by shop_id`.execute(db),
   ]);
   const [o, l, r, g, p] = [byShop(orders.rows), byShop(lost.rows), byShop(response.rows), byShop(ratings.rows), byShop(offPlatform.rows)];
