@@ -55,6 +55,43 @@ export function windowOrderCounts(since: Date, shopIds?: string[]): RawBuilder<{
     ) c group by shop_id)`;
 }
 
+/**
+ * Per shop: the median response time in minutes over its cases created since `since` — the first
+ * answer after the case reached the merchant, silence past the deadline counted as the whole
+ * deadline (a case still within its deadline and unanswered does not count yet; a withdrawn one
+ * only if it was answered). Exactly `percentile_cont(0.5)` over those cases, read from the
+ * trigger-kept histogram `shop_response_days` (migration 027): whole UTC days after since's day,
+ * less the cases there whose deadline is still ahead; since's own day from the cases themselves.
+ */
+export function medianResponseMinutes(since: Date, now: Date, shopIds: string[]): RawBuilder<{ shop_id: string; minutes: number }> {
+  const day = since.toISOString().slice(0, 10);
+  const nextDay = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate() + 1));
+  const ids = sql.join(shopIds);
+  const minutes = (answeredAt: RawBuilder<unknown>) => sql`(extract(epoch from (${answeredAt} - created_at)) / 60)::float8`;
+  return sql`(with times as (
+      select shop_id, minutes, sum(n) as n from (
+        select shop_id, minutes, cases as n from shop_response_days where shop_id in (${ids}) and day > ${day}::date
+        union all
+        select shop_id, ${minutes(sql`coalesce(merchant_responded_at, merchant_by)`)}, 1 from refund_cases
+        where shop_id in (${ids}) and created_at >= ${since} and created_at < ${nextDay} and merchant_by is not null
+          and (merchant_responded_at is not null or (merchant_by <= ${now} and status <> 'withdrawn'))
+        union all
+        select shop_id, ${minutes(sql`merchant_by`)}, -1 from refund_cases
+        where shop_id in (${ids}) and merchant_responded_at is null and merchant_by is not null and merchant_by > ${now}
+          and created_at >= ${nextDay} and status <> 'withdrawn'
+      ) h group by shop_id, minutes having sum(n) > 0),
+    ranked as (
+      select shop_id, minutes, n, sum(n) over (partition by shop_id order by minutes) - n as before,
+        (sum(n) over (partition by shop_id) - 1) / 2.0 as middle from times),
+    halves as (
+      select shop_id,
+        min(minutes) filter (where floor(middle) >= before and floor(middle) < before + n) as lower,
+        min(minutes) filter (where ceil(middle) >= before and ceil(middle) < before + n) as upper
+      from ranked group by shop_id)
+    -- percentile_cont's interpolation between the two middle values, in the same float8 arithmetic.
+    select shop_id, lower + 0.5 * (upper - lower) as minutes from halves)`;
+}
+
 /** Whether each shop has an approved identity. */
 export async function verifiedShops(db: Db | Tx, shopIds: string[]): Promise<Set<string>> {
   if (shopIds.length === 0) return new Set();
@@ -77,18 +114,14 @@ async function creditFacts(db: Db, shopIds: string[], now: Date): Promise<Map<st
       where shop_id in (${ids}) and decided_at >= ${since} and status = 'approved' and decision_outcome <> 'reject'
         and (decided_by like 'staff:%' or decided_by like 'admin:%' or (decided_by = 'system' and decision_rule_id = 'aftersales.merchant-response'))
       group by shop_id`.execute(db),
-    // First answer after the case reached the merchant; silence past the deadline counts as the whole deadline.
-    sql<{ shop_id: string; minutes: number }>`
-      select shop_id, percentile_cont(0.5) within group (order by extract(epoch from (coalesce(merchant_responded_at, merchant_by) - created_at)) / 60)::float8 as minutes
-      from refund_cases
-      where shop_id in (${ids}) and created_at >= ${since} and merchant_by is not null
-        and (merchant_responded_at is not null or (merchant_by <= ${now} and status <> 'withdrawn'))
-      group by shop_id`.execute(db),
+    sql<{ shop_id: string; minutes: number }>`select * from ${medianResponseMinutes(since, now, shopIds)} m`.execute(db),
+    // Kept by a trigger on reviews (migration 027): one row per shop however many reviews it has.
     sql<{ shop_id: string; average: number; n: number }>`
-      select shop_id, avg(rating)::float8 as average, count(*)::int as n from reviews where shop_id in (${ids}) group by shop_id`.execute(db),
+      select shop_id, (stars::float8 / reviews) as average, reviews as n from shop_review_stats where shop_id in (${ids}) and reviews > 0`.execute(db),
+    // The flag is a literal so the partial index chat_messages_off_platform (migration 027) applies.
     sql<Counts>`
       select shop_id, count(*)::int as n from chat_messages
-      where shop_id in (${ids}) and sender = 'merchant' and created_at >= ${since} and flags @> ${JSON.stringify([offPlatformFlag])}::jsonb
+      where shop_id in (${ids}) and sender = 'merchant' and created_at >= ${since} and flags @> ${sql.lit(JSON.stringify([offPlatformFlag]))}::jsonb
       group by shop_id`.execute(db),
   ]);
   const [o, l, r, g, p] = [byShop(orders.rows), byShop(lost.rows), byShop(response.rows), byShop(ratings.rows), byShop(offPlatform.rows)];

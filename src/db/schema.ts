@@ -574,6 +574,8 @@ export interface OutboundMessagesTable {
 /** Trigger-kept counters (migration 019): sum a key's slots for the figure. */
 export interface ProductStockTable { product_id: string; slot: number; available: number }
 export interface ShopOrderDaysTable { shop_id: string; day: string; slot: number; paid_orders: number; fault_refunded_orders: number }
+export interface ShopResponseDaysTable { shop_id: string; day: string; minutes: number; slot: number; cases: number }
+export interface ShopReviewStatsTable { shop_id: string; reviews: number; stars: number }
 export interface ShopEscrowTable { shop_id: string; slot: number; amount: number }
 export interface LedgerCheckSumsTable { account_id: string; derived: number }
 export interface LedgerCheckStateTable { id: number; watermark: string; checked_at: Timestamp }
@@ -581,6 +583,8 @@ export interface DB {
   product_stock: ProductStockTable;
   shop_order_days: ShopOrderDaysTable;
   shop_escrow: ShopEscrowTable;
+  shop_review_stats: ShopReviewStatsTable;
+  shop_response_days: ShopResponseDaysTable;
   ledger_check_sums: LedgerCheckSumsTable;
   ledger_check_state: LedgerCheckStateTable;
   refund_cases: RefundCasesTable;

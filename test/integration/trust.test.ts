@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { medianResponseMinutes, trustWindowStart } from '../../src/catalog/trust';
 import type { Session } from '../support/api';
 import { deliveredKeyOrder, fileCase, tinyPng, uploadEvidence } from '../support/aftersales';
 import { useTestApp } from '../support/harness';
@@ -214,6 +216,74 @@ describe('credit score', () => {
     const byId = Object.fromEntries(page.credit.components.map((c: { id: string }) => [c.id, c]));
     expect(byId.response_time).toMatchObject({ value: 1440, score: 0 });
     expect(byId.cases_lost).toMatchObject({ value: 1 });
+  });
+});
+
+describe('median response time from the kept histogram (migration 027)', () => {
+  /** The median the histogram read gives, and percentile_cont over the cases themselves (the definition), per shop. */
+  async function bothMedians(shopIds: string[]) {
+    const db = t.kameng.ctx.db;
+    const now = t.kameng.ctx.clock.now();
+    const since = trustWindowStart(now);
+    const kept = await sql<{ shop_id: string; minutes: number }>`select * from ${medianResponseMinutes(since, now, shopIds)} m`.execute(db);
+    const direct = await sql<{ shop_id: string; minutes: number }>`
+      select shop_id, percentile_cont(0.5) within group (order by extract(epoch from (coalesce(merchant_responded_at, merchant_by) - created_at)) / 60)::float8 as minutes
+      from refund_cases where shop_id in (${sql.join(shopIds)}) and created_at >= ${since} and merchant_by is not null
+        and (merchant_responded_at is not null or (merchant_by <= ${now} and status <> 'withdrawn'))
+      group by shop_id`.execute(db);
+    const asMap = (rows: { shop_id: string; minutes: number }[]) => Object.fromEntries(shopIds.map((id) => [id, rows.find((r) => r.shop_id === id)?.minutes ?? null]));
+    return { kept: asMap(kept.rows), direct: asMap(direct.rows) };
+  }
+
+  it('equals percentile_cont over the cases through answers, silence past the deadline, withdrawals, a refund, a moved deadline and the window sliding past', async () => {
+    const shops = [await t.api.makeShop(), await t.api.makeShop()];
+    const products = await Promise.all(shops.map((shop) => t.api.makeProduct(shop, { keys: 8 })));
+    const ids = shops.map((s) => s.shopId);
+    const same = async () => {
+      const { kept, direct } = await bothMedians(ids);
+      expect(kept).toEqual(direct);
+      // What the shop page shows: whole minutes (the test clock also moves with real time between steps).
+      return Object.fromEntries(Object.entries(kept).map(([id, m]) => [id, m === null ? null : Math.round(m)]));
+    };
+    expect(await same()).toEqual({ [ids[0]]: null, [ids[1]]: null });
+
+    // Shop 0: answered after 30 and 95 minutes (one of them accepted: a merchant-fault refund), one silent past its deadline.
+    const a = await caseWithMerchant(shops[0], products[0].id);
+    const b = await caseWithMerchant(shops[0], products[0].id);
+    const silent = await caseWithMerchant(shops[0], products[0].id);
+    await t.api.advance(30);
+    await respond(shops[0], a.caseId, { action: 'contest', message: '该卡密出库时有效，请提供兑换失败截图' });
+    await t.api.advance(65);
+    await respond(shops[0], b.caseId, { action: 'accept', message: '已核实，同意退款' });
+    // Shop 1: one withdrawn unanswered (never counts), one answered then withdrawn (counts), one still within its deadline.
+    const withdrawn = await caseWithMerchant(shops[1], products[1].id);
+    await t.api.ok('POST', `/api/refund-cases/${withdrawn.caseId}/withdraw`, { token: withdrawn.buyer.token });
+    const answered = await caseWithMerchant(shops[1], products[1].id);
+    await t.api.advance(12);
+    await respond(shops[1], answered.caseId, { action: 'contest', message: '请提供兑换失败的截图' });
+    await t.api.ok('POST', `/api/refund-cases/${answered.caseId}/withdraw`, { token: answered.buyer.token });
+    const waiting = await caseWithMerchant(shops[1], products[1].id);
+    // Before any deadline: 30 and 95 → 62.5 (shown as 63); shop 1 has only its answered case.
+    expect(await same()).toEqual({ [ids[0]]: 63, [ids[1]]: 12 });
+
+    // Past the deadlines: the silent case and the waiting one count as the whole deadline (24 h).
+    await t.api.advance(24 * 60 + 1);
+    expect(await same()).toEqual({ [ids[0]]: 95, [ids[1]]: 726 });
+    expect((await shopPage(shops[0].shopId)).credit.components.find((c: { id: string }) => c.id === 'response_time').value).toBe(95);
+
+    // A deadline moved by hand (an operator's correction) moves the case in the histogram too.
+    const db = t.kameng.ctx.db;
+    const waitingCase = await db.selectFrom('refund_cases').select(['created_at']).where('id', '=', waiting.caseId).executeTakeFirstOrThrow();
+    await db.updateTable('refund_cases').set({ merchant_by: new Date(waitingCase.created_at.getTime() + 100 * 60_000) }).where('id', '=', waiting.caseId).execute();
+    expect(await same()).toEqual({ [ids[0]]: 95, [ids[1]]: 56 });
+    void silent;
+
+    // The window slides: 30 days on, the first cases leave it, whatever day boundary the instant falls on.
+    for (const step of [29 * 24 * 60 - 200, 150, 60, 24 * 60]) {
+      await t.api.advance(step);
+      await same();
+    }
+    expect(await same()).toEqual({ [ids[0]]: null, [ids[1]]: null });
   });
 });
 
