@@ -21,14 +21,21 @@ import { instantRefundApplication as refundApplication, refundBenchRules } from 
 import { findPgbench } from './pgbench';
 import { adminUrl, cleanupAll, createDatabase, postgresPids } from './server';
 
-/** CPU seconds (user + system) of processes, from /proc (Linux). */
-const ticksOf = (pids: number[]) => pids.reduce((sum, pid) => {
+/** CPU seconds (user + system) of a process, from /proc (Linux); NaN once it has exited. */
+const ticksOfPid = (pid: number) => {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return sum + Number(fields[11]) + Number(fields[12]);
-  } catch { return sum; }
-}, 0) / 100;
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch { return NaN; }
+};
+const ticksOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (ticksOfPid(pid) || 0), 0);
+/** CPU seconds of processes between two snapshots, counting only those alive at both (an exited worker takes its ticks along). */
+const snapshot = (pids: number[]) => pids.map((pid) => ({ pid, at: ticksOfPid(pid) }));
+const cpuSince = (before: Array<{ pid: number; at: number }>) => before.reduce((sum, { pid, at }) => {
+  const now = ticksOfPid(pid);
+  return Number.isFinite(now) && Number.isFinite(at) ? sum + now - at : sum;
+}, 0);
 const backendPids = async (database: string) => (await postgresPids(database)).filter(Boolean);
 
 const engine = process.argv[2] === 'postgres' ? 'postgres' : 'pglite';
@@ -99,7 +106,7 @@ try {
     let pgSeconds = 0;
     const measure = async <T>(fn: () => Promise<T>): Promise<T> => {
       recording = true;
-      const pg0 = ticksOf(pids);
+      const pg0 = snapshot(pids);
       const cpu0 = process.cpuUsage();
       const started = performance.now();
       try {
@@ -108,7 +115,7 @@ try {
         wallMs += performance.now() - started;
         const cpu = process.cpuUsage(cpu0);
         nodeUs += cpu.user + cpu.system;
-        pgSeconds += ticksOf(pids) - pg0;
+        pgSeconds += cpuSince(pg0);
         recording = false;
       }
     };

@@ -105,11 +105,13 @@ export async function executeOutcome(
     await markOrderRefunded(tx, order, input.now);
     return;
   }
+  // Units first: the refund locks the shop's and the platform's ledger accounts until commit, so
+  // the less that runs after it, the shorter other refunds wait (the units do not depend on it).
+  if (input.releaseUnits ?? input.outcome === 'refund') await releaseUnits(tx, c, order, input.locked);
   const refund = await executeRefund(tx, {
     order, amount: input.amount, reason: systemText('caseRefund', 'zh', { caseNo: c.id.slice(0, 8), reason: c.reason }), destination: c.refund_to, caseId: c.id,
     fault: input.fault, actor: input.actor, at: input.now, rules: input.rules,
   });
-  if (input.releaseUnits ?? input.outcome === 'refund') await releaseUnits(tx, c, order, input.locked);
   await noticeRefund(ctx, tx, order, { ...refund, caseId: c.id }, 'case', input.now);
   if (refund.waitingForFunds) return; // the funding job moves the order's status when the money moves
   await markOrderRefunded(tx, order, input.now);
