@@ -29,7 +29,6 @@ const ticksOfPid = (pid: number) => {
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch { return NaN; }
 };
-const ticksOf = (pids: number[]) => pids.reduce((sum, pid) => sum + (ticksOfPid(pid) || 0), 0);
 /** CPU seconds of processes between two snapshots, counting only those alive at both (an exited worker takes its ticks along). */
 const snapshot = (pids: number[]) => pids.map((pid) => ({ pid, at: ticksOfPid(pid) }));
 const cpuSince = (before: Array<{ pid: number; at: number }>) => before.reduce((sum, { pid, at }) => {
@@ -158,7 +157,7 @@ try {
 async function tpcbCpu(bin: string, args: string[], database: string): Promise<number> {
   const child = spawn(bin, ['-c', '1', '-T', '8', '-P', '1', '-n', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let pids: number[] = [];
-  let start = 0;
+  let start: ReturnType<typeof snapshot> = [];
   let transactions = 0;
   let cpu = NaN;
   let buffered = '';
@@ -183,10 +182,10 @@ async function tpcbCpu(bin: string, args: string[], database: string): Promise<n
     const at = Math.round(Number(m[1]));
     if (at === 2) {
       pids = [child.pid!, ...(await backendPids(database))];
-      start = ticksOf(pids);
+      start = snapshot(pids);
     } else if (at > 2 && at <= 7) {
       transactions += Number(m[2]);
-      if (at === 7) cpu = ticksOf(pids) - start;
+      if (at === 7) cpu = cpuSince(start);
     }
   }
   await done;
