@@ -154,8 +154,10 @@ async function main(): Promise<void> {
     const bin = findPgbench();
     if (!bin) skipped.push('pgbench: not found (install postgresql-contrib or set BENCH_PGBENCH)');
     else {
-      log(`pgbench: TPC-B, scale 10, ${settings.pgbenchSeconds} s at 16 and ${settings.clients} clients`);
-      pgbench = await runPgbench(bin, [{ clients: 16, threads: 2 }, { clients: settings.clients, threads: 2 }], settings.pgbenchSeconds);
+      // At 16 clients and at the scenarios' count (once when that is 16).
+      const clientCounts = [...new Set([16, settings.clients])];
+      log(`pgbench: TPC-B, scale 10, ${settings.pgbenchSeconds} s at ${clientCounts.join(' and ')} clients`);
+      pgbench = await runPgbench(bin, clientCounts.map((clients) => ({ clients, threads: 2 })), settings.pgbenchSeconds);
     }
   }
 
@@ -210,7 +212,7 @@ async function main(): Promise<void> {
   for (const scenario of settings.scenarios) {
     const pg = find('postgres', scenario);
     const lite = find('pglite', scenario);
-    for (const p of [pgbenchAt(settings.clients), pgbenchAt(16)]) {
+    for (const p of [...new Set([pgbenchAt(settings.clients), pgbenchAt(16)])]) {
       if (pg && p) ratios.push({ name: `postgres ${scenario} ${opsOf(scenario)}/s ÷ pgbench tps (${p.clients} clients)`, value: pg.throughput / p.tps });
       if (lite && p) ratios.push({ name: `pglite ${scenario} ${opsOf(scenario)}/s ÷ pgbench tps (${p.clients} clients)`, value: lite.throughput / p.tps });
     }
