@@ -13,7 +13,7 @@
  * to seed it; see the report).
  *
  * Env: BENCH_LARGE_KEYS (1000000), BENCH_LARGE_ORDERS (200000; 4 events each), BENCH_LARGE_SHOPS (40),
- * BENCH_READ_SECONDS (5) per read at 16 clients, BENCH_READ_CLIENTS (16), BENCH_DB_PREFIX (kameng_bench),
+ * BENCH_READ_SECONDS (5) per read at 16 clients, BENCH_READ_CLIENTS (16), BENCH_DB_PREFIX (prefixes the database's name, see bench/server.ts),
  * BENCH_SERVER_ROOT (a checkout whose server and CLI to run, e.g. an export of main, for a "before"),
  * BENCH_KEEP_DB=1 keeps the seeded database (its name is logged) to EXPLAIN the reads on; drop it by hand.
  */
@@ -291,7 +291,7 @@ function reads(s: Setup): Read[] {
 }
 
 export async function runLarge(engine: LargeEngine = 'postgres'): Promise<LargeResult> {
-  const db = engine === 'postgres' ? await createDatabase(process.env.BENCH_DB_PREFIX ?? 'kameng_bench') : undefined;
+  const db = engine === 'postgres' ? await createDatabase('kameng_bench') : undefined;
   const dataDir = engine === 'pglite' ? mkdtempSync(path.join(os.tmpdir(), 'kameng-large-')) : undefined;
   const dropDataDir = dataDir ? onCleanup(async () => rmSync(dataDir, { recursive: true, force: true })) : undefined;
   const target: Target = db ? { databaseUrl: db.url } : { dataDir: dataDir! };

@@ -1,15 +1,16 @@
 /**
- * `npm run bench`: checkout throughput and latency at N concurrent clients on PGlite and PostgreSQL,
+ * `npm run bench`: checkout (and 秒退 instant refund) throughput and latency at N concurrent clients on PGlite and PostgreSQL,
  * next to pgbench TPC-B tps on the same PostgreSQL in the same run. Speed is reported as ratios
  * against baselines measured here and now, never as absolute thresholds: the machine varies.
  *
  * Env: BENCH_SECONDS (20) per scenario, BENCH_WARMUP_SECONDS (3), BENCH_CLIENTS (64),
- * BENCH_ENGINES (pglite,postgres), BENCH_SCENARIOS (gateway,wallet), BENCH_KEYS (card keys per scenario),
+ * BENCH_ENGINES (pglite,postgres), BENCH_SCENARIOS (gateway,wallet,refund), BENCH_KEYS (card keys per scenario),
  * BENCH_PG_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_PGBENCH_SECONDS (= BENCH_SECONDS), BENCH_LOG_LEVEL (echo server logs at this level),
  * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof), BENCH_TIMERS (due auto-confirms
  * for the timer drain on PostgreSQL, 100000; 0 skips it — bench/timers.ts).
- * Where a checkout's time goes, statement by statement: `npx tsx bench/statements.ts [pglite|postgres]`.
+ * BENCH_DB_PREFIX prefixes the bench's PostgreSQL database names.
+ * Where a checkout's (and a 秒退's) time goes, statement by statement: `npx tsx bench/statements.ts [pglite|postgres]`.
  * The scenario `large` (in the default list) runs bench/large.ts on each engine: the catalogue and back-office
  * reads, ledger check, verify-timeline and (PGlite) reopen time on a small database and on 1M keys / 200k orders /
  * 800k events it seeds with SQL (its own env there). The whole report is also written as Markdown to
@@ -19,7 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { closeConnections } from './http';
-import { fundWallets, importKeys, runLoad, scenarioLabels, setUpMarket, stockOf, verify, type LoadResult, type Scenario, type Verification } from './load';
+import { fundWallets, importKeys, runLoad, scenarioLabels, setUpMarket, stockOf, verify, walletScenarios, walletsOf, type LoadResult, type Scenario, type Verification } from './load';
 import { findPgbench, runPgbench, type PgbenchResult } from './pgbench';
 import { benchTimers, type TimersResult } from './timers';
 import { largeReport, runLarge, writeLarge, type LargeResult } from './large';
@@ -27,7 +28,7 @@ import { cleanupAll, cpuWindow, createDatabase, postgresPids, postgresVersion, r
 
 type Engine = 'pglite' | 'postgres';
 
-const defaultScenarios = 'gateway,wallet,large';
+const defaultScenarios = 'gateway,wallet,refund,large';
 const list = (v: string | undefined, fallback: string) => (v ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
 const settings = {
   seconds: Number(process.env.BENCH_SECONDS ?? 20),
@@ -72,8 +73,9 @@ async function benchEngine(engine: Engine, rows: Row[]): Promise<void> {
         const have = await stockOf(server.base, market);
         if (have < want) await importKeys(server.base, market, roundUp(want - have, 5_000));
       }
-      if (scenario === 'wallet') await fundWallets(server.base, market, 100_000_000);
+      if (walletScenarios.includes(scenario)) await fundWallets(server.base, market, 100_000_000);
       const stockBefore = await stockOf(server.base, market);
+      const walletsBefore = await walletsOf(server.base, market);
       log(`${engine}/${scenario}: ${settings.warmupSeconds} s warm-up + ${settings.seconds} s measured, ${settings.clients} clients, stock ${stockBefore}`);
       let cpuStart: Promise<() => CpuShare> | undefined;
       let cpuDone: Promise<CpuShare> | undefined;
@@ -86,8 +88,9 @@ async function benchEngine(engine: Engine, rows: Row[]): Promise<void> {
       const death = server.death();
       if (death) throw new Error(`${engine}/${scenario}: ${death}`);
       const cpu = await cpuDone;
-      const verification = await verify(server.base, market, result, stockBefore);
-      log(`${engine}/${scenario}: ${result.throughput} checkouts/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}; verified ${verification.ok ? 'OK' : 'WITH PROBLEMS'}`);
+      const verification = await verify(server.base, market, result, stockBefore, walletsBefore);
+      const part = result.checkoutPart ? ` (the wallet checkout before it: p50 ${result.checkoutPart.p50} ms, p99 ${result.checkoutPart.p99} ms)` : '';
+      log(`${engine}/${scenario}: ${result.throughput} ${opsOf(scenario)}/s, p50 ${result.p50} ms, p99 ${result.p99} ms${part}, errors ${result.errors}; verified ${verification.ok ? 'OK' : 'WITH PROBLEMS'}`);
       rows.push({ ...result, engine, serverStartMs: server.startMs, rssMb: server.rssMb(), cpu: cpu ?? { server: NaN, benchClient: NaN, postgres: NaN, other: NaN, machine: NaN }, serverLogs: { ...server.logs, samples: [...server.logs.samples] }, verification });
     }
   } finally {
@@ -95,6 +98,9 @@ async function benchEngine(engine: Engine, rows: Row[]): Promise<void> {
     await db?.drop();
   }
 }
+
+/** What one operation of a scenario is: a checkout, or (秒退) a refund. */
+const opsOf = (scenario: Scenario) => (scenario === 'refund' ? 'refunds' : 'checkouts');
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const cells = rows.map((r) => r.map(String));
@@ -153,8 +159,10 @@ async function main(): Promise<void> {
     const bin = findPgbench();
     if (!bin) skipped.push('pgbench: not found (install postgresql-contrib or set BENCH_PGBENCH)');
     else {
-      log(`pgbench: TPC-B, scale 10, ${settings.pgbenchSeconds} s at 16 and ${settings.clients} clients`);
-      pgbench = await runPgbench(bin, [{ clients: 16, threads: 2 }, { clients: settings.clients, threads: 2 }], settings.pgbenchSeconds);
+      // At 16 clients and at the scenarios' count (once when that is 16).
+      const clientCounts = [...new Set([16, settings.clients])];
+      log(`pgbench: TPC-B, scale 10, ${settings.pgbenchSeconds} s at ${clientCounts.join(' and ')} clients`);
+      pgbench = await runPgbench(bin, clientCounts.map((clients) => ({ clients, threads: 2 })), settings.pgbenchSeconds);
     }
   }
 
@@ -164,15 +172,20 @@ async function main(): Promise<void> {
   out.push(`Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}${pgVersion ? `, PostgreSQL ${pgVersion}` : ''}.`);
   out.push(`All on one machine: the Kameng server (one Node process), this load generator${pgVersion ? ' and PostgreSQL' : ''} share ${machine.cpus} cores.`);
   out.push(`Each client: its own buyer, one checkout after another (closed loop); ${settings.warmupSeconds} s warm-up, then ${settings.seconds} s measured.`);
-  out.push('Latency covers the whole checkout (both calls for gateway). Clients start on open keep-alive connections;');
+  out.push('Latency covers the whole checkout (both calls for gateway); for refund (秒退), an op is the instant refund call alone,');
+  out.push('each on the client\'s own fresh wallet checkout (timed apart below). Clients start on open keep-alive connections;');
   out.push('"new conn": GET /api/health on a fresh connection once a second under load. CPU: % of one core in the measured window.');
   out.push('');
   out.push(table(
-    ['engine', 'scenario', 'clients', 'checkouts', 'errors', 'checkouts/s', 'p50 ms', 'p99 ms', 'max ms', 'new conn ms p50/max', 'cpu srv%', 'cpu pg%', 'cpu bench%', 'cpu other%', 'srv RSS MB', 'verified'],
+    ['engine', 'scenario', 'clients', 'ops', 'errors', 'ops/s', 'p50 ms', 'p99 ms', 'max ms', 'new conn ms p50/max', 'cpu srv%', 'cpu pg%', 'cpu bench%', 'cpu other%', 'srv RSS MB', 'verified'],
     rows.map((r) => [r.engine, `${r.scenario}: ${scenarioLabels[r.scenario]}`, r.clients, r.checkouts, r.errors, r.throughput, r.p50, r.p99, r.max,
       `${Math.round(r.newConnection.p50)}/${Math.round(r.newConnection.max)}`,
       r.cpu.server, r.engine === 'postgres' ? r.cpu.postgres : '-', r.cpu.benchClient, r.cpu.other, r.rssMb, r.verification.ok ? 'yes' : 'NO']),
   ));
+  for (const r of rows.filter((row) => row.checkoutPart)) {
+    const c = r.checkoutPart!;
+    out.push(`${r.engine}/${r.scenario}: the wallet checkout before each refund — ${c.count} in the window, p50 ${c.p50} ms, p99 ${c.p99} ms, max ${c.max} ms`);
+  }
   const busiest = Math.max(0, ...rows.map((r) => r.cpu.other));
   if (busiest >= 20) {
     out.push(`WARNING: other processes on this machine used up to ${busiest}% of a core during a measured window (cpu other%):`);
@@ -204,11 +217,11 @@ async function main(): Promise<void> {
   for (const scenario of settings.scenarios) {
     const pg = find('postgres', scenario);
     const lite = find('pglite', scenario);
-    for (const p of [pgbenchAt(settings.clients), pgbenchAt(16)]) {
-      if (pg && p) ratios.push({ name: `postgres ${scenario} checkouts/s ÷ pgbench tps (${p.clients} clients)`, value: pg.throughput / p.tps });
-      if (lite && p) ratios.push({ name: `pglite ${scenario} checkouts/s ÷ pgbench tps (${p.clients} clients)`, value: lite.throughput / p.tps });
+    for (const p of [...new Set([pgbenchAt(settings.clients), pgbenchAt(16)])]) {
+      if (pg && p) ratios.push({ name: `postgres ${scenario} ${opsOf(scenario)}/s ÷ pgbench tps (${p.clients} clients)`, value: pg.throughput / p.tps });
+      if (lite && p) ratios.push({ name: `pglite ${scenario} ${opsOf(scenario)}/s ÷ pgbench tps (${p.clients} clients)`, value: lite.throughput / p.tps });
     }
-    if (pg && lite) ratios.push({ name: `pglite ÷ postgres ${scenario} checkouts/s`, value: lite.throughput / pg.throughput });
+    if (pg && lite) ratios.push({ name: `pglite ÷ postgres ${scenario} ${opsOf(scenario)}/s`, value: lite.throughput / pg.throughput });
     if (pg && lite) ratios.push({ name: `pglite ÷ postgres ${scenario} p99`, value: lite.p99 / pg.p99 });
   }
   const walletOverGateway = settings.engines.map((e) => [e, find(e, 'wallet'), find(e, 'gateway')] as const).filter(([, w, g]) => w && g);
@@ -223,7 +236,7 @@ async function main(): Promise<void> {
   out.push('Verification (after each scenario, through the API):');
   for (const r of rows) {
     const v = r.verification;
-    out.push(`  ${r.engine}/${r.scenario}: ${v.ok ? 'OK' : 'FAILED'} — ${v.deliveredOrders} delivered orders in the shop, ${v.keysSold} keys sold, ${v.sampledOrders} orders spot-checked, ledger ${v.ledgerBalanced ? 'balanced' : 'NOT balanced'}`);
+    out.push(`  ${r.engine}/${r.scenario}: ${v.ok ? 'OK' : 'FAILED'} — ${v.deliveredOrders} delivered and ${v.refundedOrders} refunded orders in the shop, ${v.keysSold} keys sold, ${v.walletsChecked} wallets checked, ${v.sampledOrders} orders spot-checked, ledger ${v.ledgerBalanced ? 'balanced' : 'NOT balanced'}`);
     for (const p of v.problems.slice(0, 5)) out.push(`      problem: ${p}`);
     const codes = Object.entries(r.errorCodes);
     if (codes.length) out.push(`      HTTP errors (whole run incl. warm-up): ${codes.map(([c, n]) => `${c} ×${n}`).join(', ')}`);

@@ -1,9 +1,11 @@
 /**
- * `npx tsx bench/statements.ts [pglite|postgres]`: where a checkout's time goes, statement by statement.
- * One buyer checks out sequentially in-process (fastify inject, no sockets, no concurrency), with a
+ * `npx tsx bench/statements.ts [pglite|postgres]`: where a checkout's (and a 秒退's) time goes, statement
+ * by statement. One buyer checks out sequentially in-process (fastify inject, no sockets, no concurrency), with a
  * Kysely log hook counting and timing every SQL statement. The count of round trips per checkout is
  * what bounds throughput on both engines (PGlite runs one statement at a time; on PostgreSQL each one
  * is a socket write + wake-up), so it is the number to drive down. BEGIN/COMMIT are listed too.
+ * 秒退 (instant refund): a wallet checkout, then the buyer's refund case on it, decided and refunded at
+ * once; only the refund call is counted.
  */
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
@@ -15,17 +17,24 @@ import { createKameng } from '../src/app';
 import { postgresPool, type Database } from '../src/db/connect';
 import type { DB } from '../src/db/schema';
 import { seedDemo } from '../src/seed/demo';
+import { instantRefundApplication as refundApplication, refundBenchRules } from './load';
 import { findPgbench } from './pgbench';
 import { adminUrl, cleanupAll, createDatabase, postgresPids } from './server';
 
-/** CPU seconds (user + system) of processes, from /proc (Linux). */
-const ticksOf = (pids: number[]) => pids.reduce((sum, pid) => {
+/** CPU seconds (user + system) of a process, from /proc (Linux); NaN once it has exited. */
+const ticksOfPid = (pid: number) => {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return sum + Number(fields[11]) + Number(fields[12]);
-  } catch { return sum; }
-}, 0) / 100;
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch { return NaN; }
+};
+/** CPU seconds of processes between two snapshots, counting only those alive at both (an exited worker takes its ticks along). */
+const snapshot = (pids: number[]) => pids.map((pid) => ({ pid, at: ticksOfPid(pid) }));
+const cpuSince = (before: Array<{ pid: number; at: number }>) => before.reduce((sum, { pid, at }) => {
+  const now = ticksOfPid(pid);
+  return Number.isFinite(now) && Number.isFinite(at) ? sum + now - at : sum;
+}, 0);
 const backendPids = async (database: string) => (await postgresPids(database)).filter(Boolean);
 
 const engine = process.argv[2] === 'postgres' ? 'postgres' : 'pglite';
@@ -68,31 +77,59 @@ try {
   const topup = await api('POST', '/api/wallet/topups', { amount: 10_000_000, channel: 'sandbox' }, buyer.token);
   await api('POST', `/api/sandbox/payments/${topup.payment.id}/succeed`);
 
+  const admin = await api('POST', '/api/auth/login', { email: 'admin@demo.kameng', password: 'kameng-demo-2026' });
+  await api('POST', '/api/admin/rules', refundBenchRules, admin.token);
+
   const checkout = async (channel: 'sandbox' | 'balance') => {
     const o = await api('POST', '/api/orders', { productId: product.id, quantity: 1, channel }, buyer.token, { 'idempotency-key': randomUUID() });
     if (channel === 'sandbox') await api('POST', `/api/sandbox/payments/${o.payment.id}/succeed`);
+    return o.order.id as string;
   };
-  for (const channel of ['sandbox', 'balance'] as const) {
-    for (let i = 0; i < 20; i++) await checkout(channel); // warm caches and the JIT
+  // 秒退: a wallet checkout (not measured), then the instant refund of its unrevealed key (measured).
+  const instantRefund = async (measure: <T>(fn: () => Promise<T>) => Promise<T>) => {
+    const orderId = await checkout('balance');
+    const opened = await measure(() => api('POST', `/api/orders/${orderId}/refund-cases`, refundApplication, buyer.token, { 'idempotency-key': randomUUID() }));
+    if (opened.status !== 'auto_approved') throw new Error(`the instant refund was not decided at once: ${opened.status}`);
+  };
+  const operations = [
+    { name: 'sandbox', title: 'gateway (create + pay) checkout', run: () => checkout('sandbox') },
+    { name: 'balance', title: 'wallet checkout', run: () => checkout('balance') },
+    { name: 'refund', title: '秒退 (instant refund of an unrevealed key, after a wallet checkout not counted)', run: () => instantRefund((fn) => fn()), measured: instantRefund },
+  ];
+  for (const op of operations) {
+    for (let i = 0; i < 20; i++) await op.run(); // warm caches and the JIT
     stats.clear();
-    recording = true;
     const pids = pgDb ? await backendPids(pgDb.name) : [];
-    const pg0 = ticksOf(pids);
-    const cpu0 = process.cpuUsage();
-    const started = performance.now();
-    for (let i = 0; i < checkouts; i++) await checkout(channel);
-    const wall = (performance.now() - started) / checkouts;
-    const cpu = process.cpuUsage(cpu0);
-    const pgCpu = (ticksOf(pids) - pg0) * 1000 / checkouts;
-    recording = false;
+    // Only the measured part counts: statements, wall time and CPU (this process and PostgreSQL's) around it.
+    let wallMs = 0;
+    let nodeUs = 0;
+    let pgSeconds = 0;
+    const measure = async <T>(fn: () => Promise<T>): Promise<T> => {
+      recording = true;
+      const pg0 = snapshot(pids);
+      const cpu0 = process.cpuUsage();
+      const started = performance.now();
+      try {
+        return await fn();
+      } finally {
+        wallMs += performance.now() - started;
+        const cpu = process.cpuUsage(cpu0);
+        nodeUs += cpu.user + cpu.system;
+        pgSeconds += cpuSince(pg0);
+        recording = false;
+      }
+    };
+    for (let i = 0; i < checkouts; i++) await (op.measured ? op.measured(measure) : measure(op.run));
+    const wall = wallMs / checkouts;
+    const pgCpu = pgSeconds * 1000 / checkouts;
     const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms);
     const n = rows.reduce((sum, [, s]) => sum + s.n, 0) / checkouts;
     const ms = rows.reduce((sum, [, s]) => sum + s.ms, 0) / checkouts;
-    console.log(`\n${engine}, ${channel === 'sandbox' ? 'gateway (create + pay)' : 'wallet'} checkout, one at a time: ${wall.toFixed(1)} ms each; ${n.toFixed(1)} statements, ${ms.toFixed(1)} ms of it in SQL`);
-    const nodeCpu = (cpu.user + cpu.system) / 1000 / checkouts;
-    console.log(`  CPU per checkout: this process (server + pg client) ${nodeCpu.toFixed(2)} ms${pgDb ? `, PostgreSQL (all processes) ${pgCpu.toFixed(2)} ms, total ${(nodeCpu + pgCpu).toFixed(2)} ms` : ''}`);
-    cpuTotals.push({ channel, ms: nodeCpu + pgCpu });
-    console.log('  per checkout   avg ms  statement');
+    console.log(`\n${engine}, ${op.title}, one at a time: ${wall.toFixed(1)} ms each; ${n.toFixed(1)} statements, ${ms.toFixed(1)} ms of it in SQL`);
+    const nodeCpu = nodeUs / 1000 / checkouts;
+    console.log(`  CPU per operation: this process (server + pg client) ${nodeCpu.toFixed(2)} ms${pgDb ? `, PostgreSQL (all processes) ${pgCpu.toFixed(2)} ms, total ${(nodeCpu + pgCpu).toFixed(2)} ms` : ''}`);
+    cpuTotals.push({ channel: op.name, ms: nodeCpu + pgCpu });
+    console.log('  per op         avg ms  statement');
     for (const [sql, s] of rows) console.log(`  ${(s.n / checkouts).toFixed(2).padStart(6)}x ${(s.ms / s.n).toFixed(3).padStart(9)}  ${sql}`);
   }
   await kameng.close();
@@ -108,7 +145,7 @@ try {
     const tpcb = await tpcbCpu(bin, [...conn, bdb.name], bdb.name);
     await bdb.drop();
     console.log(`\nTPC-B (pgbench -c1, seconds 3–7 of a run): about ${tpcb.toFixed(2)} ms CPU each (pgbench + PostgreSQL)`);
-    for (const t of cpuTotals) console.log(`  ${t.channel} checkout ÷ TPC-B transaction, CPU: ${(t.ms / tpcb).toFixed(1)}×`);
+    for (const t of cpuTotals) console.log(`  ${t.channel === 'refund' ? '秒退' : `${t.channel} checkout`} ÷ TPC-B transaction, CPU: ${(t.ms / tpcb).toFixed(1)}×`);
   }
 } finally {
   await cleanupAll();
@@ -121,7 +158,7 @@ try {
 async function tpcbCpu(bin: string, args: string[], database: string): Promise<number> {
   const child = spawn(bin, ['-c', '1', '-T', '8', '-P', '1', '-n', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let pids: number[] = [];
-  let start = 0;
+  let start: ReturnType<typeof snapshot> = [];
   let transactions = 0;
   let cpu = NaN;
   let buffered = '';
@@ -146,10 +183,10 @@ async function tpcbCpu(bin: string, args: string[], database: string): Promise<n
     const at = Math.round(Number(m[1]));
     if (at === 2) {
       pids = [child.pid!, ...(await backendPids(database))];
-      start = ticksOf(pids);
+      start = snapshot(pids);
     } else if (at > 2 && at <= 7) {
       transactions += Number(m[2]);
-      if (at === 7) cpu = ticksOf(pids) - start;
+      if (at === 7) cpu = cpuSince(start);
     }
   }
   await done;

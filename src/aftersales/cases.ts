@@ -16,6 +16,7 @@ import { defaultLang, type Lang } from '../i18n/lang';
 import { localizeWarnings } from './completeness';
 import { rewordReason } from './system-reasons';
 import { rewordSystemText } from '../i18n/system-text';
+import type { RuleSet } from '../rules/rule-sets';
 
 /** Where a buyer can turn when a case stays undecided too long (外部渠道). */
 const externalChannelNames: Record<Lang, string[]> = {
@@ -147,26 +148,32 @@ export function nextActor(c: RefundCase): NextActor {
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /**
+ * What the caller of caseView holds already, in the same transaction: the case row as it stands (not
+ * changed since it was written or read), that no evidence is attached to it, the rules in force.
+ */
+export interface KnownCase { row?: RefundCase; noEvidence?: boolean; rules?: RuleSet }
+
+/**
  * A case as `role` sees it. `viewer` (the staff member or admin asking) adds the workbench's part:
  * who claimed the case and what this viewer may do on it (an appeal is never actionable for its
  * first decider). Internal notes are never part of any view (GET …/notes, staff only).
  */
-export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: OrderRole, lang: Lang = defaultLang, viewer?: Actor) {
-  const c = await db.selectFrom('refund_cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
+export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: OrderRole, lang: Lang = defaultLang, viewer?: Actor, known: KnownCase = {}) {
+  const c = known.row ?? await db.selectFrom('refund_cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
   const workbench = role === 'staff' && viewer?.kind === 'user' ? await workbenchPart(db, c, viewer) : undefined;
   // The conversation goes on after the case opens (staff join, 已读未回 is recorded later), so the
   // chat part of the system evidence is read at view time; its messages are append-only rows.
   const [order, refunds, evidence, events, chat] = await Promise.all([
     db.selectFrom('orders').select(['order_no', 'title', 'product_type', 'amount', 'paid', 'refunded', 'status']).where('id', '=', c.order_id).executeTakeFirstOrThrow(),
     db.selectFrom('refunds').selectAll().where('case_id', '=', c.id).orderBy('created_at').execute(),
-    db.selectFrom('case_evidence').innerJoin('evidence', 'evidence.id', 'case_evidence.evidence_id')
+    known.noEvidence ? [] : db.selectFrom('case_evidence').innerJoin('evidence', 'evidence.id', 'case_evidence.evidence_id')
       .select(['evidence.id', 'evidence.mime', 'evidence.size', 'evidence.sha256', 'evidence.kind', 'evidence.original_name', 'case_evidence.party', 'case_evidence.attached_at'])
       .where('case_evidence.case_id', '=', c.id).orderBy('case_evidence.attached_at').execute(),
     readTimeline(db, c.order_id),
     chatTranscriptFor(db, c.order_id, role),
   ]);
   const now = ctx.clock.now();
-  const rules = await ctx.rules.current(db);
+  const rules = known.rules ?? await ctx.rules.current(db);
   // Staff see why a buyer is high-risk (the rule and the record behind it); the parties do not.
   const buyer = role === 'staff' && c.buyer_id
     ? await db.selectFrom('users').select(['risk_level', 'risk_reason', 'risk_set_by', 'risk_set_at']).where('id', '=', c.buyer_id).executeTakeFirst()

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
-import type { Order, RefundCase, RefundFault } from '../db/schema';
+import type { Order, OrderItemsTable, RefundCase, RefundFault } from '../db/schema';
 import { accounts } from '../ledger/accounts';
 import { lockAccounts, postEntry } from '../ledger/journal';
 import { unitsRefund } from '../orders/proration';
@@ -19,6 +19,18 @@ import { noticeRefund } from '../notify/order-notices';
 import { systemText } from '../i18n/system-text';
 
 export type Outcome = 'refund' | 'partial' | 'reissue' | 'reject';
+
+/**
+ * What a caller already read in this transaction after locking the order, unchanged since (a case
+ * filed and decided at once): the outcome uses it instead of reading the order, its units, the
+ * product's fee and the key checks again.
+ */
+export interface LockedOrderRecords {
+  order: Order;
+  items: ReadonlyArray<Pick<Selectable<OrderItemsTable>, 'id' | 'card_key_id' | 'revealed_at' | 'status'>>;
+  redeemedItemIds: readonly string[];
+  noReasonFeeBp: number;
+}
 
 /** The refund a case's outcome pays: a full refund covers the case's units; never more than is left. */
 export async function outcomeAmount(tx: Tx, c: RefundCase, order: Order, outcome: Outcome, partialAmount: number | undefined, rules: RuleSet): Promise<number> {
@@ -41,12 +53,16 @@ export async function outcomeAmount(tx: Tx, c: RefundCase, order: Order, outcome
 }
 
 /** The fee terms of a buyer-mistake case on the facts now (a key revealed since filing counts as used). */
-export async function loadMistakeTerms(tx: Tx, c: RefundCase, order: Order, amount: number, rules: RuleSet): Promise<(MistakeTerms & { unused: boolean }) | null> {
+export async function loadMistakeTerms(
+  tx: Tx, c: RefundCase, order: Order, amount: number, rules: RuleSet, known?: LockedOrderRecords,
+): Promise<(MistakeTerms & { unused: boolean }) | null> {
   if (c.reason !== 'buyer_mistake') return null;
-  const [product, units] = await Promise.all([
-    tx.selectFrom('products').select('no_reason_fee_bp').where('id', '=', order.product_id).executeTakeFirstOrThrow(),
-    tx.selectFrom('order_items').select('revealed_at').where('id', 'in', c.item_ids.length ? c.item_ids : ['00000000-0000-0000-0000-000000000000']).execute(),
-  ]);
+  const [product, units] = known
+    ? [{ no_reason_fee_bp: known.noReasonFeeBp }, known.items.filter((i) => c.item_ids.includes(i.id))]
+    : await Promise.all([
+      tx.selectFrom('products').select('no_reason_fee_bp').where('id', '=', order.product_id).executeTakeFirstOrThrow(),
+      tx.selectFrom('order_items').select('revealed_at').where('id', 'in', c.item_ids.length ? c.item_ids : ['00000000-0000-0000-0000-000000000000']).execute(),
+    ]);
   const unused = goodsUnused({ productType: order.product_type, deliveredAt: order.delivered_at, units: units.map((u) => ({ revealedAt: u.revealed_at })) });
   const resolution = resolutionOf({ refundTo: c.refund_to, exchangeProductId: c.exchange_product_id });
   const terms = mistakeTerms({ reason: c.reason, resolution, amount, feeBp: product.no_reason_fee_bp, unused, delivered: order.delivered_at !== null, rules: rules.values });
@@ -65,15 +81,17 @@ export async function executeOutcome(
     /** Whose fault the refund is (src/trust/fault.ts `caseFault`), recorded on it. */
     fault: RefundFault;
     /** Default: only a full refund gives units back. */ releaseUnits?: boolean;
+    /** The order as the caller locked and read it in this transaction, if it did. */
+    locked?: LockedOrderRecords;
   },
 ): Promise<void> {
-  const order = await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).forUpdate().executeTakeFirstOrThrow();
+  const order = input.locked?.order ?? await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).forUpdate().executeTakeFirstOrThrow();
   if (input.outcome === 'reissue') {
     await reissueKeys(tx, c, order, input.actor, input.now);
     return;
   }
   if (input.amount <= 0) return;
-  const terms = input.outcome === 'refund' ? await loadMistakeTerms(tx, c, order, c.amount, input.rules) : null;
+  const terms = input.outcome === 'refund' ? await loadMistakeTerms(tx, c, order, c.amount, input.rules, input.locked) : null;
   // An automatic decision (秒退) withholds no fee and says so in its own event.
   if (terms && c.route !== 'auto_approve') {
     await appendEvent(tx, order.id, terms.fee > 0 ? 'mistake_fee_charged' : 'mistake_fee_waived', {
@@ -83,28 +101,33 @@ export async function executeOutcome(
   }
   if (terms?.resolution === 'exchange' && terms.unused && !c.exchange_order_id) {
     await executeExchange(ctx, tx, c, order, { credit: input.amount, actor: input.actor, rules: input.rules, now: input.now });
-    await releaseUnits(tx, c, order);
+    await releaseUnits(tx, c, order, input.locked);
     await markOrderRefunded(tx, order, input.now);
     return;
   }
+  // Units first: the refund locks the shop's and the platform's ledger accounts until commit, so
+  // the less that runs after it, the shorter other refunds wait (the units do not depend on it).
+  if (input.releaseUnits ?? input.outcome === 'refund') await releaseUnits(tx, c, order, input.locked);
   const refund = await executeRefund(tx, {
     order, amount: input.amount, reason: systemText('caseRefund', 'zh', { caseNo: c.id.slice(0, 8), reason: c.reason }), destination: c.refund_to, caseId: c.id,
     fault: input.fault, actor: input.actor, at: input.now, rules: input.rules,
   });
-  if (input.releaseUnits ?? input.outcome === 'refund') await releaseUnits(tx, c, order);
   await noticeRefund(ctx, tx, order, { ...refund, caseId: c.id }, 'case', input.now);
   if (refund.waitingForFunds) return; // the funding job moves the order's status when the money moves
   await markOrderRefunded(tx, order, input.now);
 }
 
 /** Refunded units: unrevealed keys go back on sale; a revealed (or reported) key is voided. */
-async function releaseUnits(tx: Tx, c: RefundCase, order: Order): Promise<void> {
-  const units = await tx.selectFrom('order_items').select(['id', 'card_key_id', 'revealed_at']).where('id', 'in', c.item_ids).where('status', '!=', 'refunded').execute();
+async function releaseUnits(tx: Tx, c: RefundCase, order: Order, known?: LockedOrderRecords): Promise<void> {
+  const units = known
+    ? known.items.filter((i) => c.item_ids.includes(i.id) && i.status !== 'refunded')
+    : await tx.selectFrom('order_items').select(['id', 'card_key_id', 'revealed_at']).where('id', 'in', c.item_ids).where('status', '!=', 'refunded').execute();
   if (units.length === 0) return;
   await tx.updateTable('order_items').set({ status: 'refunded' }).where('id', 'in', units.map((u) => u.id)).execute();
   if (order.product_type !== 'card_key') return;
   // A key the upstream checker reports redeemed is spent even if never revealed here: void it, never resell it.
-  const redeemed = new Set((await tx.selectFrom('key_checks').select('item_id').where('order_id', '=', order.id).where('result', '=', 'redeemed').execute()).map((k) => k.item_id));
+  const redeemed = new Set(known ? known.redeemedItemIds
+    : (await tx.selectFrom('key_checks').select('item_id').where('order_id', '=', order.id).where('result', '=', 'redeemed').execute()).map((k) => k.item_id));
   const unrevealed = units.filter((u) => !u.revealed_at && !redeemed.has(u.id) && u.card_key_id).map((u) => u.card_key_id!);
   const revealed = units.filter((u) => (u.revealed_at || redeemed.has(u.id)) && u.card_key_id).map((u) => u.card_key_id!);
   if (unrevealed.length) await tx.updateTable('card_keys').set({ status: 'available', order_id: null }).where('id', 'in', unrevealed).execute();

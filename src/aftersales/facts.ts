@@ -1,49 +1,111 @@
+import { sql, type Selectable } from 'kysely';
 import type { Tx } from '../db/connect';
-import type { Order } from '../db/schema';
+import type { Order, OrderItemsTable, TopupRequestsTable } from '../db/schema';
 import type { RuleSet } from '../rules/rule-sets';
-import { keyCheckRecords } from './key-check';
+import { invariant } from '../shared/errors';
+import { keyCheckRecords, type KeyCheckRecord, type KeyCheckRow } from './key-check';
 import type { CaseFacts } from './rules';
 
 export const finalStatuses = ['auto_approved', 'approved', 'rejected', 'closed'] as const;
 export const openStatuses = ['awaiting_merchant', 'awaiting_buyer', 'under_arbitration', 'awaiting_evidence', 'appealed'] as const;
 
-/** Loads what the platform knows about an order, for the pure rules (inside the caller's transaction). */
-export async function loadFacts(tx: Tx, order: Order, rules: RuleSet, now: Date): Promise<CaseFacts> {
-  const [product, items, topup, buyer, shop, cases, keyChecks] = await Promise.all([
-    tx.selectFrom('products').selectAll().where('id', '=', order.product_id).executeTakeFirstOrThrow(),
-    tx.selectFrom('order_items').selectAll().where('order_id', '=', order.id).orderBy('seq').execute(),
-    tx.selectFrom('topup_requests').select(['status', 'delivered_amount']).where('order_id', '=', order.id).executeTakeFirst(),
-    order.buyer_id ? tx.selectFrom('users').select('risk_level').where('id', '=', order.buyer_id).executeTakeFirst() : Promise.resolve(undefined),
-    tx.selectFrom('shops').select('status').where('id', '=', order.shop_id).executeTakeFirstOrThrow(),
-    tx.selectFrom('refund_cases').select(['status', 'item_ids']).where('order_id', '=', order.id).execute(),
-    keyCheckRecords(tx, order.id),
-  ]);
-  return {
+export type TopupRecord = Pick<Selectable<TopupRequestsTable>, 'provider' | 'account' | 'amount' | 'status' | 'delivered_amount' | 'requested_at' | 'answered_at' | 'detail'>;
+
+/**
+ * What the platform holds on an order when a case is assessed, read once inside the caller's
+ * transaction after it locked the order: the facts the pure rules read, and the records the case
+ * goes on to use (its system evidence, the shop owner to notify, the units a refund releases).
+ */
+export interface CaseRecords {
+  facts: CaseFacts;
+  shopOwnerId: string;
+  /** The order's units. A reveal takes the order's lock, so they hold while the caller holds it. */
+  items: Array<Selectable<OrderItemsTable>>;
+  topup: TopupRecord | null;
+  /** The latest key-check answer per key, and every key an answer reported redeemed. */
+  keyChecks: KeyCheckRecord[];
+  redeemedItemIds: string[];
+  deliveries: Array<{ kind: string; created_at: Date; detail: unknown }>;
+  reveals: Array<{ item_id: string; at: Date; ip: string | null; user_agent: string | null; consent_text: string }>;
+  refunds: Array<{ amount: number; status: string; channel: string; created_at: Date; reason: string }>;
+}
+
+/** Timestamps inside json_agg arrive as text in the session's offset. */
+const dateOf = (text: string) => new Date(text);
+const dateOrNull = (text: string | null) => (text === null ? null : new Date(text));
+
+type Text<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+interface RecordsRow {
+  after_sales_window_minutes: number | null;
+  promised_delivery_minutes: number | null;
+  no_reason_allowed: boolean;
+  no_reason_fee_bp: number;
+  shop_status: CaseFacts['shopStatus'];
+  shop_owner_id: string;
+  risk_level: CaseFacts['buyerRisk'] | null;
+  topup: Text<TopupRecord> | null;
+  items: Array<Text<Selectable<OrderItemsTable>>>;
+  cases: Array<{ status: string; item_ids: string[] }>;
+  key_checks: Array<Text<KeyCheckRow>>;
+  deliveries: Array<Text<CaseRecords['deliveries'][number]>>;
+  reveals: Array<Text<CaseRecords['reveals'][number]>>;
+  refunds: Array<Text<CaseRecords['refunds'][number]>>;
+}
+
+/**
+ * Loads what the platform knows about an order, for the pure rules and the case's system evidence
+ * (inside the caller's transaction): one statement, the order's related rows as JSON subselects.
+ */
+export async function loadCaseRecords(tx: Tx, order: Order, rules: RuleSet, now: Date): Promise<CaseRecords> {
+  const { rows: [row] } = await sql<RecordsRow>`
+    select p.after_sales_window_minutes, p.promised_delivery_minutes, p.no_reason_allowed, p.no_reason_fee_bp,
+      s.status as shop_status, s.owner_id as shop_owner_id, u.risk_level,
+      (select row_to_json(t) from topup_requests t where t.order_id = o.id) as topup,
+      (select coalesce(json_agg(i order by i.seq), '[]') from order_items i where i.order_id = o.id) as items,
+      (select coalesce(json_agg(json_build_object('status', c.status, 'item_ids', c.item_ids)), '[]') from refund_cases c where c.order_id = o.id) as cases,
+      (select coalesce(json_agg(json_build_object('item_id', k.item_id, 'checker', k.checker, 'result', k.result, 'redeemed_at', k.redeemed_at,
+          'requested_at', k.requested_at, 'answered_at', k.answered_at) order by k.answered_at), '[]')
+        from key_checks k where k.order_id = o.id and k.status <> 'pending') as key_checks,
+      (select coalesce(json_agg(json_build_object('kind', d.kind, 'created_at', d.created_at, 'detail', d.detail) order by d.created_at), '[]')
+        from deliveries d where d.order_id = o.id) as deliveries,
+      (select coalesce(json_agg(json_build_object('item_id', r.item_id, 'at', r.at, 'ip', r.ip, 'user_agent', r.user_agent, 'consent_text', r.consent_text) order by r.at), '[]')
+        from key_reveals r where r.order_id = o.id) as reveals,
+      (select coalesce(json_agg(json_build_object('amount', f.amount, 'status', f.status, 'channel', f.channel, 'created_at', f.created_at, 'reason', f.reason) order by f.created_at), '[]')
+        from refunds f where f.order_id = o.id) as refunds
+    from orders o join products p on p.id = o.product_id join shops s on s.id = o.shop_id left join users u on u.id = o.buyer_id
+    where o.id = ${order.id}`.execute(tx);
+  invariant(row, `order ${order.id} exists with its product and shop`);
+  const items = row.items.map((i) => ({ ...i, revealed_at: dateOrNull(i.revealed_at) }));
+  const topup: TopupRecord | null = row.topup && { ...row.topup, requested_at: dateOf(row.topup.requested_at), answered_at: dateOrNull(row.topup.answered_at) };
+  const keyChecks = keyCheckRecords(row.key_checks.map((k) => ({
+    ...k, redeemed_at: dateOrNull(k.redeemed_at), requested_at: dateOf(k.requested_at), answered_at: dateOrNull(k.answered_at),
+  })));
+  const facts: CaseFacts = {
     now, rules,
     order: { status: order.status, productType: order.product_type, paid: order.paid, refunded: order.refunded, paidAt: order.paid_at, deliveredAt: order.delivered_at },
     product: {
-      afterSalesWindowMinutes: product.after_sales_window_minutes, promisedDeliveryMinutes: product.promised_delivery_minutes,
-      noReasonAllowed: product.no_reason_allowed, noReasonFeeBp: product.no_reason_fee_bp,
+      afterSalesWindowMinutes: row.after_sales_window_minutes, promisedDeliveryMinutes: row.promised_delivery_minutes,
+      noReasonAllowed: row.no_reason_allowed, noReasonFeeBp: row.no_reason_fee_bp,
     },
     units: items.map((i) => ({ id: i.id, amount: i.amount, status: i.status, revealedAt: i.revealed_at })),
     topup: topup ? { status: topup.status, deliveredAmount: topup.delivered_amount } : null,
-    buyerRisk: buyer?.risk_level ?? 'normal',
-    shopStatus: shop.status,
-    hasOpenCase: cases.some((c) => (openStatuses as readonly string[]).includes(c.status)),
-    finalizedUnitIds: cases.filter((c) => (finalStatuses as readonly string[]).includes(c.status)).flatMap((c) => c.item_ids),
-    keyChecks: keyChecks.map((k) => ({ unitId: k.itemId, result: k.result, redeemedAt: k.redeemedAt })),
+    buyerRisk: row.risk_level ?? 'normal',
+    shopStatus: row.shop_status,
+    hasOpenCase: row.cases.some((c) => (openStatuses as readonly string[]).includes(c.status)),
+    finalizedUnitIds: row.cases.filter((c) => (finalStatuses as readonly string[]).includes(c.status)).flatMap((c) => c.item_ids),
+    keyChecks: keyChecks.latest.map((k) => ({ unitId: k.itemId, result: k.result, redeemedAt: k.redeemedAt })),
+  };
+  return {
+    facts, shopOwnerId: row.shop_owner_id, items, topup, keyChecks: keyChecks.latest, redeemedItemIds: keyChecks.redeemedItemIds,
+    deliveries: row.deliveries.map((d) => ({ ...d, created_at: dateOf(d.created_at) })),
+    reveals: row.reveals.map((r) => ({ ...r, at: dateOf(r.at) })),
+    refunds: row.refunds.map((r) => ({ ...r, created_at: dateOf(r.created_at) })),
   };
 }
 
-/** 系统证据: the platform's own records, attached to every case as it opens. */
-export async function systemEvidence(tx: Tx, order: Order): Promise<Record<string, unknown>> {
-  const [deliveries, reveals, topup, refunds, keyChecks] = await Promise.all([
-    tx.selectFrom('deliveries').select(['kind', 'created_at', 'detail']).where('order_id', '=', order.id).orderBy('created_at').execute(),
-    tx.selectFrom('key_reveals').select(['item_id', 'at', 'ip', 'user_agent', 'consent_text']).where('order_id', '=', order.id).orderBy('at').execute(),
-    tx.selectFrom('topup_requests').selectAll().where('order_id', '=', order.id).executeTakeFirst(),
-    tx.selectFrom('refunds').select(['amount', 'status', 'channel', 'created_at', 'reason']).where('order_id', '=', order.id).execute(),
-    keyCheckRecords(tx, order.id),
-  ]);
+/** 系统证据: the platform's own records (as loadCaseRecords read them), attached to every case as it opens. */
+export function systemEvidence(order: Order, records: CaseRecords): Record<string, unknown> {
+  const { deliveries, reveals, refunds, topup, keyChecks } = records;
   return {
     order: {
       orderNo: order.order_no, title: order.title, productType: order.product_type, quantity: order.quantity, amount: order.amount,

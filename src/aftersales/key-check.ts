@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, Ctx } from '../context';
-import type { Db, Tx } from '../db/connect';
+import type { Db } from '../db/connect';
 import type { CaseReason, KeyCheckResult } from '../db/schema';
 import { withTransaction } from '../db/transaction';
 import { loadOrderFor } from '../orders/access';
@@ -127,11 +127,14 @@ async function askChecker(checker: KeyChecker, code: string, sale: KeySale): Pro
 
 export interface KeyCheckRecord { itemId: string; checker: string; result: KeyCheckResult; redeemedAt: Date | null; checkedAt: Date }
 
-/** The latest answer for each key of the order (pending intents are not answers). */
-export async function keyCheckRecords(db: Db | Tx, orderId: string): Promise<KeyCheckRecord[]> {
-  const rows = await db.selectFrom('key_checks').selectAll().where('order_id', '=', orderId).where('status', '!=', 'pending')
-    .orderBy('answered_at').execute();
+export interface KeyCheckRow { item_id: string; checker: string; result: KeyCheckResult | null; redeemed_at: Date | null; requested_at: Date; answered_at: Date | null }
+
+/**
+ * From an order's answered (or failed) key checks in answer order: the latest answer for each key,
+ * and every key any answer reported redeemed: such a key is spent and is voided, never resold, when refunded.
+ */
+export function keyCheckRecords(rows: readonly KeyCheckRow[]): { latest: KeyCheckRecord[]; redeemedItemIds: string[] } {
   const latest = new Map<string, KeyCheckRecord>();
   for (const r of rows) latest.set(r.item_id, { itemId: r.item_id, checker: r.checker, result: r.result ?? 'unknown', redeemedAt: r.redeemed_at, checkedAt: r.answered_at ?? r.requested_at });
-  return [...latest.values()];
+  return { latest: [...latest.values()], redeemedItemIds: [...new Set(rows.filter((r) => r.result === 'redeemed').map((r) => r.item_id))] };
 }

@@ -19,7 +19,7 @@ import { checkCompleteness, type ChecklistItem, type EvidenceKind, type Warning 
 import { attachEvidence, evidenceKinds } from './evidence';
 import { executeOutcome } from './execute';
 import { caseFault } from '../trust/fault';
-import { loadFacts, systemEvidence } from './facts';
+import { loadCaseRecords, systemEvidence, type CaseRecords } from './facts';
 import { assess, type Verdict } from './rules';
 import { checkExchange, type ExchangeRequest } from './exchange';
 import { resolutionOf } from './mistake';
@@ -63,11 +63,12 @@ export async function previewCase(ctx: Ctx, actor: Actor, orderId: string, input
     const now = ctx.clock.now();
     const { order } = await loadOrderFor(tx, actor, orderId, ['buyer']);
     checkWalletOption(order, input);
-    const verdict = assess(await loadFacts(tx, order, rules, now), applicationOf(input));
+    const records = await loadCaseRecords(tx, order, rules, now);
+    const verdict = assess(records.facts, applicationOf(input));
     const exchange = verdict.kind === 'accepted' && input.exchange ? await checkExchange(tx, order, input.exchange, verdict.amount, rules) : null;
     const kinds = await evidenceKinds(tx, actor, input.evidenceIds ?? []);
     const { warnings, checklist } = checkCompleteness(input.reason, input.description, kinds, lang);
-    return { verdict: describeVerdict(verdict, rules), exchange, warnings, checklist, prefilled: await systemEvidence(tx, order) };
+    return { verdict: describeVerdict(verdict, rules), exchange, warnings, checklist, prefilled: systemEvidence(order, records) };
   });
 }
 
@@ -95,12 +96,13 @@ export async function openCase(
       // The buyer's record (the claims before this one) is checked first: a pattern it shows applies to this claim.
       await flagIfRisky(tx, order.buyer_id, rules, now);
       checkWalletOption(order, input);
-      const verdict = assess(await loadFacts(tx, order, rules, now), applicationOf(input));
+      const records = await loadCaseRecords(tx, order, rules, now);
+      const verdict = assess(records.facts, applicationOf(input));
       if (verdict.kind === 'invalid') throw badRequest(verdict.code, verdict.message);
       if (verdict.kind === 'refused') throw refused(verdict.code, verdict.rule, verdict.message, { ...verdict.details, ruleVersion: rules.version });
       if (input.exchange) await checkExchange(tx, order, input.exchange, verdict.amount, rules);
       const kinds = await evidenceKinds(tx, actor, input.evidenceIds ?? []);
-      const opened = await fileCase(ctx, tx, { actor, order, input, verdict, kinds, rules, now, lang });
+      const opened = await fileCase(ctx, tx, { actor, order, records, input, verdict, kinds, rules, now, lang });
       await claim?.finish(opened);
       return opened;
     });
@@ -112,7 +114,7 @@ export async function openCase(
 
 async function fileCase(
   ctx: Ctx, tx: Tx,
-  p: { actor: Actor; order: Order; input: ApplyInput; verdict: Extract<Verdict, { kind: 'accepted' }>; kinds: EvidenceKind[]; rules: RuleSet; now: Date; lang: Lang },
+  p: { actor: Actor; order: Order; records: CaseRecords; input: ApplyInput; verdict: Extract<Verdict, { kind: 'accepted' }>; kinds: EvidenceKind[]; rules: RuleSet; now: Date; lang: Lang },
 ): Promise<OpenedCase> {
   const { order, input, verdict, rules, now } = p;
   // The case records its warnings in Chinese, as always; the buyer reads them in their language (caseView re-words them by code).
@@ -121,7 +123,7 @@ async function fileCase(
   const caseId = randomUUID();
   const auto = verdict.route === 'auto_approve';
   const toStaff = verdict.route === 'to_staff';
-  const facts = await systemEvidence(tx, order);
+  const facts = systemEvidence(order, p.records);
   const c = await tx.insertInto('refund_cases').values({
     id: caseId, order_id: order.id, shop_id: order.shop_id, buyer_id: order.buyer_id, reason: input.reason, description: input.description.trim(),
     expected_outcome: input.expectedOutcome, amount: verdict.amount, item_ids: JSON.stringify(verdict.unitIds),
@@ -149,21 +151,24 @@ async function fileCase(
   });
   if (auto) {
     // A no-reason refund keeps its fee but still returns whole units: unrevealed keys go back on sale.
-    await executeOutcome(ctx, tx, c, { outcome: verdict.fee > 0 ? 'partial' : 'refund', amount: verdict.refund, actor: 'system', rules, now, fault: caseFault(c), releaseUnits: true });
+    // The order is locked since it was read (openCase), and nothing here changed it or its units.
+    const locked = { order, items: p.records.items, redeemedItemIds: p.records.redeemedItemIds, noReasonFeeBp: p.records.facts.product.noReasonFeeBp };
+    await executeOutcome(ctx, tx, c, { outcome: verdict.fee > 0 ? 'partial' : 'refund', amount: verdict.refund, actor: 'system', rules, now, fault: caseFault(c), releaseUnits: true, locked });
     await appendEvent(tx, order.id, 'case_decided', { actor: 'system', at: now, data: { caseId, outcome: c.decision_outcome, amount: verdict.refund, fee: verdict.fee, ruleId: verdict.rule, ruleVersion: rules.version } });
   } else if (verdict.route === 'to_merchant') {
     await scheduleJob(tx, 'case_merchant_deadline', caseId, c.merchant_by!, now);
     await armDeadlineReminder(tx, caseId, 'merchant_response', c.merchant_by!, now);
   }
   if (!auto) await armCaseDeadlines(tx, c, rules, now);
-  const shop = await tx.selectFrom('shops').select('owner_id').where('id', '=', order.shop_id).executeTakeFirstOrThrow();
   await notify(ctx, tx, {
-    userIds: [order.buyer_id, shop.owner_id], orderId: order.id, caseId, at: now,
+    userIds: [order.buyer_id, p.records.shopOwnerId], orderId: order.id, caseId, at: now,
     notice: auto
       ? notice('case_auto_approved', { orderNo: order.order_no, amount: verdict.refund, ruleId: verdict.rule })
       : notice('case_opened', { orderNo: order.order_no, merchantBy: c.merchant_by?.toISOString() ?? null }),
   });
-  return { ...(await caseView(ctx, tx, caseId, 'buyer', p.lang)), checklist, prefilled: facts };
+  // The row as inserted still stands (an exchange links its new order to the case: read that one again).
+  const known = { row: input.exchange ? undefined : c, noEvidence: !input.evidenceIds?.length, rules };
+  return { ...(await caseView(ctx, tx, caseId, 'buyer', p.lang, undefined, known)), checklist, prefilled: facts };
 }
 
 function autoReason(verdict: Extract<Verdict, { kind: 'accepted' }>): string {

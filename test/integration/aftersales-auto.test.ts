@@ -87,7 +87,7 @@ describe('automatic review from the platform records', () => {
 
   it('a vague description comes back with warnings and the checklist, the platform facts pre-filled', async () => {
     const { buyer, order } = await deliveredKeyOrder(t.api);
-    await t.api.ok('POST', `/api/orders/${order.id}/keys/reveal`, { token: buyer.token });
+    const revealed = await t.api.ok('POST', `/api/orders/${order.id}/keys/reveal`, { token: buyer.token });
     const res = await fileCase(t.api, buyer, order.id, { reason: 'key_invalid', description: '不能用' });
     expect(res.status).toBe(201);
     const codes = res.body.warnings.map((w: { code: string }) => w.code);
@@ -95,6 +95,13 @@ describe('automatic review from the platform records', () => {
     expect(res.body.checklist.find((c: { kind: string }) => c.kind === 'transaction')).toMatchObject({ byPlatform: true, provided: true });
     expect(res.body.prefilled.order.orderNo).toBe(order.orderNo);
     expect(res.body.systemEvidence.revealLog).toHaveLength(1);
+    // The platform's records keep their times in UTC ISO, as the order and the reveal answered them.
+    const seen = await t.api.ok('GET', `/api/orders/${order.id}`, { token: buyer.token });
+    expect(res.body.prefilled.deliveryLog.map((d: { at: string }) => d.at)).toEqual(seen.deliveries.map((d: { at: string }) => d.at));
+    expect(res.body.prefilled.deliveryLog).toHaveLength(1);
+    expect(res.body.prefilled.revealLog).toEqual([expect.objectContaining({ itemId: seen.items[0].id, at: revealed.keys[0].revealedAt, consent: revealed.consentText })]);
+    expect(res.body.prefilled.refunds).toEqual([]);
+    expect(res.body.prefilled.supplier).toBeNull();
   });
 
   it('one open case per order, and the open case freezes escrow past auto-confirm', async () => {
