@@ -146,13 +146,24 @@ function sourceAccount(source: FundingSource['source'], order: Order): AccountSp
 const fundingSources: FundingSource['source'][] = ['escrow', 'merchant_available', 'merchant_deposit', 'compensation_fund'];
 
 /**
- * Locks every account the refund may touch — all four waterfall sources, the receivable the fund
- * would book, and the buyer's wallet when the money goes there — in one sorted statement, then
- * plans which sources pay.
+ * Locks the accounts the refund will touch, then plans which sources pay. The order's escrow holds
+ * paid − refunded − settled, and the caller holds the order's row lock, so whether escrow alone covers
+ * the refund is known before any account is read: then only the escrow (and the buyer's wallet when
+ * the money goes there) is locked, and refunds of different orders never queue on the shop's or
+ * the platform's accounts. Otherwise every account the waterfall may touch — all four sources, the
+ * receivable the fund would book, the wallet — is locked in one sorted statement. Either way locks
+ * are taken in account-id order (escrow:… sorts before merchant_…, platform:… and wallet:…).
  */
 async function planFunding(tx: Tx, order: Order, amount: number, toWallet: boolean, at: Date): Promise<{ plan: FundingSource[]; short: number }> {
+  const wallet = toWallet && order.buyer_id ? [accounts.wallet(order.buyer_id)] : [];
+  if (order.paid - order.refunded - order.settled >= amount) {
+    const escrow = accounts.escrow(order.id);
+    const held = (await lockAccounts(tx, [escrow, ...wallet], at)).get(escrow.id)!;
+    invariant(held === order.paid - order.refunded - order.settled, `escrow of order ${order.id} holds ${held}, not paid − refunded − settled`);
+    return { plan: [{ source: 'escrow', amount }], short: 0 };
+  }
   const touched = [...fundingSources.map((source) => sourceAccount(source, order)), accounts.merchantReceivable(order.shop_id)];
-  if (toWallet && order.buyer_id) touched.push(accounts.wallet(order.buyer_id));
+  touched.push(...wallet);
   const balances = await lockAccounts(tx, touched, at);
   const plan: FundingSource[] = [];
   let left = amount;
