@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import pg from 'pg';
-import { migrate, openDatabase, type Database } from '../../src/db/connect';
+import { migrate, openDatabase, pgliteOptions, type Database } from '../../src/db/connect';
 import type { DB } from '../../src/db/schema';
 
 /** Where the migrated PGlite template is dumped for this run. */
@@ -36,7 +36,7 @@ export async function prepareTemplate(): Promise<void> {
     await database.close();
     return;
   }
-  const pglite = await PGlite.create('memory://');
+  const pglite = await PGlite.create('memory://', pgliteOptions);
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
   await migrate(db);
   const dump = await pglite.dumpDataDir('gzip');
@@ -78,7 +78,7 @@ export async function freshDatabase(poolSize = 12): Promise<Database & { url?: s
     };
   }
   const dump = new Blob([readFileSync(pgliteTemplateFile())]);
-  const pglite = await PGlite.create('memory://', { loadDataDir: dump, parsers: { 20: Number, 1700: Number } });
+  const pglite = await PGlite.create('memory://', { ...pgliteOptions, loadDataDir: dump });
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
   return { db, engine: 'pglite', close: () => db.destroy() };
 }
