@@ -80,7 +80,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   const ctx: Ctx = {
     config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db, ruleBase), box: new SecretBox(config.secret),
     scheduler: new Scheduler(database.db, clock, log), topups: simulator, settlementHolds: [openCaseHold, waitingRefundHold],
-    passwords: await PasswordVerifier.create(), mailer: createMailer(config.smtpUrl), evidenceStore: createEvidenceStore(config),
+    passwords: await PasswordVerifier.create(), mailer: await createMailer(config.smtpUrl), evidenceStore: createEvidenceStore(config),
     keyCheckers: createKeyCheckers(config.sandbox), sms: createSmsProvider(config.sms, config.sandbox),
     rails: new PaymentRails(config.sandbox, config.rails ?? {}, () => clock.now()),
   };
