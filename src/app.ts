@@ -34,6 +34,7 @@ import { webhookDeliveryJob } from './webhooks/events';
 import { createEvidenceStore } from './storage/evidence-store';
 import path from 'node:path';
 import { PaymentRails } from './payments/channels/registry';
+import { loadSandboxKeys } from './payments/channels/simulator';
 import { reconcilePayment } from './payments/reconcile';
 import { queryProviderRefund, requestProviderRefund } from './payments/provider-refund';
 import { sendPayout } from './payments/send-payout';
@@ -65,18 +66,28 @@ export interface StartOptions {
 export async function createKameng(options: StartOptions = {}): Promise<Kameng> {
   const config: Config = { ...loadConfig(), ...options.config };
   const log = options.logger ?? pino({ level: config.logLevel });
+  const started = performance.now();
+  const phase = (name: string) => log.debug({ ms: Math.round(performance.now() - started) }, `start-up: ${name}`);
+  // Read (or, on a first start, generated on the thread pool) while the database opens.
+  const sandboxKeysLoaded = config.sandbox ? loadSandboxKeys(config.dataDir) : undefined;
+  sandboxKeysLoaded?.catch(() => undefined);
   const database = options.database ?? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
+  phase('database open');
   await migrate(database.db);
+  phase('migrations checked');
   const clock = new Clock(config.sandbox);
   const ruleBase = config.sandbox ? sandboxRuleValues : {};
   await ensureRuleSet(database.db, clock.now(), ruleBase);
 
+  phase('rule set checked');
+  await sandboxKeysLoaded;
+  phase('sandbox keys loaded');
   // The simulator answers later through the context it belongs to, hence the late-bound reference.
   const simulator = new SimulatedTopupProvider(config.topupSimulator, (orderId: string, result: TopupResult) => handleTopupResult(ctx, orderId, result));
   const ctx: Ctx = {
     config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db, ruleBase), box: new SecretBox(config.secret),
     scheduler: new Scheduler(database.db, clock, log), topups: simulator, settlementHolds: [openCaseHold, waitingRefundHold],
-    passwords: await PasswordVerifier.create(), mailer: createMailer(config.smtpUrl), evidenceStore: createEvidenceStore(config),
+    passwords: await PasswordVerifier.create(), mailer: await createMailer(config.smtpUrl), evidenceStore: createEvidenceStore(config),
     keyCheckers: createKeyCheckers(config.sandbox), sms: createSmsProvider(config.sms, config.sandbox),
     rails: new PaymentRails(config.sandbox, config.rails ?? {}, () => clock.now()),
     // On PostgreSQL it serves only once its listener is heard (listenForSessionChanges).
@@ -90,8 +101,10 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   const calendarReload = setInterval(() => { loadCalendarOverrides(ctx.db).catch((error) => log.warn({ err: error }, 'holiday overrides reload failed')); }, calendarReloadMs);
   calendarReload.unref();
 
+  phase('services ready');
   const server = await buildServer(ctx, options.routes, options.webRoot);
   await server.ready();
+  phase('routes ready');
   const sessionListener = await listenForSessionChanges(ctx, options.database ? options.database.url : config.databaseUrl);
   ctx.scheduler.start(config.schedulerIntervalMs);
   return {

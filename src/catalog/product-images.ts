@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
 import type { Actor, Caller, Ctx } from '../context';
 import { isStaff } from '../context';
 import type { Db } from '../db/connect';
@@ -58,6 +57,8 @@ async function resize(content: Buffer): Promise<{ large: Buffer; thumb: Buffer; 
     throw badRequest('PRODUCT_IMAGE_TYPE_NOT_ALLOWED', 'only PNG, JPEG, WebP and GIF images are accepted (checked by content)', detected ? { detected: detected.mime } : undefined);
   }
   const options = { limitInputPixels: productImagePixelsMax, failOn: 'error' as const };
+  // Loaded on the first upload, not at start: libvips is ≈20 MB of memory a server may never need.
+  const sharp = (await import('sharp')).default;
   try {
     const metadata = await sharp(content, options).metadata();
     if (!metadata.width || !metadata.height) throw new Error('no dimensions');

@@ -56,9 +56,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPglite(dataDir, unlock, options.loadDataDir);
 }
 
+/**
+ * How every PGlite opens (the server, `kameng` commands, test databases). PostgreSQL's buffer pool
+ * lives in PGlite's WebAssembly memory and is written through at start, so its size is resident
+ * memory from the first second: PGlite's default 128 MB made a started server ~400 MB. 32 MB holds
+ * a marketplace's hot pages; colder ones come from the operating system's file cache. PGlite's own
+ * defaults (single-user mode, no fsync) are kept.
+ */
+export const pgliteOptions = {
+  parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
+  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
+};
+
 async function openPglite(dataDir: string, unlock: () => void, loadDataDir?: Blob): Promise<Database> {
   try {
-    const pglite = await PGlite.create(dataDir, { parsers: { [INT8]: toNumber, [NUMERIC]: toNumber }, loadDataDir });
+    const pglite = await PGlite.create(dataDir, { ...pgliteOptions, loadDataDir });
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
     return { db, engine: 'pglite', pglite, close: () => db.destroy().finally(unlock) };
   } catch (error) {

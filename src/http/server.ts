@@ -19,6 +19,7 @@ import { chatRoutes } from './routes/chat';
 import { langFromHeader } from '../i18n/lang';
 import { clientErrorHandler, errorHandler } from './errors';
 import { rejectNonFiniteNumbers } from './validation';
+import { lazyValidators } from './lazy-validators';
 import { accountRoutes } from './routes/accounts';
 import { adminRoutes } from './routes/admin';
 import { adminShopRoutes } from './routes/admin-shops';
@@ -64,6 +65,7 @@ export async function buildServer(ctx: Ctx, extraRoutes: RouteGroup[] = [], webR
     trustProxy: ctx.config.trustProxy,
     bodyLimit: bodyLimitBytes,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false, allowUnionTypes: true } },
+    schemaController: { compilersFactory: { buildValidator: lazyValidators() } },
     // Bad percent-escapes and over-long path parameters are answered before routing, and Node's
     // parser answers oversized headers itself: both with the API's error body, not Fastify's.
     frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import { requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
@@ -139,8 +138,8 @@ export interface Mailer {
   close(): void;
 }
 
-/** The SMTP transport for the configured URL, or null when email is off. It connects on first send. */
-export const createMailer = (smtpUrl: string | undefined): Mailer | null => (smtpUrl ? nodemailer.createTransport(smtpUrl) : null);
+/** The SMTP transport for the configured URL, or null when email is off (nodemailer is then not even loaded). It connects on first send. */
+export const createMailer = async (smtpUrl: string | undefined): Promise<Mailer | null> => (smtpUrl ? (await import('nodemailer')).default.createTransport(smtpUrl) : null);
 
 /** The email job: one notification, one message in the user's language, sent with the app's mailer. */
 export async function sendNotificationEmail(ctx: Ctx, notificationId: string): Promise<void> {

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import pg from 'pg';
-import { migrate, openDatabase, type Database } from '../../src/db/connect';
+import { migrate, openDatabase, pgliteOptions, type Database } from '../../src/db/connect';
 import type { DB } from '../../src/db/schema';
 
-/** Where the migrated PGlite template is dumped for this run. */
-export const pgliteTemplateFile = () => path.join(os.tmpdir(), `kameng-template-${process.env.KAMENG_TEST_RUN ?? "local"}.tar.gz`);
+/** Where the migrated PGlite template is dumped for this run: an uncompressed tar loads ~0.3 s faster per test file than gzip. */
+export const pgliteTemplateFile = () => path.join(os.tmpdir(), `kameng-template-${process.env.KAMENG_TEST_RUN ?? "local"}.tar`);
 
 export const engine = (): 'postgres' | 'pglite' => (process.env.DATABASE_URL ? 'postgres' : 'pglite');
 
@@ -36,17 +36,20 @@ export async function prepareTemplate(): Promise<void> {
     await database.close();
     return;
   }
-  const pglite = await PGlite.create('memory://');
+  const pglite = await PGlite.create('memory://', pgliteOptions);
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
   await migrate(db);
-  const dump = await pglite.dumpDataDir('gzip');
+  const dump = await pglite.dumpDataDir('none');
   writeFileSync(pgliteTemplateFile(), Buffer.from(await dump.arrayBuffer()));
   await db.destroy();
 }
 
 export async function dropTemplate(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  if (!url) return;
+  if (!url) {
+    rmSync(pgliteTemplateFile(), { force: true });
+    return;
+  }
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   // Only this run's databases: other runs (another checkout, a concurrent CI) may share the server.
@@ -78,7 +81,7 @@ export async function freshDatabase(poolSize = 12): Promise<Database & { url?: s
     };
   }
   const dump = new Blob([readFileSync(pgliteTemplateFile())]);
-  const pglite = await PGlite.create('memory://', { loadDataDir: dump, parsers: { 20: Number, 1700: Number } });
+  const pglite = await PGlite.create('memory://', { ...pgliteOptions, loadDataDir: dump });
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
   return { db, engine: 'pglite', close: () => db.destroy() };
 }

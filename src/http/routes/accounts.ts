@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { closeSession, login, me, passwordLengthMax, passwordLengthMin, register, userView } from '../../accounts/users';
 import type { Ctx } from '../../context';
 import { statedLang } from '../../i18n/lang';

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Ctx } from '../../context';
 import { listStuckRefunds, resolutionNoteLengthMax, resolveStuckRefund, type StuckRefundResolution } from '../../payments/stuck-refunds';
 import type { App } from '../app-type';

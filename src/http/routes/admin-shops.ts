@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { adminShopDetail } from '../../admin/shop-detail';
 import { adminShopQueryLengthMax, listAdminShops } from '../../admin/shops';
 import type { Ctx } from '../../context';

@@ -1,5 +1,5 @@
 import { rewordSystemText } from '../../i18n/system-text';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { requireRole } from '../../catalog/shops';
 import type { Ctx } from '../../context';
 import { checkLedger } from '../../ledger/check';

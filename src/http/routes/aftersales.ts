@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import { appealCase, decideCase, queueFilters, requestEvidence, staffQueue, submitEvidence } from '../../aftersales/arbitration';
 import { partyHistory } from '../../aftersales/party-history';

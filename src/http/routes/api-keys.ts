@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../accounts/api-keys';
 import type { Ctx } from '../../context';
 import { listPayouts } from '../../payments/payments';

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import { categoryNameLengthMax, createCategory, listCategories, updateCategory } from '../../catalog/categories';
 import { deleteProductImage, productImageCacheSeconds, productImageSizeBytesMax, productImageTooLarge, readProductImage, uploadProductImage } from '../../catalog/product-images';

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { importKeys, keysPerImportMax } from '../../catalog/card-keys';
 import { createProduct, getProduct, listShopProducts, productDescriptionLengthMax, productPriceMax, productTitleLengthMax, stockLimitedMax } from '../../catalog/products';
 import { listProducts, productSorts } from '../../catalog/list-products';

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { chatBodyLengthMax, chatEvidencePerMessageMax, chatPageSizeMax } from '../../chat/conversation';
 import { listMessages } from '../../chat/read-messages';
 import { sendMessage } from '../../chat/send-message';

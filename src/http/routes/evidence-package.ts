@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Ctx } from '../../context';
 import { buildEvidencePackage } from '../../timeline/evidence-package';

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { dashboardDaysMax, shopDashboard } from '../../catalog/dashboard';
 import type { Ctx } from '../../context';
 import { createCoupon, disableCoupon, listCoupons } from '../../coupons/coupons';

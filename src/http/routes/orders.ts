@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Ctx } from '../../context';
 import { statedLang } from '../../i18n/lang';
 import { orderIn } from '../../orders/views';

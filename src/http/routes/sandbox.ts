@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { createUser, userView } from '../../accounts/users';
 import type { Ctx } from '../../context';
 import { handleTopupResult } from '../../fulfillment/topups';

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Ctx } from '../../context';
 import { decideIdentity, identityNameLengthMax, identityReasonLengthMax, listIdentities, shopIdentity, submitIdentity } from '../../trust/identity';
 import { createReview, listShopReviews, reviewCommentLengthMax } from '../../trust/reviews';

@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Ctx } from '../../context';
 import { webhookEventTypes } from '../../webhooks/events';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from '../../webhooks/webhooks';

@@ -1,4 +1,7 @@
-import { constants, generateKeyPairSync, privateDecrypt, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, privateDecrypt, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { alipayComplaintMessage, alipayRequestSignContent, alipayNotifySignContent } from './alipay';
 import { alipayCertSn, alipayRootCertSn } from './alipay-cert';
 import { sandboxAlipayAppCert, sandboxAlipayRootCert } from './sandbox-certs';
@@ -15,11 +18,47 @@ import type { RailConfigs } from './config';
 interface KeyPair { privateKey: KeyObject; publicKey: KeyObject }
 const pair = (): KeyPair => generateKeyPairSync('rsa', { modulusLength: 2048 });
 
-/** Generated once per process and kept in memory: the sandbox needs no key files. */
-let keys: { alipayApp: KeyPair; alipay: KeyPair; wechatMerchant: KeyPair; wechatPlatform: KeyPair; unionpayMerchant: KeyPair; unionpay: KeyPair } | undefined;
-const sandboxKeys = () => (keys ??= {
-  alipayApp: pair(), alipay: pair(), wechatMerchant: pair(), wechatPlatform: pair(), unionpayMerchant: pair(), unionpay: pair(),
-});
+const keyNames = ['alipayApp', 'alipay', 'wechatMerchant', 'wechatPlatform', 'unionpayMerchant', 'unionpay'] as const;
+type SandboxKeys = Record<(typeof keyNames)[number], KeyPair>;
+/**
+ * The simulated providers' and merchant's RSA keys, one set per process: read from the data folder
+ * by `loadSandboxKeys` (a server), else generated on first use (unit tests; six 2048-bit pairs cost
+ * about a second of CPU, hence the file).
+ */
+let keys: SandboxKeys | undefined;
+const sandboxKeys = (): SandboxKeys => (keys ??= Object.fromEntries(keyNames.map((name) => [name, pair()])) as SandboxKeys);
+
+/** The sandbox keys' file in the data folder: private keys as PKCS#8 PEM, readable by the owner only. */
+export const sandboxKeysFileName = 'sandbox-keys.json';
+
+/**
+ * Sandbox start-up: the keys the data folder holds, or new ones (generated off the event loop)
+ * written there, so a restart skips key generation and notifications signed before it still verify.
+ * An unreadable or incomplete file is replaced.
+ */
+export async function loadSandboxKeys(dataDir: string): Promise<void> {
+  if (keys) return;
+  const file = path.join(dataDir, sandboxKeysFileName);
+  try {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    keys = Object.fromEntries(keyNames.map((name) => {
+      const privateKey = createPrivateKey(stored[name]!);
+      return [name, { privateKey, publicKey: createPublicKey(privateKey) }];
+    })) as SandboxKeys;
+    return;
+  } catch {
+    // missing or damaged: make new ones
+  }
+  const generate = promisify(generateKeyPair);
+  const made = await Promise.all(keyNames.map(async (name) => [name, await generate('rsa', { modulusLength: 2048 })] as const));
+  keys ??= Object.fromEntries(made) as SandboxKeys;
+  const pems = Object.fromEntries(keyNames.map((name) => [name, keys![name].privateKey.export({ type: 'pkcs8', format: 'pem' })]));
+  // Written whole under another name, then renamed: a process reading it meanwhile sees no file or all of it.
+  mkdirSync(dataDir, { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(pems), { mode: 0o600 });
+  renameSync(partial, file);
+}
 
 const sandboxHost = (channel: string) => `https://${channel}.sandbox.kameng.invalid`;
 
