@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { call, must, pool } from './http';
-import { createDatabase, onCleanup, repoRoot, startServer, type RunningServer } from './server';
+import { builtEntry, createDatabase, onCleanup, repoRoot, startServer, type RunningServer } from './server';
 
 const settings = {
   keys: Number(process.env.BENCH_LARGE_KEYS ?? 1_000_000),
@@ -101,7 +101,7 @@ async function ledgerCheck(base: URL, token: string): Promise<{ ms: number; bala
 function verifyTimeline(target: Target, orderId?: string): Promise<{ ms: number; ok: boolean; output: string }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'verify-timeline', ...(orderId ? ['--order', orderId] : [])], {
+    const child = spawn(process.execPath, [builtEntry(settings.root, 'cli'), 'verify-timeline', ...(orderId ? ['--order', orderId] : [])], {
       cwd: settings.root,
       env: {
         ...process.env, KAMENG_SECRET: process.env.KAMENG_SECRET ?? 'bench-secret',

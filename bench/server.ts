@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -84,8 +84,23 @@ export interface RunningServer {
   terminate(): Promise<{ ms: number; code: number | null }>;
 }
 
+const built = new Set<string>();
 /**
- * Starts `src/main.ts` exactly as `npm start` would (minus the web build) in its own process, so the
+ * The server bundle of a checkout (`npm run build:server`: dist/main.js and dist/cli.js), built once
+ * per bench run, so the bench measures what `npm start` and `npm run start:prod` run (no TypeScript
+ * compiled at run time). Returns the path of the entry asked for.
+ */
+export function builtEntry(root: string, entry: 'main' | 'cli'): string {
+  if (!built.has(root)) {
+    const result = spawnSync('npm', ['run', 'build:server', '--silent'], { cwd: root, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`npm run build:server failed in ${root}`);
+    built.add(root);
+  }
+  return path.join(root, 'dist', `${entry}.js`);
+}
+
+/**
+ * Starts the built server (dist/main.js, as `npm start` runs it, minus the web build) in its own process, so the
  * server's CPU is measurable apart from the load generator's. Logs are pino JSON on stdout; warn and
  * error lines are counted because a 5xx or a failed job would otherwise go unnoticed.
  */
@@ -97,9 +112,10 @@ export async function startServer(env: { databaseUrl?: string; logLevel?: string
   const dataDir = env.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'kameng-bench-'));
   // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server (flags NODE_OPTIONS refuses).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
-    // BENCH_SERVER_ROOT runs another checkout of the server (an export of main: a before/after on this machine).
-    cwd: env.root ?? process.env.BENCH_SERVER_ROOT ?? repoRoot,
+  // BENCH_SERVER_ROOT runs another checkout of the server (an export of main: a before/after on this machine).
+  const root = env.root ?? process.env.BENCH_SERVER_ROOT ?? repoRoot;
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', builtEntry(root, 'main')], {
+    cwd: root,
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', KAMENG_DATA_DIR: dataDir, KAMENG_SANDBOX: '1',
       LOG_LEVEL: env.logLevel ?? process.env.BENCH_LOG_LEVEL ?? 'warn', DATABASE_URL: env.databaseUrl ?? '',
