@@ -7,13 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, type LogEvent } from 'kysely';
+import { PGliteDialect, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { readFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { createKameng } from '../src/app';
-import { postgresPool, type Database } from '../src/db/connect';
-import type { DB } from '../src/db/schema';
+import { kyselyOver, postgresPool, type Database } from '../src/db/connect';
 import { seedDemo } from '../src/seed/demo';
 import { findPgbench } from './pgbench';
 import { adminUrl, cleanupAll, createDatabase, postgresPids } from './server';
@@ -46,8 +45,8 @@ const log = (e: LogEvent) => {
 try {
   const pgDb = engine === 'postgres' ? await createDatabase('kameng_statements') : undefined;
   const db = pgDb
-    ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(pgDb.url, 10) }), log })
-    : new Kysely<DB>({ dialect: new PGliteDialect({ pglite: await PGlite.create('memory://', { parsers: { 20: Number, 1700: Number } }) }), log });
+    ? kyselyOver(new PostgresDialect({ pool: postgresPool(pgDb.url, 10) }), log)
+    : kyselyOver(new PGliteDialect({ pglite: await PGlite.create('memory://', { parsers: { 20: Number, 1700: Number } }) }), log);
   const database: Database = { db, engine, close: () => db.destroy() };
   const kameng = await createKameng({ database, config: { sandbox: true, logLevel: 'warn', schedulerIntervalMs: 0 } });
   await seedDemo(kameng.ctx);

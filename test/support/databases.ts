@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import pg from 'pg';
-import { migrate, openDatabase, type Database } from '../../src/db/connect';
+import { kyselyOver, migrate, openDatabase, type Database } from '../../src/db/connect';
 import type { DB } from '../../src/db/schema';
 
 /** Where the migrated PGlite template is dumped for this run. */
@@ -79,7 +79,7 @@ export async function freshDatabase(poolSize = 12): Promise<Database & { url?: s
   }
   const dump = new Blob([readFileSync(pgliteTemplateFile())]);
   const pglite = await PGlite.create('memory://', { loadDataDir: dump, parsers: { 20: Number, 1700: Number } });
-  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  const db = kyselyOver(new PGliteDialect({ pglite }));
   return { db, engine: 'pglite', close: () => db.destroy() };
 }
 
