@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from '../accounts/passwords';
 import { openSession } from '../accounts/users';
 import type { Caller, Ctx } from '../context';
 import { withTransaction } from '../db/transaction';
+import { later } from '../db/write-behind';
 import type { Tx } from '../db/connect';
 import type { Order, Product } from '../db/schema';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
@@ -105,7 +106,7 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
     const items = Array.from({ length: input.quantity }, (_, i) => ({
       id: randomUUID(), order_id: orderId, seq: i + 1, card_key_id: keyIds[i] ?? null, amount: itemAmounts[i], status: 'pending' as const, revealed_at: null,
     }));
-    await tx.insertInto('order_items').values(items).execute();
+    await later(tx, tx.insertInto('order_items').values(items));
     await appendEvent(tx, orderId, 'created', {
       actor: buyer ? `buyer:${buyer}` : 'guest', at: now,
       data: { orderNo: order.order_no, productId: product.id, quantity: input.quantity, amount, ...(coupon ? { listAmount, discount: coupon.discount, couponCode: coupon.code } : {}), channel: input.channel, expiresAt: order.expires_at.toISOString(), ruleVersion: rules.version },
@@ -217,10 +218,10 @@ export async function releaseStock(tx: Tx, order: Pick<Order, 'id' | 'product_id
 
 async function openGatewayPayment(tx: Tx, order: Order, rules: RuleSet, now: Date): Promise<CreatedOrder['payment']> {
   const id = randomUUID();
-  await tx.insertInto('payments').values({
+  await later(tx, tx.insertInto('payments').values({
     id, purpose: 'order', order_id: order.id, shop_id: order.shop_id, user_id: order.buyer_id, amount: order.amount, channel: order.channel,
     status: 'pending', created_at: now, succeeded_at: null,
-  }).execute();
+  }));
   await armReconciliation(tx, rules, { id, channel: order.channel }, now);
   return { id, status: 'pending', amount: order.amount, channel: order.channel, payUrl: `/pay/${id}` };
 }

@@ -4,10 +4,11 @@ import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { Order } from '../db/schema';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
-import { scheduleJob } from '../scheduler/jobs';
+import { jobUpsert, scheduleJob } from '../scheduler/jobs';
+import { later } from '../db/write-behind';
 import { minutesFrom } from '../shared/clock';
 import { conflict, invalid, invariant } from '../shared/errors';
-import { transitionOrder, type OrderMover } from './order-state';
+import { transitionHeldOrder, transitionOrder, type OrderMover } from './order-state';
 import { appendEvent } from '../timeline/timeline';
 import { actorLabel, loadOrderFor } from './access';
 import { payLatePenalty } from './late-penalty';
@@ -44,11 +45,13 @@ export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: Ru
       .returning('id').execute();
     // Exactly the keys reserved for this order, one per unit: never more, never fewer.
     invariant(keys.length === order.quantity, `order ${order.id} delivers ${keys.length} keys for ${order.quantity} units`);
-    await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).where('status', '=', 'pending').execute();
-    await tx.insertInto('deliveries').values({
+    // Written behind (db/write-behind.ts): nothing in this transaction reads the items or the delivery back.
+    await later(tx, tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).where('status', '=', 'pending'));
+    await later(tx, tx.insertInto('deliveries').values({
       id: randomUUID(), order_id: order.id, kind: 'card_key', content_cipher: null, detail: JSON.stringify({ keyCount: keys.length }), created_at: now,
-    }).execute();
-    await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: keys.length });
+    }));
+    // The order moved to paid in this transaction's previous change of it (pay-order.ts): its row is held and known.
+    await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: keys.length }, 'delivered', 'system', { held: true });
     await noticeOrderPaid(ctx, tx, order, null, now);
     await noticeOrderDelivered(ctx, tx, order, now);
     return 'delivered';
@@ -77,10 +80,17 @@ export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: Ru
 export async function markDelivered(
   tx: Tx, order: Order, from: 'paid' | 'delivering', rules: RuleSet, now: Date, data: Record<string, unknown>,
   status: 'delivered' | 'partially_refunded' = 'delivered', by: OrderMover = 'system',
+  /** `held`: `order` is the row as this transaction last wrote it (order-state.ts transitionHeldOrder). */
+  options: { held?: boolean } = {},
 ): Promise<void> {
-  await transitionOrder(tx, order.id, [from], status, by, { delivered_at: now });
+  if (options.held) {
+    invariant(order.status === from, `a held order in status ${order.status} is not ${from}`);
+    await transitionHeldOrder(tx, order, status, by, { delivered_at: now });
+  } else {
+    await transitionOrder(tx, order.id, [from], status, by, { delivered_at: now });
+  }
   const autoConfirmAt = minutesFrom(now, ruleNumber(rules, 'escrow.auto-confirm'));
-  await scheduleJob(tx, 'auto_confirm', order.id, autoConfirmAt, now);
+  await later(tx, jobUpsert(tx, 'auto_confirm', order.id, autoConfirmAt, now));
   await appendEvent(tx, order.id, 'delivered', { actor: 'system', at: now, data: { ...data, autoConfirmAt: autoConfirmAt.toISOString() } });
 }
 
