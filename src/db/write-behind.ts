@@ -1,4 +1,4 @@
-import type { CompiledQuery, Compilable, DatabaseConnection, Dialect, Driver, Kysely, QueryResult, TransactionSettings } from 'kysely';
+import type { CompiledQuery, Compilable, DatabaseConnection, Dialect, Driver, Kysely, QueryResult, RawBuilder, TransactionSettings } from 'kysely';
 import { invariant } from '../shared/errors';
 
 /**
@@ -117,14 +117,18 @@ function takeBatch(queue: CompiledQuery[], reserved: number): CompiledQuery[] {
 }
 
 const writePattern = /^\s*(insert|update|delete)\b/i;
+
+/** A query builder, or raw `sql` (compiled against the transaction). */
+type Query<R> = Compilable<R> | RawBuilder<R>;
+const compile = <R>(db: Kysely<any>, query: Query<R>): CompiledQuery<R> => (query as RawBuilder<R>).compile(db);
 const withPattern = /^\s*with(\s+recursive)?\b/i;
 
 /**
  * Queues a write in the transaction, to be sent with the next statement (see the module comment for
  * what may be queued). Outside a transaction, or on a Kysely without write-behind, it runs at once.
  */
-export async function later(db: Kysely<any>, query: Compilable): Promise<void> {
-  const compiled = query.compile();
+export async function later(db: Kysely<any>, query: Query<unknown>): Promise<void> {
+  const compiled = compile(db, query);
   invariant(writePattern.test(compiled.sql), 'later() queues an INSERT, UPDATE or DELETE without a WITH of its own');
   if (!db.isTransaction) {
     await db.executeQuery(compiled);
@@ -142,8 +146,8 @@ export async function later(db: Kysely<any>, query: Compilable): Promise<void> {
  * trip instead of two. Only for a statement that neither reads nor modifies rows the queued writes
  * touch (it does not see them: one snapshot).
  */
-export async function withLaterWrites<R>(db: Kysely<any>, query: Compilable<R>): Promise<QueryResult<R>> {
-  const compiled = query.compile();
+export async function withLaterWrites<R>(db: Kysely<any>, query: Query<R>): Promise<QueryResult<R>> {
+  const compiled = compile(db, query);
   return db.getExecutor().provideConnection(async (connection) => {
     const queue = queues.get(connection);
     if (!queue?.length) return connection.executeQuery<R>(compiled);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/connect';
+import { withLaterWrites } from '../db/write-behind';
 import { AppError, invariant } from '../shared/errors';
 import type { AccountSpec } from './accounts';
 
@@ -42,10 +43,11 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<string> {
   // statement's end, when the rows it created exist). Untracked accounts (a channel's clearing
   // account, hot) are only created, never locked. An account another transaction created after this
   // statement's snapshot is neither created nor seen by it: its balance moves in a statement of its own.
+  // Writes queued behind in the transaction (db/write-behind.ts) ride along: none touches the ledger.
   const entryId = randomUUID();
   const moved = touched.filter(({ account, amount }) => account.tracked && amount !== 0);
   try {
-    const { rows } = await sql<{ id: string; created: boolean }>`with created as (
+    const { rows } = await withLaterWrites(tx, sql<{ id: string; created: boolean }>`with created as (
         insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at, balance)
         values ${sql.join(touched.map(({ account: a, amount }) => sql`(${a.id}, ${a.kind}, ${a.ownerId}, ${a.nonNegative}, ${a.tracked}, ${input.at}, ${firstBalance(a, amount, moved)}::bigint)`))}
         on conflict (id) do nothing returning id),
@@ -55,7 +57,7 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<string> {
         values (${entryId}, ${input.kind}, ${input.memo}, ${input.orderId ?? null}, ${input.shopId ?? null}, ${input.at})),
       posted as (insert into postings (entry_id, account_id, amount)
         values ${sql.join(postings.map((p) => sql`(${entryId}, ${p.account.id}, ${p.amount})`))})
-      select id, true as created from created ${sql.join(moved.map((_, i) => sql`union all select id, false from ${sql.ref(`m${i}`)}`), sql` `)}`.execute(tx);
+      select id, true as created from created ${sql.join(moved.map((_, i) => sql`union all select id, false from ${sql.ref(`m${i}`)}`), sql` `)}`);
     const done = new Set(rows.map((r) => r.id));
     // A non-negative account created by this entry's taking money from it (its row proposed at 0: a CHECK
     // refuses a proposed row before any conflict is looked at) would go below zero.
@@ -155,12 +157,13 @@ export async function lockAccounts(tx: Tx, specs: AccountSpec[], at: Date): Prom
   // New rows come back from the insert (created here, so locked by it); existing ones from the locking
   // select, whose snapshot predates the insert. One created meanwhile by another transaction is in
   // neither: the insert waited for it, so a second select finds and locks it.
-  let rows = (await sql<{ id: string; balance: number }>`with created as (
+  // Writes queued behind in the transaction (db/write-behind.ts) ride along: none touches the ledger.
+  let rows = (await withLaterWrites(tx, sql<{ id: string; balance: number }>`with created as (
       insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at)
       values ${sql.join(tracked.map((a) => sql`(${a.id}, ${a.kind}, ${a.ownerId}, ${a.nonNegative}, ${a.tracked}, ${at})`))}
       on conflict (id) do nothing returning id, balance),
     locked as (select id, balance from ledger_accounts where id in (${sql.join(tracked.map((a) => a.id))}) order by id for no key update)
-    select id, balance from created union all select id, balance from locked`.execute(tx)).rows;
+    select id, balance from created union all select id, balance from locked`)).rows;
   if (rows.length !== tracked.length) {
     rows = await tx.selectFrom('ledger_accounts').select(['id', 'balance'])
       .where('id', 'in', tracked.map((a) => a.id)).orderBy('id').forNoKeyUpdate().execute();

@@ -82,10 +82,12 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
       return { ...claim.response, guestToken: (await openSession(tx, { orderId: claim.response.order.id }, now)).token };
     }
 
-    const product = await loadSellableProduct(tx, input.productId);
+    // The unpaid-order cap's lock is taken by the product's read (its count is the next statement, after it).
+    const cap = pendingCap(buyer, meta.ip);
+    const product = await loadSellableProduct(tx, input.productId, { lockKey: cap.key });
     await requireApprovedIdentity(tx, product.shop_id, rules);
     checkOrderShape(product, input, rules);
-    await capPendingOrders(tx, buyer, meta.ip, rules);
+    await capPendingOrders(tx, cap, buyer, meta.ip, rules);
 
     const orderId = randomUUID();
     const keyIds = await reserveStock(tx, product, input.quantity, orderId);
@@ -94,14 +96,19 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
     const coupon = input.couponCode ? await redeemCoupon(tx, { shopId: product.shop_id, code: input.couponCode, total: listAmount, now }) : null;
     const amount = listAmount - (coupon?.discount ?? 0);
     const itemAmounts = unitAmounts(amount, input.quantity);
-    const order = await tx.insertInto('orders').values({
+    // The whole row, defaults included, is known here: it is written behind (db/write-behind.ts) with the
+    // rest of the checkout, not read back. A column added to orders fails to compile here until it is set.
+    const order: Order = {
       id: orderId, order_no: orderNumber(now), buyer_id: buyer, guest_contact: input.guest?.contact.trim() ?? null, guest_query_hash: guestHash,
       guest_locale: input.guest ? meta.lang ?? null : null,
       shop_id: product.shop_id, product_id: product.id, product_type: product.type, title: product.title, quantity: input.quantity,
       unit_price: product.price, amount, status: 'pending_payment', channel: input.channel, topup_account: input.topupAccount?.trim() ?? null,
       buyer_ip: meta.ip, expires_at: minutesFrom(now, ruleNumber(rules, 'order.pending-expiry')), created_at: now,
       coupon_id: coupon?.couponId ?? null, discount: coupon?.discount ?? 0,
-    }).returningAll().executeTakeFirstOrThrow();
+      paid: 0, refunded: 0, settled: 0, fee: 0, paid_at: null, delivered_at: null, completed_at: null, cancelled_at: null,
+      merchant_fault_refund: false, exchanged_from_order_id: null, late_penalty: 0, cancelled_by: null,
+    };
+    await later(tx, tx.insertInto('orders').values(order));
     timelineStartsHere(tx, orderId);
     const items = Array.from({ length: input.quantity }, (_, i) => ({
       id: randomUUID(), order_id: orderId, seq: i + 1, card_key_id: keyIds[i] ?? null, amount: itemAmounts[i], status: 'pending' as const, revealed_at: null,
@@ -147,10 +154,14 @@ async function checkBuyer(actor: Caller, input: CreateOrderInput): Promise<strin
   return null;
 }
 
-export async function loadSellableProduct(tx: Tx, productId: string): Promise<Product & { shop_name: string }> {
-  const product = await tx.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
-    .selectAll('products').select(['shops.status as shop_status', 'shops.name as shop_name']).where('products.id', '=', productId).executeTakeFirst();
-  if (!product || product.shop_status !== 'active' || product.status !== 'active') throw notFound('product');
+/** The product on sale; `lockKey`: the same statement takes that transaction-scoped advisory lock (capPendingOrders). */
+export async function loadSellableProduct(tx: Tx, productId: string, options: { lockKey?: string } = {}): Promise<Product & { shop_name: string }> {
+  const row = await tx.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
+    .selectAll('products').select(['shops.status as shop_status', 'shops.name as shop_name'])
+    .$if(options.lockKey !== undefined, (q) => q.select(sql<unknown>`pg_advisory_xact_lock(hashtext(${options.lockKey!}))`.as('_locked')))
+    .where('products.id', '=', productId).executeTakeFirst();
+  if (!row || row.shop_status !== 'active' || row.status !== 'active') throw notFound('product');
+  const { _locked, ...product } = row as typeof row & { _locked?: unknown };
   return product;
 }
 
@@ -165,10 +176,17 @@ export function checkOrderShape(product: Product, input: CreateOrderInput, rules
   }
 }
 
-/** Serialises one buyer's (or one IP's) checkouts so the unpaid-order cap cannot be raced past. */
-async function capPendingOrders(tx: Tx, buyerId: string | null, ip: string, rules: RuleSet): Promise<void> {
-  const [key, ruleId] = buyerId ? [`buyer:${buyerId}`, 'order.pending-per-buyer' as const] : [`ip:${ip}`, 'order.pending-per-ip' as const];
-  await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
+/** The advisory lock that serialises one buyer's (or one IP's) checkouts, and the rule that caps them. */
+const pendingCap = (buyerId: string | null, ip: string) => (buyerId
+  ? { key: `buyer:${buyerId}`, ruleId: 'order.pending-per-buyer' as const }
+  : { key: `ip:${ip}`, ruleId: 'order.pending-per-ip' as const });
+
+/**
+ * The unpaid-order cap, under the lock of `cap.key` (taken by an earlier statement of the transaction:
+ * this count's snapshot comes after it), so it cannot be raced past.
+ */
+async function capPendingOrders(tx: Tx, cap: ReturnType<typeof pendingCap>, buyerId: string | null, ip: string, rules: RuleSet): Promise<void> {
+  const { ruleId } = cap;
   let query = tx.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending_payment');
   query = buyerId ? query.where('buyer_id', '=', buyerId) : query.where('buyer_ip', '=', ip).where('buyer_id', 'is', null);
   const pending = Number((await query.executeTakeFirstOrThrow()).n);

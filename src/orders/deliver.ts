@@ -5,7 +5,7 @@ import type { Tx } from '../db/connect';
 import type { Order } from '../db/schema';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
 import { jobUpsert, scheduleJob } from '../scheduler/jobs';
-import { later } from '../db/write-behind';
+import { later, withLaterWrites } from '../db/write-behind';
 import { minutesFrom } from '../shared/clock';
 import { conflict, invalid, invariant } from '../shared/errors';
 import { transitionHeldOrder, transitionOrder, type OrderMover } from './order-state';
@@ -41,8 +41,9 @@ export const revealConsentText = (lang: Lang): string => [revealConsent[lang].le
  */
 export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: RuleSet, now: Date): Promise<string> {
   if (order.product_type === 'card_key') {
-    const keys = await tx.updateTable('card_keys').set({ status: 'sold' }).where('order_id', '=', order.id).where('status', '=', 'reserved')
-      .returning('id').execute();
+    // The writes queued behind (the paid event, the sales counter, webhook deliveries) ride along: none touches keys.
+    const { rows: keys } = await withLaterWrites(tx, tx.updateTable('card_keys').set({ status: 'sold' }).where('order_id', '=', order.id).where('status', '=', 'reserved')
+      .returning('id'));
     // Exactly the keys reserved for this order, one per unit: never more, never fewer.
     invariant(keys.length === order.quantity, `order ${order.id} delivers ${keys.length} keys for ${order.quantity} units`);
     // Written behind (db/write-behind.ts): nothing in this transaction reads the items or the delivery back.
