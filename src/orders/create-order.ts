@@ -18,7 +18,8 @@ import { appendEvent, timelineStartsHere } from '../timeline/timeline';
 import { redeemCoupon } from '../coupons/redeem';
 import { payOrderFromWallet } from './pay-order';
 import { unitAmounts } from './proration';
-import { newUnpaidOrderView, orderView, type OrderView } from './views';
+import { newDeliveredOrderView, newUnpaidOrderView, orderView, type OrderView } from './views';
+import { deliveredInTransaction } from './deliver';
 import { armReconciliation, requireLiveChannel, startRailPayment } from '../payments/start-payment';
 import type { PayAction } from '../payments/channels/types';
 
@@ -126,11 +127,18 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
     // A wallet order was paid and delivered just now: its view is read back. A gateway order is as it was written.
     const view = payment.status === 'pending'
       ? newUnpaidOrderView(order, { shopName: product.shop_name, items, paymentId: payment.id, couponCode: coupon?.code ?? null })
-      : await orderView(ctx, tx, order.id, 'buyer');
+      : deliveredView(tx, order.id, { shopName: product.shop_name, items, couponCode: coupon?.code ?? null }) ?? await orderView(ctx, tx, order.id, 'buyer');
     const result: CreatedOrder = { order: view, payment };
     await claim?.finish(result);
     return buyer ? result : { ...result, guestToken: (await openSession(tx, { orderId }, now)).token };
   });
+}
+
+/** A wallet checkout's card-key order delivered in this transaction, as written (nothing read back); undefined for any other. */
+function deliveredView(tx: Tx, orderId: string, p: { shopName: string; items: Parameters<typeof newDeliveredOrderView>[1]['items']; couponCode: string | null }): OrderView | undefined {
+  const delivered = deliveredInTransaction(tx, orderId);
+  if (!delivered || delivered.order.status !== 'delivered' || delivered.order.product_type !== 'card_key') return undefined;
+  return newDeliveredOrderView(delivered.order, { ...p, delivery: delivered.delivery, autoConfirmAt: delivered.autoConfirmAt });
 }
 
 /** A replayed checkout: the order and its payment as they stand now, from the stored ids. */

@@ -48,11 +48,13 @@ export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: Ru
     invariant(keys.length === order.quantity, `order ${order.id} delivers ${keys.length} keys for ${order.quantity} units`);
     // Written behind (db/write-behind.ts): nothing in this transaction reads the items or the delivery back.
     await later(tx, tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).where('status', '=', 'pending'));
+    const delivery = { id: randomUUID(), at: now, detail: { keyCount: keys.length } };
     await later(tx, tx.insertInto('deliveries').values({
-      id: randomUUID(), order_id: order.id, kind: 'card_key', content_cipher: null, detail: JSON.stringify({ keyCount: keys.length }), created_at: now,
+      id: delivery.id, order_id: order.id, kind: 'card_key', content_cipher: null, detail: JSON.stringify(delivery.detail), created_at: now,
     }));
     // The order moved to paid in this transaction's previous change of it (pay-order.ts): its row is held and known.
-    await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: keys.length }, 'delivered', 'system', { held: true });
+    const delivered = await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: keys.length }, 'delivered', 'system', { held: true });
+    deliveredHere.set(tx, { ...delivered, delivery });
     await noticeOrderPaid(ctx, tx, order, null, now);
     await noticeOrderDelivered(ctx, tx, order, now);
     return 'delivered';
@@ -83,17 +85,29 @@ export async function markDelivered(
   status: 'delivered' | 'partially_refunded' = 'delivered', by: OrderMover = 'system',
   /** `held`: `order` is the row as this transaction last wrote it (order-state.ts transitionHeldOrder). */
   options: { held?: boolean } = {},
-): Promise<void> {
+): Promise<{ order: Order; autoConfirmAt: Date }> {
+  let updated: Order;
   if (options.held) {
     invariant(order.status === from, `a held order in status ${order.status} is not ${from}`);
-    await transitionHeldOrder(tx, order, status, by, { delivered_at: now });
+    updated = await transitionHeldOrder(tx, order, status, by, { delivered_at: now });
   } else {
-    await transitionOrder(tx, order.id, [from], status, by, { delivered_at: now });
+    updated = await transitionOrder(tx, order.id, [from], status, by, { delivered_at: now });
   }
   const autoConfirmAt = minutesFrom(now, ruleNumber(rules, 'escrow.auto-confirm'));
   await later(tx, jobUpsert(tx, 'auto_confirm', order.id, autoConfirmAt, now));
   await appendEvent(tx, order.id, 'delivered', { actor: 'system', at: now, data: { ...data, autoConfirmAt: autoConfirmAt.toISOString() } });
+  return { order: updated, autoConfirmAt };
 }
+
+/**
+ * The card-key order a transaction delivered at payment, as it wrote it (the wallet checkout's
+ * answer, views.ts newDeliveredOrderView, instead of reading it back). Keyed by the transaction.
+ */
+const deliveredHere = new WeakMap<object, { order: Order; autoConfirmAt: Date; delivery: { id: string; at: Date; detail: Record<string, unknown> } }>();
+export const deliveredInTransaction = (tx: Tx, orderId: string) => {
+  const known = deliveredHere.get(tx);
+  return known?.order.id === orderId ? known : undefined;
+};
 
 /** 人工发货: the shop owner delivers a manual order (content is encrypted at rest). */
 export async function deliverManually(ctx: Ctx, actor: Actor, orderId: string, content: string): Promise<OrderView> {

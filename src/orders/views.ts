@@ -133,6 +133,8 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
   };
 }
 
+type KnownItem = { id: string; seq: number; amount: number; card_key_id: string | null };
+
 /**
  * The view of an order this transaction has just created and left unpaid, from what the caller
  * holds: nothing else can exist for it yet (no delivery, refund, top-up request, review, timer or
@@ -140,20 +142,42 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
  * `orderView` stays the reference: a test holds the two equal.
  */
 export function newUnpaidOrderView(
-  order: Order, p: { shopName: string; items: Array<{ id: string; seq: number; amount: number; card_key_id: string | null }>; paymentId: string; couponCode: string | null },
+  order: Order, p: { shopName: string; items: KnownItem[]; paymentId: string; couponCode: string | null },
 ): OrderView {
   invariant(order.status === 'pending_payment' && order.paid === 0, 'a new unpaid order');
+  return knownOrderView(order, { ...p, itemStatus: 'pending', deliveries: [], autoConfirmAt: null });
+}
+
+/**
+ * The view of a card-key order this transaction created, paid and delivered (a wallet checkout), from
+ * what it wrote: its keys handed over in one delivery, the auto-confirm timer armed, nothing else yet.
+ * `orderView` stays the reference: a test holds the two equal.
+ */
+export function newDeliveredOrderView(
+  order: Order, p: { shopName: string; items: KnownItem[]; couponCode: string | null; delivery: { id: string; at: Date; detail: Record<string, unknown> }; autoConfirmAt: Date },
+): OrderView {
+  invariant(order.status === 'delivered' && order.product_type === 'card_key' && order.paid === order.amount, 'a new delivered card-key order');
+  return knownOrderView(order, {
+    ...p, paymentId: null, itemStatus: 'delivered', autoConfirmAt: p.autoConfirmAt,
+    deliveries: [{ id: p.delivery.id, kind: 'card_key', at: p.delivery.at.toISOString(), detail: p.delivery.detail }],
+  });
+}
+
+function knownOrderView(
+  order: Order,
+  p: { shopName: string; items: KnownItem[]; paymentId: string | null; couponCode: string | null; itemStatus: string; deliveries: OrderView['deliveries']; autoConfirmAt: Date | null },
+): OrderView {
   return {
     id: order.id, orderNo: order.order_no, status: order.status, productId: order.product_id, productType: order.product_type, title: order.title,
     shop: { id: order.shop_id, name: p.shopName }, quantity: order.quantity, unitPrice: order.unit_price, amount: order.amount,
     originalAmount: order.amount + order.discount, discount: order.discount, couponCode: p.couponCode, paid: order.paid, refunded: order.refunded,
     settled: order.settled, fee: order.fee, escrow: order.paid - order.refunded - order.settled, channel: order.channel,
     topupAccount: order.topup_account, guest: order.buyer_id === null,
-    createdAt: order.created_at.toISOString(), expiresAt: order.expires_at.toISOString(), paidAt: null,
-    deliveredAt: null, completedAt: null, cancelledAt: null,
-    deliverBy: null, paymentId: p.paymentId, payUrl: `/pay/${p.paymentId}`, autoConfirmAt: null,
-    items: p.items.map((i) => ({ id: i.id, seq: i.seq, status: 'pending', amount: i.amount, cardKeyId: i.card_key_id, revealed: false, revealedAt: null })),
-    deliveries: [], refunds: [], review: null, cancelledBy: order.cancelled_by, latePenalty: order.late_penalty,
+    createdAt: order.created_at.toISOString(), expiresAt: order.expires_at.toISOString(), paidAt: iso(order.paid_at),
+    deliveredAt: iso(order.delivered_at), completedAt: iso(order.completed_at), cancelledAt: iso(order.cancelled_at),
+    deliverBy: null, paymentId: p.paymentId, payUrl: p.paymentId ? `/pay/${p.paymentId}` : null, autoConfirmAt: iso(p.autoConfirmAt),
+    items: p.items.map((i) => ({ id: i.id, seq: i.seq, status: p.itemStatus, amount: i.amount, cardKeyId: i.card_key_id, revealed: false, revealedAt: null })),
+    deliveries: p.deliveries, refunds: [], review: null, cancelledBy: order.cancelled_by, latePenalty: order.late_penalty,
     exchangedFromOrderId: order.exchanged_from_order_id, exchangedToOrderId: null, topup: null,
   };
 }
