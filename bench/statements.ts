@@ -9,13 +9,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, type LogEvent } from 'kysely';
+import { PGliteDialect, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { readFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { createKameng } from '../src/app';
-import { postgresPool, type Database } from '../src/db/connect';
-import type { DB } from '../src/db/schema';
+import { kyselyOver, pgliteOptions, postgresPool, type Database } from '../src/db/connect';
 import { seedDemo } from '../src/seed/demo';
 import { instantRefundApplication as refundApplication, refundBenchRules } from './load';
 import { findPgbench } from './pgbench';
@@ -55,8 +54,8 @@ const log = (e: LogEvent) => {
 try {
   const pgDb = engine === 'postgres' ? await createDatabase('kameng_statements') : undefined;
   const db = pgDb
-    ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(pgDb.url, 10) }), log })
-    : new Kysely<DB>({ dialect: new PGliteDialect({ pglite: await PGlite.create('memory://', { parsers: { 20: Number, 1700: Number } }) }), log });
+    ? kyselyOver(new PostgresDialect({ pool: postgresPool(pgDb.url, 10) }), log)
+    : kyselyOver(new PGliteDialect({ pglite: await PGlite.create('memory://', { ...pgliteOptions }) }), log);
   // The URL lets the server listen for session changes: without it the session cache stays off on PostgreSQL.
   const database: Database & { url?: string } = { db, engine, url: pgDb?.url, close: () => db.destroy() };
   const kameng = await createKameng({ database, config: { sandbox: true, logLevel: 'warn', schedulerIntervalMs: 0 } });

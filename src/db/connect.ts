@@ -2,12 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, sql, type Dialect, type LogConfig, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { StartupError } from '../config';
 import { migrations } from './migrations/index';
 import type { DB } from './schema';
+import { withWriteBehind } from './write-behind';
 
 export type Db = Kysely<DB>;
 export type Tx = Transaction<DB>;
@@ -38,6 +39,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** The app's Kysely over a dialect: with write-behind in transactions (write-behind.ts). */
+export const kyselyOver = (dialect: Dialect, log?: LogConfig): Db => new Kysely<DB>({ dialect: withWriteBehind(dialect), log });
+
 /** Opens PGlite (embedded) or PostgreSQL behind the same Kysely interface. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
@@ -46,7 +50,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // been dropped from the pool, which opens a new one on demand. Without a listener, node's EventEmitter would
     // throw this 'error' and crash the whole server.
     pool.on('error', () => undefined);
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = kyselyOver(new PostgresDialect({ pool }));
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? 'memory://';
@@ -71,7 +75,7 @@ export const pgliteOptions = {
 async function openPglite(dataDir: string, unlock: () => void, loadDataDir?: Blob): Promise<Database> {
   try {
     const pglite = await PGlite.create(dataDir, { ...pgliteOptions, loadDataDir });
-    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+    const db = kyselyOver(new PGliteDialect({ pglite }));
     return { db, engine: 'pglite', pglite, close: () => db.destroy().finally(unlock) };
   } catch (error) {
     unlock();

@@ -6,7 +6,17 @@ const retryableCodes = new Set(['40001', '40P01']);
 export const transactionAttemptsMax = 6;
 const retryBackoffMsBase = 5;
 
-export const isRetryable = (error: unknown) => retryableCodes.has((error as { code?: string })?.code ?? '');
+/**
+ * A timeline append that found its seq taken: the chain's head was read in the statement that took
+ * the order's row lock, whose snapshot predates the transaction it waited for (timeline.ts
+ * headColumnFor). Run again, the head is read after that transaction.
+ */
+const staleTimelineHead = (error: { code?: string; constraint?: string }) => error.code === '23505' && error.constraint === 'order_events_pkey';
+
+export const isRetryable = (error: unknown) => {
+  const e = (error ?? {}) as { code?: string; constraint?: string };
+  return retryableCodes.has(e.code ?? '') || staleTimelineHead(e);
+};
 
 /**
  * Runs `work` in one transaction and retries it (with jittered backoff) when PostgreSQL aborts it

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/connect';
+import { withLaterWrites } from '../db/write-behind';
 import { AppError, invariant } from '../shared/errors';
 import type { AccountSpec } from './accounts';
 
@@ -36,34 +37,51 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<string> {
   }
   const touched = [...byAccount.values()].sort((a, b) => (a.account.id < b.account.id ? -1 : 1));
 
-  // One statement: the accounts' rows created on first use, the entry and its postings (their foreign
-  // keys are checked at the statement's end, when the rows it created exist). The tracked balances
-  // then move one UPDATE each, in account-id order, so the CHECK names the account that would go below zero.
+  // One statement: the accounts' rows created on first use (a tracked one with its first amount as
+  // balance), the balances of existing tracked accounts moved one part each in account-id order (so
+  // two entries never deadlock), the entry and its postings (their foreign keys are checked at the
+  // statement's end, when the rows it created exist). Untracked accounts (a channel's clearing
+  // account, hot) are only created, never locked. An account another transaction created after this
+  // statement's snapshot is neither created nor seen by it: its balance moves in a statement of its own.
+  // Writes queued behind in the transaction (db/write-behind.ts) ride along: none touches the ledger.
   const entryId = randomUUID();
-  await sql`with created as (
-      insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at)
-      values ${sql.join(touched.map(({ account: a }) => sql`(${a.id}, ${a.kind}, ${a.ownerId}, ${a.nonNegative}, ${a.tracked}, ${input.at})`))}
-      on conflict (id) do nothing),
-    entry as (insert into journal_entries (id, kind, memo, order_id, shop_id, created_at)
-      values (${entryId}, ${input.kind}, ${input.memo}, ${input.orderId ?? null}, ${input.shopId ?? null}, ${input.at}))
-    insert into postings (entry_id, account_id, amount)
-    values ${sql.join(postings.map((p) => sql`(${entryId}, ${p.account.id}, ${p.amount})`))}`.execute(tx);
-
-  for (const { account, amount } of touched) {
-    if (!account.tracked || amount === 0) continue;
-    try {
-      await tx.updateTable('ledger_accounts').set({ balance: sql`balance + ${amount}` }).where('id', '=', account.id).execute();
-    } catch (error) {
-      if ((error as { code?: string }).code === '23514') {
-        throw new AppError('INSUFFICIENT_FUNDS', 409, `account ${account.kind} has too little money for this`, {
-          details: { account: account.kind },
-        });
-      }
-      throw error;
+  const moved = touched.filter(({ account, amount }) => account.tracked && amount !== 0);
+  try {
+    const { rows } = await withLaterWrites(tx, sql<{ id: string; created: boolean }>`with created as (
+        insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at, balance)
+        values ${sql.join(touched.map(({ account: a, amount }) => sql`(${a.id}, ${a.kind}, ${a.ownerId}, ${a.nonNegative}, ${a.tracked}, ${input.at}, ${firstBalance(a, amount, moved)}::bigint)`))}
+        on conflict (id) do nothing returning id),
+      ${sql.join(moved.map(({ account, amount }, i) => sql`${sql.ref(`m${i}`)} as (update ledger_accounts set balance = balance + ${amount}::bigint
+        where id = ${account.id} and not exists (select 1 from created c where c.id = ${account.id}) returning id),`), sql``)}
+      entry as (insert into journal_entries (id, kind, memo, order_id, shop_id, created_at)
+        values (${entryId}, ${input.kind}, ${input.memo}, ${input.orderId ?? null}, ${input.shopId ?? null}, ${input.at})),
+      posted as (insert into postings (entry_id, account_id, amount)
+        values ${sql.join(postings.map((p) => sql`(${entryId}, ${p.account.id}, ${p.amount})`))})
+      select id, true as created from created ${sql.join(moved.map((_, i) => sql`union all select id, false from ${sql.ref(`m${i}`)}`), sql` `)}`);
+    const done = new Set(rows.map((r) => r.id));
+    // A non-negative account created by this entry's taking money from it (its row proposed at 0: a CHECK
+    // refuses a proposed row before any conflict is looked at) would go below zero.
+    const created = new Set(rows.filter((r) => r.created).map((r) => r.id));
+    if (moved.some(({ account, amount }) => account.nonNegative && amount < 0 && created.has(account.id))) throw Object.assign(new Error('new account below zero'), { code: '23514' });
+    for (const { account, amount } of moved) {
+      if (!done.has(account.id)) await tx.updateTable('ledger_accounts').set({ balance: sql`balance + ${amount}` }).where('id', '=', account.id).execute();
     }
+  } catch (error) {
+    if ((error as { code?: string }).code === '23514') {
+      // The CHECK that refused: a non-negative account this entry takes money from.
+      const short = moved.find(({ account, amount }) => account.nonNegative && amount < 0) ?? moved[0];
+      throw new AppError('INSUFFICIENT_FUNDS', 409, `account ${short.account.kind} has too little money for this`, {
+        details: { account: short.account.kind },
+      });
+    }
+    throw error;
   }
   return entryId;
 }
+
+/** The balance an account's row is proposed with (postEntry): its first amount, but never below zero for a non-negative one. */
+const firstBalance = (a: AccountSpec, amount: number, moved: ReadonlyArray<{ account: AccountSpec }>) =>
+  !moved.some((m) => m.account.id === a.id) || (a.nonNegative && amount < 0) ? 0 : amount;
 
 /**
  * Writes many balanced entries in three statements plus one balance update (a batch of settlements).
@@ -139,12 +157,13 @@ export async function lockAccounts(tx: Tx, specs: AccountSpec[], at: Date): Prom
   // New rows come back from the insert (created here, so locked by it); existing ones from the locking
   // select, whose snapshot predates the insert. One created meanwhile by another transaction is in
   // neither: the insert waited for it, so a second select finds and locks it.
-  let rows = (await sql<{ id: string; balance: number }>`with created as (
+  // Writes queued behind in the transaction (db/write-behind.ts) ride along: none touches the ledger.
+  let rows = (await withLaterWrites(tx, sql<{ id: string; balance: number }>`with created as (
       insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at)
       values ${sql.join(tracked.map((a) => sql`(${a.id}, ${a.kind}, ${a.ownerId}, ${a.nonNegative}, ${a.tracked}, ${at})`))}
       on conflict (id) do nothing returning id, balance),
     locked as (select id, balance from ledger_accounts where id in (${sql.join(tracked.map((a) => a.id))}) order by id for no key update)
-    select id, balance from created union all select id, balance from locked`.execute(tx)).rows;
+    select id, balance from created union all select id, balance from locked`)).rows;
   if (rows.length !== tracked.length) {
     rows = await tx.selectFrom('ledger_accounts').select(['id', 'balance'])
       .where('id', 'in', tracked.map((a) => a.id)).orderBy('id').forNoKeyUpdate().execute();

@@ -3,7 +3,8 @@ import { requireRole } from '../catalog/shops';
 import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { Lang } from '../i18n/lang';
-import { scheduleJob } from '../scheduler/jobs';
+import { jobUpsert } from '../scheduler/jobs';
+import { later } from '../db/write-behind';
 import { smsNoticeKinds, type Notice, type NoticeKind } from './kinds';
 import { queueOutbound } from './outbound';
 import { defaultReader, type Reader } from './reader-format';
@@ -51,9 +52,10 @@ export async function notify(ctx: Ctx, tx: Tx, input: NotifyInput | LegacyNotifi
     id: randomUUID(), user_id: userId, kind: notice.kind, params: JSON.stringify(notice.params),
     order_id: input.orderId ?? null, case_id: input.caseId ?? null, read_at: null, created_at: input.at,
   }));
-  if (rows.length) await tx.insertInto('notifications').values(rows).execute();
+  // Written behind (db/write-behind.ts): nothing in the transaction reads them back.
+  if (rows.length) await later(tx, tx.insertInto('notifications').values(rows));
   if (ctx.config.smtpUrl) {
-    for (const row of rows) await scheduleJob(tx, 'email_notification', row.id, input.at, input.at);
+    for (const row of rows) await later(tx, jobUpsert(tx, 'email_notification', row.id, input.at, input.at));
   }
   const sms = ctx.sms !== null && smsKind;
   if (sms && userIds.length) {

@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from '../accounts/passwords';
 import { openSession } from '../accounts/users';
 import type { Caller, Ctx } from '../context';
 import { withTransaction } from '../db/transaction';
+import { later } from '../db/write-behind';
 import type { Tx } from '../db/connect';
 import type { Order, Product } from '../db/schema';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
@@ -17,7 +18,8 @@ import { appendEvent, timelineStartsHere } from '../timeline/timeline';
 import { redeemCoupon } from '../coupons/redeem';
 import { payOrderFromWallet } from './pay-order';
 import { unitAmounts } from './proration';
-import { newUnpaidOrderView, orderView, type OrderView } from './views';
+import { newDeliveredOrderView, newUnpaidOrderView, orderView, type OrderView } from './views';
+import { deliveredInTransaction } from './deliver';
 import { armReconciliation, requireLiveChannel, startRailPayment } from '../payments/start-payment';
 import type { PayAction } from '../payments/channels/types';
 
@@ -81,10 +83,12 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
       return { ...claim.response, guestToken: (await openSession(tx, { orderId: claim.response.order.id }, now)).token };
     }
 
-    const product = await loadSellableProduct(tx, input.productId);
+    // The unpaid-order cap's lock is taken by the product's read (its count is the next statement, after it).
+    const cap = pendingCap(buyer, meta.ip);
+    const product = await loadSellableProduct(tx, input.productId, { lockKey: cap.key });
     await requireApprovedIdentity(tx, product.shop_id, rules);
     checkOrderShape(product, input, rules);
-    await capPendingOrders(tx, buyer, meta.ip, rules);
+    await capPendingOrders(tx, cap, buyer, meta.ip, rules);
 
     const orderId = randomUUID();
     const keyIds = await reserveStock(tx, product, input.quantity, orderId);
@@ -93,19 +97,24 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
     const coupon = input.couponCode ? await redeemCoupon(tx, { shopId: product.shop_id, code: input.couponCode, total: listAmount, now }) : null;
     const amount = listAmount - (coupon?.discount ?? 0);
     const itemAmounts = unitAmounts(amount, input.quantity);
-    const order = await tx.insertInto('orders').values({
+    // The whole row, defaults included, is known here: it is written behind (db/write-behind.ts) with the
+    // rest of the checkout, not read back. A column added to orders fails to compile here until it is set.
+    const order: Order = {
       id: orderId, order_no: orderNumber(now), buyer_id: buyer, guest_contact: input.guest?.contact.trim() ?? null, guest_query_hash: guestHash,
       guest_locale: input.guest ? meta.lang ?? null : null,
       shop_id: product.shop_id, product_id: product.id, product_type: product.type, title: product.title, quantity: input.quantity,
       unit_price: product.price, amount, status: 'pending_payment', channel: input.channel, topup_account: input.topupAccount?.trim() ?? null,
       buyer_ip: meta.ip, expires_at: minutesFrom(now, ruleNumber(rules, 'order.pending-expiry')), created_at: now,
       coupon_id: coupon?.couponId ?? null, discount: coupon?.discount ?? 0,
-    }).returningAll().executeTakeFirstOrThrow();
+      paid: 0, refunded: 0, settled: 0, fee: 0, paid_at: null, delivered_at: null, completed_at: null, cancelled_at: null,
+      merchant_fault_refund: false, exchanged_from_order_id: null, late_penalty: 0, cancelled_by: null,
+    };
+    await later(tx, tx.insertInto('orders').values(order));
     timelineStartsHere(tx, orderId);
     const items = Array.from({ length: input.quantity }, (_, i) => ({
       id: randomUUID(), order_id: orderId, seq: i + 1, card_key_id: keyIds[i] ?? null, amount: itemAmounts[i], status: 'pending' as const, revealed_at: null,
     }));
-    await tx.insertInto('order_items').values(items).execute();
+    await later(tx, tx.insertInto('order_items').values(items));
     await appendEvent(tx, orderId, 'created', {
       actor: buyer ? `buyer:${buyer}` : 'guest', at: now,
       data: { orderNo: order.order_no, productId: product.id, quantity: input.quantity, amount, ...(coupon ? { listAmount, discount: coupon.discount, couponCode: coupon.code } : {}), channel: input.channel, expiresAt: order.expires_at.toISOString(), ruleVersion: rules.version },
@@ -118,11 +127,18 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
     // A wallet order was paid and delivered just now: its view is read back. A gateway order is as it was written.
     const view = payment.status === 'pending'
       ? newUnpaidOrderView(order, { shopName: product.shop_name, items, paymentId: payment.id, couponCode: coupon?.code ?? null })
-      : await orderView(ctx, tx, order.id, 'buyer');
+      : deliveredView(tx, order.id, { shopName: product.shop_name, items, couponCode: coupon?.code ?? null }) ?? await orderView(ctx, tx, order.id, 'buyer');
     const result: CreatedOrder = { order: view, payment };
     await claim?.finish(result);
     return buyer ? result : { ...result, guestToken: (await openSession(tx, { orderId }, now)).token };
   });
+}
+
+/** A wallet checkout's card-key order delivered in this transaction, as written (nothing read back); undefined for any other. */
+function deliveredView(tx: Tx, orderId: string, p: { shopName: string; items: Parameters<typeof newDeliveredOrderView>[1]['items']; couponCode: string | null }): OrderView | undefined {
+  const delivered = deliveredInTransaction(tx, orderId);
+  if (!delivered || delivered.order.status !== 'delivered' || delivered.order.product_type !== 'card_key') return undefined;
+  return newDeliveredOrderView(delivered.order, { ...p, delivery: delivered.delivery, autoConfirmAt: delivered.autoConfirmAt });
 }
 
 /** A replayed checkout: the order and its payment as they stand now, from the stored ids. */
@@ -146,10 +162,14 @@ async function checkBuyer(actor: Caller, input: CreateOrderInput): Promise<strin
   return null;
 }
 
-export async function loadSellableProduct(tx: Tx, productId: string): Promise<Product & { shop_name: string }> {
-  const product = await tx.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
-    .selectAll('products').select(['shops.status as shop_status', 'shops.name as shop_name']).where('products.id', '=', productId).executeTakeFirst();
-  if (!product || product.shop_status !== 'active' || product.status !== 'active') throw notFound('product');
+/** The product on sale; `lockKey`: the same statement takes that transaction-scoped advisory lock (capPendingOrders). */
+export async function loadSellableProduct(tx: Tx, productId: string, options: { lockKey?: string } = {}): Promise<Product & { shop_name: string }> {
+  const row = await tx.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
+    .selectAll('products').select(['shops.status as shop_status', 'shops.name as shop_name'])
+    .$if(options.lockKey !== undefined, (q) => q.select(sql<unknown>`pg_advisory_xact_lock(hashtext(${options.lockKey!}))`.as('_locked')))
+    .where('products.id', '=', productId).executeTakeFirst();
+  if (!row || row.shop_status !== 'active' || row.status !== 'active') throw notFound('product');
+  const { _locked, ...product } = row as typeof row & { _locked?: unknown };
   return product;
 }
 
@@ -164,10 +184,17 @@ export function checkOrderShape(product: Product, input: CreateOrderInput, rules
   }
 }
 
-/** Serialises one buyer's (or one IP's) checkouts so the unpaid-order cap cannot be raced past. */
-async function capPendingOrders(tx: Tx, buyerId: string | null, ip: string, rules: RuleSet): Promise<void> {
-  const [key, ruleId] = buyerId ? [`buyer:${buyerId}`, 'order.pending-per-buyer' as const] : [`ip:${ip}`, 'order.pending-per-ip' as const];
-  await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(tx);
+/** The advisory lock that serialises one buyer's (or one IP's) checkouts, and the rule that caps them. */
+const pendingCap = (buyerId: string | null, ip: string) => (buyerId
+  ? { key: `buyer:${buyerId}`, ruleId: 'order.pending-per-buyer' as const }
+  : { key: `ip:${ip}`, ruleId: 'order.pending-per-ip' as const });
+
+/**
+ * The unpaid-order cap, under the lock of `cap.key` (taken by an earlier statement of the transaction:
+ * this count's snapshot comes after it), so it cannot be raced past.
+ */
+async function capPendingOrders(tx: Tx, cap: ReturnType<typeof pendingCap>, buyerId: string | null, ip: string, rules: RuleSet): Promise<void> {
+  const { ruleId } = cap;
   let query = tx.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending_payment');
   query = buyerId ? query.where('buyer_id', '=', buyerId) : query.where('buyer_ip', '=', ip).where('buyer_id', 'is', null);
   const pending = Number((await query.executeTakeFirstOrThrow()).n);
@@ -217,10 +244,10 @@ export async function releaseStock(tx: Tx, order: Pick<Order, 'id' | 'product_id
 
 async function openGatewayPayment(tx: Tx, order: Order, rules: RuleSet, now: Date): Promise<CreatedOrder['payment']> {
   const id = randomUUID();
-  await tx.insertInto('payments').values({
+  await later(tx, tx.insertInto('payments').values({
     id, purpose: 'order', order_id: order.id, shop_id: order.shop_id, user_id: order.buyer_id, amount: order.amount, channel: order.channel,
     status: 'pending', created_at: now, succeeded_at: null,
-  }).execute();
+  }));
   await armReconciliation(tx, rules, { id, channel: order.channel }, now);
   return { id, status: 'pending', amount: order.amount, channel: order.channel, payUrl: `/pay/${id}` };
 }

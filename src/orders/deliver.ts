@@ -4,10 +4,11 @@ import type { Actor, Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { Order } from '../db/schema';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
-import { scheduleJob } from '../scheduler/jobs';
+import { jobUpsert, scheduleJob } from '../scheduler/jobs';
+import { later, withLaterWrites } from '../db/write-behind';
 import { minutesFrom } from '../shared/clock';
 import { conflict, invalid, invariant } from '../shared/errors';
-import { transitionOrder, type OrderMover } from './order-state';
+import { transitionHeldOrder, transitionOrder, type OrderMover } from './order-state';
 import { appendEvent } from '../timeline/timeline';
 import { actorLabel, loadOrderFor } from './access';
 import { payLatePenalty } from './late-penalty';
@@ -40,15 +41,20 @@ export const revealConsentText = (lang: Lang): string => [revealConsent[lang].le
  */
 export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: RuleSet, now: Date): Promise<string> {
   if (order.product_type === 'card_key') {
-    const keys = await tx.updateTable('card_keys').set({ status: 'sold' }).where('order_id', '=', order.id).where('status', '=', 'reserved')
-      .returning('id').execute();
+    // The writes queued behind (the paid event, the sales counter, webhook deliveries) ride along: none touches keys.
+    const { rows: keys } = await withLaterWrites(tx, tx.updateTable('card_keys').set({ status: 'sold' }).where('order_id', '=', order.id).where('status', '=', 'reserved')
+      .returning('id'));
     // Exactly the keys reserved for this order, one per unit: never more, never fewer.
     invariant(keys.length === order.quantity, `order ${order.id} delivers ${keys.length} keys for ${order.quantity} units`);
-    await tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).where('status', '=', 'pending').execute();
-    await tx.insertInto('deliveries').values({
-      id: randomUUID(), order_id: order.id, kind: 'card_key', content_cipher: null, detail: JSON.stringify({ keyCount: keys.length }), created_at: now,
-    }).execute();
-    await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: keys.length });
+    // Written behind (db/write-behind.ts): nothing in this transaction reads the items or the delivery back.
+    await later(tx, tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).where('status', '=', 'pending'));
+    const delivery = { id: randomUUID(), at: now, detail: { keyCount: keys.length } };
+    await later(tx, tx.insertInto('deliveries').values({
+      id: delivery.id, order_id: order.id, kind: 'card_key', content_cipher: null, detail: JSON.stringify(delivery.detail), created_at: now,
+    }));
+    // The order moved to paid in this transaction's previous change of it (pay-order.ts): its row is held and known.
+    const delivered = await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: keys.length }, 'delivered', 'system', { held: true });
+    deliveredHere.set(tx, { ...delivered, delivery });
     await noticeOrderPaid(ctx, tx, order, null, now);
     await noticeOrderDelivered(ctx, tx, order, now);
     return 'delivered';
@@ -77,12 +83,31 @@ export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: Ru
 export async function markDelivered(
   tx: Tx, order: Order, from: 'paid' | 'delivering', rules: RuleSet, now: Date, data: Record<string, unknown>,
   status: 'delivered' | 'partially_refunded' = 'delivered', by: OrderMover = 'system',
-): Promise<void> {
-  await transitionOrder(tx, order.id, [from], status, by, { delivered_at: now });
+  /** `held`: `order` is the row as this transaction last wrote it (order-state.ts transitionHeldOrder). */
+  options: { held?: boolean } = {},
+): Promise<{ order: Order; autoConfirmAt: Date }> {
+  let updated: Order;
+  if (options.held) {
+    invariant(order.status === from, `a held order in status ${order.status} is not ${from}`);
+    updated = await transitionHeldOrder(tx, order, status, by, { delivered_at: now });
+  } else {
+    updated = await transitionOrder(tx, order.id, [from], status, by, { delivered_at: now });
+  }
   const autoConfirmAt = minutesFrom(now, ruleNumber(rules, 'escrow.auto-confirm'));
-  await scheduleJob(tx, 'auto_confirm', order.id, autoConfirmAt, now);
+  await later(tx, jobUpsert(tx, 'auto_confirm', order.id, autoConfirmAt, now));
   await appendEvent(tx, order.id, 'delivered', { actor: 'system', at: now, data: { ...data, autoConfirmAt: autoConfirmAt.toISOString() } });
+  return { order: updated, autoConfirmAt };
 }
+
+/**
+ * The card-key order a transaction delivered at payment, as it wrote it (the wallet checkout's
+ * answer, views.ts newDeliveredOrderView, instead of reading it back). Keyed by the transaction.
+ */
+const deliveredHere = new WeakMap<object, { order: Order; autoConfirmAt: Date; delivery: { id: string; at: Date; detail: Record<string, unknown> } }>();
+export const deliveredInTransaction = (tx: Tx, orderId: string) => {
+  const known = deliveredHere.get(tx);
+  return known?.order.id === orderId ? known : undefined;
+};
 
 /** 人工发货: the shop owner delivers a manual order (content is encrypted at rest). */
 export async function deliverManually(ctx: Ctx, actor: Actor, orderId: string, content: string): Promise<OrderView> {

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Tx } from '../db/connect';
+import { later } from '../db/write-behind';
 import type { Order, OrderStatus } from '../db/schema';
 import { conflict, invariant } from '../shared/errors';
-import { orderRowLocked } from '../timeline/timeline';
-import { emitWebhookEvent, orderEventData, type WebhookEventType } from '../webhooks/events';
+import { headColumnFor, learnHead, orderRowLocked } from '../timeline/timeline';
+import { emitWebhookEvent, learnShopHooks, orderEventData, shopHooksColumn, shopHooksKnown, type WebhookEventType } from '../webhooks/events';
 
 /** Who moves an order: a party to it, or the platform (a job or a provider's verified callback). */
 export type OrderMover = 'buyer' | 'merchant' | 'staff' | 'system';
@@ -52,17 +53,45 @@ export async function transitionOrderIf(
   tx: Tx, orderId: string, from: readonly OrderStatus[], to: OrderStatus, by: OrderMover, set: OrderMoveSet = {}, at?: Date,
 ): Promise<Order | undefined> {
   for (const f of from) invariant(allowed(f, to, by), `order transition ${f} → ${to} by ${by} is not in the table`);
-  const updated = await tx.updateTable('orders').set({ ...set, status: to })
-    .where('id', '=', orderId).where('status', 'in', [...from]).returningAll().executeTakeFirst();
-  if (!updated) return undefined;
-  orderRowLocked(tx, orderId);
   const event = webhookEventOf(to);
-  if (event) {
-    const when = set.paid_at ?? set.delivered_at ?? set.completed_at ?? set.cancelled_at ?? at;
-    invariant(when, `order transition to ${to} needs its time for the ${event} webhook`);
-    await emitWebhookEvent(tx, updated.shop_id, event, orderEventData(updated), when);
-  }
+  // The same statement reads what comes next: the timeline's head (the UPDATE takes the row lock that
+  // serialises appends) and the shop's webhooks for the event (timeline.ts, webhooks/events.ts).
+  const head = headColumnFor(tx, orderId);
+  const row = await tx.updateTable('orders').set({ ...set, status: to })
+    .where('id', '=', orderId).where('status', 'in', [...from]).returningAll()
+    .$if(head !== undefined, (q) => q.returning(head!.as('_head')))
+    .$if(event !== null, (q) => q.returning(sql<unknown>`${shopHooksColumn('orders.shop_id')}`.as('_hooks')))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { _head, _hooks, ...updated } = row as Order & { _head?: string | null; _hooks?: unknown };
+  if (head !== undefined) learnHead(tx, orderId, _head ?? null);
+  else orderRowLocked(tx, orderId);
+  if (_hooks !== undefined && !shopHooksKnown(tx, updated.shop_id)) learnShopHooks(tx, updated.shop_id, _hooks as string);
+  await emitOrderWebhook(tx, updated, set, at);
   return updated;
+}
+
+/**
+ * transitionOrder for an order this transaction moved itself just before: it holds the row lock and
+ * `order` is the row as that statement returned it, so nobody else can have changed it and the
+ * compare-and-set is sure to hit. The UPDATE is written behind (db/write-behind.ts, sent with the
+ * next statement) and the row as it will be is returned. Only for a row not already queued for
+ * another change in this transaction.
+ */
+export async function transitionHeldOrder(tx: Tx, order: Order, to: OrderStatus, by: OrderMover, set: OrderMoveSet = {}, at?: Date): Promise<Order> {
+  invariant(allowed(order.status, to, by), `order transition ${order.status} → ${to} by ${by} is not in the table`);
+  await later(tx, tx.updateTable('orders').set({ ...set, status: to }).where('id', '=', order.id).where('status', '=', order.status));
+  const updated: Order = { ...order, ...set, status: to };
+  await emitOrderWebhook(tx, updated, set, at);
+  return updated;
+}
+
+async function emitOrderWebhook(tx: Tx, updated: Order, set: OrderMoveSet, at: Date | undefined): Promise<void> {
+  const event = webhookEventOf(updated.status);
+  if (!event) return;
+  const when = set.paid_at ?? set.delivered_at ?? set.completed_at ?? set.cancelled_at ?? at;
+  invariant(when, `order transition to ${updated.status} needs its time for the ${event} webhook`);
+  await emitWebhookEvent(tx, updated.shop_id, event, orderEventData(updated), when);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { withTransaction } from '../db/transaction';
+import { later } from '../db/write-behind';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { activateIfDeposited } from '../catalog/shops';
@@ -16,6 +17,7 @@ import { appendEvent, forgetTimelineHeads } from '../timeline/timeline';
 import { deliverPaidOrder } from './deliver';
 import { reserveStock } from './create-order';
 import { noticeRefund } from '../notify/order-notices';
+import { isRailChannel, railChannels } from '../payments/channels/types';
 import { recountCoupon } from '../coupons/redeem';
 
 /** Pays an order from the buyer's wallet inside the order's own transaction. */
@@ -26,10 +28,10 @@ export async function payOrderFromWallet(ctx: Ctx, tx: Tx, order: Order, rules: 
     throw new AppError('INSUFFICIENT_BALANCE', 409, `wallet balance ${balance} fen is less than the order's ${order.amount} fen`, { details: { balance } });
   }
   const id = randomUUID();
-  await tx.insertInto('payments').values({
+  await later(tx, tx.insertInto('payments').values({
     id, purpose: 'order', order_id: order.id, shop_id: order.shop_id, user_id: order.buyer_id, amount: order.amount, channel: 'balance',
     status: 'succeeded', created_at: now, succeeded_at: now,
-  }).execute();
+  }));
   await postEntry(tx, {
     kind: 'order_payment', memo: `order ${order.order_no} paid from wallet`, orderId: order.id, shopId: order.shop_id, at: now,
     postings: [{ account: accounts.wallet(order.buyer_id), amount: -order.amount }, { account: accounts.escrow(order.id), amount: order.amount }],
@@ -49,7 +51,10 @@ export interface PaymentOutcome {
  * The gateway's success callback. The guarded pending→succeeded update makes it idempotent: a
  * repeated or concurrent callback finds nothing to change and does nothing.
  */
-export async function succeedPayment(ctx: Ctx, paymentId: string, via?: ProviderConfirmation): Promise<PaymentOutcome> {
+export async function succeedPayment(ctx: Ctx, paymentId: string, via?: ProviderConfirmation): Promise<PaymentOutcome>;
+/** `offRail`: only a payment on no provider's rail (the sandbox button); undefined for one on a rail, nothing changed. */
+export async function succeedPayment(ctx: Ctx, paymentId: string, via: undefined, options: { offRail: true }): Promise<PaymentOutcome | undefined>;
+export async function succeedPayment(ctx: Ctx, paymentId: string, via?: ProviderConfirmation, options?: { offRail: true }): Promise<PaymentOutcome | undefined> {
   const rules = await ctx.rules.current();
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
@@ -60,10 +65,12 @@ export async function succeedPayment(ctx: Ctx, paymentId: string, via?: Provider
       .where('id', '=', paymentId).where('status', 'in', via ? ['pending', 'cancelled'] : ['pending']);
     // A provider's word pays only the payment it names, on its channel, for exactly its amount.
     if (via) update = update.where('channel', '=', via.channel).where('amount', '=', via.amount);
+    if (options?.offRail) update = update.where('channel', 'not in', [...railChannels]);
     const payment = await update.returningAll().executeTakeFirst();
     if (!payment) {
       const existing = await tx.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
       if (!existing) throw notFound('payment');
+      if (options?.offRail && isRailChannel(existing.channel)) return undefined;
       if (via && (existing.channel !== via.channel || existing.amount !== via.amount)) {
         throw new AppError('PAYMENT_MISMATCH', 409, `the ${via.channel} notification does not match payment ${existing.id} (channel ${existing.channel}, amount ${existing.amount} fen)`);
       }
@@ -153,7 +160,7 @@ async function applyOrderPayment(
     return 'refunded';
   }
   // 销量: a counter bumped with the payment, so sorting the catalogue by sales reads a column.
-  await tx.updateTable('products').set({ sales_count: sql`sales_count + ${paid.quantity}` }).where('id', '=', paid.product_id).execute();
+  await later(tx, tx.updateTable('products').set({ sales_count: sql`sales_count + ${paid.quantity}` }).where('id', '=', paid.product_id));
   return deliverPaidOrder(ctx, tx, paid, rules, now);
 }
 

@@ -108,7 +108,7 @@ export async function orderView(ctx: Ctx, db: Db | Tx, orderId: string, role: Or
 
 /**
  * The one mapping from an order row and what surrounds it to its view (both `orderView` and
- * `newUnpaidOrderView` go through it, so a field of the view cannot be forgotten in one of them).
+ * the new-order views go through it, so a field of the view cannot be forgotten in one of them).
  * `content` opens a delivery's sealed content for this reader (undefined: not shown).
  */
 function viewOfRow(row: ViewRow & Order, content: (cipher: string) => string | undefined): OrderView {
@@ -142,6 +142,8 @@ function viewOfRow(row: ViewRow & Order, content: (cipher: string) => string | u
   };
 }
 
+type KnownItem = { id: string; seq: number; amount: number; card_key_id: string | null };
+
 /**
  * The view of an order this transaction has just created and left unpaid, from what the caller
  * holds: nothing else can exist for it yet (no delivery, refund, top-up request, review, timer or
@@ -149,13 +151,36 @@ function viewOfRow(row: ViewRow & Order, content: (cipher: string) => string | u
  * `orderView` stays the reference: a test holds the two equal.
  */
 export function newUnpaidOrderView(
-  order: Order, p: { shopName: string; items: Array<{ id: string; seq: number; amount: number; card_key_id: string | null }>; paymentId: string; couponCode: string | null },
+  order: Order, p: { shopName: string; items: KnownItem[]; paymentId: string; couponCode: string | null },
 ): OrderView {
   invariant(order.status === 'pending_payment' && order.paid === 0, 'a new unpaid order');
+  return knownOrderView(order, { ...p, itemStatus: 'pending', deliveries: [], autoConfirmAt: null });
+}
+
+/**
+ * The view of a card-key order this transaction created, paid and delivered (a wallet checkout), from
+ * what it wrote: its keys handed over in one delivery, the auto-confirm timer armed, nothing else yet.
+ * `orderView` stays the reference: a test holds the two equal.
+ */
+export function newDeliveredOrderView(
+  order: Order, p: { shopName: string; items: KnownItem[]; couponCode: string | null; delivery: { id: string; at: Date; detail: Record<string, unknown> }; autoConfirmAt: Date },
+): OrderView {
+  invariant(order.status === 'delivered' && order.product_type === 'card_key' && order.paid === order.amount, 'a new delivered card-key order');
+  return knownOrderView(order, {
+    ...p, paymentId: null, itemStatus: 'delivered', autoConfirmAt: p.autoConfirmAt,
+    deliveries: [{ id: p.delivery.id, kind: 'card_key', created_at: p.delivery.at.toISOString(), detail: p.delivery.detail, content_cipher: null }],
+  });
+}
+
+/** A new order's view from what its transaction wrote, through the one mapper (viewOfRow). */
+function knownOrderView(
+  order: Order,
+  p: { shopName: string; items: KnownItem[]; paymentId: string | null; couponCode: string | null; itemStatus: string; deliveries: ViewRow['deliveries']; autoConfirmAt: Date | null },
+): OrderView {
   return viewOfRow({
     ...order, shop_name: p.shopName, promised_delivery_minutes: null, coupon_code: p.couponCode,
-    items: p.items.map((i) => ({ id: i.id, seq: i.seq, status: 'pending', amount: i.amount, card_key_id: i.card_key_id, revealed_at: null })),
-    deliveries: [], refunds: [], topup: null, review: null,
-    auto_confirm_at: null, pending_payment_id: p.paymentId, exchanged_to_order_id: null,
+    items: p.items.map((i) => ({ id: i.id, seq: i.seq, status: p.itemStatus, amount: i.amount, card_key_id: i.card_key_id, revealed_at: null })),
+    deliveries: p.deliveries, refunds: [], topup: null, review: null,
+    auto_confirm_at: p.autoConfirmAt, pending_payment_id: p.paymentId, exchanged_to_order_id: null,
   }, () => undefined);
 }

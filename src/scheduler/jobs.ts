@@ -7,13 +7,15 @@ import type { Db, Tx } from '../db/connect';
  * Scheduling the same (kind, refId) again re-arms it at the new time.
  */
 export async function scheduleJob(tx: Tx, kind: string, refId: string, dueAt: Date, now: Date): Promise<void> {
-  await tx.insertInto('jobs')
-    .values({ id: randomUUID(), kind, ref_id: refId, due_at: dueAt, status: 'pending', created_at: now })
-    .onConflict((oc) => oc.columns(['kind', 'ref_id']).doUpdateSet({
-      due_at: (eb) => eb.ref('excluded.due_at'), status: 'pending', attempts: 0, last_error: null, done_at: null,
-    }))
-    .execute();
+  await jobUpsert(tx, kind, refId, dueAt, now).execute();
 }
+
+/** scheduleJob's statement, for a caller that queues it (db/write-behind.ts `later`). */
+export const jobUpsert = (tx: Tx, kind: string, refId: string, dueAt: Date, now: Date) => tx.insertInto('jobs')
+  .values({ id: randomUUID(), kind, ref_id: refId, due_at: dueAt, status: 'pending', created_at: now })
+  .onConflict((oc) => oc.columns(['kind', 'ref_id']).doUpdateSet({
+    due_at: (eb) => eb.ref('excluded.due_at'), status: 'pending', attempts: 0, last_error: null, done_at: null,
+  }));
 
 export async function cancelJob(tx: Tx, kind: string, refId: string, now: Date): Promise<void> {
   await cancelJobs(tx, kind, [refId], now);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Tx } from '../db/connect';
+import { later } from '../db/write-behind';
 import { canonicalJson } from './canonical-json';
 import { AppError, invalid } from './errors';
 
@@ -47,8 +48,9 @@ export async function claimIdempotencyKey<T, R>(
   return {
     replay: false,
     finish: async (response) => {
-      await tx.updateTable('idempotency_keys').set({ status_code: 201, ref: JSON.stringify(replay.reference(response)) })
-        .where('scope', '=', scope).where('key', '=', key).execute();
+      // The key's row was inserted by an earlier statement; nothing reads it again in this transaction.
+      await later(tx, tx.updateTable('idempotency_keys').set({ status_code: 201, ref: JSON.stringify(replay.reference(response)) })
+        .where('scope', '=', scope).where('key', '=', key));
     },
   };
 }

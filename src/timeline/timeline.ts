@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db, Tx } from '../db/connect';
 import { canonicalJson } from '../shared/canonical-json';
+import { later } from '../db/write-behind';
 
 export const genesisHash = '0'.repeat(64);
 
@@ -49,6 +51,23 @@ export function orderRowLocked(tx: Tx, orderId: string): void {
   if (!heads.has(orderId)) heads.set(orderId, null);
 }
 
+/**
+ * For the statement that takes the order's row lock (an UPDATE … RETURNING of the order): the chain's
+ * head as a column, read in that same statement, when this transaction does not know it yet
+ * (undefined otherwise); `learnHead` keeps what the column returned. That statement's snapshot may
+ * predate a transaction it waited for on the row lock: should that one have appended meanwhile, the
+ * next append reuses a taken seq, the primary key (order_id, seq) refuses it, and withTransaction
+ * runs the whole transaction again (db/transaction.ts). The chain can never fork.
+ */
+export function headColumnFor(tx: Tx, orderId: string) {
+  if (!tx.isTransaction || headsOf(tx).get(orderId)) return undefined;
+  return sql<string | null>`(select e.seq || ' ' || e.hash from order_events e where e.order_id = ${orderId} order by e.seq desc limit 1)`;
+}
+export function learnHead(tx: Tx, orderId: string, head: string | null): void {
+  const [seq, hash] = head ? head.split(' ') : ['0', genesisHash];
+  headsOf(tx).set(orderId, { seq: Number(seq), hash });
+}
+
 /** After ROLLBACK TO SAVEPOINT: locks and appends made after the savepoint are undone, so forget what was learnt. */
 export function forgetTimelineHeads(tx: Tx): void {
   chainHeads.delete(tx);
@@ -76,9 +95,10 @@ export async function appendEvent(
   const data = JSON.parse(canonicalJson(input.data ?? {})) as Record<string, unknown>;
   const unsigned = { seq: head.seq + 1, type, at: input.at.toISOString(), actor: input.actor, data, prevHash: head.hash };
   const hash = eventHash(orderId, unsigned);
-  await tx.insertInto('order_events').values({
+  // Nothing in the transaction reads the row back (the head is kept here): it goes with the next statement.
+  await later(tx, tx.insertInto('order_events').values({
     order_id: orderId, seq: unsigned.seq, type, at: input.at, actor: input.actor, data: JSON.stringify(data), hash, prev_hash: unsigned.prevHash,
-  }).execute();
+  }));
   heads.set(orderId, { seq: unsigned.seq, hash });
   return { ...unsigned, hash };
 }

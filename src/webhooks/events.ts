@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Tx } from '../db/connect';
 import type { Order, RefundCase } from '../db/schema';
-import { scheduleJob } from '../scheduler/jobs';
+import { jobUpsert } from '../scheduler/jobs';
+import { later } from '../db/write-behind';
 
 export const webhookEventTypes = ['order.paid', 'order.delivered', 'order.refunded', 'refund_case.opened', 'refund_case.updated', 'refund.succeeded'] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
@@ -22,25 +24,44 @@ export async function emitWebhookEvent(tx: Tx, shopId: string, type: WebhookEven
   const payload = JSON.stringify({ id: eventId, type, createdAt: at.toISOString(), data });
   for (const hook of takers) {
     const id = randomUUID();
-    await tx.insertInto('webhook_deliveries').values({
+    // Written behind (db/write-behind.ts): a new delivery and its first job, read by nothing in the transaction.
+    await later(tx, tx.insertInto('webhook_deliveries').values({
       id, webhook_id: hook.id, event_id: eventId, event_type: type, payload, status: 'pending',
       response_status: null, response_excerpt: null, last_error: null, next_attempt_at: at, created_at: at, delivered_at: null,
-    }).execute();
-    await scheduleJob(tx, webhookDeliveryJob, `${id}@1`, at, at);
+    }));
+    await later(tx, jobUpsert(tx, webhookDeliveryJob, `${id}@1`, at, at));
   }
 }
 
+type ShopHooks = Array<{ id: string; events: string[] | string }>;
+
 /** A shop's live webhooks, read once per transaction (a payment emits order.paid and order.delivered). */
-const hooksSeen = new WeakMap<object, Map<string, Array<{ id: string; events: string[] | string }>>>();
-async function shopHooks(tx: Tx, shopId: string): Promise<Array<{ id: string; events: string[] | string }>> {
+const hooksSeen = new WeakMap<object, Map<string, ShopHooks>>();
+const hooksOf = (tx: Tx) => {
   let byShop = hooksSeen.get(tx);
   if (!byShop) hooksSeen.set(tx, (byShop = new Map()));
+  return byShop;
+};
+async function shopHooks(tx: Tx, shopId: string): Promise<ShopHooks> {
+  const byShop = hooksOf(tx);
   let hooks = byShop.get(shopId);
   if (!hooks) {
     hooks = await tx.selectFrom('webhooks').select(['id', 'events']).where('shop_id', '=', shopId).where('deleted_at', 'is', null).orderBy('id').execute();
     byShop.set(shopId, hooks);
   }
   return hooks;
+}
+
+/**
+ * For a statement that touches the shop's row anyway (an order UPDATE … RETURNING): the live webhooks
+ * as a column (`shopHooksColumn(shopIdColumn)`), so the event needs no read of its own; undefined when
+ * this transaction knows them already. `learnShopHooks` keeps what the column returned.
+ */
+export const shopHooksKnown = (tx: Tx, shopId: string) => hooksOf(tx).has(shopId);
+export const shopHooksColumn = (shopIdColumn: string) => sql<ShopHooks>`(select coalesce(json_agg(json_build_object('id', w.id, 'events', w.events) order by w.id), '[]'::json)
+  from webhooks w where w.shop_id = ${sql.ref(shopIdColumn)} and w.deleted_at is null)`;
+export function learnShopHooks(tx: Tx, shopId: string, hooks: ShopHooks | string): void {
+  hooksOf(tx).set(shopId, typeof hooks === 'string' ? JSON.parse(hooks) as ShopHooks : hooks);
 }
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;

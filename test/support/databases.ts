@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import pg from 'pg';
-import { migrate, openDatabase, pgliteOptions, type Database } from '../../src/db/connect';
+import { kyselyOver, migrate, openDatabase, pgliteOptions, type Database } from '../../src/db/connect';
 import type { DB } from '../../src/db/schema';
 
 /** Where the migrated PGlite template is dumped for this run: an uncompressed tar loads ~0.3 s faster per test file than gzip. */
@@ -82,7 +82,7 @@ export async function freshDatabase(poolSize = 12): Promise<Database & { url?: s
   }
   const dump = new Blob([readFileSync(pgliteTemplateFile())]);
   const pglite = await PGlite.create('memory://', { ...pgliteOptions, loadDataDir: dump });
-  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  const db = kyselyOver(new PGliteDialect({ pglite }));
   return { db, engine: 'pglite', close: () => db.destroy() };
 }
 
