@@ -15,13 +15,15 @@
  * Env: BENCH_LARGE_KEYS (1000000), BENCH_LARGE_ORDERS (200000; 4 events each), BENCH_LARGE_SHOPS (40),
  * BENCH_READ_SECONDS (5) per read at 16 clients, BENCH_READ_CLIENTS (16), BENCH_DB_PREFIX (kameng_bench),
  * BENCH_SERVER_ROOT (a checkout whose server and CLI to run, e.g. an export of main, for a "before").
+ * BENCH_SEED_ONLY=1: set up and seed the large database, print its URL and ids, and keep it (no reads,
+ * no checks; drop it yourself) — to time the ledger check or verify-timeline on it again and again.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { call, must, pool } from './http';
-import { createDatabase, repoRoot, startServer, type RunningServer } from './server';
+import { cleanupAll, createDatabase, repoRoot, startServer, type RunningServer } from './server';
 
 const settings = {
   keys: Number(process.env.BENCH_LARGE_KEYS ?? 1_000_000),
@@ -266,6 +268,13 @@ export async function runLarge(): Promise<LargeResult> {
     const base = server.base;
     log(`large: server up (${settings.root}); setting up through the API`);
     const s = await setUp(base);
+    if (process.env.BENCH_SEED_ONLY === '1') {
+      const sizes = await seed(db.url, s);
+      db.keep();
+      console.log(JSON.stringify({ databaseUrl: db.url, ...s, sizes }));
+      await cleanupAll();
+      process.exit(0);
+    }
     const list = reads(s);
     const small: ReadFigures[] = [];
     for (const r of list) { small.push(await measure(base, r)); log(`  small ${r.name}: ${JSON.stringify(small.at(-1))}`); }

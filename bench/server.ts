@@ -41,12 +41,12 @@ export async function postgresVersion(): Promise<{ version: string } | { error: 
 }
 
 /** A fresh, uniquely named database; dropped (forcibly) by the returned function and on cleanup. */
-export async function createDatabase(prefix: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+export async function createDatabase(prefix: string): Promise<{ name: string; url: string; drop: () => Promise<void>; keep: () => void }> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
   await admin((c) => c.query(`create database "${name}"`));
   const dropIt = async () => { await admin((c) => c.query(`drop database if exists "${name}" with (force)`)); };
   const unregister = onCleanup(dropIt);
-  return { name, url: dbUrl(name), drop: async () => { unregister(); await dropIt(); } };
+  return { name, url: dbUrl(name), drop: async () => { unregister(); await dropIt(); }, keep: unregister };
 }
 
 function freePort(): Promise<number> {
