@@ -51,6 +51,19 @@ describe('GET /api/admin/ledger/check finds corruption', () => {
     expect(report.violations).toContainEqual(expect.objectContaining({ invariant: 'order_escrow_equals_paid_minus_refunded_minus_settled', subject: order.id }));
   });
 
+  it("an incremental check finds an order whose escrow account alone was edited (the order row untouched)", async () => {
+    const admin = await t.api.user('admin');
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 1, price: 1_000 });
+    const order = await t.api.buyAndPay(await t.api.user('buyer'), product.id);
+    const escrowOf = (report: any) => report.violations.filter((v: any) => v.invariant === 'order_escrow_equals_paid_minus_refunded_minus_settled' && v.subject === order.id);
+    expect(escrowOf(await check(admin))).toEqual([]); // earlier tests' corruption may still be reported
+    await sql`update ledger_accounts set balance = balance - 1 where id = ${`escrow:${order.id}`}`.execute(t.kameng.ctx.db);
+    const report = await check(admin);
+    expect(report.mode).toBe('incremental');
+    expect(escrowOf(report)).toHaveLength(1);
+  });
+
   it('reports an order whose paid amount has no succeeded payment behind it', async () => {
     const admin = await t.api.user('admin');
     const shop = await t.api.makeShop();
