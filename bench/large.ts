@@ -16,6 +16,8 @@
  * BENCH_READ_SECONDS (5) per read at 16 clients, BENCH_READ_CLIENTS (16), BENCH_DB_PREFIX (prefixes the database's name, see bench/server.ts),
  * BENCH_SERVER_ROOT (a checkout whose server and CLI to run, e.g. an export of main, for a "before"),
  * BENCH_KEEP_DB=1 keeps the seeded database (its name is logged) to EXPLAIN the reads on; drop it by hand.
+ * BENCH_SEED_ONLY=1 (PostgreSQL): set up and seed the large database, print its URL and ids, and keep it (no
+ * reads, no checks; drop it yourself) — to time the ledger check or verify-timeline on it again and again.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { call, must, pool } from './http';
-import { builtEntry, createDatabase, onCleanup, repoRoot, startServer, type RunningServer } from './server';
+import { builtEntry, cleanupAll, createDatabase, onCleanup, repoRoot, startServer, type RunningServer } from './server';
 
 const settings = {
   keys: Number(process.env.BENCH_LARGE_KEYS ?? 1_000_000),
@@ -302,6 +304,13 @@ export async function runLarge(engine: LargeEngine = 'postgres'): Promise<LargeR
     const firstStartMs = server.startMs;
     log(`large/${engine}: server up (${settings.root}) in ${firstStartMs} ms; setting up through the API`);
     const s = await setUp(server.base);
+    if (db && process.env.BENCH_SEED_ONLY === '1') {
+      const sizes = await seed(target, s);
+      db.keep();
+      console.log(JSON.stringify({ databaseUrl: db.url, ...s, sizes }));
+      await cleanupAll();
+      process.exit(0);
+    }
     const list = reads(s);
     const small: ReadFigures[] = [];
     for (const r of list) { small.push(await measure(server.base, r)); log(`  small ${r.name}: ${JSON.stringify(small.at(-1))}`); }

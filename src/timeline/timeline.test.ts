@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { eventHash, genesisHash, verifyChain, type TimelineEvent } from './timeline';
+import { canonicalJson } from '../shared/canonical-json';
+import { eventHash, genesisHash, linkHash, verifyChain, type TimelineEvent } from './timeline';
 
 const orderId = '11111111-1111-4111-8111-111111111111';
 
@@ -41,6 +43,11 @@ describe('verifyChain', () => {
       return e;
     }, 3],
     ['a chain not starting at genesis', (e) => e.slice(1), 2],
+    ['a gap in the seqs, though every link and hash holds', (e) => {
+      const renumbered = { ...e[3], seq: 5 };
+      e[3] = { ...renumbered, hash: eventHash(orderId, renumbered) };
+      return e.slice(0, 4);
+    }, 5],
   ])('finds %s and names the first broken link', (_name, tamper, brokenAt) => {
     expect(verifyChain(orderId, tamper(chain(types)))).toEqual({ valid: false, brokenAt });
   });
@@ -53,4 +60,19 @@ describe('verifyChain', () => {
     const base = { seq: 1, type: 'x', at: '2026-01-01T00:00:00.000Z', actor: 'system', prevHash: genesisHash };
     expect(eventHash(orderId, { ...base, data: { a: 1, b: 2 } })).toBe(eventHash(orderId, { ...base, data: { b: 2, a: 1 } }));
   });
+
+  it('hashes sha256(prevHash, newline, canonical JSON of the event); linkHash writes that JSON out directly, to the byte', () => {
+    const awkward = ['', 'system', 'staff:王', '"quoted"\\', 'line\nbreak\u2028', '\ud83d', '😀', '\u0000'];
+    const datas: Array<Record<string, unknown>> = [{}, { b: 1, a: [2, { d: null, c: 'x' }] }, { 'é': 1.5, e: -0, big: 1e21, t: true }];
+    for (const [i, text] of awkward.entries()) {
+      for (const data of datas) {
+        const event = { seq: i + 1, type: text, at: '2026-01-01T00:00:00.000Z', actor: awkward[(i + 3) % awkward.length], data, prevHash: i ? 'a'.repeat(64) : genesisHash };
+        const body = canonicalJson({ orderId: text, seq: event.seq, type: event.type, at: event.at, actor: event.actor, data });
+        const expected = createHash('sha256').update(event.prevHash).update('\n').update(body).digest('hex');
+        expect(eventHash(text, event)).toBe(expected);
+        expect(linkHash(text, event.seq, event.type, event.at, event.actor, canonicalJson(data), event.prevHash)).toBe(expected);
+      }
+    }
+  });
 });
+

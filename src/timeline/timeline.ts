@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/connect';
 import { canonicalJson } from '../shared/canonical-json';
@@ -16,10 +16,28 @@ export interface TimelineEvent {
   prevHash: string;
 }
 
-/** The hash covers the event and the hash before it, so no event can be altered or dropped unseen. */
+/**
+ * The hash covers the event and the hash before it, so no event can be altered or dropped unseen:
+ * sha256(prevHash + '\n' + canonicalJson({ orderId, seq, type, at, actor, data })).
+ */
 export function eventHash(orderId: string, event: Omit<TimelineEvent, 'hash'>): string {
-  const body = canonicalJson({ orderId, seq: event.seq, type: event.type, at: event.at, actor: event.actor, data: event.data });
-  return createHash('sha256').update(event.prevHash).update('\n').update(body).digest('hex');
+  const { seq, type, at, actor, data, prevHash } = event;
+  // canonicalJson leaves out undefined properties; linkHash writes all six (types allow none undefined).
+  if (seq === undefined || type === undefined || at === undefined || actor === undefined || data === undefined) {
+    return digest('sha256', `${prevHash}\n${canonicalJson({ orderId, seq, type, at, actor, data })}`, 'hex');
+  }
+  return linkHash(orderId, seq, type, at, actor, canonicalJson(data), prevHash);
+}
+
+/**
+ * eventHash with `data` already written as canonical JSON, for verify-timeline's million events.
+ * The body is canonicalJson of the six fields spelt out in its key order (actor, at, data, orderId,
+ * seq, type), each written as canonicalJson writes a string or number — the same text by construction
+ * (timeline.test.ts compares the two on awkward values).
+ */
+export function linkHash(orderId: string, seq: number, type: string, at: string, actor: string, canonicalData: string, prevHash: string): string {
+  const body = `{"actor":${JSON.stringify(actor)},"at":${JSON.stringify(at)},"data":${canonicalData},"orderId":${JSON.stringify(orderId)},"seq":${JSON.stringify(seq)},"type":${JSON.stringify(type)}}`;
+  return digest('sha256', `${prevHash}\n${body}`, 'hex');
 }
 
 /**
@@ -140,12 +158,37 @@ export async function readTimeline(db: Db | Tx, orderId: string): Promise<Timeli
   return rows.map((r) => ({ seq: r.seq, type: r.type, at: r.at.toISOString(), actor: r.actor, data: r.data, hash: r.hash, prevHash: r.prev_hash }));
 }
 
+/**
+ * One order's chain, checked event by event in seq order: the events must be seqs 1, 2, … n with no
+ * gap, the first linked to the genesis hash, each to the stored hash of the one before, and each
+ * stored hash must be the recomputed one. `brokenAt` is the first event that fails.
+ */
+export class ChainCheck {
+  brokenAt: number | undefined;
+  private prev = genesisHash;
+  private count = 0;
+
+  /** Whether every event so far held (once broken, later events need not be hashed). */
+  get intact(): boolean { return this.brokenAt === undefined; }
+
+  /** The next event as stored (seq, hash, prevHash) and its hash recomputed; false once the chain is broken. */
+  next(seq: number, hash: string, prevHash: string, recomputed: string): boolean {
+    if (this.brokenAt !== undefined) return false;
+    this.count += 1;
+    if (seq !== this.count || prevHash !== this.prev || recomputed !== hash) {
+      this.brokenAt = seq;
+      return false;
+    }
+    this.prev = hash;
+    return true;
+  }
+}
+
 /** Recomputes the chain; returns the first broken link, if any. */
 export function verifyChain(orderId: string, events: TimelineEvent[]): { valid: boolean; brokenAt?: number } {
-  let prev = genesisHash;
-  for (const event of events) {
-    if (event.prevHash !== prev || eventHash(orderId, event) !== event.hash) return { valid: false, brokenAt: event.seq };
-    prev = event.hash;
+  const check = new ChainCheck();
+  for (const e of events) {
+    if (!check.next(e.seq, e.hash, e.prevHash, eventHash(orderId, e))) return { valid: false, brokenAt: check.brokenAt };
   }
   return { valid: true };
 }

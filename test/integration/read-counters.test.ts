@@ -194,8 +194,12 @@ describe('streamed timeline verification', () => {
     }
     const victim = (await db.selectFrom('order_events').select(['order_id', 'seq']).where('seq', '=', 2).executeTakeFirstOrThrow());
     await sql`update order_events set data = '{"tampered":true}' where order_id = ${victim.order_id} and seq = 2`.execute(db);
+    // Data emptied to {} (the text verify-all does not parse) is caught as well.
+    const emptied = (await db.selectFrom('order_events').select('order_id').where('seq', '=', 1).where('order_id', '<>', victim.order_id)
+      .where(sql<boolean>`data <> '{}'::jsonb`).executeTakeFirstOrThrow()).order_id;
+    await sql`update order_events set data = '{}' where order_id = ${emptied} and seq = 1`.execute(db);
     const broken: Array<[string, number | undefined]> = [];
-    expect(await verifyAllTimelines(db, (id, at) => broken.push([id, at]), 2)).toMatchObject({ orders, broken: 1 });
-    expect(broken).toEqual([[victim.order_id, 2]]);
+    expect(await verifyAllTimelines(db, (id, at) => broken.push([id, at]), 2)).toMatchObject({ orders, broken: 2 });
+    expect(broken.sort()).toEqual([[victim.order_id, 2], [emptied, 1]].sort());
   });
 });

@@ -19,6 +19,7 @@ import * as shopSuspensions from './018_shop_suspensions';
 import * as readCounters from './019_read_counters';
 import * as timers from './020_timers';
 import * as stuckRefunds from './022_stuck_refunds';
+import * as ledgerCheckSumsFk from './025_ledger_check_sums_fk';
 import * as trustReads from './027_trust_reads';
 
 /** Every migration, in order. Both engines run the same list. */
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   '019_read_counters': readCounters,
   '020_timers': timers,
   '022_stuck_refunds': stuckRefunds,
+  '025_ledger_check_sums_fk': ledgerCheckSumsFk,
   '027_trust_reads': trustReads,
 };
