@@ -198,7 +198,7 @@ async function main(): Promise<void> {
   }
   if (timers) {
     out.push('');
-    out.push(`Timers (PostgreSQL, one server): ${timers.timers} due auto-confirms seeded with SQL in ${timers.seedSeconds} s.`);
+    out.push(`Timers (PostgreSQL, ${timers.servers === 1 ? 'one server' : `${timers.servers} servers draining together`}): ${timers.timers} due auto-confirms seeded with SQL in ${timers.seedSeconds} s.`);
     out.push(table(['timers', 'measure', 'value'], [
       ['drain', 'first settlement → empty queue, s', timers.drainSeconds],
       ['drain', 'settlements/s', timers.drainPerSecond],

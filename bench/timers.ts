@@ -7,8 +7,10 @@
  * and still due; (3) a restart drains the rest. Every order is then checked: settled exactly once
  * (one settlement entry, one `settled` event), escrow empty, ledger balanced, timelines verified.
  *
- * Env: BENCH_TIMERS (100000; 0 skips), BENCH_SERVER_ROOT (run another checkout of the server, e.g.
- * an export of main, for a before/after on the same machine).
+ * Env: BENCH_TIMERS (100000; 0 skips), BENCH_TIMER_SERVERS (1: servers draining the first backlog
+ * together, each order still settled exactly once), BENCH_SERVER_ROOT (run another checkout of the
+ * server, e.g. an export of main, for a before/after on the same machine).
+ * Alone: `BENCH_TIMERS=20000 npx tsx bench/timers.ts` prints the result as JSON.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -16,7 +18,7 @@ import { canonicalJson } from '../src/shared/canonical-json';
 import { eventHash, genesisHash } from '../src/timeline/timeline';
 import { must } from './http';
 import { setUpMarket, type Market } from './load';
-import { createDatabase, startServer, type RunningServer } from './server';
+import { cleanupAll, createDatabase, startServer, type RunningServer } from './server';
 
 const price = 1_000;
 const chunk = 5_000;
@@ -24,8 +26,10 @@ const log = (msg: string) => process.stderr.write(`${new Date().toISOString().sl
 
 export interface TimersResult {
   timers: number;
+  /** Servers draining the first backlog together. */
+  servers: number;
   seedSeconds: number;
-  /** First settlement to empty queue, one server. */
+  /** First settlement to empty queue, `servers` servers. */
   drainSeconds: number;
   drainPerSecond: number;
   /** Spawn to empty queue (server start-up included). */
@@ -39,10 +43,11 @@ export interface TimersResult {
   problems: string[];
 }
 
-export async function benchTimers(count: number): Promise<TimersResult> {
+export async function benchTimers(count: number, servers = Number(process.env.BENCH_TIMER_SERVERS ?? 1)): Promise<TimersResult> {
   const db = await createDatabase('kameng_timers');
   const client = new pg.Client({ connectionString: db.url });
   let server: RunningServer | undefined;
+  let drainers: RunningServer[] = [];
   const problems: string[] = [];
   try {
     server = await startServer({ databaseUrl: db.url });
@@ -52,26 +57,26 @@ export async function benchTimers(count: number): Promise<TimersResult> {
     await client.connect();
     const pending = async () => Number((await client.query(`select count(*) as n from jobs where kind = 'auto_confirm' and status = 'pending'`)).rows[0].n);
 
-    // (1) one server drains N.
+    // (1) one server (or BENCH_TIMER_SERVERS together) drains N.
     let t = performance.now();
     await seed(client, market, count, 'A');
     const seedSeconds = (performance.now() - t) / 1000;
-    log(`timers: seeded ${count} due auto-confirms in ${seedSeconds.toFixed(1)} s; starting one server`);
+    log(`timers: seeded ${count} due auto-confirms in ${seedSeconds.toFixed(1)} s; starting ${servers} server(s)`);
     const spawnedAt = performance.now();
-    server = await startServer({ databaseUrl: db.url });
+    drainers = await Promise.all(Array.from({ length: servers }, () => startServer({ databaseUrl: db.url })));
     let firstAt = 0;
     for (;;) {
       const left = await pending();
       if (!firstAt && left < count) firstAt = performance.now();
       if (left === 0) break;
-      if (server.death()) throw new Error(server.death()!);
+      for (const d of drainers) if (d.death()) throw new Error(d.death()!);
       await sleep(100);
     }
     const endAt = performance.now();
     const drainSeconds = (endAt - firstAt) / 1000;
     log(`timers: drained ${count} in ${drainSeconds.toFixed(1)} s (${Math.round(count / drainSeconds)}/s), ${((endAt - spawnedAt) / 1000).toFixed(1)} s from spawn`);
-    await server.stop();
-    server = undefined;
+    await Promise.all(drainers.map((d) => d.stop()));
+    drainers = [];
 
     // (2) SIGTERM with a backlog.
     await seed(client, market, count, 'B');
@@ -99,11 +104,12 @@ export async function benchTimers(count: number): Promise<TimersResult> {
     problems.push(...await verify(client, server, market, count * 2));
     log(`timers: verified ${problems.length ? `WITH PROBLEMS: ${problems.slice(0, 3).join('; ')}` : 'OK'}`);
     return {
-      timers: count, seedSeconds: round(seedSeconds), drainSeconds: round(drainSeconds), drainPerSecond: Math.round(count / drainSeconds),
+      timers: count, servers, seedSeconds: round(seedSeconds), drainSeconds: round(drainSeconds), drainPerSecond: Math.round(count / drainSeconds),
       drainFromStartSeconds: round((endAt - spawnedAt) / 1000), sigtermBacklog: backlog, sigtermExitMs: exit.ms, sigtermExitCode: exit.code,
       settledBeforeExit: count - left, restartDrainSeconds: round(restartDrainSeconds), verified: problems.length === 0, problems,
     };
   } finally {
+    await Promise.all(drainers.map((d) => d.stop()));
     await server?.stop();
     await client.end().catch(() => undefined);
     await db.drop();
@@ -114,7 +120,7 @@ const round = (n: number) => Math.round(n * 10) / 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** N delivered orders with their auto-confirm due a minute ago, in chunks of multi-row inserts. */
-async function seed(client: pg.Client, market: Market, count: number, tag: string): Promise<void> {
+export async function seed(client: pg.Client, market: Market, count: number, tag: string): Promise<void> {
   const ids = await client.query(`select p.id as product_id, p.shop_id, (select max(version) from rule_sets) as rule_version from products p where p.id = $1`, [market.productId]);
   const { product_id: productId, shop_id: shopId, rule_version: ruleVersion } = ids.rows[0];
   const buyerId = market.buyers[0].id;
@@ -178,7 +184,7 @@ async function seed(client: pg.Client, market: Market, count: number, tag: strin
   await client.query('analyze');
 }
 
-async function verify(client: pg.Client, server: RunningServer, market: Market, total: number): Promise<string[]> {
+export async function verify(client: pg.Client, server: RunningServer, market: Market, total: number): Promise<string[]> {
   const problems: string[] = [];
   const q = async (text: string) => Number((await client.query(text)).rows[0].n);
   const seeded = `select id from orders where order_no like 'T%' and title = 'Bench timer card'`;
@@ -199,4 +205,12 @@ async function verify(client: pg.Client, server: RunningServer, market: Market, 
     if (!timeline.verified || timeline.events.at(-1)?.type !== 'settled') problems.push(`order ${id}: timeline ${timeline.verified ? 'does not end settled' : 'does not verify'}`);
   }
   return problems;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    console.log(JSON.stringify(await benchTimers(Number(process.env.BENCH_TIMERS ?? 100_000)), null, 2));
+  } finally {
+    await cleanupAll();
+  }
 }

@@ -203,6 +203,7 @@ export async function rearmSettlement(tx: Tx, orderId: string, rules: RuleSet, n
 
 /** An open case freezes the order's escrow (registered as a settlement hold). */
 export async function openCaseHold(tx: Tx, orderIds: readonly string[]): Promise<Map<string, string>> {
-  const open = await tx.selectFrom('refund_cases').select(['id', 'order_id']).where('order_id', 'in', [...orderIds]).where('status', 'in', [...openStatuses]).execute();
+  const open = await tx.selectFrom('refund_cases').select(['id', 'order_id']).where(sql<boolean>`order_id = any(${[...orderIds]}::uuid[])`)
+    .where('status', 'in', [...openStatuses]).execute();
   return new Map(open.map((c) => [c.order_id, `case ${c.id} is open`]));
 }

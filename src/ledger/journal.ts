@@ -84,10 +84,12 @@ const firstBalance = (a: AccountSpec, amount: number, moved: ReadonlyArray<{ acc
   !moved.some((m) => m.account.id === a.id) || (a.nonNegative && amount < 0) ? 0 : amount;
 
 /**
- * Writes many balanced entries in three statements plus one balance update (a batch of settlements).
- * Each entry is checked as postEntry checks it; the caller holds every tracked account's lock
- * (lockAccounts) and the sums per account are applied at once, so the CHECK still refuses a
- * non-negative account below zero. Keep in step with postEntry.
+ * Writes many balanced entries in ONE statement (a batch of settlements): the untracked accounts'
+ * rows created on first use (in id order), the entries, their postings and every tracked balance's move, each
+ * column passed as one array (unnest), so the statement's text and its parameters stay the same size
+ * whatever the batch's. Each entry is checked as postEntry checks it; the caller holds every tracked
+ * account's lock (lockAccounts), and the sums per account are applied at once, so the CHECK still
+ * refuses a non-negative account below zero. Keep in step with postEntry.
  */
 export async function postEntries(tx: Tx, inputs: readonly EntryInput[]): Promise<string[]> {
   if (inputs.length === 0) return [];
@@ -99,42 +101,47 @@ export async function postEntries(tx: Tx, inputs: readonly EntryInput[]): Promis
     return { id: randomUUID(), input, postings };
   });
   const byAccount = new Map<string, { account: AccountSpec; amount: number }>();
-  for (const p of entries.flatMap((e) => e.postings)) {
-    const seen = byAccount.get(p.account.id);
-    byAccount.set(p.account.id, { account: p.account, amount: (seen?.amount ?? 0) + p.amount });
-  }
-  const touched = [...byAccount.values()].sort((a, b) => (a.account.id < b.account.id ? -1 : 1));
-  await ensureAccounts(tx, touched.map((t) => t.account), inputs[0].at);
-  await tx.insertInto('journal_entries').values(entries.map(({ id, input }) => ({
-    id, kind: input.kind, memo: input.memo, order_id: input.orderId ?? null, shop_id: input.shopId ?? null, created_at: input.at,
-  }))).execute();
-  await tx.insertInto('postings')
-    .values(entries.flatMap(({ id, postings }) => postings.map((p) => ({ entry_id: id, account_id: p.account.id, amount: p.amount }))))
-    .execute();
-  const moves = touched.filter(({ account, amount }) => account.tracked && amount !== 0);
-  if (moves.length > 0) {
-    try {
-      await sql`update ledger_accounts set balance = balance + m.amount
-        from (values ${sql.join(moves.map((m) => sql`(${m.account.id}::text, ${m.amount}::bigint)`))}) as m(id, amount)
-        where ledger_accounts.id = m.id`.execute(tx);
-    } catch (error) {
-      if ((error as { code?: string }).code === '23514') {
-        throw new AppError('INSUFFICIENT_FUNDS', 409, 'an account has too little money for this');
-      }
-      throw error;
+  for (const e of entries) {
+    for (const p of e.postings) {
+      const seen = byAccount.get(p.account.id);
+      if (seen) seen.amount += p.amount;
+      else byAccount.set(p.account.id, { account: p.account, amount: p.amount });
     }
   }
+  const touched = [...byAccount.values()].sort((a, b) => (a.account.id < b.account.id ? -1 : 1));
+  const moves = touched.filter(({ account, amount }) => account.tracked && amount !== 0);
+  // Tracked accounts exist already (the caller locked them); untracked ones are created on first use.
+  const untracked = touched.filter(({ account }) => !account.tracked).map(({ account }) => account);
+  const postings = entries.flatMap(({ id, postings: ps }) => ps.map((p) => ({ id, account: p.account.id, amount: p.amount })));
+  // Postings' foreign keys are checked at the statement's end, when the rows it created exist; the
+  // balance update sees only rows that existed before it, which every tracked account did (locked).
+  try {
+    const result = await sql`with created as (
+        insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at)
+        select id, kind, owner_id, non_negative, tracked, ${inputs[0].at}
+        from unnest(${untracked.map((a) => a.id)}::text[], ${untracked.map((a) => a.kind)}::text[],
+          ${untracked.map((a) => a.ownerId)}::text[], ${untracked.map((a) => a.nonNegative)}::boolean[],
+          ${untracked.map((a) => a.tracked)}::boolean[]) as a(id, kind, owner_id, non_negative, tracked)
+        order by id
+        on conflict (id) do nothing),
+      entry as (insert into journal_entries (id, kind, memo, order_id, shop_id, created_at)
+        select * from unnest(${entries.map((e) => e.id)}::uuid[], ${entries.map((e) => e.input.kind)}::text[],
+          ${entries.map((e) => e.input.memo)}::text[], ${entries.map((e) => e.input.orderId ?? null)}::uuid[],
+          ${entries.map((e) => e.input.shopId ?? null)}::uuid[], ${entries.map((e) => e.input.at.toISOString())}::timestamptz[])),
+      posted as (insert into postings (entry_id, account_id, amount)
+        select * from unnest(${postings.map((p) => p.id)}::uuid[], ${postings.map((p) => p.account)}::text[],
+          ${postings.map((p) => p.amount)}::bigint[]))
+      update ledger_accounts set balance = balance + m.amount
+      from unnest(${moves.map((m) => m.account.id)}::text[], ${moves.map((m) => m.amount)}::bigint[]) as m(id, amount)
+      where ledger_accounts.id = m.id`.execute(tx);
+    invariant(Number(result.numAffectedRows) === moves.length, 'every tracked account of a batch of entries exists (lockAccounts)');
+  } catch (error) {
+    if ((error as { code?: string }).code === '23514') {
+      throw new AppError('INSUFFICIENT_FUNDS', 409, 'an account has too little money for this');
+    }
+    throw error;
+  }
   return entries.map((e) => e.id);
-}
-
-/** Creates the accounts' rows on first use (postEntries; postEntry does it inside its one statement). */
-async function ensureAccounts(tx: Tx, specs: AccountSpec[], at: Date): Promise<void> {
-  // Sorted, so two transactions creating the same new accounts wait on each other in one order.
-  const sorted = [...specs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  await tx.insertInto('ledger_accounts')
-    .values(sorted.map((a) => ({ id: a.id, kind: a.kind, owner_id: a.ownerId, non_negative: a.nonNegative, tracked: a.tracked, created_at: at })))
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
 }
 
 /** The running balance of a tracked account (0 if it has never been used). */
@@ -158,15 +165,20 @@ export async function lockAccounts(tx: Tx, specs: AccountSpec[], at: Date): Prom
   // select, whose snapshot predates the insert. One created meanwhile by another transaction is in
   // neither: the insert waited for it, so a second select finds and locks it.
   // Writes queued behind in the transaction (db/write-behind.ts) ride along: none touches the ledger.
+  // Each column one array (unnest): the same statement for one account or a batch's hundreds.
+  const ids = tracked.map((a) => a.id);
   let rows = (await withLaterWrites(tx, sql<{ id: string; balance: number }>`with created as (
       insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at)
-      values ${sql.join(tracked.map((a) => sql`(${a.id}, ${a.kind}, ${a.ownerId}, ${a.nonNegative}, ${a.tracked}, ${at})`))}
+      select id, kind, owner_id, non_negative, true, ${at}
+      from unnest(${ids}::text[], ${tracked.map((a) => a.kind)}::text[], ${tracked.map((a) => a.ownerId)}::text[],
+        ${tracked.map((a) => a.nonNegative)}::boolean[]) as a(id, kind, owner_id, non_negative)
+      order by id
       on conflict (id) do nothing returning id, balance),
-    locked as (select id, balance from ledger_accounts where id in (${sql.join(tracked.map((a) => a.id))}) order by id for no key update)
+    locked as (select id, balance from ledger_accounts where id = any(${ids}::text[]) order by id for no key update)
     select id, balance from created union all select id, balance from locked`)).rows;
   if (rows.length !== tracked.length) {
     rows = await tx.selectFrom('ledger_accounts').select(['id', 'balance'])
-      .where('id', 'in', tracked.map((a) => a.id)).orderBy('id').forNoKeyUpdate().execute();
+      .where(sql<boolean>`id = any(${ids}::text[])`).orderBy('id').forNoKeyUpdate().execute();
   }
   invariant(rows.length === tracked.length, 'every locked account exists');
   return new Map(rows.map((r) => [r.id, r.balance]));

@@ -105,8 +105,10 @@ export async function completeOrders(
   if (moves.length === 0) return;
   for (const m of moves) invariant(allowed(m.from, 'completed', by), `order transition ${m.from} → completed by ${by} is not in the table`);
   invariant(webhookEventOf('completed') === null, 'a completion emits no webhook');
+  // Each column one array (unnest): the statement is the same text and size whatever the batch's.
   const updated = await sql`update orders set status = 'completed', settled = m.settled, fee = m.fee, completed_at = ${at}
-    from (values ${sql.join(moves.map((m) => sql`(${m.id}::uuid, ${m.from}::text, ${m.settled}::integer, ${m.fee}::integer)`))}) as m(id, from_status, settled, fee)
+    from unnest(${moves.map((m) => m.id)}::uuid[], ${moves.map((m) => m.from)}::text[], ${moves.map((m) => m.settled)}::integer[],
+      ${moves.map((m) => m.fee)}::integer[]) as m(id, from_status, settled, fee)
     where orders.id = m.id and orders.status = m.from_status`.execute(tx);
   invariant(Number(updated.numAffectedRows) === moves.length, 'every order of a settlement batch is still settleable under its lock');
 }

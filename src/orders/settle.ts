@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { withTransaction } from '../db/transaction';
 import type { Actor, Ctx } from '../context';
 import { completeOrders, type OrderMover } from './order-state';
@@ -42,9 +43,10 @@ export async function settleOrder(
  */
 export async function settleOrders(
   tx: Tx, holds: readonly SettlementHold[], orderIds: readonly string[], trigger: string, by: OrderMover, rules: RuleSet, now: Date,
+  options: { autoConfirmJobsClaimed?: boolean } = {},
 ): Promise<Set<string>> {
   if (orderIds.length === 0) return new Set();
-  const locked = await tx.selectFrom('orders').selectAll().where('id', 'in', [...new Set(orderIds)]).orderBy('id').forUpdate().execute();
+  const locked = await tx.selectFrom('orders').selectAll().where(sql<boolean>`id = any(${[...new Set(orderIds)]}::uuid[])`).orderBy('id').forUpdate().execute();
   let orders = locked.filter((o) => (settleable as readonly string[]).includes(o.status));
   for (const hold of holds) {
     if (orders.length === 0) break;
@@ -83,7 +85,9 @@ export async function settleOrders(
       { account: accounts.recoveriesPending(), amount: -repay },
     ],
   })));
-  await cancelJobs(tx, 'auto_confirm', settled.map((s) => s.order.id), now);
+  // The auto-confirm batch's jobs are the scheduler's claim: it marks them done itself (one update of
+  // each job row instead of two); a run cut short before that finds these orders settled next time.
+  if (!options.autoConfirmJobsClaimed) await cancelJobs(tx, 'auto_confirm', settled.map((s) => s.order.id), now);
   await appendEvents(tx, settled.map(({ order, amount, fee, fundShare, repay }) => ({
     orderId: order.id, type: 'settled', actor: 'system', at: now,
     data: { trigger, amount, fee, feeRateBp: rateBp, fundShare, recoveredForFund: repay, merchantNet: amount - fee - repay, ruleVersion: rules.version },
@@ -113,6 +117,6 @@ export async function confirmReceipt(ctx: Ctx, actor: Actor, orderId: string): P
 export async function autoConfirm(ctx: Ctx, orderIds: string[], now: Date): Promise<void> {
   const rules = await ctx.rules.current();
   await withTransaction(ctx.db, async (tx) => {
-    await settleOrders(tx, ctx.settlementHolds, orderIds, 'auto_confirmed', 'system', rules, now);
+    await settleOrders(tx, ctx.settlementHolds, orderIds, 'auto_confirmed', 'system', rules, now, { autoConfirmJobsClaimed: true });
   });
 }

@@ -197,7 +197,7 @@ export async function markOrderRefunded(tx: Tx, order: Order, at: Date, by: Orde
 
 /** A waiting refund holds the order's escrow: it must not settle to the merchant meanwhile. */
 export async function waitingRefundHold(tx: Tx, orderIds: readonly string[]): Promise<Map<string, string>> {
-  const rows = await tx.selectFrom('refunds').select('order_id').distinct().where('order_id', 'in', [...orderIds])
+  const rows = await tx.selectFrom('refunds').select('order_id').distinct().where(sql<boolean>`order_id = any(${[...orderIds]}::uuid[])`)
     .where('waiting_for_funds', '=', true).where('amount', '>', 0).execute();
   return new Map(rows.map((r) => [r.order_id!, 'a refund is waiting for funds']));
 }

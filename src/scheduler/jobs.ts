@@ -25,7 +25,7 @@ export async function cancelJob(tx: Tx, kind: string, refId: string, now: Date):
 export async function cancelJobs(tx: Tx, kind: string, refIds: readonly string[], now: Date): Promise<void> {
   if (refIds.length === 0) return;
   await tx.updateTable('jobs').set({ status: 'done', done_at: now, last_error: 'cancelled' })
-    .where('kind', '=', kind).where('ref_id', 'in', [...refIds]).where('status', '=', 'pending').execute();
+    .where('kind', '=', kind).where(sql<boolean>`ref_id = any(${[...refIds]}::text[])`).where('status', '=', 'pending').execute();
 }
 
 export interface ClaimedJob {
@@ -61,10 +61,10 @@ export async function completeJob(db: Db, id: string, now: Date): Promise<void> 
   await completeJobs(db, [id], now);
 }
 
-/** Marks jobs that ran as done, in one statement. */
+/** Marks jobs that ran as done, in one statement (the ids as one array, whatever their number). */
 export async function completeJobs(db: Db, ids: readonly string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('jobs').set({ status: 'done', done_at: now }).where('id', 'in', [...ids]).where('status', '=', 'pending').execute();
+  await db.updateTable('jobs').set({ status: 'done', done_at: now }).where(sql<boolean>`id = any(${[...ids]}::uuid[])`).where('status', '=', 'pending').execute();
 }
 
 /**
@@ -74,7 +74,7 @@ export async function completeJobs(db: Db, ids: readonly string[], now: Date): P
 export async function releaseJobs(db: Db, jobs: readonly ClaimedJob[], now: Date): Promise<void> {
   if (jobs.length === 0) return;
   await db.updateTable('jobs').set((eb) => ({ due_at: now, attempts: eb('attempts', '-', 1) }))
-    .where('id', 'in', jobs.map((j) => j.id)).where('status', '=', 'pending').execute();
+    .where(sql<boolean>`id = any(${jobs.map((j) => j.id)}::uuid[])`).where('status', '=', 'pending').execute();
 }
 
 export async function failJob(db: Db, job: ClaimedJob, error: unknown, now: Date): Promise<void> {

@@ -22,8 +22,13 @@ export interface Sweep {
   run(now: Date, limit: number): Promise<number>;
 }
 
-/** Jobs claimed at once by the main lane: one statement claims them, batch kinds run them in a few more. */
-const mainClaimSize = 256;
+/**
+ * Jobs claimed at once by the main lane: one statement claims them, batch kinds run them in a few more
+ * (an auto-confirm batch settles them in one transaction of a fixed number of statements). Large, so
+ * the per-claim costs (round trips, commits) spread thin; small enough that the batch in hand, which
+ * a shutdown waits for, takes about a second even on a busy machine.
+ */
+const mainClaimSize = 1_000;
 /** The outbound lane runs its claim concurrently, so it stays small. */
 const outboundClaimSize = 16;
 /** Items a sweep handles between two looks at the job queue (and at a shutdown request). */

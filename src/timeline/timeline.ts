@@ -133,7 +133,7 @@ export async function appendEvents(
   if (events.length === 0) return [];
   const orderIds = [...new Set(events.map((e) => e.orderId))];
   const lastRows = await tx.selectFrom('order_events').select(['order_id', 'seq', 'hash']).distinctOn('order_id')
-    .where('order_id', 'in', orderIds).orderBy('order_id').orderBy('seq', 'desc').execute();
+    .where(sql<boolean>`order_id = any(${orderIds}::uuid[])`).orderBy('order_id').orderBy('seq', 'desc').execute();
   const last = new Map(lastRows.map((r) => [r.order_id, { seq: r.seq, hash: r.hash }]));
   const written: Array<TimelineEvent & { orderId: string }> = [];
   for (const input of events) {
@@ -144,9 +144,12 @@ export async function appendEvents(
     last.set(input.orderId, { seq: unsigned.seq, hash });
     written.push({ ...unsigned, hash, orderId: input.orderId });
   }
-  await tx.insertInto('order_events').values(written.map((e) => ({
-    order_id: e.orderId, seq: e.seq, type: e.type, at: new Date(e.at), actor: e.actor, data: JSON.stringify(e.data), hash: e.hash, prev_hash: e.prevHash,
-  }))).execute();
+  // Each column one array (unnest): the statement is the same text and size whatever the batch's.
+  await sql`insert into order_events (order_id, seq, type, at, actor, data, hash, prev_hash)
+    select order_id, seq, type, at, actor, data::jsonb, hash, prev_hash
+    from unnest(${written.map((e) => e.orderId)}::uuid[], ${written.map((e) => e.seq)}::integer[], ${written.map((e) => e.type)}::text[],
+      ${written.map((e) => e.at)}::timestamptz[], ${written.map((e) => e.actor)}::text[], ${written.map((e) => JSON.stringify(e.data))}::text[],
+      ${written.map((e) => e.hash)}::text[], ${written.map((e) => e.prevHash)}::text[]) as e(order_id, seq, type, at, actor, data, hash, prev_hash)`.execute(tx);
   // Later appendEvent calls in this transaction chain on these links, not on a head learnt before.
   const heads = headsOf(tx);
   for (const [orderId, head] of last) heads.set(orderId, head);
