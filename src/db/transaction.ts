@@ -13,9 +13,16 @@ const retryBackoffMsBase = 5;
  */
 const staleTimelineHead = (error: { code?: string; constraint?: string }) => error.code === '23505' && error.constraint === 'order_events_pkey';
 
+/**
+ * Two checkouts in the same second drew the same order number (KM + second + 6 random digits: at a
+ * few hundred orders a second a clash is expected every minute or so). The number is drawn inside
+ * the transaction's work (create-order.ts orderNumber), so running it again draws another.
+ */
+const orderNumberTaken = (error: { code?: string; constraint?: string }) => error.code === '23505' && error.constraint === 'orders_order_no_key';
+
 export const isRetryable = (error: unknown) => {
   const e = (error ?? {}) as { code?: string; constraint?: string };
-  return retryableCodes.has(e.code ?? '') || staleTimelineHead(e);
+  return retryableCodes.has(e.code ?? '') || staleTimelineHead(e) || orderNumberTaken(e);
 };
 
 /**

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../support/harness';
 
@@ -41,5 +42,30 @@ describe('checkout answers from what it wrote', () => {
     const timeline = await t.api.ok('GET', `/api/orders/${created.order.id}/timeline`, { token: buyer.token });
     expect(timeline.events.map((e: { type: string }) => e.type)).toEqual(['created', 'paid', 'delivered']);
     expect(timeline.verified).toBe(true);
+  });
+
+  it('two checkouts that draw the same order number: the second draws again instead of failing', async () => {
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 2, price: 300 });
+    const buyer = await t.api.user('buyer');
+    const first = await t.api.buy(buyer, product.id);
+    // The next order insert proposes the first order's number once (a sequence is not rolled back
+    // with the transaction that clashed), as a same-second draw of the same six digits would.
+    const db = t.kameng.ctx.db;
+    await sql`create sequence clash_once`.execute(db);
+    await sql`create function clash_once() returns trigger language plpgsql as $$
+      begin
+        if nextval('clash_once') = 1 then new.order_no := ${sql.lit(first.order.orderNo)}; end if;
+        return new;
+      end $$`.execute(db);
+    await sql`create trigger clash_once before insert on orders for each row execute function clash_once()`.execute(db);
+    try {
+      const second = await t.api.buy(buyer, product.id);
+      expect(second.order.orderNo).not.toBe(first.order.orderNo);
+      expect(Number((await sql<{ n: string }>`select last_value as n from clash_once`.execute(db)).rows[0].n)).toBe(2);
+      expect(second.order).toEqual(await t.api.ok('GET', `/api/orders/${second.order.id}`, { token: buyer.token }));
+    } finally {
+      await sql`drop trigger clash_once on orders`.execute(db);
+    }
   });
 });
