@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { createDeltaTriggers } from './delta-triggers';
 import { runScript } from '../script';
 
 /**
@@ -79,33 +80,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     create index refund_cases_status_list on refund_cases(status, (case when overdue_at is not null then 0 else 1 end), merchant_by, created_at desc, id)
   `);
 
-  await sql.raw(`
-    create function kameng_card_keys_stock() returns trigger language plpgsql as $$
-    begin
-      if tg_op = 'INSERT' then
-        insert into product_stock as s (product_id, slot, available)
-          select product_id, pg_backend_pid() % 16, count(*) from new_rows where status = 'available' group by product_id order by product_id
-          on conflict (product_id, slot) do update set available = s.available + excluded.available;
-      elsif tg_op = 'DELETE' then
-        insert into product_stock as s (product_id, slot, available)
-          select product_id, pg_backend_pid() % 16, -count(*) from old_rows where status = 'available' group by product_id order by product_id
-          on conflict (product_id, slot) do update set available = s.available + excluded.available;
-      else
-        insert into product_stock as s (product_id, slot, available)
-          select product_id, pg_backend_pid() % 16, sum(d) from (
-            select product_id, 1 as d from new_rows where status = 'available'
-            union all select product_id, -1 from old_rows where status = 'available'
-          ) c group by product_id having sum(d) <> 0 order by product_id
-          on conflict (product_id, slot) do update set available = s.available + excluded.available;
-      end if;
-      return null;
-    end $$`).execute(db);
-  await sql.raw(`create trigger card_keys_stock_insert after insert on card_keys referencing new table as new_rows
-    for each statement execute function kameng_card_keys_stock()`).execute(db);
-  await sql.raw(`create trigger card_keys_stock_update after update on card_keys referencing old table as old_rows new table as new_rows
-    for each statement execute function kameng_card_keys_stock()`).execute(db);
-  await sql.raw(`create trigger card_keys_stock_delete after delete on card_keys referencing old table as old_rows
-    for each statement execute function kameng_card_keys_stock()`).execute(db);
+  await createDeltaTriggers(db, {
+    table: 'card_keys', prefix: 'card_keys_stock', fn: 'kameng_card_keys_stock',
+    added: `select product_id, 1 as d from new_rows where status = 'available'`,
+    removed: `select product_id, -1 as d from old_rows where status = 'available'`,
+    apply: (changes) => `
+      insert into product_stock as s (product_id, slot, available)
+        select product_id, pg_backend_pid() % 16, sum(d) from (${changes}) c
+        group by product_id having sum(d) <> 0 order by product_id
+        on conflict (product_id, slot) do update set available = s.available + excluded.available`,
+  });
 
   // The incremental ledger check sums each posting once: postings and their entries are append-only.
   await sql.raw(`
@@ -151,22 +135,5 @@ export async function up(db: Kysely<any>): Promise<void> {
       select shop_id, pg_backend_pid() % 16, sum(escrow) from changes
       group by shop_id having sum(escrow) <> 0 order by shop_id
       on conflict (shop_id, slot) do update set amount = e.amount + excluded.amount`;
-  await sql.raw(`
-    create function kameng_orders_counters() returns trigger language plpgsql as $$
-    begin
-      if tg_op = 'INSERT' then
-        ${apply(added)};
-      elsif tg_op = 'DELETE' then
-        ${apply(removed)};
-      else
-        ${apply(`${added} union all ${removed}`)};
-      end if;
-      return null;
-    end $$`).execute(db);
-  await sql.raw(`create trigger orders_counters_insert after insert on orders referencing new table as new_rows
-    for each statement execute function kameng_orders_counters()`).execute(db);
-  await sql.raw(`create trigger orders_counters_update after update on orders referencing old table as old_rows new table as new_rows
-    for each statement execute function kameng_orders_counters()`).execute(db);
-  await sql.raw(`create trigger orders_counters_delete after delete on orders referencing old table as old_rows
-    for each statement execute function kameng_orders_counters()`).execute(db);
+  await createDeltaTriggers(db, { table: 'orders', prefix: 'orders_counters', fn: 'kameng_orders_counters', added, removed, apply });
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { createDeltaTriggers } from './delta-triggers';
 import { runScript } from '../script';
 
 /**
@@ -90,22 +91,5 @@ export async function up(db: Kysely<any>): Promise<void> {
       on conflict (shop_id) do update set reviews = s.reviews + excluded.reviews, stars = s.stars + excluded.stars`;
   const added = 'select shop_id, 1 as n, rating::bigint as stars from new_rows';
   const removed = 'select shop_id, -1 as n, -rating::bigint as stars from old_rows';
-  await sql.raw(`
-    create function kameng_review_stats() returns trigger language plpgsql as $$
-    begin
-      if tg_op = 'INSERT' then
-        ${apply(added)};
-      elsif tg_op = 'DELETE' then
-        ${apply(removed)};
-      else
-        ${apply(`${added} union all ${removed}`)};
-      end if;
-      return null;
-    end $$`).execute(db);
-  await sql.raw(`create trigger reviews_stats_insert after insert on reviews referencing new table as new_rows
-    for each statement execute function kameng_review_stats()`).execute(db);
-  await sql.raw(`create trigger reviews_stats_update after update on reviews referencing old table as old_rows new table as new_rows
-    for each statement execute function kameng_review_stats()`).execute(db);
-  await sql.raw(`create trigger reviews_stats_delete after delete on reviews referencing old table as old_rows
-    for each statement execute function kameng_review_stats()`).execute(db);
+  await createDeltaTriggers(db, { table: 'reviews', prefix: 'reviews_stats', fn: 'kameng_review_stats', added, removed, apply });
 }
