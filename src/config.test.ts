@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { knownVariables, loadConfig, secretLengthMin, sessionCacheTtlMsDefault, shutdownTimeoutMsDefault, StartupError, unknownVariables } from './config';
+import { knownVariables, loadConfig, secretLengthMin, sessionCacheTtlMsDefault, shutdownTimeoutMsDefault, StartupError, trustCacheTtlMsDefault, unknownVariables } from './config';
 
 const dataDir = path.join(os.tmpdir(), 'kameng-config-unit-test');
 const productionSecret = 'p'.repeat(secretLengthMin);
@@ -106,8 +106,14 @@ describe('loadConfig', () => {
     expect(load({ KAMENG_SESSION_CACHE_TTL_MS: '2000' }).sessionCacheTtlMs).toBe(2000);
   });
 
+  it('serves the catalogue trust figures from memory for 5 s by default; 0 reads them every time', () => {
+    expect(load({}).trustCacheTtlMs).toBe(trustCacheTtlMsDefault);
+    expect(load({ KAMENG_TRUST_CACHE_TTL_MS: '0' }).trustCacheTtlMs).toBe(0);
+  });
+
   it.each([
     [{ KAMENG_SESSION_CACHE_TTL_MS: '60001' }, /^KAMENG_SESSION_CACHE_TTL_MS must be a whole number from 0 to 60000, got "60001"$/],
+    [{ KAMENG_TRUST_CACHE_TTL_MS: '-1' }, /^KAMENG_TRUST_CACHE_TTL_MS must be a whole number from 0 to 60000, got "-1"$/],
     [{ KAMENG_SHUTDOWN_TIMEOUT_MS: '0' }, /^KAMENG_SHUTDOWN_TIMEOUT_MS must be a whole number from 100 to 120000, got "0"$/],
     [{ KAMENG_SHUTDOWN_TIMEOUT_MS: '5s' }, /^KAMENG_SHUTDOWN_TIMEOUT_MS must be a whole number/],
     [{ KAMENG_METRICS_TOKEN: 'short' }, /^KAMENG_METRICS_TOKEN must be at least 16 characters/],

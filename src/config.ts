@@ -31,6 +31,12 @@ export interface Config {
    * announces (a row edited by hand in psql).
    */
   sessionCacheTtlMs: number;
+  /**
+   * How long the trust figures shown beside products (refund rate, rating, credit; catalogue and
+   * product page) are served from memory (0: never). They summarise 30 days, so seconds of delay
+   * change nothing a buyer decides on; staff and the shop page always read them fresh.
+   */
+  trustCacheTtlMs: number;
   /** Bearer token that opens GET /metrics; without one, /metrics is served only in the sandbox. */
   metricsToken: string | undefined;
   /** SMS for important notices: off, the sandbox outbox, or Aliyun (KAMENG_SMS_PROVIDER, ALIYUN_SMS_*). */
@@ -72,6 +78,8 @@ export const metricsTokenLengthMin = 16;
 /** 5 s: a hot session costs one query per 5 s instead of one per request; see Config.sessionCacheTtlMs. */
 export const sessionCacheTtlMsDefault = 5000;
 export const sessionCacheTtlMsMax = 60_000;
+/** 5 s: a catalogue page's trust figures cost five grouped queries per shop set once per 5 s; see Config.trustCacheTtlMs. */
+export const trustCacheTtlMsDefault = 5000;
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const secretFileName = 'secret.key';
 
@@ -153,6 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: parseUrl(env, 'KAMENG_PUBLIC_URL', ['http:', 'https:']),
     shutdownTimeoutMs: parseInteger(env, 'KAMENG_SHUTDOWN_TIMEOUT_MS', shutdownTimeoutMsDefault, 100, 120_000),
     sessionCacheTtlMs: parseInteger(env, 'KAMENG_SESSION_CACHE_TTL_MS', sessionCacheTtlMsDefault, 0, sessionCacheTtlMsMax),
+    trustCacheTtlMs: parseInteger(env, 'KAMENG_TRUST_CACHE_TTL_MS', trustCacheTtlMsDefault, 0, 60_000),
     metricsToken: readMetricsToken(env),
     sms: readSmsConfig(env, sandbox),
     rails: readRails(env, sandbox),
@@ -199,7 +208,7 @@ const railVariables = [
 /** Every KAMENG_* variable the server, the CLI or the test tools read; anything else is likely a typo. */
 export const knownVariables: readonly string[] = [
   'KAMENG_SANDBOX', 'KAMENG_DATA_DIR', 'KAMENG_SECRET', 'KAMENG_TRUST_PROXY', 'KAMENG_SCHEDULER_INTERVAL_MS', 'KAMENG_TOPUP_SIMULATOR',
-  'KAMENG_PUBLIC_URL', 'KAMENG_SHUTDOWN_TIMEOUT_MS', 'KAMENG_SESSION_CACHE_TTL_MS', 'KAMENG_METRICS_TOKEN', 'KAMENG_SMS_PROVIDER', 'KAMENG_S3_BUCKET', 'KAMENG_S3_ENDPOINT', 'KAMENG_S3_REGION',
+  'KAMENG_PUBLIC_URL', 'KAMENG_SHUTDOWN_TIMEOUT_MS', 'KAMENG_SESSION_CACHE_TTL_MS', 'KAMENG_TRUST_CACHE_TTL_MS', 'KAMENG_METRICS_TOKEN', 'KAMENG_SMS_PROVIDER', 'KAMENG_S3_BUCKET', 'KAMENG_S3_ENDPOINT', 'KAMENG_S3_REGION',
   'KAMENG_S3_ACCESS_KEY_ID', 'KAMENG_S3_SECRET_ACCESS_KEY', 'KAMENG_S3_FORCE_PATH_STYLE',
   ...railVariables,
 ];

@@ -7,7 +7,7 @@ import { invalid, notFound, refused } from '../shared/errors';
 import { refundPolicyText } from './refund-policy';
 import { defaultLang, type Lang } from '../i18n/lang';
 import { loadOwnedShop } from './shops';
-import { merchantTrust, type MerchantTrust } from './trust';
+import { catalogTrust, type MerchantTrust } from './trust';
 import { requireApprovedIdentity } from '../trust/identity';
 import { assertKeyChecker } from '../aftersales/key-check';
 import { checkCategory } from './categories';
@@ -128,7 +128,7 @@ export async function productViews(ctx: Ctx, products: Product[], lang: Lang = d
   const stock = await stockOf(ctx.db, products);
   const shopIds = [...new Set(products.map((p) => p.shop_id))];
   const shops = await ctx.db.selectFrom('shops').select(['id', 'name', 'status']).where('id', 'in', shopIds).execute();
-  const [trust, images] = await Promise.all([merchantTrust(ctx, shopIds), imagesOf(ctx.db, products.map((p) => p.id))]);
+  const [trust, images] = await Promise.all([catalogTrust(ctx, shopIds), imagesOf(ctx.db, products.map((p) => p.id))]);
   const identityRequired = rules.values['trust.identity-required-to-list'];
   return products.map((p) => {
     const shop = shops.find((s) => s.id === p.shop_id)!;

@@ -154,6 +154,41 @@ export async function merchantTrustDetail(ctx: Ctx, shopIds: string[]): Promise<
   return result;
 }
 
+const trustCaches = new WeakMap<object, Map<string, { at: number; trust: MerchantTrust }>>();
+const trustCacheShopsMax = 10_000;
+
+/**
+ * `merchantTrust` for the catalogue and the product page: each shop's figures served from memory
+ * for `config.trustCacheTtlMs` (real time), so a busy catalogue does not run five grouped queries
+ * over 30 days of cases, reviews and messages on every request. Bounded; the oldest entries go first.
+ */
+export async function catalogTrust(ctx: Ctx, shopIds: string[]): Promise<Map<string, MerchantTrust>> {
+  const ttl = ctx.config.trustCacheTtlMs;
+  if (!ttl) return merchantTrust(ctx, shopIds);
+  let cache = trustCaches.get(ctx);
+  if (!cache) trustCaches.set(ctx, (cache = new Map()));
+  const now = performance.now();
+  const result = new Map<string, MerchantTrust>();
+  const missing: string[] = [];
+  for (const id of shopIds) {
+    const hit = cache.get(id);
+    if (hit && now - hit.at < ttl) result.set(id, hit.trust);
+    else missing.push(id);
+  }
+  if (missing.length === 0) return result;
+  const fresh = await merchantTrust(ctx, missing);
+  for (const [id, trust] of fresh) {
+    cache.delete(id);
+    cache.set(id, { at: now, trust });
+    result.set(id, trust);
+  }
+  for (const id of cache.keys()) {
+    if (cache.size <= trustCacheShopsMax) break;
+    cache.delete(id);
+  }
+  return result;
+}
+
 /** 商家信用: refund rate over 30 days, rating and a credit score, shown to buyers before they buy. */
 export async function merchantTrust(ctx: Ctx, shopIds: string[]): Promise<Map<string, MerchantTrust>> {
   const detail = await merchantTrustDetail(ctx, shopIds);

@@ -34,7 +34,7 @@ export function useBrowserApp(): BrowserApp {
     database = await freshDatabase();
     holder.kameng = await createKameng({
       database, logger: pino({ level: 'silent' }),
-      config: { sandbox: true, secret: 'browser-test-secret', topupSimulator: 'manual', schedulerIntervalMs: 0, dataDir: '/tmp/kameng-browser', logLevel: 'silent' },
+      config: { sandbox: true, secret: 'browser-test-secret', topupSimulator: 'manual', schedulerIntervalMs: 0, dataDir: '/tmp/kameng-browser', logLevel: 'silent', trustCacheTtlMs: 0 },
     });
     await seedDemo(holder.kameng.ctx);
     await holder.kameng.server.listen({ port: 0, host: '127.0.0.1' });

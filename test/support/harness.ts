@@ -63,7 +63,8 @@ export function useTestApp(options: { checkLedgerAfterEach?: boolean; captureErr
       database,
       logger: options.captureErrors ? errorCapturingLogger(holder.loggedErrors) : pino({ level: process.env.KAMENG_TEST_LOG ?? 'silent' }),
       routes: [responseCheck(holder.schemaViolations)],
-      config: { sandbox: true, secret: 'test-secret-not-for-production', topupSimulator: 'manual', schedulerIntervalMs: 0, dataDir: '/tmp/kameng-test', logLevel: 'silent', trustProxy: true, ...options.config?.() },
+      // Trust figures read fresh unless a test asks for the catalogue's cache: tests look right after a change.
+      config: { sandbox: true, secret: 'test-secret-not-for-production', topupSimulator: 'manual', schedulerIntervalMs: 0, dataDir: '/tmp/kameng-test', logLevel: 'silent', trustProxy: true, trustCacheTtlMs: 0, ...options.config?.() },
     });
     holder.api = new Api(holder.kameng.server);
     holder.databaseUrl = database.url;
@@ -96,7 +97,7 @@ export function useProductionApp(config: Partial<Config> = {}): { kameng: Kameng
     const database = await freshDatabase();
     holder.kameng = await createKameng({
       database,
-      config: { sandbox: false, secret: 'production-secret-for-test', schedulerIntervalMs: 0, topupSimulator: 'manual', dataDir: '/tmp/kameng-prod-test', logLevel: 'silent', ...config },
+      config: { sandbox: false, secret: 'production-secret-for-test', schedulerIntervalMs: 0, topupSimulator: 'manual', dataDir: '/tmp/kameng-prod-test', logLevel: 'silent', trustCacheTtlMs: 0, ...config },
       logger: pino({ level: 'silent' }),
     });
     holder.kameng.database = database;
