@@ -31,8 +31,14 @@ export async function initdbInChild(dataDir: string, startParams: string[]): Pro
   const made = await new Promise<boolean>((resolve) => {
     const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
     const child = spawn(process.execPath, ['-e', childCode, pglite, dataDir, JSON.stringify(startParams)], { stdio: 'ignore' });
+    // A server stopped during its first start leaves no initdb behind, writing a folder nobody holds.
+    const stop = () => child.kill();
+    process.once('exit', stop);
     child.once('error', () => resolve(false));
-    child.once('close', (code) => resolve(code === 0));
+    child.once('close', (code) => {
+      process.off('exit', stop);
+      resolve(code === 0);
+    });
   });
   if (!made && !existed) rmSync(dataDir, { recursive: true, force: true });
 }
