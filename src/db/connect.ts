@@ -7,6 +7,7 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { StartupError } from '../config';
 import { migrations } from './migrations/index';
+import { initdbInChild, isNewDataDir } from './pglite-initdb';
 import type { DB } from './schema';
 import { withWriteBehind } from './write-behind';
 
@@ -57,6 +58,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (dataDir.includes('://')) return openPglite(dataDir, () => undefined, options.loadDataDir);
   mkdirSync(path.dirname(dataDir), { recursive: true });
   const unlock = lockDataDir(dataDir);
+  // A new folder is made by initdb in a child process, which keeps initdb's memory out of this one.
+  if (!options.loadDataDir && isNewDataDir(dataDir)) await initdbInChild(dataDir, pgliteOptions.startParams);
   return openPglite(dataDir, unlock, options.loadDataDir);
 }
 

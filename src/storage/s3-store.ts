@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Config } from '../config';
 import { invariant } from '../shared/errors';
 import { blobKey, type EvidenceStore, EvidenceStoreUnavailableError, isSha256Hex } from './evidence-store';
@@ -7,14 +7,29 @@ import { blobKey, type EvidenceStore, EvidenceStoreUnavailableError, isSha256Hex
 export const s3RequestTimeoutMs = 30_000;
 export const s3AttemptsMax = 3;
 
+/**
+ * The AWS SDK (~10 MB of heap) is loaded on the first evidence read or write, not at start: most
+ * servers store evidence on local disk and never load it, and one with a bucket loads it once.
+ */
+type Sdk = typeof import('@aws-sdk/client-s3');
+let sdkLoading: Promise<Sdk> | undefined;
+let loadedSdk: Sdk | undefined;
+const loadSdk = () => (sdkLoading ??= import('@aws-sdk/client-s3').then((sdk) => (loadedSdk = sdk)));
+
 /** Evidence in an S3-compatible bucket (AWS S3, MinIO, Ceph, R2 …), shared by every server. */
 export class S3EvidenceStore implements EvidenceStore {
-  private readonly client: S3Client;
   private readonly bucket: string;
+  private client?: S3Client;
 
-  constructor(config: S3Config) {
+  constructor(private readonly config: S3Config) {
     this.bucket = config.bucket;
-    this.client = new S3Client({
+  }
+
+  /** The SDK and this store's client, made on first use. */
+  private async sdk(): Promise<{ sdk: Sdk; client: S3Client }> {
+    const sdk = await loadSdk();
+    const config = this.config;
+    this.client ??= new sdk.S3Client({
       region: config.region,
       endpoint: config.endpoint,
       forcePathStyle: config.forcePathStyle,
@@ -23,6 +38,7 @@ export class S3EvidenceStore implements EvidenceStore {
       maxAttempts: s3AttemptsMax,
       requestHandler: { requestTimeout: s3RequestTimeoutMs, connectionTimeout: s3RequestTimeoutMs },
     });
+    return { sdk, client: this.client };
   }
 
   async put(sha256: string, content: Buffer, mime: string): Promise<void> {
@@ -30,7 +46,8 @@ export class S3EvidenceStore implements EvidenceStore {
     try {
       // Content-addressed: an object already under this key holds these very bytes.
       if (await this.exists(key)) return;
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: content, ContentType: mime, ContentLength: content.length }));
+      const { sdk, client } = await this.sdk();
+      await client.send(new sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: content, ContentType: mime, ContentLength: content.length }));
     } catch (error) {
       throw new EvidenceStoreUnavailableError(`the evidence bucket cannot be written (${describe(error)})`, { cause: error });
     }
@@ -39,7 +56,8 @@ export class S3EvidenceStore implements EvidenceStore {
   async get(sha256: string): Promise<Buffer | null> {
     const key = keyOf(sha256);
     try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const { sdk, client } = await this.sdk();
+      const object = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }));
       if (!object.Body) return null;
       return Buffer.from(await object.Body.transformToByteArray());
     } catch (error) {
@@ -49,12 +67,13 @@ export class S3EvidenceStore implements EvidenceStore {
   }
 
   close(): void {
-    this.client.destroy();
+    this.client?.destroy();
   }
 
   private async exists(key: string): Promise<boolean> {
+    const { sdk, client } = await this.sdk();
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
@@ -69,7 +88,7 @@ function keyOf(sha256: string): string {
 }
 
 function isNotFound(error: unknown): boolean {
-  if (!(error instanceof S3ServiceException)) return false;
+  if (!loadedSdk || !(error instanceof loadedSdk.S3ServiceException)) return false;
   return error.name === 'NoSuchKey' || error.name === 'NotFound' || (error.$metadata.httpStatusCode === 404 && error.name !== 'NoSuchBucket');
 }
 

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import apiReference from '@scalar/fastify-api-reference';
-import type { RouteOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { App } from '../app-type';
 import { everyone } from '../access';
 
@@ -30,13 +29,38 @@ export function docsCsp(html: string): string {
   ].join('; ');
 }
 
-/** The API reference page (Scalar) over GET /api/openapi.json. */
-export async function docsRoutes(app: App): Promise<void> {
-  await app.register(apiReference, {
+/**
+ * The Scalar plugin carrying the page's 5 MB script, made on the first request for the page in a
+ * small Fastify instance of its own, not at start (~15 MB of heap few servers ever use).
+ */
+let scalarLoading: Promise<FastifyInstance> | undefined;
+const scalar = () => (scalarLoading ??= (async () => {
+  const { default: apiReference } = await import('@scalar/fastify-api-reference');
+  const inner = Fastify();
+  await inner.register(apiReference, {
     routePrefix: docsPrefix,
-    logLevel: 'warn',
     configuration: { url: '/api/openapi.json', pageTitle: 'Kameng API', withDefaultFonts: false, telemetry: false, hideClientButton: true, showDeveloperTools: 'never' },
   });
+  await inner.ready();
+  return inner;
+})().catch((error: unknown) => {
+  scalarLoading = undefined;
+  throw error;
+}));
+
+/** Headers of the plugin's answer that belong to its own connection, not to the answer passed on. */
+const hopHeaders = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
+
+/** The API reference page (Scalar) over GET /api/openapi.json: the plugin's three routes, passed to it. */
+export async function docsRoutes(app: App): Promise<void> {
+  for (const url of [docsPrefix, `${docsPrefix}/`, `${docsPrefix}/js/scalar.js`]) {
+    app.get(url, { schema: { hide: true }, logLevel: 'warn' }, async (request, reply) => {
+      const answer = await (await scalar()).inject({ method: 'GET', url: request.url, headers: { accept: request.headers.accept ?? '*/*' } });
+      for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !hopHeaders.has(name)) reply.header(name, value);
+      reply.code(answer.statusCode);
+      return answer.payload;
+    });
+  }
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.routeOptions.url === `${docsPrefix}/` && typeof payload === 'string') reply.header('content-security-policy', docsCsp(payload));
     return payload;
