@@ -67,11 +67,16 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const scope = buyer ? `order:${buyer}` : `order:guest:${input.guest!.contact}`;
+    // The product's read also takes the unpaid-order cap's lock; its count is made by the reservation,
+    // a later statement (so its snapshot comes after the lock), and guards it. The read rides in the
+    // key's claim (one statement); a replay ignores it.
+    const cap = pendingCap(buyer, meta.ip, rules);
+    const productRead = sellableProductQuery(tx, input.productId, { lockKey: cap.key });
     const claim = meta.idempotencyKey
       ? await claimIdempotencyKey(tx, scope, meta.idempotencyKey, { ...input, guest: input.guest ? { contact: input.guest.contact, proof: guestProof } : undefined }, now, {
         reference: (created: CreatedOrder) => ({ orderId: created.order.id, paymentId: created.payment.id }),
         render: (ref: { orderId: string; paymentId: string }) => renderCreated(ctx, tx, ref),
-      })
+      }, productRead)
       : null;
     if (claim?.replay) {
       if (buyer) return claim.response;
@@ -83,10 +88,7 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
       return { ...claim.response, guestToken: (await openSession(tx, { orderId: claim.response.order.id }, now)).token };
     }
 
-    // The unpaid-order cap's lock is taken by the product's read; its count is made by the reservation,
-    // a later statement (so its snapshot comes after the lock), and guards it.
-    const cap = pendingCap(buyer, meta.ip, rules);
-    const product = await loadSellableProduct(tx, input.productId, { lockKey: cap.key });
+    const product = sellableProduct(claim ? claim.alongside : await productRead.executeTakeFirst());
     await requireApprovedIdentity(tx, product.shop_id, rules);
     checkOrderShape(product, input, rules);
 
@@ -162,14 +164,23 @@ async function checkBuyer(actor: Caller, input: CreateOrderInput): Promise<strin
   return null;
 }
 
-/** The product on sale; `lockKey`: the same statement takes that transaction-scoped advisory lock (capPendingOrders). */
+/** The product on sale; `lockKey`: the same statement takes that transaction-scoped advisory lock (reserveStock's cap). */
 export async function loadSellableProduct(tx: Tx, productId: string, options: { lockKey?: string } = {}): Promise<Product & { shop_name: string }> {
-  const row = await tx.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
+  return sellableProduct(await sellableProductQuery(tx, productId, options).executeTakeFirst());
+}
+
+/** The read of loadSellableProduct, to send alongside another statement. */
+function sellableProductQuery(tx: Tx, productId: string, options: { lockKey?: string }) {
+  return tx.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
     .selectAll('products').select(['shops.status as shop_status', 'shops.name as shop_name'])
     .$if(options.lockKey !== undefined, (q) => q.select(sql<unknown>`pg_advisory_xact_lock(hashtext(${options.lockKey!}))`.as('_locked')))
-    .where('products.id', '=', productId).executeTakeFirst();
+    .where('products.id', '=', productId);
+}
+
+/** The product of loadSellableProduct's read, if it is on sale. */
+function sellableProduct<Row extends Product & { shop_status: string; shop_name: string; _locked?: unknown }>(row: Row | undefined): Product & { shop_name: string } {
   if (!row || row.shop_status !== 'active' || row.status !== 'active') throw notFound('product');
-  const { _locked, ...product } = row as typeof row & { _locked?: unknown };
+  const { _locked, ...product } = row;
   return product;
 }
 
