@@ -1,6 +1,6 @@
 import type { Lang } from '../i18n/lang';
 import { randomInt, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { createHmac } from 'node:crypto';
 import { hashPassword, verifyPassword } from '../accounts/passwords';
 import { openSession } from '../accounts/users';
@@ -67,11 +67,16 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const scope = buyer ? `order:${buyer}` : `order:guest:${input.guest!.contact}`;
+    // The product's read also takes the unpaid-order cap's lock; its count is made by the reservation,
+    // a later statement (so its snapshot comes after the lock), and guards it. The read rides in the
+    // key's claim (one statement); a replay ignores it.
+    const cap = pendingCap(buyer, meta.ip, rules);
+    const productRead = sellableProductQuery(tx, input.productId, { lockKey: cap.key });
     const claim = meta.idempotencyKey
       ? await claimIdempotencyKey(tx, scope, meta.idempotencyKey, { ...input, guest: input.guest ? { contact: input.guest.contact, proof: guestProof } : undefined }, now, {
         reference: (created: CreatedOrder) => ({ orderId: created.order.id, paymentId: created.payment.id }),
         render: (ref: { orderId: string; paymentId: string }) => renderCreated(ctx, tx, ref),
-      })
+      }, productRead)
       : null;
     if (claim?.replay) {
       if (buyer) return claim.response;
@@ -83,15 +88,12 @@ async function placeOrder(ctx: Ctx, buyer: string | null, input: CreateOrderInpu
       return { ...claim.response, guestToken: (await openSession(tx, { orderId: claim.response.order.id }, now)).token };
     }
 
-    // The unpaid-order cap's lock is taken by the product's read (its count is the next statement, after it).
-    const cap = pendingCap(buyer, meta.ip);
-    const product = await loadSellableProduct(tx, input.productId, { lockKey: cap.key });
+    const product = sellableProduct(claim ? claim.alongside : await productRead.executeTakeFirst());
     await requireApprovedIdentity(tx, product.shop_id, rules);
     checkOrderShape(product, input, rules);
-    await capPendingOrders(tx, cap, buyer, meta.ip, rules);
 
     const orderId = randomUUID();
-    const keyIds = await reserveStock(tx, product, input.quantity, orderId);
+    const keyIds = await reserveStock(tx, product, input.quantity, orderId, cap);
     const listAmount = product.price * input.quantity;
     // The merchant bears the discount: the order, its payment and its escrow carry only what the buyer pays.
     const coupon = input.couponCode ? await redeemCoupon(tx, { shopId: product.shop_id, code: input.couponCode, total: listAmount, now }) : null;
@@ -162,14 +164,23 @@ async function checkBuyer(actor: Caller, input: CreateOrderInput): Promise<strin
   return null;
 }
 
-/** The product on sale; `lockKey`: the same statement takes that transaction-scoped advisory lock (capPendingOrders). */
+/** The product on sale; `lockKey`: the same statement takes that transaction-scoped advisory lock (reserveStock's cap). */
 export async function loadSellableProduct(tx: Tx, productId: string, options: { lockKey?: string } = {}): Promise<Product & { shop_name: string }> {
-  const row = await tx.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
+  return sellableProduct(await sellableProductQuery(tx, productId, options).executeTakeFirst());
+}
+
+/** The read of loadSellableProduct, to send alongside another statement. */
+function sellableProductQuery(tx: Tx, productId: string, options: { lockKey?: string }) {
+  return tx.selectFrom('products').innerJoin('shops', 'shops.id', 'products.shop_id')
     .selectAll('products').select(['shops.status as shop_status', 'shops.name as shop_name'])
     .$if(options.lockKey !== undefined, (q) => q.select(sql<unknown>`pg_advisory_xact_lock(hashtext(${options.lockKey!}))`.as('_locked')))
-    .where('products.id', '=', productId).executeTakeFirst();
+    .where('products.id', '=', productId);
+}
+
+/** The product of loadSellableProduct's read, if it is on sale. */
+function sellableProduct<Row extends Product & { shop_status: string; shop_name: string; _locked?: unknown }>(row: Row | undefined): Product & { shop_name: string } {
   if (!row || row.shop_status !== 'active' || row.status !== 'active') throw notFound('product');
-  const { _locked, ...product } = row as typeof row & { _locked?: unknown };
+  const { _locked, ...product } = row;
   return product;
 }
 
@@ -184,45 +195,66 @@ export function checkOrderShape(product: Product, input: CreateOrderInput, rules
   }
 }
 
-/** The advisory lock that serialises one buyer's (or one IP's) checkouts, and the rule that caps them. */
-const pendingCap = (buyerId: string | null, ip: string) => (buyerId
-  ? { key: `buyer:${buyerId}`, ruleId: 'order.pending-per-buyer' as const }
-  : { key: `ip:${ip}`, ruleId: 'order.pending-per-ip' as const });
-
 /**
- * The unpaid-order cap, under the lock of `cap.key` (taken by an earlier statement of the transaction:
- * this count's snapshot comes after it), so it cannot be raced past.
+ * The unpaid-order cap: the advisory lock that serialises one buyer's (or one IP's) checkouts, the
+ * orders it counts and the rule's limit. The lock is taken by an earlier statement of the transaction
+ * than the count (reserveStock), so the count's snapshot comes after it and cannot be raced past.
  */
-async function capPendingOrders(tx: Tx, cap: ReturnType<typeof pendingCap>, buyerId: string | null, ip: string, rules: RuleSet): Promise<void> {
-  const { ruleId } = cap;
-  let query = tx.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending_payment');
-  query = buyerId ? query.where('buyer_id', '=', buyerId) : query.where('buyer_ip', '=', ip).where('buyer_id', 'is', null);
-  const pending = Number((await query.executeTakeFirstOrThrow()).n);
-  const max = ruleNumber(rules, ruleId);
-  if (pending >= max) throw refused('TOO_MANY_UNPAID_ORDERS', ruleId, `you have ${pending} unpaid orders; pay or let them expire first (limit ${max})`);
+export interface PendingCap {
+  key: string;
+  ruleId: 'order.pending-per-buyer' | 'order.pending-per-ip';
+  max: number;
+  counted: RawBuilder<boolean>;
 }
+
+const pendingCap = (buyerId: string | null, ip: string, rules: RuleSet): PendingCap => {
+  const ruleId = buyerId ? 'order.pending-per-buyer' as const : 'order.pending-per-ip' as const;
+  return {
+    key: buyerId ? `buyer:${buyerId}` : `ip:${ip}`, ruleId, max: ruleNumber(rules, ruleId),
+    counted: buyerId ? sql<boolean>`buyer_id = ${buyerId}` : sql<boolean>`buyer_ip = ${ip} and buyer_id is null`,
+  };
+};
 
 /**
  * Reserves stock for an order: card keys by a guarded UPDATE that skips rows other checkouts hold
- * (FOR UPDATE SKIP LOCKED) and checks how many it got; counted stock by a guarded decrement.
+ * (FOR UPDATE SKIP LOCKED) and checks how many it got; counted stock by a guarded decrement. With
+ * `cap`, the same statement counts the unpaid orders and reserves nothing when they are at the limit
+ * (TOO_MANY_UNPAID_ORDERS, checked before the stock).
  */
-export async function reserveStock(tx: Tx, product: Product, quantity: number, orderId: string): Promise<string[]> {
+export async function reserveStock(tx: Tx, product: Product, quantity: number, orderId: string, cap?: PendingCap): Promise<string[]> {
+  // Without a cap the count is 0 and the guard always true.
+  const pending = cap
+    ? sql`(select count(*) from orders where status = 'pending_payment' and ${cap.counted})`
+    : sql`0`;
+  const underCap = cap ? sql`(select n from pending) < ${cap.max}` : sql`true`;
+  let reservation: RawBuilder<{ pending: string | number; keys: string[] | null; reserved: string | number }>;
   if (product.stock_policy === 'keys') {
-    const reserved = await sql<{ id: string }>`
-      update card_keys set status = 'reserved', order_id = ${orderId}
-      where id in (
-        select id from card_keys where product_id = ${product.id} and status = 'available'
-        order by created_at limit ${quantity} for update skip locked)
-      returning id`.execute(tx);
-    if (reserved.rows.length !== quantity) throw conflict('OUT_OF_STOCK', 'not enough stock for this quantity', { available: reserved.rows.length });
-    return reserved.rows.map((r) => r.id);
+    reservation = sql`with pending as (select ${pending} as n),
+      reserved as (update card_keys set status = 'reserved', order_id = ${orderId}
+        where id in (
+          select id from card_keys where product_id = ${product.id} and status = 'available' and ${underCap}
+          order by created_at limit ${quantity} for update skip locked)
+        returning id)
+      select (select n from pending) as pending, (select json_agg(id) from reserved) as keys, (select count(*) from reserved) as reserved`;
+  } else if (product.stock_policy === 'limited') {
+    reservation = sql`with pending as (select ${pending} as n),
+      reserved as (update products set stock_limited = stock_limited - ${quantity}
+        where id = ${product.id} and stock_limited >= ${quantity} and ${underCap} returning id)
+      select (select n from pending) as pending, null as keys, (select count(*) from reserved) * ${quantity} as reserved`;
+  } else {
+    if (!cap) return [];
+    reservation = sql`select ${pending} as pending, null as keys, ${quantity} as reserved`;
   }
-  if (product.stock_policy === 'limited') {
-    const updated = await tx.updateTable('products').set({ stock_limited: sql`stock_limited - ${quantity}` })
-      .where('id', '=', product.id).where('stock_limited', '>=', quantity).executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw conflict('OUT_OF_STOCK', 'not enough stock for this quantity');
+  const row = (await reservation.execute(tx)).rows[0];
+  const pendingNow = Number(row.pending);
+  if (cap && pendingNow >= cap.max) {
+    throw refused('TOO_MANY_UNPAID_ORDERS', cap.ruleId, `you have ${pendingNow} unpaid orders; pay or let them expire first (limit ${cap.max})`);
   }
-  return [];
+  const reserved = Number(row.reserved);
+  if (reserved !== quantity) {
+    throw conflict('OUT_OF_STOCK', 'not enough stock for this quantity', product.stock_policy === 'keys' ? { available: reserved } : undefined);
+  }
+  return typeof row.keys === 'string' ? JSON.parse(row.keys) as string[] : row.keys ?? [];
 }
 
 /** Gives reserved stock back (an unpaid order expired, or a refund returned an unrevealed key). */

@@ -116,6 +116,22 @@ describe('concurrent checkouts, callbacks and retries', () => {
     expect(retry.body).toEqual(responses[0].body);
   });
 
+  it('a checkout retried with its Idempotency-Key after the product went off sale replays the order, not a 404', async () => {
+    const shop = await t.api.makeShop();
+    const product = await t.api.makeProduct(shop, { keys: 2 });
+    const buyer = await t.api.user('buyer');
+    const key = randomUUID();
+    const body = { productId: product.id, quantity: 1, channel: 'sandbox' };
+    const first = await t.api.call('POST', '/api/orders', { token: buyer.token, headers: { 'idempotency-key': key }, body });
+    expect(first.status).toBe(201);
+    await t.kameng.ctx.db.updateTable('products').set({ status: 'inactive' }).where('id', '=', product.id).execute();
+    const retry = await t.api.call('POST', '/api/orders', { token: buyer.token, headers: { 'idempotency-key': key }, body });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    const fresh = await t.api.call('POST', '/api/orders', { token: buyer.token, headers: { 'idempotency-key': randomUUID() }, body });
+    expect(fresh.status).toBe(404);
+  });
+
   it('the same Idempotency-Key from two different buyers creates two orders: keys are scoped per buyer', async () => {
     const shop = await t.api.makeShop();
     const product = await t.api.makeProduct(shop, { keys: 2 });
