@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { GuestActor, UserActor } from '../context';
 import type { Db, Tx } from '../db/connect';
+import { TtlMap } from '../shared/ttl-map';
 
 /** What the auth hook needs of a session, and nothing more: who acts, the CSRF token, when it ends. */
 export interface CachedSession {
@@ -38,7 +39,7 @@ export interface CacheTicket {
  * connection is down), nothing is served or kept.
  */
 export class SessionCache {
-  readonly #entries = new Map<string, { session: CachedSession; storedAt: number }>();
+  readonly #entries: TtlMap<string, CachedSession>;
   #epoch = 0;
   #serving: boolean;
 
@@ -57,6 +58,7 @@ export class SessionCache {
     this.ttlMs = options.ttlMs;
     this.maxEntries = options.maxEntries ?? sessionCacheEntriesMax;
     this.monotonicNow = options.now ?? (() => performance.now());
+    this.#entries = new TtlMap(this.ttlMs, this.maxEntries, this.monotonicNow);
     this.#serving = (options.serving ?? true) && this.ttlMs > 0;
   }
 
@@ -74,20 +76,12 @@ export class SessionCache {
   }
 
   get(id: string): CachedSession | undefined {
-    if (!this.#serving) return undefined;
-    const entry = this.#entries.get(id);
-    if (!entry) return undefined;
-    this.#entries.delete(id);
-    if (this.monotonicNow() - entry.storedAt >= this.ttlMs) return undefined;
-    this.#entries.set(id, entry); // most recently used last
-    return entry.session;
+    return this.#serving ? this.#entries.get(id) : undefined;
   }
 
   set(id: string, session: CachedSession, ticket: CacheTicket): void {
     if (!this.#serving || ticket.epoch !== this.#epoch) return;
-    this.#entries.delete(id);
-    this.#entries.set(id, { session, storedAt: ticket.at });
-    if (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(id, session, ticket.at);
   }
 
   /** One session ended (sign-out). */
@@ -99,9 +93,7 @@ export class SessionCache {
   /** Every session of a user (disabled, or their standing changed). A scan: rare, and bounded by `maxEntries`. */
   forgetUser(userId: string): void {
     this.#epoch += 1;
-    for (const [id, entry] of this.#entries) {
-      if (entry.session.actor.kind === 'user' && entry.session.actor.userId === userId) this.#entries.delete(id);
-    }
+    this.#entries.deleteWhere((session) => session.actor.kind === 'user' && session.actor.userId === userId);
   }
 
   flush(): void {

@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/connect';
 import type { RuleValues } from '../rules/defaults';
 import { offPlatformFlag } from '../chat/conversation';
 import { merchantCredit, type CreditComponent, type CreditFacts } from '../trust/credit';
+import { TtlMap } from '../shared/ttl-map';
 
 export interface MerchantTrust {
   /** 0–100 from fault refund rate, cases lost, response time, ratings and off-platform attempts (src/trust/credit.ts). */
@@ -154,37 +155,31 @@ export async function merchantTrustDetail(ctx: Ctx, shopIds: string[]): Promise<
   return result;
 }
 
-const trustCaches = new WeakMap<object, Map<string, { at: number; trust: MerchantTrust }>>();
+const trustCaches = new WeakMap<object, TtlMap<string, MerchantTrust>>();
 const trustCacheShopsMax = 10_000;
 
 /**
  * `merchantTrust` for the catalogue and the product page: each shop's figures served from memory
  * for `config.trustCacheTtlMs` (real time), so a busy catalogue does not run five grouped queries
- * over 30 days of cases, reviews and messages on every request. Bounded; the oldest entries go first.
+ * over 30 days of cases, reviews and messages on every request. Bounded; the least recently used go first.
  */
 export async function catalogTrust(ctx: Ctx, shopIds: string[]): Promise<Map<string, MerchantTrust>> {
   const ttl = ctx.config.trustCacheTtlMs;
   if (!ttl) return merchantTrust(ctx, shopIds);
   let cache = trustCaches.get(ctx);
-  if (!cache) trustCaches.set(ctx, (cache = new Map()));
-  const now = performance.now();
+  if (!cache) trustCaches.set(ctx, (cache = new TtlMap(ttl, trustCacheShopsMax)));
+  const readAt = cache.now();
   const result = new Map<string, MerchantTrust>();
   const missing: string[] = [];
   for (const id of shopIds) {
     const hit = cache.get(id);
-    if (hit && now - hit.at < ttl) result.set(id, hit.trust);
+    if (hit) result.set(id, hit);
     else missing.push(id);
   }
   if (missing.length === 0) return result;
-  const fresh = await merchantTrust(ctx, missing);
-  for (const [id, trust] of fresh) {
-    cache.delete(id);
-    cache.set(id, { at: now, trust });
+  for (const [id, trust] of await merchantTrust(ctx, missing)) {
+    cache.set(id, trust, readAt);
     result.set(id, trust);
-  }
-  for (const id of cache.keys()) {
-    if (cache.size <= trustCacheShopsMax) break;
-    cache.delete(id);
   }
   return result;
 }
