@@ -7,22 +7,20 @@ export const transactionAttemptsMax = 6;
 const retryBackoffMsBase = 5;
 
 /**
- * A timeline append that found its seq taken: the chain's head was read in the statement that took
- * the order's row lock, whose snapshot predates the transaction it waited for (timeline.ts
- * headColumnFor). Run again, the head is read after that transaction.
+ * Unique constraints whose violation means "run again", because the clashing value was drawn inside
+ * the transaction's work and a new attempt draws another:
+ * - `order_events_pkey`: a timeline append found its seq taken. The chain's head was read in the
+ *   statement that took the order's row lock, whose snapshot predates the transaction it waited for
+ *   (timeline.ts headColumnFor); run again, the head is read after that transaction.
+ * - `orders_order_no_key`: two checkouts in the same second drew the same order number (KM + second +
+ *   6 random digits: at a few hundred orders a second a clash is expected every minute or so;
+ *   create-order.ts orderNumber).
  */
-const staleTimelineHead = (error: { code?: string; constraint?: string }) => error.code === '23505' && error.constraint === 'order_events_pkey';
-
-/**
- * Two checkouts in the same second drew the same order number (KM + second + 6 random digits: at a
- * few hundred orders a second a clash is expected every minute or so). The number is drawn inside
- * the transaction's work (create-order.ts orderNumber), so running it again draws another.
- */
-const orderNumberTaken = (error: { code?: string; constraint?: string }) => error.code === '23505' && error.constraint === 'orders_order_no_key';
+const retryableConstraints = new Set(['order_events_pkey', 'orders_order_no_key']);
 
 export const isRetryable = (error: unknown) => {
   const e = (error ?? {}) as { code?: string; constraint?: string };
-  return retryableCodes.has(e.code ?? '') || staleTimelineHead(e) || orderNumberTaken(e);
+  return retryableCodes.has(e.code ?? '') || (e.code === '23505' && retryableConstraints.has(e.constraint ?? ''));
 };
 
 /**

@@ -156,10 +156,11 @@ const fundingSources: FundingSource['source'][] = ['escrow', 'merchant_available
  */
 async function planFunding(tx: Tx, order: Order, amount: number, toWallet: boolean, at: Date): Promise<{ plan: FundingSource[]; short: number }> {
   const wallet = toWallet && order.buyer_id ? [accounts.wallet(order.buyer_id)] : [];
-  if (order.paid - order.refunded - order.settled >= amount) {
+  const inEscrow = order.paid - order.refunded - order.settled;
+  if (inEscrow >= amount) {
     const escrow = accounts.escrow(order.id);
     const held = (await lockAccounts(tx, [escrow, ...wallet], at)).get(escrow.id)!;
-    invariant(held === order.paid - order.refunded - order.settled, `escrow of order ${order.id} holds ${held}, not paid − refunded − settled`);
+    invariant(held === inEscrow, `escrow of order ${order.id} holds ${held}, not paid − refunded − settled (${inEscrow})`);
     return { plan: [{ source: 'escrow', amount }], short: 0 };
   }
   const touched = [...fundingSources.map((source) => sourceAccount(source, order)), accounts.merchantReceivable(order.shop_id)];
