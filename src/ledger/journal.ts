@@ -20,55 +20,40 @@ export interface EntryInput {
 }
 
 /**
- * Writes one balanced journal entry inside the caller's transaction. Tracked balances are updated
- * in account-id order (so two entries never deadlock) and the CHECK constraint refuses any
- * non-negative account going below zero.
+ * Writes one balanced journal entry inside the caller's transaction (postEntries of one). Tracked
+ * balances are locked and moved in account-id order (so two entries never deadlock) and the CHECK
+ * constraint refuses any non-negative account going below zero.
  */
 export async function postEntry(tx: Tx, input: EntryInput): Promise<string> {
-  const postings = input.postings.filter((p) => p.amount !== 0);
-  invariant(postings.length >= 2, `journal entry ${input.kind} needs two postings`);
-  for (const p of postings) invariant(Number.isSafeInteger(p.amount), `posting amount ${p.amount} is not integer fen`);
-  invariant(postings.reduce((sum, p) => sum + p.amount, 0) === 0, `journal entry ${input.kind} does not balance`);
+  return (await postEntries(tx, [input]))[0];
+}
 
-  const byAccount = new Map<string, { account: AccountSpec; amount: number }>();
-  for (const p of postings) {
-    const seen = byAccount.get(p.account.id);
-    byAccount.set(p.account.id, { account: p.account, amount: (seen?.amount ?? 0) + p.amount });
-  }
-  const touched = [...byAccount.values()].sort((a, b) => (a.account.id < b.account.id ? -1 : 1));
-
-  // One statement: the accounts' rows created on first use (a tracked one with its first amount as
-  // balance), the balances of existing tracked accounts moved one part each in account-id order (so
-  // two entries never deadlock), the entry and its postings (their foreign keys are checked at the
-  // statement's end, when the rows it created exist). Untracked accounts (a channel's clearing
-  // account, hot) are only created, never locked. An account another transaction created after this
-  // statement's snapshot is neither created nor seen by it: its balance moves in a statement of its own.
-  // Writes queued behind in the transaction (db/write-behind.ts) ride along: none touches the ledger.
-  const entryId = randomUUID();
+/**
+ * Writes balanced journal entries — one, or a batch of settlements — in ONE statement of the caller's
+ * transaction. Each entry must balance in integer fen; the sums per account are applied at once, so
+ * the CHECK still refuses a non-negative account below zero. The caller may hold the tracked
+ * accounts' locks already (lockAccounts) or not: the statement takes them itself, in account-id order.
+ */
+export async function postEntries(tx: Tx, inputs: readonly EntryInput[]): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const entries = inputs.map((input) => ({ id: randomUUID(), input, postings: checkedPostings(input) }));
+  const touched = sumsByAccount(entries.flatMap((e) => e.postings));
   const moved = touched.filter(({ account, amount }) => account.tracked && amount !== 0);
   try {
-    const { rows } = await withLaterWrites(tx, sql<{ id: string; created: boolean }>`with created as (
-        insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at, balance)
-        values ${sql.join(touched.map(({ account: a, amount }) => sql`(${a.id}, ${a.kind}, ${a.ownerId}, ${a.nonNegative}, ${a.tracked}, ${input.at}, ${firstBalance(a, amount, moved)}::bigint)`))}
-        on conflict (id) do nothing returning id),
-      ${sql.join(moved.map(({ account, amount }, i) => sql`${sql.ref(`m${i}`)} as (update ledger_accounts set balance = balance + ${amount}::bigint
-        where id = ${account.id} and not exists (select 1 from created c where c.id = ${account.id}) returning id),`), sql``)}
-      entry as (insert into journal_entries (id, kind, memo, order_id, shop_id, created_at)
-        values (${entryId}, ${input.kind}, ${input.memo}, ${input.orderId ?? null}, ${input.shopId ?? null}, ${input.at})),
-      posted as (insert into postings (entry_id, account_id, amount)
-        values ${sql.join(postings.map((p) => sql`(${entryId}, ${p.account.id}, ${p.amount})`))})
-      select id, true as created from created ${sql.join(moved.map((_, i) => sql`union all select id, false from ${sql.ref(`m${i}`)}`), sql` `)}`);
+    const { rows } = await withLaterWrites(tx, entriesStatement(entries, touched, moved));
     const done = new Set(rows.map((r) => r.id));
-    // A non-negative account created by this entry's taking money from it (its row proposed at 0: a CHECK
-    // refuses a proposed row before any conflict is looked at) would go below zero.
+    // A non-negative account created by this statement's taking money from it (its row proposed at 0:
+    // a CHECK refuses a proposed row before any conflict is looked at) would go below zero.
     const created = new Set(rows.filter((r) => r.created).map((r) => r.id));
     if (moved.some(({ account, amount }) => account.nonNegative && amount < 0 && created.has(account.id))) throw Object.assign(new Error('new account below zero'), { code: '23514' });
+    // An account another transaction created after the statement's snapshot was neither created nor
+    // seen by it: its balance moves in a statement of its own.
     for (const { account, amount } of moved) {
       if (!done.has(account.id)) await tx.updateTable('ledger_accounts').set({ balance: sql`balance + ${amount}` }).where('id', '=', account.id).execute();
     }
   } catch (error) {
     if ((error as { code?: string }).code === '23514') {
-      // The CHECK that refused: a non-negative account this entry takes money from.
+      // The CHECK that refused: a non-negative account this statement takes money from.
       const short = moved.find(({ account, amount }) => account.nonNegative && amount < 0) ?? moved[0];
       throw new AppError('INSUFFICIENT_FUNDS', 409, `account ${short.account.kind} has too little money for this`, {
         details: { account: short.account.kind },
@@ -76,73 +61,67 @@ export async function postEntry(tx: Tx, input: EntryInput): Promise<string> {
     }
     throw error;
   }
-  return entryId;
-}
-
-/** The balance an account's row is proposed with (postEntry): its first amount, but never below zero for a non-negative one. */
-const firstBalance = (a: AccountSpec, amount: number, moved: ReadonlyArray<{ account: AccountSpec }>) =>
-  !moved.some((m) => m.account.id === a.id) || (a.nonNegative && amount < 0) ? 0 : amount;
-
-/**
- * Writes many balanced entries in ONE statement (a batch of settlements): the untracked accounts'
- * rows created on first use (in id order), the entries, their postings and every tracked balance's move, each
- * column passed as one array (unnest), so the statement's text and its parameters stay the same size
- * whatever the batch's. Each entry is checked as postEntry checks it; the caller holds every tracked
- * account's lock (lockAccounts), and the sums per account are applied at once, so the CHECK still
- * refuses a non-negative account below zero. Keep in step with postEntry.
- */
-export async function postEntries(tx: Tx, inputs: readonly EntryInput[]): Promise<string[]> {
-  if (inputs.length === 0) return [];
-  const entries = inputs.map((input) => {
-    const postings = input.postings.filter((p) => p.amount !== 0);
-    invariant(postings.length >= 2, `journal entry ${input.kind} needs two postings`);
-    for (const p of postings) invariant(Number.isSafeInteger(p.amount), `posting amount ${p.amount} is not integer fen`);
-    invariant(postings.reduce((sum, p) => sum + p.amount, 0) === 0, `journal entry ${input.kind} does not balance`);
-    return { id: randomUUID(), input, postings };
-  });
-  const byAccount = new Map<string, { account: AccountSpec; amount: number }>();
-  for (const e of entries) {
-    for (const p of e.postings) {
-      const seen = byAccount.get(p.account.id);
-      if (seen) seen.amount += p.amount;
-      else byAccount.set(p.account.id, { account: p.account, amount: p.amount });
-    }
-  }
-  const touched = [...byAccount.values()].sort((a, b) => (a.account.id < b.account.id ? -1 : 1));
-  const moves = touched.filter(({ account, amount }) => account.tracked && amount !== 0);
-  // Tracked accounts exist already (the caller locked them); untracked ones are created on first use.
-  const untracked = touched.filter(({ account }) => !account.tracked).map(({ account }) => account);
-  const postings = entries.flatMap(({ id, postings: ps }) => ps.map((p) => ({ id, account: p.account.id, amount: p.amount })));
-  // Postings' foreign keys are checked at the statement's end, when the rows it created exist; the
-  // balance update sees only rows that existed before it, which every tracked account did (locked).
-  try {
-    const result = await sql`with created as (
-        insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at)
-        select id, kind, owner_id, non_negative, tracked, ${inputs[0].at}
-        from unnest(${untracked.map((a) => a.id)}::text[], ${untracked.map((a) => a.kind)}::text[],
-          ${untracked.map((a) => a.ownerId)}::text[], ${untracked.map((a) => a.nonNegative)}::boolean[],
-          ${untracked.map((a) => a.tracked)}::boolean[]) as a(id, kind, owner_id, non_negative, tracked)
-        order by id
-        on conflict (id) do nothing),
-      entry as (insert into journal_entries (id, kind, memo, order_id, shop_id, created_at)
-        select * from unnest(${entries.map((e) => e.id)}::uuid[], ${entries.map((e) => e.input.kind)}::text[],
-          ${entries.map((e) => e.input.memo)}::text[], ${entries.map((e) => e.input.orderId ?? null)}::uuid[],
-          ${entries.map((e) => e.input.shopId ?? null)}::uuid[], ${entries.map((e) => e.input.at.toISOString())}::timestamptz[])),
-      posted as (insert into postings (entry_id, account_id, amount)
-        select * from unnest(${postings.map((p) => p.id)}::uuid[], ${postings.map((p) => p.account)}::text[],
-          ${postings.map((p) => p.amount)}::bigint[]))
-      update ledger_accounts set balance = balance + m.amount
-      from unnest(${moves.map((m) => m.account.id)}::text[], ${moves.map((m) => m.amount)}::bigint[]) as m(id, amount)
-      where ledger_accounts.id = m.id`.execute(tx);
-    invariant(Number(result.numAffectedRows) === moves.length, 'every tracked account of a batch of entries exists (lockAccounts)');
-  } catch (error) {
-    if ((error as { code?: string }).code === '23514') {
-      throw new AppError('INSUFFICIENT_FUNDS', 409, 'an account has too little money for this');
-    }
-    throw error;
-  }
   return entries.map((e) => e.id);
 }
+
+/** An entry's non-zero postings, after checking it has two, each in integer fen, and balances. */
+function checkedPostings(input: EntryInput): Posting[] {
+  const postings = input.postings.filter((p) => p.amount !== 0);
+  invariant(postings.length >= 2, `journal entry ${input.kind} needs two postings`);
+  for (const p of postings) invariant(Number.isSafeInteger(p.amount), `posting amount ${p.amount} is not integer fen`);
+  invariant(postings.reduce((sum, p) => sum + p.amount, 0) === 0, `journal entry ${input.kind} does not balance`);
+  return postings;
+}
+
+/** Every account the postings touch with the sum of its amounts, in account-id order. */
+function sumsByAccount(postings: readonly Posting[]): Posting[] {
+  const byAccount = new Map<string, Posting>();
+  for (const p of postings) {
+    const seen = byAccount.get(p.account.id);
+    if (seen) seen.amount += p.amount;
+    else byAccount.set(p.account.id, { account: p.account, amount: p.amount });
+  }
+  return [...byAccount.values()].sort((a, b) => (a.account.id < b.account.id ? -1 : 1));
+}
+
+/**
+ * The one statement of postEntries: the accounts' rows created on first use (a tracked one with its
+ * first amount as balance), the existing tracked ones locked in account-id order (so two statements
+ * never deadlock; the caller's own lockAccounts is no wait) and moved by their sums, the entries and
+ * their postings (their foreign keys are checked at the statement's end, when the rows it created
+ * exist). All parts see one snapshot: a row the insert creates is not locked nor moved again.
+ * Untracked accounts (a channel's clearing account, hot) are only created, never locked. Each column
+ * is one array (unnest), so the text and its parameters stay the same for one entry or a batch.
+ */
+function entriesStatement(entries: ReadonlyArray<{ id: string; input: EntryInput; postings: Posting[] }>, touched: readonly Posting[], moved: readonly Posting[]) {
+  const at = entries[0].input.at;
+  const accountsIn = touched.map((t) => t.account);
+  const postings = entries.flatMap(({ id, postings: ps }) => ps.map((p) => ({ id, account: p.account.id, amount: p.amount })));
+  return sql<{ id: string; created: boolean }>`with created as (
+      insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at, balance)
+      select id, kind, owner_id, non_negative, tracked, ${at}, balance
+      from unnest(${accountsIn.map((a) => a.id)}::text[], ${accountsIn.map((a) => a.kind)}::text[],
+        ${accountsIn.map((a) => a.ownerId)}::text[], ${accountsIn.map((a) => a.nonNegative)}::boolean[],
+        ${accountsIn.map((a) => a.tracked)}::boolean[], ${touched.map(firstBalance)}::bigint[])
+        as a(id, kind, owner_id, non_negative, tracked, balance)
+      order by id
+      on conflict (id) do nothing returning id),
+    locked as (select id from ledger_accounts where id = any(${moved.map((m) => m.account.id)}::text[]) order by id for no key update),
+    moved as (update ledger_accounts set balance = balance + m.amount
+      from locked, unnest(${moved.map((m) => m.account.id)}::text[], ${moved.map((m) => m.amount)}::bigint[]) as m(id, amount)
+      where ledger_accounts.id = locked.id and m.id = locked.id returning ledger_accounts.id),
+    entry as (insert into journal_entries (id, kind, memo, order_id, shop_id, created_at)
+      select * from unnest(${entries.map((e) => e.id)}::uuid[], ${entries.map((e) => e.input.kind)}::text[],
+        ${entries.map((e) => e.input.memo)}::text[], ${entries.map((e) => e.input.orderId ?? null)}::uuid[],
+        ${entries.map((e) => e.input.shopId ?? null)}::uuid[], ${entries.map((e) => e.input.at.toISOString())}::timestamptz[])),
+    posted as (insert into postings (entry_id, account_id, amount)
+      select * from unnest(${postings.map((p) => p.id)}::uuid[], ${postings.map((p) => p.account)}::text[],
+        ${postings.map((p) => p.amount)}::bigint[]))
+    select id, true as created from created union all select id, false from moved`;
+}
+
+/** The balance an account's row is proposed with: a tracked one's sum, but never below zero for a non-negative one. */
+const firstBalance = ({ account: a, amount }: Posting) => (a.tracked && !(a.nonNegative && amount < 0) ? amount : 0);
 
 /** The running balance of a tracked account (0 if it has never been used). */
 export async function balanceOf(tx: Tx | Db, account: AccountSpec): Promise<number> {
