@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { routeTable } from '../../src/http/server';
 import { openapiDocument } from '../../src/http/openapi/describe';
@@ -80,6 +81,21 @@ describe('GET /api/openapi.json describes every operation completely', () => {
     const script = await t.kameng.server.inject({ method: 'GET', url: '/api/docs/js/scalar.js' });
     expect(script.statusCode).toBe(200);
     expect(script.headers['content-type']).toMatch(/javascript/);
+    // Served from memory: the same bytes again, cacheable, revalidated by its ETag, compressed once.
+    expect(script.rawPayload.length).toBeGreaterThan(1_000_000);
+    expect(script.headers['cache-control']).toMatch(/max-age=\d+/);
+    const again = await t.kameng.server.inject({ method: 'GET', url: '/api/docs/js/scalar.js' });
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['content-type']).toBe(script.headers['content-type']);
+    expect(again.rawPayload.equals(script.rawPayload)).toBe(true);
+    const etag = String(script.headers.etag);
+    expect(again.headers.etag).toBe(etag);
+    const revalidated = await t.kameng.server.inject({ method: 'GET', url: '/api/docs/js/scalar.js', headers: { 'if-none-match': etag } });
+    expect(revalidated.statusCode).toBe(304);
+    expect(revalidated.rawPayload.length).toBe(0);
+    const gzipped = await t.kameng.server.inject({ method: 'GET', url: '/api/docs/js/scalar.js', headers: { 'accept-encoding': 'br;q=0, gzip' } });
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzipped.rawPayload).equals(script.rawPayload)).toBe(true);
     // The rest of the API keeps the strict policy.
     expect((await t.kameng.server.inject({ method: 'GET', url: '/api/health' })).headers['content-security-policy']).toMatch(/script-src 'self';/);
   });
