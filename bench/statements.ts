@@ -3,7 +3,9 @@
  * by statement. One buyer checks out sequentially in-process (fastify inject, no sockets, no concurrency), with a
  * Kysely log hook counting and timing every SQL statement. The count of round trips per checkout is
  * what bounds throughput on both engines (PGlite runs one statement at a time; on PostgreSQL each one
- * is a socket write + wake-up), so it is the number to drive down. BEGIN/COMMIT are listed too.
+ * is a socket write + wake-up), so it is the number to drive down. BEGIN/COMMIT are listed too. On
+ * PostgreSQL the round trips are counted beside the statements: a BEGIN or a write-behind flush is held
+ * and sent with the next statement (src/db/connect.ts), so its line shows almost no time.
  * 秒退 (instant refund): a wallet checkout, then the buyer's refund case on it, decided and refunded at
  * once; only the refund call is counted.
  */
