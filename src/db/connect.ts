@@ -9,7 +9,9 @@ import { StartupError } from '../config';
 import { migrations } from './migrations/index';
 import { initdbInChild, isNewDataDir } from './pglite-initdb';
 import type { DB } from './schema';
-import { withWriteBehind } from './write-behind';
+import { invariant } from '../shared/errors';
+import { PipelinedQuery, prepareStatementValues, type HeldStatement } from './pipelined-query';
+import { deferrableMark, withWriteBehind } from './write-behind';
 
 export type Db = Kysely<DB>;
 export type Tx = Transaction<DB>;
@@ -101,24 +103,96 @@ const knownTexts = new Map<string, { name: string; runs: number }>();
  * beyond either, a statement simply runs unnamed. Statements without parameters (BEGIN, COMMIT,
  * DDL) keep the simple protocol. A prepared statement whose result shape changed under it
  * (0A000, a table altered meanwhile) or that vanished (26000) is prepared again under a new name.
+ *
+ * It also saves round trips (pipelined-query.ts): a transaction's BEGIN, and the write-behind's
+ * flushes (write-behind.ts `deferrableMark`: writes nothing reads the result of), are answered at
+ * once and held, then written in front of the next statement, all answered in one round trip. A
+ * checkout's transaction thus costs its statements' round trips, BEGIN and the last flush riding
+ * with the first statement and with COMMIT. An error of a held statement is the next statement's
+ * error (the transaction rolls back as it would have); a ROLLBACK drops what is held (a BEGIN held
+ * and never sent needs no ROLLBACK either).
  */
 class PreparingClient extends pg.Client {
   #named = new Map<string, string>();
   #generation = 0;
+  /** Statements answered but not yet sent, to go out in front of the next one. */
+  #held: HeldStatement[] = [];
+  /** Whether the first held statement is the transaction's BEGIN (nothing of the transaction was sent yet). */
+  #beginHeld = false;
 
   override query(config: any, values?: any, callback?: any): any {
-    if (typeof config !== 'string' || !Array.isArray(values) || values.length === 0 || typeof callback === 'function') {
+    if (typeof config !== 'string' || (values !== undefined && !Array.isArray(values)) || typeof callback === 'function') {
+      invariant(this.#held.length === 0, 'a held statement goes out before a query of another form');
+      roundTrips += 1;
       return super.query(config, values, callback);
     }
-    const name = this.#nameFor(config);
-    if (!name) return super.query(config, values);
-    return (super.query({ name, text: config, values }) as unknown as Promise<pg.QueryResult>).catch((error: { code?: string }) => {
+    const params: unknown[] = values ?? [];
+    if (params.length === 0 && beginPattern.test(config)) {
+      invariant(this.#held.length === 0, 'BEGIN with statements still held from before');
+      this.#held.push({ text: config, values: [] });
+      this.#beginHeld = true;
+      return Promise.resolve(heldResult('BEGIN'));
+    }
+    if (this.#held.length > 0 && params.length === 0 && /^\s*(rollback|commit)\s*;?\s*$/i.test(config)) {
+      const command = /rollback/i.test(config) ? 'ROLLBACK' : 'COMMIT';
+      // ROLLBACK: what is held is dropped. Either way a transaction none of which was sent ends here.
+      if (command === 'ROLLBACK') this.#held = this.#beginHeld ? this.#held.slice(0, 1) : [];
+      if (this.#beginHeld && this.#held.length === 1) {
+        this.#held = [];
+        this.#beginHeld = false;
+        return Promise.resolve(heldResult(command));
+      }
+    }
+    const statement: HeldStatement = { text: config, values: params, name: params.length > 0 ? this.#nameFor(config) : undefined };
+    if (config.startsWith(deferrableMark)) {
+      try {
+        this.#held.push({ ...statement, values: prepareStatementValues(params) });
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return Promise.resolve(heldResult('SELECT'));
+    }
+    return this.#send(statement);
+  }
+
+  async #send(statement: HeldStatement): Promise<pg.QueryResult> {
+    const held = this.#held;
+    this.#held = [];
+    this.#beginHeld = false;
+    // A statement without parameters may be several (DDL, scripts): the extended protocol takes one, so what is held goes first.
+    if (held.length > 0 && statement.values.length === 0 && statement.text.includes(';')) {
+      for (const h of held) await this.#run(h);
+      return this.#run(statement);
+    }
+    return this.#run(statement, held);
+  }
+
+  #run(statement: HeldStatement, ahead: HeldStatement[] = []): Promise<pg.QueryResult> {
+    roundTrips += 1;
+    let result: Promise<pg.QueryResult>;
+    if (ahead.length > 0) {
+      result = new Promise((resolve, reject) => {
+        super.query(new PipelinedQuery(ahead, statement, (error, r) => (error ? reject(error) : resolve(r!))) as any);
+      });
+    } else {
+      result = statement.name
+        ? super.query({ name: statement.name, text: statement.text, values: statement.values })
+        : super.query(statement.text, statement.values);
+    }
+    return result.catch((error: { code?: string }) => {
       if (error?.code === '0A000' || error?.code === '26000') {
         this.#named.clear();
         this.#generation += 1;
       }
       throw error;
     });
+  }
+
+  /** node-postgres's ParseComplete handler: a pipelined query matches it to the Parse it answers. */
+  _handleParseComplete(): void {
+    const active = (this as unknown as { _activeQuery?: unknown })._activeQuery;
+    if (active instanceof PipelinedQuery) active.parseCompleted((this as unknown as { connection: Parameters<PipelinedQuery['parseCompleted']>[0] }).connection);
+    else (pg.Client.prototype as unknown as { _handleParseComplete(): void })._handleParseComplete.call(this);
   }
 
   #nameFor(text: string): string | undefined {
@@ -138,6 +212,14 @@ class PreparingClient extends pg.Client {
     return name;
   }
 }
+
+const beginPattern = /^\s*(begin|start transaction)\b[^;]*$/i;
+/** The answer to a statement held back (its real one comes with the next statement's). */
+const heldResult = (command: string) => ({ command, rowCount: null, rows: [], fields: [], oid: 0 }) as unknown as pg.QueryResult;
+
+/** Round trips to PostgreSQL by this process's pool clients (bench/statements.ts: a pipelined round trip carries several statements). */
+let roundTrips = 0;
+export const postgresRoundTrips = () => roundTrips;
 
 /** The pool PostgreSQL connections come from: clients that prepare the statements they run often. */
 export const postgresPool = (connectionString: string, max: number) => new pg.Pool({ connectionString, max, Client: PreparingClient });

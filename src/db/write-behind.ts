@@ -99,11 +99,22 @@ function patch(connection: DatabaseConnection): void {
 /** Sends a connection's queued writes now (one statement, or a few when they carry very many parameters). */
 async function flush(connection: DatabaseConnection): Promise<void> {
   const queue = queues.get(connection);
-  while (queue?.length) {
-    const batch = takeBatch(queue, 0);
-    await connection.executeQuery(mergeWrites(batch));
-  }
+  while (queue?.length) await connection.executeQuery(flushStatement(takeBatch(queue, 0)));
 }
+
+/**
+ * Marks a statement that only writes what was queued: its result is never read and its error may
+ * surface with the statement after it, so a driver may hold it and send it in the same round trip as
+ * that next statement (connect.ts PreparingClient; on PostgreSQL a flush is always followed, by the
+ * statement it precedes or by COMMIT). A comment: any engine runs it as it is.
+ */
+export const deferrableMark = '/* write-behind */ ';
+
+/** The queued writes as one statement, marked deferrable. */
+const flushStatement = (batch: readonly CompiledQuery[]): CompiledQuery => {
+  const merged = mergeWrites(batch);
+  return { ...merged, sql: deferrableMark + merged.sql };
+};
 
 /** The longest head of the queue whose parameters fit in one statement beside `reserved` others (at least one write). */
 function takeBatch(queue: CompiledQuery[], reserved: number): CompiledQuery[] {
@@ -153,7 +164,7 @@ export async function withLaterWrites<R>(db: Kysely<any>, query: Query<R>): Prom
     if (!queue?.length) return connection.executeQuery<R>(compiled);
     // What does not fit beside the statement goes first, on its own.
     while (queue.reduce((sum, q) => sum + q.parameters.length, 0) + compiled.parameters.length > parametersPerStatementMax) {
-      await connection.executeQuery(mergeWrites(takeBatch(queue, 0)));
+      await connection.executeQuery(flushStatement(takeBatch(queue, 0)));
     }
     return connection.executeQuery<R>(mergeWrites(queue.splice(0), compiled));
   });

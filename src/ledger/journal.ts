@@ -64,6 +64,50 @@ export async function postEntries(tx: Tx, inputs: readonly EntryInput[]): Promis
   return entries.map((e) => e.id);
 }
 
+/**
+ * postEntry for money taken from `payer`'s balance (a wallet payment): the lock on the payer's
+ * account, the check that it holds enough and the entry are ONE statement instead of lockBalance's and
+ * postEntry's two. The payer's row is locked first (FOR NO KEY UPDATE, like lockAccounts: a lock
+ * waited for returns the balance as that transaction left it); every write of the statement is
+ * conditional on that balance covering what the entry takes, so when it does not, nothing is written
+ * and the balance comes back (`short`). An account created meanwhile by another transaction is not
+ * seen (no row: a balance of 0). Otherwise as postEntry: the other accounts are created on first use
+ * and the CHECK still refuses a non-negative account below zero. Writes queued behind ride along.
+ */
+export async function postEntryFrom(tx: Tx, payer: AccountSpec, input: EntryInput): Promise<{ entryId: string } | { short: number }> {
+  invariant(payer.tracked && payer.nonNegative, 'postEntryFrom takes from a tracked, non-negative account');
+  const postings = checkedPostings(input);
+  const touched = sumsByAccount(postings);
+  const moved = touched.filter(({ account, amount }) => account.tracked && amount !== 0);
+  const need = -(touched.find(({ account }) => account.id === payer.id)?.amount ?? 0);
+  invariant(need > 0, `journal entry ${input.kind} takes nothing from ${payer.id}`);
+  const entryId = randomUUID();
+  const ok = sql`(select ok from covered)`;
+  const { rows } = await withLaterWrites(tx, sql<{ ok: boolean; balance: number | null; moved: string[] | string }>`with
+      payer as (select balance from ledger_accounts where id = ${payer.id} for no key update),
+      covered as (select coalesce((select balance from payer), 0) >= ${need}::bigint as ok),
+      created as (insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at, balance)
+        select * from (values ${sql.join(touched.map((t) => sql`(${t.account.id}::text, ${t.account.kind}::text, ${t.account.ownerId}::text, ${t.account.nonNegative}::boolean, ${t.account.tracked}::boolean, ${input.at}::timestamptz, ${firstBalance(t)}::bigint)`))}) as a
+        where ${ok}
+        on conflict (id) do nothing returning id),
+      ${sql.join(moved.map(({ account, amount }, i) => sql`${sql.ref(`m${i}`)} as (update ledger_accounts set balance = balance + ${amount}::bigint
+        where id = ${account.id} and ${ok} and not exists (select 1 from created c where c.id = ${account.id}) returning id),`), sql``)}
+      entry as (insert into journal_entries (id, kind, memo, order_id, shop_id, created_at)
+        select ${entryId}::uuid, ${input.kind}::text, ${input.memo}::text, ${input.orderId ?? null}::uuid, ${input.shopId ?? null}::uuid, ${input.at}::timestamptz where ${ok}),
+      posted as (insert into postings (entry_id, account_id, amount)
+        select * from (values ${sql.join(postings.map((p) => sql`(${entryId}::uuid, ${p.account.id}::text, ${p.amount}::bigint)`))}) as p where ${ok})
+      select ${ok} as ok, (select balance from payer) as balance,
+        (select coalesce(json_agg(id), '[]') from (select id from created ${sql.join(moved.map((_, i) => sql`union all select id from ${sql.ref(`m${i}`)}`), sql` `)}) as done) as moved`);
+  const row = rows[0];
+  if (!row.ok) return { short: Number(row.balance ?? 0) };
+  const done = new Set(typeof row.moved === 'string' ? JSON.parse(row.moved) as string[] : row.moved);
+  // The payer was locked and moved; another account created after this statement's snapshot is moved now (as postEntries).
+  for (const { account, amount } of moved) {
+    if (!done.has(account.id)) await tx.updateTable('ledger_accounts').set({ balance: sql`balance + ${amount}` }).where('id', '=', account.id).execute();
+  }
+  return { entryId };
+}
+
 /** An entry's non-zero postings, after checking it has two, each in integer fen, and balances. */
 function checkedPostings(input: EntryInput): Posting[] {
   const postings = input.postings.filter((p) => p.amount !== 0);

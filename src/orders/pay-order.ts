@@ -7,7 +7,7 @@ import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { Order } from '../db/schema';
 import { accounts } from '../ledger/accounts';
-import { lockBalance, postEntry } from '../ledger/journal';
+import { postEntry, postEntryFrom } from '../ledger/journal';
 import { executeRefund, markOrderRefunded } from '../payments/refunds';
 import { faultOf } from '../trust/fault';
 import { transitionOrder, transitionOrderIf } from './order-state';
@@ -23,19 +23,21 @@ import { recountCoupon } from '../coupons/redeem';
 /** Pays an order from the buyer's wallet inside the order's own transaction. */
 export async function payOrderFromWallet(ctx: Ctx, tx: Tx, order: Order, rules: RuleSet, now: Date) {
   invariant(order.buyer_id, 'wallet payments need a registered buyer');
-  const balance = await lockBalance(tx, accounts.wallet(order.buyer_id), now);
-  if (balance < order.amount) {
-    throw new AppError('INSUFFICIENT_BALANCE', 409, `wallet balance ${balance} fen is less than the order's ${order.amount} fen`, { details: { balance } });
-  }
   const id = randomUUID();
   await later(tx, tx.insertInto('payments').values({
     id, purpose: 'order', order_id: order.id, shop_id: order.shop_id, user_id: order.buyer_id, amount: order.amount, channel: 'balance',
     status: 'succeeded', created_at: now, succeeded_at: now,
   }));
-  await postEntry(tx, {
+  // The wallet's lock, the check that it covers the order and the entry: one statement (nothing written when it does not).
+  const wallet = accounts.wallet(order.buyer_id);
+  const posted = await postEntryFrom(tx, wallet, {
     kind: 'order_payment', memo: `order ${order.order_no} paid from wallet`, orderId: order.id, shopId: order.shop_id, at: now,
-    postings: [{ account: accounts.wallet(order.buyer_id), amount: -order.amount }, { account: accounts.escrow(order.id), amount: order.amount }],
+    postings: [{ account: wallet, amount: -order.amount }, { account: accounts.escrow(order.id), amount: order.amount }],
   });
+  if ('short' in posted) {
+    const balance = posted.short;
+    throw new AppError('INSUFFICIENT_BALANCE', 409, `wallet balance ${balance} fen is less than the order's ${order.amount} fen`, { details: { balance } });
+  }
   await applyOrderPayment(ctx, tx, order.id, { paymentId: id, amount: order.amount, channel: 'balance' }, rules, now);
   return { id, status: 'succeeded' as const, amount: order.amount, channel: 'balance' };
 }

@@ -241,7 +241,7 @@ describe('wallet (余额)', () => {
       token: buyer.token, headers: { 'idempotency-key': randomUUID() }, body: { productId: product.id, quantity: 1, channel: 'balance' },
     });
     expect(short.status).toBe(409);
-    expect(short.body.error.code).toBe('INSUFFICIENT_BALANCE');
+    expect(short.body.error).toMatchObject({ code: 'INSUFFICIENT_BALANCE', details: { balance: 500 } });
     // The refused order reserved nothing and left nothing behind.
     expect((await t.api.ok('GET', `/api/products/${product.id}`)).stock).toBe(1);
     const orders = await t.api.ok('GET', '/api/orders', { token: buyer.token });
