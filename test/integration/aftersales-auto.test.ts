@@ -18,6 +18,10 @@ describe('automatic review from the platform records', () => {
     expect(await stockOf(t.api, product.id)).toBe(3);
     const after = await t.api.ok('GET', `/api/orders/${order.id}`, { token: buyer.token });
     expect(after).toMatchObject({ status: 'refunded', refunded: 1_000, escrow: 0 });
+    // The answer is built from what the filing wrote, not read back: it must be the case as stored.
+    const { checklist: _checklist, prefilled: _prefilled, ...filed } = res.body;
+    expect(await t.api.ok('GET', `/api/refund-cases/${res.body.id}`, { token: buyer.token })).toEqual(filed);
+    expect(filed.events.map((e: { type: string }) => e.type)).toEqual(['case_opened', 'refund_created', 'case_decided']);
   });
 
   it('a revealed key is refused a no-reason refund, citing the rule', async () => {
