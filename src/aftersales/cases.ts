@@ -1,14 +1,15 @@
+import type { Selectable } from 'kysely';
 import type { Actor, Ctx, UserActor } from '../context';
 import { staffActions } from './claims';
 import type { Db, Tx } from '../db/connect';
-import type { CaseStatus, RefundCase } from '../db/schema';
+import type { CaseStatus, Order, RefundCase, RefundsTable } from '../db/schema';
 import { loadOrderFor, type OrderRole } from '../orders/access';
 import { addBusinessDays } from '../shared/business-days';
 import { AppError, conflict, invariant, notFound } from '../shared/errors';
-import { readTimeline } from '../timeline/timeline';
+import { eventsAppendedHere, readTimeline } from '../timeline/timeline';
 import { scheduleJob } from '../scheduler/jobs';
 import { maskDevice } from '../shared/privacy';
-import { chatEvidence, noChat, platformInvolved } from '../chat/conversation';
+import { chatEvidence, noChat, platformInvolved, type ChatEvidence } from '../chat/conversation';
 import { extractKeyFacts } from '../chat/key-facts';
 import { resolutionOf } from './mistake';
 import { caseEventData, emitWebhookEvent } from '../webhooks/events';
@@ -151,7 +152,15 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
  * What the caller of caseView holds already, in the same transaction: the case row as it stands (not
  * changed since it was written or read), that no evidence is attached to it, the rules in force.
  */
-export interface KnownCase { row?: RefundCase; noEvidence?: boolean; rules?: RuleSet }
+export interface KnownCase {
+  row?: RefundCase; noEvidence?: boolean; rules?: RuleSet;
+  /**
+   * The case was filed in this transaction, which holds its order's row lock: its events are those
+   * this transaction appended (timeline.ts `eventsAppendedHere`), its refunds those listed, the order
+   * as given, the conversation as read under that lock — nothing to read back.
+   */
+  filedHere?: { order: Pick<Order, 'order_no' | 'title' | 'product_type' | 'amount' | 'paid' | 'refunded' | 'status'>; refunds: Array<Selectable<RefundsTable>>; chat: ChatEvidence };
+}
 
 /**
  * A case as `role` sees it. `viewer` (the staff member or admin asking) adds the workbench's part:
@@ -163,14 +172,15 @@ export async function caseView(ctx: Ctx, db: Db | Tx, caseId: string, role: Orde
   const workbench = role === 'staff' && viewer?.kind === 'user' ? await workbenchPart(db, c, viewer) : undefined;
   // The conversation goes on after the case opens (staff join, 已读未回 is recorded later), so the
   // chat part of the system evidence is read at view time; its messages are append-only rows.
+  const here = known.filedHere && db.isTransaction ? known.filedHere : undefined;
   const [order, refunds, evidence, events, chat] = await Promise.all([
-    db.selectFrom('orders').select(['order_no', 'title', 'product_type', 'amount', 'paid', 'refunded', 'status']).where('id', '=', c.order_id).executeTakeFirstOrThrow(),
-    db.selectFrom('refunds').selectAll().where('case_id', '=', c.id).orderBy('created_at').execute(),
+    here ? here.order : db.selectFrom('orders').select(['order_no', 'title', 'product_type', 'amount', 'paid', 'refunded', 'status']).where('id', '=', c.order_id).executeTakeFirstOrThrow(),
+    here ? here.refunds : db.selectFrom('refunds').selectAll().where('case_id', '=', c.id).orderBy('created_at').execute(),
     known.noEvidence ? [] : db.selectFrom('case_evidence').innerJoin('evidence', 'evidence.id', 'case_evidence.evidence_id')
       .select(['evidence.id', 'evidence.mime', 'evidence.size', 'evidence.sha256', 'evidence.kind', 'evidence.original_name', 'case_evidence.party', 'case_evidence.attached_at'])
       .where('case_evidence.case_id', '=', c.id).orderBy('case_evidence.attached_at').execute(),
-    readTimeline(db, c.order_id),
-    chatTranscriptFor(db, c.order_id, role),
+    here ? eventsAppendedHere(db as Tx, c.order_id) : readTimeline(db, c.order_id),
+    here && role !== 'staff' ? here.chat : chatTranscriptFor(db, c.order_id, role),
   ]);
   const now = ctx.clock.now();
   const rules = known.rules ?? await ctx.rules.current(db);

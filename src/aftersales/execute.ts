@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Selectable } from 'kysely';
+import { sql, type Compilable, type Selectable } from 'kysely';
+import { later } from '../db/write-behind';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { Order, OrderItemsTable, RefundCase, RefundFault } from '../db/schema';
 import { accounts } from '../ledger/accounts';
 import { lockAccounts, postEntry } from '../ledger/journal';
 import { unitsRefund } from '../orders/proration';
-import { executeRefund, markOrderRefunded } from '../payments/refunds';
+import { executeRefund, finishRefundedOrder, markOrderRefunded, type RefundResult } from '../payments/refunds';
 import type { RuleSet } from '../rules/rule-sets';
 import { scheduleJob } from '../scheduler/jobs';
 import { minutesFrom } from '../shared/clock';
@@ -30,7 +31,12 @@ export interface LockedOrderRecords {
   items: ReadonlyArray<Pick<Selectable<OrderItemsTable>, 'id' | 'card_key_id' | 'revealed_at' | 'status'>>;
   redeemedItemIds: readonly string[];
   noReasonFeeBp: number;
+  /** What the order's refunds waiting for funds hold. */
+  waitingRefunds: number;
 }
+
+/** What an outcome did that its caller may show: the refund it made, if any. */
+export interface ExecutedOutcome { refund?: RefundResult }
 
 /** The refund a case's outcome pays: a full refund covers the case's units; never more than is left. */
 export async function outcomeAmount(tx: Tx, c: RefundCase, order: Order, outcome: Outcome, partialAmount: number | undefined, rules: RuleSet): Promise<number> {
@@ -84,13 +90,13 @@ export async function executeOutcome(
     /** The order as the caller locked and read it in this transaction, if it did. */
     locked?: LockedOrderRecords;
   },
-): Promise<void> {
+): Promise<ExecutedOutcome> {
   const order = input.locked?.order ?? await tx.selectFrom('orders').selectAll().where('id', '=', c.order_id).forUpdate().executeTakeFirstOrThrow();
   if (input.outcome === 'reissue') {
     await reissueKeys(tx, c, order, input.actor, input.now);
-    return;
+    return {};
   }
-  if (input.amount <= 0) return;
+  if (input.amount <= 0) return {};
   const terms = input.outcome === 'refund' ? await loadMistakeTerms(tx, c, order, c.amount, input.rules, input.locked) : null;
   // An automatic decision (秒退) withholds no fee and says so in its own event.
   if (terms && c.route !== 'auto_approve') {
@@ -103,35 +109,52 @@ export async function executeOutcome(
     await executeExchange(ctx, tx, c, order, { credit: input.amount, actor: input.actor, rules: input.rules, now: input.now });
     await releaseUnits(tx, c, order, input.locked);
     await markOrderRefunded(tx, order, input.now);
-    return;
+    return {};
   }
   // Units first: the refund locks the shop's and the platform's ledger accounts until commit, so
   // the less that runs after it, the shorter other refunds wait (the units do not depend on it).
-  if (input.releaseUnits ?? input.outcome === 'refund') await releaseUnits(tx, c, order, input.locked);
+  const released = input.releaseUnits ?? input.outcome === 'refund' ? await releaseUnits(tx, c, order, input.locked) : [];
+  const { locked } = input;
   const refund = await executeRefund(tx, {
     order, amount: input.amount, reason: systemText('caseRefund', 'zh', { caseNo: c.id.slice(0, 8), reason: c.reason }), destination: c.refund_to, caseId: c.id,
     fault: input.fault, actor: input.actor, at: input.now, rules: input.rules,
+    // The order as the caller locked and read it: the refund moves its status in the same statement.
+    held: locked && { waiting: locked.waitingRefunds, by: 'system' },
   });
   await noticeRefund(ctx, tx, order, { ...refund, caseId: c.id }, 'case', input.now);
-  if (refund.waitingForFunds) return; // the funding job moves the order's status when the money moves
-  await markOrderRefunded(tx, order, input.now);
+  if (refund.waitingForFunds) return { refund }; // the funding job moves the order's status when the money moves
+  if (locked) {
+    const left = locked.items.filter((i) => i.status !== 'refunded' && !released.includes(i.id)).map((i) => i.id);
+    await finishRefundedOrder(tx, refund.order!, left, input.now);
+  } else {
+    await markOrderRefunded(tx, order, input.now);
+  }
+  return { refund };
 }
 
-/** Refunded units: unrevealed keys go back on sale; a revealed (or reported) key is voided. */
-async function releaseUnits(tx: Tx, c: RefundCase, order: Order, known?: LockedOrderRecords): Promise<void> {
+/**
+ * Refunded units: unrevealed keys go back on sale; a revealed (or reported) key is voided. Returns
+ * the units it refunded. With what the caller read under the order's lock (`known`), the writes go
+ * behind (db/write-behind.ts): nothing in the transaction reads them back, and each row is changed once.
+ */
+async function releaseUnits(tx: Tx, c: RefundCase, order: Order, known?: LockedOrderRecords): Promise<string[]> {
   const units = known
     ? known.items.filter((i) => c.item_ids.includes(i.id) && i.status !== 'refunded')
     : await tx.selectFrom('order_items').select(['id', 'card_key_id', 'revealed_at']).where('id', 'in', c.item_ids).where('status', '!=', 'refunded').execute();
-  if (units.length === 0) return;
-  await tx.updateTable('order_items').set({ status: 'refunded' }).where('id', 'in', units.map((u) => u.id)).execute();
-  if (order.product_type !== 'card_key') return;
+  if (units.length === 0) return [];
+  const write = (query: Compilable<unknown>) => (known ? later(tx, query) : tx.executeQuery(query.compile()));
+  const unitIds = units.map((u) => u.id);
+  await write(tx.updateTable('order_items').set({ status: 'refunded' }).where('id', 'in', unitIds));
+  if (order.product_type !== 'card_key') return unitIds;
   // A key the upstream checker reports redeemed is spent even if never revealed here: void it, never resell it.
   const redeemed = new Set(known ? known.redeemedItemIds
     : (await tx.selectFrom('key_checks').select('item_id').where('order_id', '=', order.id).where('result', '=', 'redeemed').execute()).map((k) => k.item_id));
   const unrevealed = units.filter((u) => !u.revealed_at && !redeemed.has(u.id) && u.card_key_id).map((u) => u.card_key_id!);
   const revealed = units.filter((u) => (u.revealed_at || redeemed.has(u.id)) && u.card_key_id).map((u) => u.card_key_id!);
-  if (unrevealed.length) await tx.updateTable('card_keys').set({ status: 'available', order_id: null }).where('id', 'in', unrevealed).execute();
-  if (revealed.length) await tx.updateTable('card_keys').set({ status: 'void' }).where('id', 'in', revealed).execute();
+  // The units' status guards the keys: a unit is refunded once (under the order's lock), so its key goes back once.
+  if (unrevealed.length) await write(tx.updateTable('card_keys').set({ status: 'available', order_id: null }).where('id', 'in', unrevealed));
+  if (revealed.length) await write(tx.updateTable('card_keys').set({ status: 'void' }).where('id', 'in', revealed));
+  return unitIds;
 }
 
 /** 补发: each unit of the case gets a fresh key from stock; the reported key is voided. */

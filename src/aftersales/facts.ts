@@ -1,6 +1,11 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Compilable, type Selectable } from 'kysely';
 import type { Tx } from '../db/connect';
-import type { Order, OrderItemsTable, TopupRequestsTable } from '../db/schema';
+import type { ChatMessage, Order, OrderItemsTable, TopupRequestsTable } from '../db/schema';
+import { riskRecordQuery, type RiskRecord } from '../accounts/buyer-risk';
+import { chatEvidenceMessagesMax, messageView, type ChatEvidence } from '../chat/conversation';
+import type { Recipient } from '../notify/notifications';
+import { headColumnFor, learnHead } from '../timeline/timeline';
+import { learnShopHooks, shopHooksColumn, shopHooksKnown } from '../webhooks/events';
 import type { RuleSet } from '../rules/rule-sets';
 import { invariant } from '../shared/errors';
 import { keyCheckRecords, type KeyCheckRecord, type KeyCheckRow } from './key-check';
@@ -28,6 +33,14 @@ export interface CaseRecords {
   deliveries: Array<{ kind: string; created_at: Date; detail: unknown }>;
   reveals: Array<{ item_id: string; at: Date; ip: string | null; user_agent: string | null; consent_text: string }>;
   refunds: Array<{ amount: number; status: string; channel: string; created_at: Date; reason: string }>;
+  /** The buyer's risk record (undefined for a guest), for the check the application runs first. */
+  risk: RiskRecord | undefined;
+  /** What the order's refunds waiting for funds hold (payments/refunds.ts). */
+  waitingRefunds: number;
+  /** The buyer and the shop owner, those with a phone (notify/notifications.ts). */
+  recipients: Recipient[];
+  /** The conversation as system evidence (chat/conversation.ts chatEvidence), read under the order's lock. */
+  chat: ChatEvidence;
 }
 
 /** Timestamps inside json_agg arrive as text in the session's offset. */
@@ -35,7 +48,7 @@ const dateOf = (text: string) => new Date(text);
 const dateOrNull = (text: string | null) => (text === null ? null : new Date(text));
 
 type Text<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
-interface RecordsRow {
+export interface RecordsRow {
   after_sales_window_minutes: number | null;
   promised_delivery_minutes: number | null;
   no_reason_allowed: boolean;
@@ -43,6 +56,7 @@ interface RecordsRow {
   shop_status: CaseFacts['shopStatus'];
   shop_owner_id: string;
   risk_level: CaseFacts['buyerRisk'] | null;
+  risk: RiskRecord | null;
   topup: Text<TopupRecord> | null;
   items: Array<Text<Selectable<OrderItemsTable>>>;
   cases: Array<{ status: string; item_ids: string[] }>;
@@ -50,16 +64,31 @@ interface RecordsRow {
   deliveries: Array<Text<CaseRecords['deliveries'][number]>>;
   reveals: Array<Text<CaseRecords['reveals'][number]>>;
   refunds: Array<Text<CaseRecords['refunds'][number]>>;
+  waiting: number | string;
+  phones: Recipient[];
+  chat_messages: Array<Text<ChatMessage>>;
+  chat_unanswered: Array<{ id: string; read_at: string }>;
+  _head: string | null;
+  _hooks: unknown;
 }
 
 /**
- * Loads what the platform knows about an order, for the pure rules and the case's system evidence
- * (inside the caller's transaction): one statement, the order's related rows as JSON subselects.
+ * The statement that reads what the platform knows about an order, for the pure rules and the case's
+ * system evidence: the order's related rows as JSON subselects, and what the case goes on to need in
+ * the same round trip — the buyer's risk record (accounts/buyer-risk.ts), the timeline's head and the
+ * shop's webhooks (the caller holds the order's row lock, so neither moves until it commits), the
+ * recipients' phones, the refunds waiting for funds, the conversation. Send it after locking the
+ * order (its snapshot then sees every change made before the lock was granted); `caseRecordsOf` reads its row.
+ * `locked`: the transaction holds the order's row lock (the timeline's head is read only then).
  */
-export async function loadCaseRecords(tx: Tx, order: Order, rules: RuleSet, now: Date): Promise<CaseRecords> {
-  const { rows: [row] } = await sql<RecordsRow>`
+export function caseRecordsQuery(tx: Tx, order: Order, now: Date, opts: { locked: boolean }): Compilable<RecordsRow> {
+  // The head only under the order's lock: appends after it rely on nobody else appending meanwhile.
+  const head = (opts.locked && headColumnFor(tx, order.id)) || sql<null>`null`;
+  const hooks = shopHooksKnown(tx, order.shop_id) ? sql<null>`null` : shopHooksColumn('o.shop_id');
+  const risk = order.buyer_id ? sql`(select row_to_json(r) from (${riskRecordQuery(tx, order.buyer_id, now)}) r)` : sql`null`;
+  const query = sql<RecordsRow>`
     select p.after_sales_window_minutes, p.promised_delivery_minutes, p.no_reason_allowed, p.no_reason_fee_bp,
-      s.status as shop_status, s.owner_id as shop_owner_id, u.risk_level,
+      s.status as shop_status, s.owner_id as shop_owner_id, u.risk_level, ${risk} as risk,
       (select row_to_json(t) from topup_requests t where t.order_id = o.id) as topup,
       (select coalesce(json_agg(i order by i.seq), '[]') from order_items i where i.order_id = o.id) as items,
       (select coalesce(json_agg(json_build_object('status', c.status, 'item_ids', c.item_ids)), '[]') from refund_cases c where c.order_id = o.id) as cases,
@@ -71,15 +100,37 @@ export async function loadCaseRecords(tx: Tx, order: Order, rules: RuleSet, now:
       (select coalesce(json_agg(json_build_object('item_id', r.item_id, 'at', r.at, 'ip', r.ip, 'user_agent', r.user_agent, 'consent_text', r.consent_text) order by r.at), '[]')
         from key_reveals r where r.order_id = o.id) as reveals,
       (select coalesce(json_agg(json_build_object('amount', f.amount, 'status', f.status, 'channel', f.channel, 'created_at', f.created_at, 'reason', f.reason) order by f.created_at), '[]')
-        from refunds f where f.order_id = o.id) as refunds
+        from refunds f where f.order_id = o.id) as refunds,
+      (select coalesce(sum(f.amount), 0) from refunds f where f.order_id = o.id and f.waiting_for_funds) as waiting,
+      (select coalesce(json_agg(json_build_object('id', x.id, 'phone', x.phone, 'locale', x.locale) order by x.id), '[]')
+        from users x where x.id in (o.buyer_id, s.owner_id) and x.phone is not null) as phones,
+      (select coalesce(json_agg(m order by m.seq), '[]')
+        from (select * from chat_messages m where m.order_id = o.id order by m.seq desc limit ${chatEvidenceMessagesMax}) m) as chat_messages,
+      (select coalesce(json_agg(json_build_object('id', m.id, 'read_at', m.read_at) order by m.seq), '[]')
+        from chat_messages m where m.order_id = o.id and m.read_unanswered_at is not null) as chat_unanswered,
+      ${head} as _head, ${hooks} as _hooks
     from orders o join products p on p.id = o.product_id join shops s on s.id = o.shop_id left join users u on u.id = o.buyer_id
-    where o.id = ${order.id}`.execute(tx);
+    where o.id = ${order.id}`;
+  return { compile: () => query.compile(tx) };
+}
+
+/** Loads what the platform knows about an order (caseRecordsQuery) inside the caller's transaction: one statement. */
+export async function loadCaseRecords(tx: Tx, order: Order, rules: RuleSet, now: Date, opts = { locked: false }): Promise<CaseRecords> {
+  const { rows: [row] } = await tx.executeQuery(caseRecordsQuery(tx, order, now, opts).compile());
+  return caseRecordsOf(tx, row, order, rules, now, opts);
+}
+
+/** The records as caseRecordsQuery's row holds them; what the transaction learnt (head, webhooks) is kept for its next statements. */
+export function caseRecordsOf(tx: Tx, row: RecordsRow | undefined, order: Order, rules: RuleSet, now: Date, opts: { locked: boolean }): CaseRecords {
   invariant(row, `order ${order.id} exists with its product and shop`);
+  if (opts.locked && headColumnFor(tx, order.id) !== undefined) learnHead(tx, order.id, row._head);
+  if (row._hooks !== null && row._hooks !== undefined && !shopHooksKnown(tx, order.shop_id)) learnShopHooks(tx, order.shop_id, row._hooks as string);
   const items = row.items.map((i) => ({ ...i, revealed_at: dateOrNull(i.revealed_at) }));
   const topup: TopupRecord | null = row.topup && { ...row.topup, requested_at: dateOf(row.topup.requested_at), answered_at: dateOrNull(row.topup.answered_at) };
   const keyChecks = keyCheckRecords(row.key_checks.map((k) => ({
     ...k, redeemed_at: dateOrNull(k.redeemed_at), requested_at: dateOf(k.requested_at), answered_at: dateOrNull(k.answered_at),
   })));
+  const risk = row.risk ?? undefined;
   const facts: CaseFacts = {
     now, rules,
     order: { status: order.status, productType: order.product_type, paid: order.paid, refunded: order.refunded, paidAt: order.paid_at, deliveredAt: order.delivered_at },
@@ -100,6 +151,13 @@ export async function loadCaseRecords(tx: Tx, order: Order, rules: RuleSet, now:
     deliveries: row.deliveries.map((d) => ({ ...d, created_at: dateOf(d.created_at) })),
     reveals: row.reveals.map((r) => ({ ...r, at: dateOf(r.at) })),
     refunds: row.refunds.map((r) => ({ ...r, created_at: dateOf(r.created_at) })),
+    risk, waitingRefunds: Number(row.waiting), recipients: row.phones,
+    chat: {
+      messages: row.chat_messages.reverse().map((m) => messageView({
+        ...m, created_at: dateOf(m.created_at), read_at: dateOrNull(m.read_at), read_unanswered_at: dateOrNull(m.read_unanswered_at), answer_by: dateOrNull(m.answer_by),
+      })),
+      readUnanswered: row.chat_unanswered.map((m) => ({ messageId: m.id, readAt: dateOf(m.read_at).toISOString() })),
+    },
   };
 }
 

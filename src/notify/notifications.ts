@@ -19,7 +19,12 @@ interface Recipients {
   orderId?: string;
   caseId?: string;
   at: Date;
+  /** The users among `userIds` who have a phone, as the caller's transaction read them already (else read here when an SMS goes out). */
+  phones?: readonly Recipient[];
 }
+
+/** A user an SMS can reach. */
+export interface Recipient { id: string; phone: string; locale: Lang | null }
 
 /** One event for its readers: a kind of kinds.ts with its parameters, rendered for each reader. */
 export interface NotifyInput extends Recipients {
@@ -59,7 +64,8 @@ export async function notify(ctx: Ctx, tx: Tx, input: NotifyInput | LegacyNotifi
   }
   const sms = ctx.sms !== null && smsKind;
   if (sms && userIds.length) {
-    const phones = await tx.selectFrom('users').select(['id', 'phone', 'locale']).where('id', 'in', userIds).where('phone', 'is not', null).execute();
+    const phones = input.phones?.filter((user) => userIds.includes(user.id))
+      ?? await tx.selectFrom('users').select(['id', 'phone', 'locale']).where('id', 'in', userIds).where('phone', 'is not', null).execute();
     for (const user of phones) {
       await queueOutbound(tx, {
         ...outboundOf(notice, input, readerOf(user.locale), 'sms'), recipient: user.phone!, notificationId: rows.find((r) => r.user_id === user.id)?.id ?? null,

@@ -131,6 +131,30 @@ export async function recordOrderRefund(tx: Tx, orderId: string, amount: number,
 }
 
 /**
+ * recordOrderRefund and statusAfterRefund in one UPDATE, for a caller that holds the order's row lock
+ * with `order` the row as it locked it, unchanged since: the status the refund leaves is known before
+ * it is written (refunded when nothing paid is left, else partially refunded; a status the table does
+ * not move for `by` stays). Returns the row as updated.
+ */
+export async function recordHeldOrderRefund(tx: Tx, order: Order, amount: number, fromSettled: number, by: OrderMover, at: Date): Promise<Order> {
+  const to: OrderStatus = order.refunded + amount >= order.paid ? 'refunded' : 'partially_refunded';
+  const moves = order.status !== to && allowed(order.status, to, by);
+  const hooks = moves && webhookEventOf(to) !== null && !shopHooksKnown(tx, order.shop_id);
+  const row = await tx.updateTable('orders')
+    .set({ refunded: sql<number>`refunded + ${amount}`, settled: sql<number>`settled - ${fromSettled}`, ...(moves ? { status: to } : {}) })
+    .where('id', '=', order.id).where('status', '=', order.status)
+    .where(sql<boolean>`paid - refunded >= ${amount} and settled >= ${fromSettled}`)
+    .returningAll()
+    .$if(hooks, (q) => q.returning(sql<unknown>`${shopHooksColumn('orders.shop_id')}`.as('_hooks')))
+    .executeTakeFirst();
+  invariant(row, 'a refund would exceed what the order paid (or the order moved under its lock)');
+  const { _hooks, ...updated } = row as Order & { _hooks?: unknown };
+  if (_hooks !== undefined) learnShopHooks(tx, updated.shop_id, _hooks as string);
+  if (moves) await emitOrderWebhook(tx, updated, {}, at);
+  return updated;
+}
+
+/**
  * After money went back: refunded when nothing paid is left, else partially refunded. An order
  * already cancelled or refunded keeps its status. The caller holds the order's row lock.
  */

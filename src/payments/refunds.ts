@@ -1,17 +1,18 @@
 import { withTransaction } from '../db/transaction';
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import { later } from '../db/write-behind';
 import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
-import type { Order, RefundFault } from '../db/schema';
+import type { Order, RefundFault, RefundsTable } from '../db/schema';
 import { accounts, type AccountSpec } from '../ledger/accounts';
 import { lockAccounts, postEntry, type Posting } from '../ledger/journal';
 import { delistIfDepositShort } from '../catalog/shops';
-import { recordOrderRefund, statusAfterRefund, type OrderMover } from '../orders/order-state';
+import { recordHeldOrderRefund, recordOrderRefund, statusAfterRefund, type OrderMover } from '../orders/order-state';
 import type { RuleSet } from '../rules/rule-sets';
 import { addBusinessDays } from '../shared/business-days';
 import { AppError, invariant } from '../shared/errors';
-import { cancelJob, scheduleJob } from '../scheduler/jobs';
+import { cancelJob, cancelJobsQuery, scheduleJob } from '../scheduler/jobs';
 import { isRailChannel } from './channels/types';
 import { appendEvent } from '../timeline/timeline';
 import { notice } from '../notify/kinds';
@@ -31,6 +32,13 @@ export interface RefundRequest {
   actor: string;
   at: Date;
   rules: RuleSet;
+  /**
+   * The caller locked the order in this transaction and `order` is that row, unchanged since; `waiting`
+   * is what the order's refunds waiting for funds hold, read under that lock. The refund then reads
+   * nothing it knows, writes its row behind, and moves the order's status (as `by`) in the UPDATE that
+   * records the refund: the caller ends with `finishRefundedOrder`, not markOrderRefunded.
+   */
+  held?: { waiting: number; by: OrderMover };
 }
 
 export interface FundingSource {
@@ -47,6 +55,10 @@ export interface RefundResult {
   funding: FundingSource[];
   /** Nothing could fund it yet: no money moved; it is booked when funds arrive. */
   waitingForFunds: boolean;
+  /** The refund's row as this transaction wrote it (executeRefund). */
+  row?: Selectable<RefundsTable>;
+  /** The order as the refund left it (a `held` refund): its totals and status. */
+  order?: Order;
 }
 
 /** How soon a waiting refund is tried again (an admin top-up of the fund retries at once). */
@@ -63,7 +75,7 @@ export async function executeRefund(tx: Tx, request: RefundRequest): Promise<Ref
   const { order, amount, at, fault } = request;
   invariant(Number.isSafeInteger(amount) && amount > 0, 'refund amount must be positive fen');
   invariant(fault === 'merchant' || fault === 'buyer' || fault === 'platform', `refund fault must be merchant, buyer or platform, got ${String(fault)}`);
-  const refundable = order.paid - order.refunded - await waitingAmount(tx, order.id);
+  const refundable = order.paid - order.refunded - (request.held?.waiting ?? await waitingAmount(tx, order.id));
   if (amount > refundable) {
     throw new AppError('REFUND_EXCEEDS_PAID', 409, `only ${refundable} fen of this order is still refundable`, { details: { refundable } });
   }
@@ -71,28 +83,36 @@ export async function executeRefund(tx: Tx, request: RefundRequest): Promise<Ref
   const channel = toWallet ? 'balance' : order.channel;
   const refundId = randomUUID();
   const { plan, short } = await planFunding(tx, order, amount, request.destination === 'wallet' || order.channel === 'balance', at);
+  const row = (waiting: boolean): Selectable<RefundsTable> => ({
+    id: refundId, order_id: order.id, case_id: request.caseId ?? null, amount, channel, status: 'pending', reason: request.reason,
+    expected_by: null, created_at: at, completed_at: null, waiting_for_funds: waiting, fault, provider_status: null, provider_refund_no: null,
+    fallback_from: null, provider_answer: null, provider_answered_at: null, stuck_at: null, resolution: null, resolved_by: null, resolution_note: null,
+  });
   if (short > 0) {
-    await tx.insertInto('refunds').values({
-      id: refundId, order_id: order.id, case_id: request.caseId ?? null, amount, channel, status: 'pending', reason: request.reason,
-      expected_by: null, created_at: at, completed_at: null, waiting_for_funds: true, fault,
-    }).execute();
+    await tx.insertInto('refunds').values(row(true)).execute();
     await scheduleJob(tx, 'refund_funding', refundId, new Date(at.getTime() + refundFundingRetryMinutes * 60_000), at);
     await appendEvent(tx, order.id, 'refund_waiting_for_funds', {
       actor: request.actor, at, data: { refundId, amount, short, channel, reason: request.reason, caseId: request.caseId ?? null, fault },
     });
-    return { id: refundId, amount, channel, status: 'pending', expectedBy: null, funding: [], waitingForFunds: true };
+    return { id: refundId, amount, channel, status: 'pending', expectedBy: null, funding: [], waitingForFunds: true, row: row(true) };
   }
-  await tx.insertInto('refunds').values({
-    id: refundId, order_id: order.id, case_id: request.caseId ?? null, amount, channel, status: 'pending', reason: request.reason,
-    expected_by: null, created_at: at, completed_at: null, waiting_for_funds: false, fault,
-  }).execute();
-  return book(tx, order, { refundId, amount, channel, toWallet, funding: plan, reason: request.reason, caseId: request.caseId ?? null, fault, actor: request.actor, at, rules: request.rules });
+  const booking = { refundId, amount, channel, toWallet, funding: plan, reason: request.reason, caseId: request.caseId ?? null, fault, actor: request.actor, at, rules: request.rules };
+  if (!request.held) {
+    await tx.insertInto('refunds').values(row(false)).execute();
+    return book(tx, order, booking);
+  }
+  // Held: the row is written once, as booked, behind (it rides with the journal entry's statement).
+  return book(tx, order, { ...booking, fresh: row(false), held: request.held });
 }
 
 /** Moves the money of a funded refund: one balanced entry, the order's totals, the arrival timer. */
 async function book(
   tx: Tx, order: Order,
-  p: { refundId: string; amount: number; channel: string; toWallet: boolean; funding: FundingSource[]; reason: string; caseId: string | null; fault: RefundFault; actor: string; at: Date; rules: RuleSet },
+  p: {
+    refundId: string; amount: number; channel: string; toWallet: boolean; funding: FundingSource[]; reason: string; caseId: string | null; fault: RefundFault; actor: string; at: Date; rules: RuleSet;
+    /** The refund's row not written yet (a held refund): written as booked. */ fresh?: Selectable<RefundsTable>;
+    held?: RefundRequest['held'];
+  },
 ): Promise<RefundResult> {
   const { amount, at } = p;
   const destination: AccountSpec = p.toWallet ? accounts.wallet(order.buyer_id!) : accounts.refundsPayable();
@@ -107,19 +127,24 @@ async function book(
   }
   const expectedBy = p.toWallet ? null : addBusinessDays(at, p.rules.values['refund.arrival-original-channel-max']);
   const arrivesAt = p.toWallet ? null : addBusinessDays(at, p.rules.values['refund.arrival-original-channel']);
+  const bookedRow = p.fresh && { ...p.fresh, status: p.toWallet ? 'succeeded' as const : 'pending' as const, expected_by: expectedBy, completed_at: p.toWallet ? at : null, waiting_for_funds: false };
+  if (bookedRow) await later(tx, tx.insertInto('refunds').values(bookedRow));
   await postEntry(tx, { kind: 'refund', memo: p.reason, orderId: order.id, shopId: order.shop_id, postings, at });
   if (p.funding.some((f) => f.source === 'merchant_deposit')) await delistIfDepositShort(tx, order.shop_id, p.rules.values['shop.deposit-minimum']);
-  const booked = await tx.updateTable('refunds').set({
-    status: p.toWallet ? 'succeeded' : 'pending', expected_by: expectedBy, completed_at: p.toWallet ? at : null, waiting_for_funds: false,
-  }).where('id', '=', p.refundId).where('status', '=', 'pending').where('completed_at', 'is', null).executeTakeFirst();
-  invariant(Number(booked.numUpdatedRows) === 1, `refund ${p.refundId} was booked twice`);
+  if (!bookedRow) {
+    const booked = await tx.updateTable('refunds').set({
+      status: p.toWallet ? 'succeeded' : 'pending', expected_by: expectedBy, completed_at: p.toWallet ? at : null, waiting_for_funds: false,
+    }).where('id', '=', p.refundId).where('status', '=', 'pending').where('completed_at', 'is', null).executeTakeFirst();
+    invariant(Number(booked.numUpdatedRows) === 1, `refund ${p.refundId} was booked twice`);
+  }
   if (p.toWallet) {
     await emitWebhookEvent(tx, order.shop_id, 'refund.succeeded', refundEventData({ id: p.refundId, order_id: order.id, case_id: p.caseId, amount, channel: p.channel, status: 'succeeded', completed_at: at }), at);
   }
   const fromEscrow = p.funding.find((f) => f.source === 'escrow')?.amount ?? 0;
   // Money drawn from the merchant after settlement counts against what was settled, so escrow stays paid − refunded − settled.
   const fromSettled = amount - fromEscrow;
-  await recordOrderRefund(tx, order.id, amount, fromSettled);
+  const moved = p.held ? await recordHeldOrderRefund(tx, order, amount, fromSettled, p.held.by, at) : undefined;
+  if (!p.held) await recordOrderRefund(tx, order.id, amount, fromSettled);
   order.refunded += amount;
   order.settled -= fromSettled;
 
@@ -131,7 +156,7 @@ async function book(
     actor: p.actor, at,
     data: { refundId: p.refundId, amount, channel: p.channel, status: p.toWallet ? 'succeeded' : 'pending', expectedBy: expectedBy?.toISOString() ?? null, reason: p.reason, funding: p.funding, caseId: p.caseId, fault: p.fault },
   });
-  return { id: p.refundId, amount, channel: p.channel, status: p.toWallet ? 'succeeded' : 'pending', expectedBy, funding: p.funding, waitingForFunds: false };
+  return { id: p.refundId, amount, channel: p.channel, status: p.toWallet ? 'succeeded' : 'pending', expectedBy, funding: p.funding, waitingForFunds: false, row: bookedRow, order: moved };
 }
 
 function sourceAccount(source: FundingSource['source'], order: Order): AccountSpec {
@@ -194,6 +219,16 @@ export async function markOrderRefunded(tx: Tx, order: Order, at: Date, by: Orde
     await tx.updateTable('order_items').set({ status: 'refunded' }).where('order_id', '=', order.id).execute();
     await cancelJob(tx, 'auto_confirm', order.id, at);
   }
+}
+
+/**
+ * markOrderRefunded after a `held` refund, which moved the order's status already: a refunded order's
+ * units not refunded yet (`unitsLeft`: the caller knows them) and its auto-confirm are settled, behind.
+ */
+export async function finishRefundedOrder(tx: Tx, order: Order, unitsLeft: readonly string[], at: Date): Promise<void> {
+  if (order.status !== 'refunded') return;
+  if (unitsLeft.length) await later(tx, tx.updateTable('order_items').set({ status: 'refunded' }).where('id', 'in', [...unitsLeft]));
+  await later(tx, cancelJobsQuery(tx, 'auto_confirm', [order.id], at));
 }
 
 /** A waiting refund holds the order's escrow: it must not settle to the merchant meanwhile. */

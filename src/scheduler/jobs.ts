@@ -24,9 +24,13 @@ export async function cancelJob(tx: Tx, kind: string, refId: string, now: Date):
 /** Cancels one kind's jobs for many refs in one statement. */
 export async function cancelJobs(tx: Tx, kind: string, refIds: readonly string[], now: Date): Promise<void> {
   if (refIds.length === 0) return;
-  await tx.updateTable('jobs').set({ status: 'done', done_at: now, last_error: 'cancelled' })
-    .where('kind', '=', kind).where(sql<boolean>`ref_id = any(${[...refIds]}::text[])`).where('status', '=', 'pending').execute();
+  await cancelJobsQuery(tx, kind, refIds, now).execute();
 }
+
+/** cancelJobs's statement, for a caller that queues it (db/write-behind.ts `later`). */
+export const cancelJobsQuery = (tx: Tx, kind: string, refIds: readonly string[], now: Date) => tx.updateTable('jobs')
+  .set({ status: 'done', done_at: now, last_error: 'cancelled' })
+  .where('kind', '=', kind).where(sql<boolean>`ref_id = any(${[...refIds]}::text[])`).where('status', '=', 'pending');
 
 export interface ClaimedJob {
   id: string;

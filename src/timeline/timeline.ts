@@ -89,7 +89,23 @@ export function learnHead(tx: Tx, orderId: string, head: string | null): void {
 /** After ROLLBACK TO SAVEPOINT: locks and appends made after the savepoint are undone, so forget what was learnt. */
 export function forgetTimelineHeads(tx: Tx): void {
   chainHeads.delete(tx);
+  appended.delete(tx);
 }
+
+/**
+ * The events this transaction appended, per order, in seq order: a view of an object created in the
+ * transaction (a case just filed) takes its events from here instead of reading the timeline back.
+ */
+const appended = new WeakMap<object, Map<string, TimelineEvent[]>>();
+function noteAppended(tx: Tx, orderId: string, event: TimelineEvent): void {
+  if (!tx.isTransaction) return;
+  let byOrder = appended.get(tx);
+  if (!byOrder) appended.set(tx, (byOrder = new Map()));
+  const events = byOrder.get(orderId);
+  if (events) events.push(event);
+  else byOrder.set(orderId, [event]);
+}
+export const eventsAppendedHere = (tx: Tx, orderId: string): readonly TimelineEvent[] => appended.get(tx)?.get(orderId) ?? [];
 
 /** Appends an event to an order's hash-chained timeline, serialised per order by the order's row lock. */
 export async function appendEvent(
@@ -118,7 +134,9 @@ export async function appendEvent(
     order_id: orderId, seq: unsigned.seq, type, at: input.at, actor: input.actor, data: JSON.stringify(data), hash, prev_hash: unsigned.prevHash,
   }));
   heads.set(orderId, { seq: unsigned.seq, hash });
-  return { ...unsigned, hash };
+  const event = { ...unsigned, hash };
+  noteAppended(tx, orderId, event);
+  return event;
 }
 
 /**
@@ -153,6 +171,7 @@ export async function appendEvents(
   // Later appendEvent calls in this transaction chain on these links, not on a head learnt before.
   const heads = headsOf(tx);
   for (const [orderId, head] of last) heads.set(orderId, head);
+  for (const { orderId, ...event } of written) noteAppended(tx, orderId, event);
   return written.map(({ orderId: _orderId, ...event }) => event);
 }
 

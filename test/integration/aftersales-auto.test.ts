@@ -9,6 +9,7 @@ describe('automatic review from the platform records', () => {
     const { product, buyer, order } = await deliveredKeyOrder(t.api, { keys: 3 });
     expect(await stockOf(t.api, product.id)).toBe(2);
     await t.api.advance(3);
+    await t.api.ok('POST', `/api/orders/${order.id}/messages`, { token: buyer.token, body: { body: '买错了，能退吗？' } });
     const res = await fileCase(t.api, buyer, order.id, { reason: 'buyer_mistake', description: '买错面额了，想要 ¥100 的卡，刚下单 3 分钟' });
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('auto_approved');
@@ -18,6 +19,11 @@ describe('automatic review from the platform records', () => {
     expect(await stockOf(t.api, product.id)).toBe(3);
     const after = await t.api.ok('GET', `/api/orders/${order.id}`, { token: buyer.token });
     expect(after).toMatchObject({ status: 'refunded', refunded: 1_000, escrow: 0 });
+    // The answer is built from what the filing wrote, not read back: it must be the case as stored.
+    const { checklist: _checklist, prefilled: _prefilled, ...filed } = res.body;
+    expect(await t.api.ok('GET', `/api/refund-cases/${res.body.id}`, { token: buyer.token })).toEqual(filed);
+    expect(filed.events.map((e: { type: string }) => e.type)).toEqual(['case_opened', 'refund_created', 'case_decided']);
+    expect(filed.systemEvidence.chat.messages).toHaveLength(1);
   });
 
   it('a revealed key is refused a no-reason refund, citing the rule', async () => {
