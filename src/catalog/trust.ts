@@ -27,14 +27,37 @@ export const trustWindowDays = 30;
 export const trustWindowStart = (now: Date): Date => new Date(now.getTime() - trustWindowDays * 24 * 60 * 60_000);
 
 /**
- * The shops demoted right now, as a subquery for the catalogue's ORDER BY: at least the rule's
- * number of paid orders in the window and merchant-fault refunded orders above the rate (the same
- * whole-number comparison as `merchantCredit`).
+ * The shops demoted right now: at least the rule's number of paid orders in the window and
+ * merchant-fault refunded orders above the rate (the same whole-number comparison as `merchantCredit`).
  */
-export function demotedShopsSql(rules: RuleValues, now: Date): RawBuilder<unknown> {
-  return sql`(select w.shop_id from ${windowOrderCounts(trustWindowStart(now))} w
+async function readDemotedShops(db: Db, rules: RuleValues, now: Date): Promise<string[]> {
+  const rows = await sql<{ shop_id: string }>`select w.shop_id from ${windowOrderCounts(trustWindowStart(now))} w
     where w.paid >= ${rules['trust.merchant-demotion-min-orders']}
-      and w.refunded * 10000 > ${rules['trust.merchant-demotion-refund-rate']} * w.paid)`;
+      and w.refunded * 10000 > ${rules['trust.merchant-demotion-refund-rate']} * w.paid`.execute(db);
+  return rows.rows.map((r) => r.shop_id).sort();
+}
+
+const demotedCaches = new WeakMap<object, TtlMap<string, string[]>>();
+
+/**
+ * The demoted shops the catalogue ranks last, served from memory for `config.trustCacheTtlMs` like
+ * the trust figures shown beside them (so the order and the `demoted` flag agree). Read apart from
+ * the catalogue's query, not as a subquery in its ORDER BY: it sums every shop's 30 days
+ * (shop_order_days and the boundary day's orders, thousands of rows with many shops), and it was
+ * most of a catalogue page's time on PGlite. Keyed by the two rule values it depends on.
+ */
+export async function demotedShops(ctx: Ctx, rules: RuleValues): Promise<string[]> {
+  const ttl = ctx.config.trustCacheTtlMs;
+  if (!ttl) return readDemotedShops(ctx.db, rules, ctx.clock.now());
+  let cache = demotedCaches.get(ctx);
+  if (!cache) demotedCaches.set(ctx, (cache = new TtlMap(ttl, 4)));
+  const key = `${rules['trust.merchant-demotion-min-orders']}:${rules['trust.merchant-demotion-refund-rate']}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const readAt = cache.now();
+  const shops = await readDemotedShops(ctx.db, rules, ctx.clock.now());
+  cache.set(key, shops, readAt);
+  return shops;
 }
 
 /**
