@@ -38,6 +38,7 @@ async function readDemotedShops(db: Db, rules: RuleValues, now: Date): Promise<s
 }
 
 const demotedCaches = new WeakMap<object, TtlMap<string, string[]>>();
+const demotedReads = new WeakMap<object, Map<string, Promise<string[]>>>();
 
 /**
  * The demoted shops the catalogue ranks last, served from memory for `config.trustCacheTtlMs` like
@@ -54,10 +55,21 @@ export async function demotedShops(ctx: Ctx, rules: RuleValues): Promise<string[
   const key = `${rules['trust.merchant-demotion-min-orders']}:${rules['trust.merchant-demotion-refund-rate']}`;
   const hit = cache.get(key);
   if (hit) return hit;
+  // Requests that find it expired while it is being read wait for that read (see trustReads).
+  let reading = demotedReads.get(ctx);
+  if (!reading) demotedReads.set(ctx, (reading = new Map()));
+  const under = reading.get(key);
+  if (under) return under;
   const readAt = cache.now();
-  const shops = await readDemotedShops(ctx.db, rules, ctx.clock.now());
-  cache.set(key, shops, readAt);
-  return shops;
+  const read = readDemotedShops(ctx.db, rules, ctx.clock.now());
+  reading.set(key, read);
+  try {
+    const shops = await read;
+    cache.set(key, shops, readAt);
+    return shops;
+  } finally {
+    if (reading.get(key) === read) reading.delete(key);
+  }
 }
 
 /**
@@ -179,6 +191,12 @@ export async function merchantTrustDetail(ctx: Ctx, shopIds: string[]): Promise<
 }
 
 const trustCaches = new WeakMap<object, TtlMap<string, MerchantTrust>>();
+/**
+ * The reads under way, per shop: when the figures expire, the requests that arrive meanwhile wait for
+ * the one read instead of each starting its own (16 clients made 16 identical five-query reads, queued
+ * on PGlite's one connection: the catalogue's p99).
+ */
+const trustReads = new WeakMap<object, Map<string, Promise<Map<string, MerchantTrust>>>>();
 const trustCacheShopsMax = 10_000;
 
 /**
@@ -191,19 +209,31 @@ export async function catalogTrust(ctx: Ctx, shopIds: string[]): Promise<Map<str
   if (!ttl) return merchantTrust(ctx, shopIds);
   let cache = trustCaches.get(ctx);
   if (!cache) trustCaches.set(ctx, (cache = new TtlMap(ttl, trustCacheShopsMax)));
+  let reading = trustReads.get(ctx);
+  if (!reading) trustReads.set(ctx, (reading = new Map()));
   const readAt = cache.now();
   const result = new Map<string, MerchantTrust>();
   const missing: string[] = [];
+  const joined = new Map<string, Promise<Map<string, MerchantTrust>>>();
   for (const id of shopIds) {
     const hit = cache.get(id);
     if (hit) result.set(id, hit);
+    else if (reading.has(id)) joined.set(id, reading.get(id)!);
     else missing.push(id);
   }
-  if (missing.length === 0) return result;
-  for (const [id, trust] of await merchantTrust(ctx, missing)) {
-    cache.set(id, trust, readAt);
-    result.set(id, trust);
+  if (missing.length > 0) {
+    const read = merchantTrust(ctx, missing);
+    for (const id of missing) reading.set(id, read);
+    try {
+      for (const [id, trust] of await read) {
+        cache.set(id, trust, readAt);
+        result.set(id, trust);
+      }
+    } finally {
+      for (const id of missing) if (reading.get(id) === read) reading.delete(id);
+    }
   }
+  for (const [id, read] of joined) result.set(id, (await read).get(id)!);
   return result;
 }
 
