@@ -15,8 +15,8 @@
  * Env: BENCH_LARGE_KEYS (1000000), BENCH_LARGE_ORDERS (200000; 4 events each), BENCH_LARGE_SHOPS (40),
  * BENCH_READ_SECONDS (5) per read at 16 clients, BENCH_READ_CLIENTS (16), BENCH_DB_PREFIX (prefixes the database's name, see bench/server.ts),
  * BENCH_SERVER_ROOT (a checkout whose server and CLI to run, e.g. an export of main, for a "before"),
- * BENCH_KEEP_DB=1 keeps the seeded database (its name is logged) to EXPLAIN the reads on; drop it by hand.
- * BENCH_SEED_ONLY=1 (PostgreSQL): set up and seed the large database, print its URL and ids, and keep it (no
+ * BENCH_KEEP_DB=1 keeps the seeded database or PGlite data folder (its name is logged) to EXPLAIN the reads on; drop it by hand.
+ * BENCH_SEED_ONLY=1: set up and seed the large database (PGlite: data folder), print its URL (folder) and ids, and keep it (no
  * reads, no checks; drop it yourself) — to time the ledger check or verify-timeline on it again and again.
  */
 import { spawn } from 'node:child_process';
@@ -304,10 +304,12 @@ export async function runLarge(engine: LargeEngine = 'postgres'): Promise<LargeR
     const firstStartMs = server.startMs;
     log(`large/${engine}: server up (${settings.root}) in ${firstStartMs} ms; setting up through the API`);
     const s = await setUp(server.base);
-    if (db && process.env.BENCH_SEED_ONLY === '1') {
+    if (process.env.BENCH_SEED_ONLY === '1') {
+      if (engine === 'pglite') await server.stop(); // PGlite is one process's: seed with the server stopped
       const sizes = await seed(target, s);
-      db.keep();
-      console.log(JSON.stringify({ databaseUrl: db.url, ...s, sizes }));
+      db?.keep();
+      dropDataDir?.();
+      console.log(JSON.stringify({ ...(db ? { databaseUrl: db.url } : { dataDir }), ...s, sizes }));
       await cleanupAll();
       process.exit(0);
     }
@@ -360,7 +362,7 @@ export async function runLarge(engine: LargeEngine = 'postgres'): Promise<LargeR
   } finally {
     await server?.stop();
     if (db && process.env.BENCH_KEEP_DB === '1') { db.keep(); log(`large: kept database ${db.name}`); } else await db?.drop();
-    if (dataDir) { dropDataDir!(); rmSync(dataDir, { recursive: true, force: true }); }
+    if (dataDir && process.env.BENCH_KEEP_DB === '1') { dropDataDir!(); log(`large: kept data folder ${dataDir}`); } else if (dataDir) { dropDataDir!(); rmSync(dataDir, { recursive: true, force: true }); }
   }
 }
 

@@ -136,7 +136,7 @@ export async function transition(
 
 export type NextActor = 'merchant' | 'buyer' | 'staff' | 'none';
 
-export function nextActor(c: RefundCase): NextActor {
+export function nextActor(c: Pick<RefundCase, 'status' | 'evidence_party'>): NextActor {
   switch (c.status) {
     case 'awaiting_merchant': return 'merchant';
     case 'awaiting_buyer': return 'buyer';

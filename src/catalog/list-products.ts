@@ -5,8 +5,7 @@ import type { ProductType } from '../db/schema';
 import { categoryAndChildrenSql } from './categories';
 import { productPageSizeMax, productViews, type ProductView } from './products';
 import { searchPattern } from './search-text';
-import { availableKeysSql } from './stock';
-import { demotedShopsSql } from './trust';
+import { demotedShops } from './trust';
 
 export const productSorts = ['newest', 'price_asc', 'price_desc', 'sales'] as const;
 export type ProductSort = (typeof productSorts)[number];
@@ -23,12 +22,12 @@ export interface ProductQuery {
 
 /**
  * Sold out right now: a card-key product without an available key (the trigger-kept counter
- * product_stock answers it), or counted stock at zero. Such a product stays listed, shown as
+ * product_stock, joined as `stock`), or counted stock at zero. Such a product stays listed, shown as
  * sold out, and follows every product in stock on every page (a card-key product goes live before
  * its keys are imported, and buyers should see the ones they can buy first).
  */
 const soldOutSql = sql<boolean>`(case products.stock_policy
-  when 'keys' then ${availableKeysSql(sql`products.id`)} <= 0
+  when 'keys' then coalesce(stock.available, 0) <= 0
   when 'limited' then coalesce(products.stock_limited, 0) <= 0
   else false end)`;
 
@@ -52,16 +51,28 @@ export async function listProducts(ctx: Ctx, query: ProductQuery, lang: Lang = d
     const pattern = searchPattern(query.q);
     base = base.where((eb) => eb.or([eb('products.search_text', 'ilike', pattern), eb('products.title', 'ilike', pattern)]));
   }
-  const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  // Every matching product's stock is needed to sort, so product_stock is summed once and hash-joined:
+  // a correlated sum per product scanned the table once per product (on PGlite most of the page's time).
+  const stockSums = ctx.db.selectFrom('product_stock').select(['product_id', (eb) => eb.fn.sum<number>('available').as('available')]).groupBy('product_id');
+  // The page carries each product's stock and the number of matching products (a window over the rows
+  // the sort reads anyway): no second query for either.
+  let ordered = base.leftJoin(stockSums.as('stock'), 'stock.product_id', 'products.id').selectAll('products')
+    .select([sql<number>`coalesce(stock.available, 0)`.as('stock_available'), sql<number>`count(*) over ()`.as('matching_total')]);
   // false sorts before true: a product of a demoted shop comes after every other, whatever the page.
-  let ordered = base.selectAll('products')
-    .orderBy(sql`products.shop_id in ${demotedShopsSql(rules.values, ctx.clock.now())}`)
-    .orderBy(soldOutSql);
+  const demoted = await demotedShops(ctx, rules.values);
+  if (demoted.length > 0) ordered = ordered.orderBy(sql`products.shop_id in (${sql.join(demoted)})`);
+  ordered = ordered.orderBy(soldOutSql);
   const sort = query.sort ?? 'newest';
   if (sort === 'price_asc') ordered = ordered.orderBy('products.price', 'asc');
   if (sort === 'price_desc') ordered = ordered.orderBy('products.price', 'desc');
   if (sort === 'sales') ordered = ordered.orderBy('products.sales_count', 'desc');
+  const offset = query.offset ?? 0;
   const rows = await ordered.orderBy('products.created_at', 'desc').orderBy('products.id')
-    .limit(Math.min(query.limit ?? 50, productPageSizeMax)).offset(query.offset ?? 0).execute();
-  return { items: await productViews(ctx, rows, lang), total };
+    .limit(Math.min(query.limit ?? 50, productPageSizeMax)).offset(offset).execute();
+  // A page past the end has no row to carry the total: only then is it counted apart.
+  const total = rows.length > 0 ? Number(rows[0].matching_total)
+    : offset > 0 ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0) : 0;
+  const stock = new Map(rows.map((r) => [r.id, Number(r.stock_available)]));
+  const products = rows.map(({ stock_available: _s, matching_total: _t, ...product }) => product);
+  return { items: await productViews(ctx, products, lang, stock), total };
 }

@@ -122,10 +122,11 @@ async function stockOf(db: Db, products: Product[]): Promise<Map<string, number>
   return availableKeys(db, products.filter((p) => p.stock_policy === 'keys').map((p) => p.id));
 }
 
-export async function productViews(ctx: Ctx, products: Product[], lang: Lang = defaultLang): Promise<ProductView[]> {
+/** `knownStock`: available keys per product when the caller read them already (the catalogue's page). */
+export async function productViews(ctx: Ctx, products: Product[], lang: Lang = defaultLang, knownStock?: Map<string, number>): Promise<ProductView[]> {
   if (products.length === 0) return [];
   const rules = await ctx.rules.current();
-  const stock = await stockOf(ctx.db, products);
+  const stock = knownStock ?? await stockOf(ctx.db, products);
   const shopIds = [...new Set(products.map((p) => p.shop_id))];
   const shops = await ctx.db.selectFrom('shops').select(['id', 'name', 'status']).where('id', 'in', shopIds).execute();
   const [trust, images] = await Promise.all([catalogTrust(ctx, shopIds), imagesOf(ctx.db, products.map((p) => p.id))]);

@@ -27,14 +27,49 @@ export const trustWindowDays = 30;
 export const trustWindowStart = (now: Date): Date => new Date(now.getTime() - trustWindowDays * 24 * 60 * 60_000);
 
 /**
- * The shops demoted right now, as a subquery for the catalogue's ORDER BY: at least the rule's
- * number of paid orders in the window and merchant-fault refunded orders above the rate (the same
- * whole-number comparison as `merchantCredit`).
+ * The shops demoted right now: at least the rule's number of paid orders in the window and
+ * merchant-fault refunded orders above the rate (the same whole-number comparison as `merchantCredit`).
  */
-export function demotedShopsSql(rules: RuleValues, now: Date): RawBuilder<unknown> {
-  return sql`(select w.shop_id from ${windowOrderCounts(trustWindowStart(now))} w
+async function readDemotedShops(db: Db, rules: RuleValues, now: Date): Promise<string[]> {
+  const rows = await sql<{ shop_id: string }>`select w.shop_id from ${windowOrderCounts(trustWindowStart(now))} w
     where w.paid >= ${rules['trust.merchant-demotion-min-orders']}
-      and w.refunded * 10000 > ${rules['trust.merchant-demotion-refund-rate']} * w.paid)`;
+      and w.refunded * 10000 > ${rules['trust.merchant-demotion-refund-rate']} * w.paid`.execute(db);
+  return rows.rows.map((r) => r.shop_id).sort();
+}
+
+const demotedCaches = new WeakMap<object, TtlMap<string, string[]>>();
+const demotedReads = new WeakMap<object, Map<string, Promise<string[]>>>();
+
+/**
+ * The demoted shops the catalogue ranks last, served from memory for `config.trustCacheTtlMs` like
+ * the trust figures shown beside them (so the order and the `demoted` flag agree). Read apart from
+ * the catalogue's query, not as a subquery in its ORDER BY: it sums every shop's 30 days
+ * (shop_order_days and the boundary day's orders, thousands of rows with many shops), and it was
+ * most of a catalogue page's time on PGlite. Keyed by the two rule values it depends on.
+ */
+export async function demotedShops(ctx: Ctx, rules: RuleValues): Promise<string[]> {
+  const ttl = ctx.config.trustCacheTtlMs;
+  if (!ttl) return readDemotedShops(ctx.db, rules, ctx.clock.now());
+  let cache = demotedCaches.get(ctx);
+  if (!cache) demotedCaches.set(ctx, (cache = new TtlMap(ttl, 4)));
+  const key = `${rules['trust.merchant-demotion-min-orders']}:${rules['trust.merchant-demotion-refund-rate']}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  // Requests that find it expired while it is being read wait for that read (see trustReads).
+  let reading = demotedReads.get(ctx);
+  if (!reading) demotedReads.set(ctx, (reading = new Map()));
+  const under = reading.get(key);
+  if (under) return under;
+  const readAt = cache.now();
+  const read = readDemotedShops(ctx.db, rules, ctx.clock.now());
+  reading.set(key, read);
+  try {
+    const shops = await read;
+    cache.set(key, shops, readAt);
+    return shops;
+  } finally {
+    if (reading.get(key) === read) reading.delete(key);
+  }
 }
 
 /**
@@ -156,6 +191,12 @@ export async function merchantTrustDetail(ctx: Ctx, shopIds: string[]): Promise<
 }
 
 const trustCaches = new WeakMap<object, TtlMap<string, MerchantTrust>>();
+/**
+ * The reads under way, per shop: when the figures expire, the requests that arrive meanwhile wait for
+ * the one read instead of each starting its own (16 clients made 16 identical five-query reads, queued
+ * on PGlite's one connection: the catalogue's p99).
+ */
+const trustReads = new WeakMap<object, Map<string, Promise<Map<string, MerchantTrust>>>>();
 const trustCacheShopsMax = 10_000;
 
 /**
@@ -168,19 +209,31 @@ export async function catalogTrust(ctx: Ctx, shopIds: string[]): Promise<Map<str
   if (!ttl) return merchantTrust(ctx, shopIds);
   let cache = trustCaches.get(ctx);
   if (!cache) trustCaches.set(ctx, (cache = new TtlMap(ttl, trustCacheShopsMax)));
+  let reading = trustReads.get(ctx);
+  if (!reading) trustReads.set(ctx, (reading = new Map()));
   const readAt = cache.now();
   const result = new Map<string, MerchantTrust>();
   const missing: string[] = [];
+  const joined = new Map<string, Promise<Map<string, MerchantTrust>>>();
   for (const id of shopIds) {
     const hit = cache.get(id);
     if (hit) result.set(id, hit);
+    else if (reading.has(id)) joined.set(id, reading.get(id)!);
     else missing.push(id);
   }
-  if (missing.length === 0) return result;
-  for (const [id, trust] of await merchantTrust(ctx, missing)) {
-    cache.set(id, trust, readAt);
-    result.set(id, trust);
+  if (missing.length > 0) {
+    const read = merchantTrust(ctx, missing);
+    for (const id of missing) reading.set(id, read);
+    try {
+      for (const [id, trust] of await read) {
+        cache.set(id, trust, readAt);
+        result.set(id, trust);
+      }
+    } finally {
+      for (const id of missing) if (reading.get(id) === read) reading.delete(id);
+    }
   }
+  for (const [id, read] of joined) result.set(id, (await read).get(id)!);
   return result;
 }
 

@@ -50,7 +50,7 @@ const falling = (value: number, full: number, zero: number): number =>
  */
 export function merchantCredit(facts: CreditFacts, rules: RuleValues): MerchantCredit {
   const refundRate = facts.paidOrders > 0 ? Math.round((facts.merchantFaultRefundedOrders / facts.paidOrders) * 10_000) / 10_000 : 0;
-  // Compared in whole numbers, as the listing's ORDER BY does (src/catalog/trust.ts demotedShopsSql).
+  // Compared in whole numbers, as the listing's ORDER BY does (src/catalog/trust.ts readDemotedShops).
   const demoted = facts.paidOrders >= rules['trust.merchant-demotion-min-orders']
     && facts.merchantFaultRefundedOrders * 10_000 > rules['trust.merchant-demotion-refund-rate'] * facts.paidOrders;
   const parts: Array<Omit<CreditComponent, 'points'>> = [
