@@ -37,4 +37,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # The server closes gracefully on SIGTERM (in-flight requests, scheduler, database) within
 # KAMENG_SHUTDOWN_TIMEOUT_MS (4 s), inside Docker's default 10 s stop timeout.
 STOPSIGNAL SIGTERM
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+# The heap flags are the ones of `npm run start:prod` (README, "Memory"): a young generation of 2 × 8 MB
+# and an old generation allowed to grow 1.5× its live size between collections keep the server's
+# resident memory ~50 MB lower at the same throughput.
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "--enable-source-maps", "dist/main.js"]
