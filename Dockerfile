@@ -37,4 +37,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # The server closes gracefully on SIGTERM (in-flight requests, scheduler, database) within
 # KAMENG_SHUTDOWN_TIMEOUT_MS (4 s), inside Docker's default 10 s stop timeout.
 STOPSIGNAL SIGTERM
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+# The heap flags are the ones of `npm run start:prod` (README, "Memory"): a young generation of 2 × 8 MB
+# and an old generation allowed to grow 1.5× its live size between collections keep the server's
+# resident memory ~50 MB lower at the same throughput; one V8 helper thread instead of four keeps
+# one malloc arena of compiler and GC scratch memory instead of four (~30 MB).
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "--v8-pool-size=1", "--enable-source-maps", "dist/main.js"]

@@ -84,6 +84,15 @@ export interface RunningServer {
   terminate(): Promise<{ ms: number; code: number | null }>;
 }
 
+/**
+ * The node flags `npm run start:prod` runs the server with (package.json: the heap sizing that keeps
+ * its resident memory down, source maps), so the bench measures the memory and speed of what production runs.
+ */
+export function startProdNodeFlags(root: string): string[] {
+  const script: string = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts['start:prod'];
+  return script.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 const built = new Set<string>();
 /**
  * The server bundle of a checkout (`npm run build:server`: dist/main.js and dist/cli.js), built once
@@ -114,7 +123,7 @@ export async function startServer(env: { databaseUrl?: string; logLevel?: string
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // BENCH_SERVER_ROOT runs another checkout of the server (an export of main: a before/after on this machine).
   const root = env.root ?? process.env.BENCH_SERVER_ROOT ?? repoRoot;
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', builtEntry(root, 'main')], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...startProdNodeFlags(root), builtEntry(root, 'main')], {
     cwd: root,
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', KAMENG_DATA_DIR: dataDir, KAMENG_SANDBOX: '1',
