@@ -5,7 +5,7 @@ import type { ProductType } from '../db/schema';
 import { categoryAndChildrenSql } from './categories';
 import { productPageSizeMax, productViews, type ProductView } from './products';
 import { searchPattern } from './search-text';
-import { availableKeysSql } from './stock';
+import { availableKeysSql, salesSql } from './stock';
 import { demotedShopsSql } from './trust';
 
 export const productSorts = ['newest', 'price_asc', 'price_desc', 'sales'] as const;
@@ -60,7 +60,7 @@ export async function listProducts(ctx: Ctx, query: ProductQuery, lang: Lang = d
   const sort = query.sort ?? 'newest';
   if (sort === 'price_asc') ordered = ordered.orderBy('products.price', 'asc');
   if (sort === 'price_desc') ordered = ordered.orderBy('products.price', 'desc');
-  if (sort === 'sales') ordered = ordered.orderBy('products.sales_count', 'desc');
+  if (sort === 'sales') ordered = ordered.orderBy(salesSql(sql`products.id`), 'desc');
   const rows = await ordered.orderBy('products.created_at', 'desc').orderBy('products.id')
     .limit(Math.min(query.limit ?? 50, productPageSizeMax)).offset(query.offset ?? 0).execute();
   return { items: await productViews(ctx, rows, lang), total };
