@@ -180,7 +180,6 @@ async function seed(target: Target, s: Setup): Promise<Record<string, number>> {
     await db.query(`create temporary table seed_shops as select id, row_number() over (order by id) - 1 as n from shops where name like 'Large shop %'`);
     await step('products', () => clone(db, 'products', {
       id: 'gen_random_uuid()', shop_id: 'sh.id', title: `'Large card ' || sh.n || '-' || g`, search_text: `'large card ' || sh.n || '-' || g`, created_at: `now() - (g || ' minutes')::interval`,
-      sales_count: '0',
     }, `products t, seed_shops sh, generate_series(1, ${productsPerShop}) g where t.id = '${s.productId}'`));
     await db.query(`create temporary table seed_products as select p.id, p.shop_id, row_number() over (order by p.id) - 1 as n from products p where p.type = 'card_key' and p.status = 'active'`);
     const productCount = Number((await db.query(`select count(*) as n from seed_products`)).rows[0].n);

@@ -45,6 +45,6 @@ export async function importKeys(
       imported += inserted.length;
     }
   });
-  const stock = (await availableKeys(ctx.db, [product.id])).get(product.id) ?? 0;
+  const stock = await availableKeys(ctx.db, product.id);
   return { imported, duplicates: codes.length - imported, stock };
 }

@@ -51,13 +51,13 @@ export async function listProducts(ctx: Ctx, query: ProductQuery, lang: Lang = d
     const pattern = searchPattern(query.q);
     base = base.where((eb) => eb.or([eb('products.search_text', 'ilike', pattern), eb('products.title', 'ilike', pattern)]));
   }
-  // Every matching product's stock is needed to sort, so product_stock is summed once and hash-joined:
+  // Every matching product's stock (and, to sort by sales, units sold) is needed to sort, so product_stock is summed once and hash-joined:
   // a correlated sum per product scanned the table once per product (on PGlite most of the page's time).
-  const stockSums = ctx.db.selectFrom('product_stock').select(['product_id', (eb) => eb.fn.sum<number>('available').as('available')]).groupBy('product_id');
+  const stockSums = ctx.db.selectFrom('product_stock').select(['product_id', (eb) => eb.fn.sum<number>('available').as('available'), (eb) => eb.fn.sum<number>('sold').as('sold')]).groupBy('product_id');
   // The page carries each product's stock and the number of matching products (a window over the rows
   // the sort reads anyway): no second query for either.
   let ordered = base.leftJoin(stockSums.as('stock'), 'stock.product_id', 'products.id').selectAll('products')
-    .select([sql<number>`coalesce(stock.available, 0)`.as('stock_available'), sql<number>`count(*) over ()`.as('matching_total')]);
+    .select([sql<number>`coalesce(stock.available, 0)`.as('stock_available'), sql<number>`coalesce(stock.sold, 0)`.as('stock_sold'), sql<number>`count(*) over ()`.as('matching_total')]);
   // false sorts before true: a product of a demoted shop comes after every other, whatever the page.
   const demoted = await demotedShops(ctx, rules.values);
   if (demoted.length > 0) ordered = ordered.orderBy(sql`products.shop_id in (${sql.join(demoted)})`);
@@ -65,14 +65,14 @@ export async function listProducts(ctx: Ctx, query: ProductQuery, lang: Lang = d
   const sort = query.sort ?? 'newest';
   if (sort === 'price_asc') ordered = ordered.orderBy('products.price', 'asc');
   if (sort === 'price_desc') ordered = ordered.orderBy('products.price', 'desc');
-  if (sort === 'sales') ordered = ordered.orderBy('products.sales_count', 'desc');
+  if (sort === 'sales') ordered = ordered.orderBy(sql`coalesce(stock.sold, 0)`, 'desc');
   const offset = query.offset ?? 0;
   const rows = await ordered.orderBy('products.created_at', 'desc').orderBy('products.id')
     .limit(Math.min(query.limit ?? 50, productPageSizeMax)).offset(offset).execute();
   // A page past the end has no row to carry the total: only then is it counted apart.
   const total = rows.length > 0 ? Number(rows[0].matching_total)
     : offset > 0 ? Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0) : 0;
-  const stock = new Map(rows.map((r) => [r.id, Number(r.stock_available)]));
-  const products = rows.map(({ stock_available: _s, matching_total: _t, ...product }) => product);
-  return { items: await productViews(ctx, products, lang, stock), total };
+  const counters = new Map(rows.map((r) => [r.id, { available: Number(r.stock_available), sold: Number(r.stock_sold) }]));
+  const products = rows.map(({ stock_available: _a, stock_sold: _s, matching_total: _t, ...product }) => product);
+  return { items: await productViews(ctx, products, lang, counters), total };
 }

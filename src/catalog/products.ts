@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, Caller, Ctx } from '../context';
-import type { Db } from '../db/connect';
 import type { Product, ProductType } from '../db/schema';
 import type { RuleValues } from '../rules/defaults';
 import { invalid, notFound, refused } from '../shared/errors';
@@ -13,7 +12,7 @@ import { assertKeyChecker } from '../aftersales/key-check';
 import { checkCategory } from './categories';
 import { imagesOf, type ProductImageView } from './product-images';
 import { productSearchText } from './search-text';
-import { availableKeys } from './stock';
+import { productCounters } from './stock';
 
 export const productTitleLengthMax = 120;
 export const productDescriptionLengthMax = 4000;
@@ -118,15 +117,12 @@ export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProduct
   return (await productViews(ctx, [product], lang))[0];
 }
 
-async function stockOf(db: Db, products: Product[]): Promise<Map<string, number>> {
-  return availableKeys(db, products.filter((p) => p.stock_policy === 'keys').map((p) => p.id));
-}
 
-/** `knownStock`: available keys per product when the caller read them already (the catalogue's page). */
-export async function productViews(ctx: Ctx, products: Product[], lang: Lang = defaultLang, knownStock?: Map<string, number>): Promise<ProductView[]> {
+/** `knownCounters`: available keys and units sold per product when the caller read them already (the catalogue's page). */
+export async function productViews(ctx: Ctx, products: Product[], lang: Lang = defaultLang, knownCounters?: Map<string, { available: number; sold: number }>): Promise<ProductView[]> {
   if (products.length === 0) return [];
   const rules = await ctx.rules.current();
-  const stock = knownStock ?? await stockOf(ctx.db, products);
+  const counters = knownCounters ?? await productCounters(ctx.db, products.map((p) => p.id));
   const shopIds = [...new Set(products.map((p) => p.shop_id))];
   const shops = await ctx.db.selectFrom('shops').select(['id', 'name', 'status']).where('id', 'in', shopIds).execute();
   const [trust, images] = await Promise.all([catalogTrust(ctx, shopIds), imagesOf(ctx.db, products.map((p) => p.id))]);
@@ -140,12 +136,12 @@ export async function productViews(ctx: Ctx, products: Product[], lang: Lang = d
     return {
       id: p.id, shopId: p.shop_id, title: p.title, description: p.description, type: p.type, price: p.price, status: p.status,
       stockPolicy: p.stock_policy,
-      stock: p.stock_policy === 'keys' ? stock.get(p.id) ?? 0 : p.stock_policy === 'limited' ? p.stock_limited : null,
+      stock: p.stock_policy === 'keys' ? counters.get(p.id)?.available ?? 0 : p.stock_policy === 'limited' ? p.stock_limited : null,
       afterSalesWindowMinutes: p.after_sales_window_minutes, promisedDeliveryMinutes: p.promised_delivery_minutes,
       noReasonRefund: { allowed: p.no_reason_allowed, feeRate: p.no_reason_fee_bp },
       refundPolicy: policy.full, refundPolicyShort: policy.short, keyChecker: p.key_checker ?? null,
       listed: shop.status === 'active' && p.status === 'active' && (!identityRequired || trust.get(shop.id)!.verified),
-      categoryId: p.category_id ?? null, salesCount: p.sales_count ?? 0, images: images.get(p.id) ?? [],
+      categoryId: p.category_id ?? null, salesCount: counters.get(p.id)?.sold ?? 0, images: images.get(p.id) ?? [],
       merchant: { shopId: shop.id, name: shop.name, ...trust.get(shop.id)! },
       createdAt: p.created_at.toISOString(),
     };

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -88,6 +88,8 @@ async function openPglite(dataDir: string, unlock: () => void, loadDataDir?: Blo
   }
 }
 
+/** The striped counters' slot the next connection takes; from a random start, so two servers' pools differ. */
+let nextSlot = randomInt(0, 16);
 /** Distinct statements a connection keeps prepared; further ones run unnamed (parsed each time). */
 export const preparedPerConnectionMax = 300;
 /** Statement texts remembered process-wide (with their names and how often they ran). */
@@ -119,6 +121,16 @@ class PreparingClient extends pg.Client {
   #held: HeldStatement[] = [];
   /** Whether the first held statement is the transaction's BEGIN (nothing of the transaction was sent yet). */
   #beginHeld = false;
+
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    // Its own slot of the striped counters (migration 031's kameng_slot() reads it from the
+    // application_name, `kameng#3`): a pool of up to 16 connections never shares one, so its
+    // checkouts never wait on each other's counter rows. Sent in the startup packet.
+    const params = (this as unknown as { connectionParameters: { application_name?: string } }).connectionParameters;
+    params.application_name = `${params.application_name || 'kameng'}#${nextSlot}`;
+    nextSlot = (nextSlot + 1) % 16;
+  }
 
   override query(config: any, values?: any, callback?: any): any {
     if (typeof config !== 'string' || (values !== undefined && !Array.isArray(values)) || typeof callback === 'function') {

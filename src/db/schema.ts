@@ -107,8 +107,6 @@ export interface ProductsTable {
   /** The upstream key checker this card-key product names (aftersales/key-check.ts), or null. */
   key_checker: Generated<string | null>;
   category_id: Generated<string | null>;
-  /** Units sold: bumped in the transaction that pays an order (orders/pay-order.ts). */
-  sales_count: Generated<number>;
   /** Title, full pinyin and initials, normalised (catalog/search-text.ts). */
   search_text: Generated<string>;
   updated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
@@ -571,8 +569,11 @@ export interface OutboundMessagesTable {
   sent_at: Timestamp | null;
 }
 
-/** Trigger-kept counters (migration 019): sum a key's slots for the figure. */
-export interface ProductStockTable { product_id: string; slot: number; available: number }
+/**
+ * Striped counters (migrations 019, 031): sum a key's slots for the figure. `available` is kept by a
+ * trigger on card_keys, `sold` (销量) by the payment (orders/pay-order.ts).
+ */
+export interface ProductStockTable { product_id: string; slot: number; available: number; sold: Generated<number> }
 export interface ShopOrderDaysTable { shop_id: string; day: string; slot: number; paid_orders: number; fault_refunded_orders: number }
 export interface ShopResponseDaysTable { shop_id: string; day: string; minutes: number; slot: number; cases: number }
 export interface ShopReviewStatsTable { shop_id: string; reviews: number; stars: number }

@@ -161,8 +161,10 @@ async function applyOrderPayment(
     await noticeRefund(ctx, tx, paid, refund, 'late_payment_out_of_stock', now);
     return 'refunded';
   }
-  // 销量: a counter bumped with the payment, so sorting the catalogue by sales reads a column.
-  await later(tx, tx.updateTable('products').set({ sales_count: sql`sales_count + ${paid.quantity}` }).where('id', '=', paid.product_id));
+  // 销量: bumped with the payment in this connection's slot of the product's counters, not on the
+  // product's row, which every checkout of the product would then hold locked until its commit.
+  await later(tx, sql`insert into product_stock as s (product_id, slot, available, sold) values (${paid.product_id}, kameng_slot(), 0, ${paid.quantity})
+    on conflict (product_id, slot) do update set sold = s.sold + excluded.sold`);
   return deliverPaidOrder(ctx, tx, paid, rules, now);
 }
 

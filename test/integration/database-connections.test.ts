@@ -22,4 +22,15 @@ describe('database connections', () => {
     const buyer = await t.api.user('buyer');
     expect(await t.api.wallet(buyer)).toBe(0);
   });
+
+  // Migration 031: the striped counters' slot comes from the connection's application_name; two
+  // connections of one pool sharing a slot would queue their checkouts on each other's counter rows.
+  it.skipIf(engine() !== 'postgres')('gives each pooled connection its own slot of the striped counters', async () => {
+    const db = t.kameng.ctx.db;
+    // Held at once (pg_sleep), so each runs on a connection of its own.
+    const slots = await Promise.all(Array.from({ length: 8 }, async () =>
+      (await sql<{ slot: number; pid: number }>`select kameng_slot() as slot, pg_backend_pid() as pid from pg_sleep(0.3)`.execute(db)).rows[0]));
+    expect(new Set(slots.map((s) => s.pid)).size).toBe(8);
+    expect(new Set(slots.map((s) => s.slot)).size).toBe(8);
+  });
 });

@@ -21,6 +21,7 @@ import * as timers from './020_timers';
 import * as stuckRefunds from './022_stuck_refunds';
 import * as ledgerCheckSumsFk from './025_ledger_check_sums_fk';
 import * as trustReads from './027_trust_reads';
+import * as hotRows from './031_hot_rows';
 
 /** Every migration, in order. Both engines run the same list. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '022_stuck_refunds': stuckRefunds,
   '025_ledger_check_sums_fk': ledgerCheckSumsFk,
   '027_trust_reads': trustReads,
+  '031_hot_rows': hotRows,
 };
