@@ -143,6 +143,11 @@ async function setUp(base: URL): Promise<Setup> {
   await must(base, 'POST', `/api/sandbox/payments/${deposit.payment.id}/succeed`);
   const product = await must(base, 'POST', '/api/products', { token: merchant.token, body: { shopId: shop.id, title: `Large card ${tag}`, type: 'card_key', price: 500 } });
   await must(base, 'POST', `/api/products/${product.id}/keys`, { token: merchant.token, body: { keys: Array.from({ length: 20 }, (_, i) => `LARGE-${tag}-${i}`) } });
+  // A full first page of the catalogue (50, its default) on the small database too: the large ÷ small
+  // ratio then compares the same page over more data, not a page of 9 products with one of 50.
+  const listed = (await must(base, 'GET', '/api/products')).total as number;
+  await pool(Array.from({ length: Math.max(0, 50 - listed) }, (_, i) => i), 4, (i) =>
+    must(base, 'POST', '/api/products', { token: merchant.token, body: { shopId: shop.id, title: `Large filler ${tag}-${i}`, type: 'card_key', price: 300 + i } }));
   const orderIds = await pool([0, 1, 2, 3], 2, async (i) => {
     const buyer = await must(base, 'POST', '/api/auth/register', { body: { email: `large-buyer-${tag}-${i}@bench.kameng`, password, role: 'buyer' } });
     const created = await must(base, 'POST', '/api/orders', {
