@@ -68,13 +68,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 /**
  * How every PGlite opens (the server, `kameng` commands, test databases). PostgreSQL's buffer pool
  * lives in PGlite's WebAssembly memory and is written through at start, so its size is resident
- * memory from the first second: PGlite's default 128 MB made a started server ~400 MB. 32 MB holds
- * a marketplace's hot pages; colder ones come from the operating system's file cache. PGlite's own
- * defaults (single-user mode, no fsync) are kept.
+ * memory from the first second: PGlite's default 128 MB made a started server ~400 MB. 16 MB holds
+ * a marketplace's hot pages (the bench's reads over 1M keys and 200k orders were no slower than with
+ * 32 MB); colder ones come from the operating system's file cache. PGlite's own defaults
+ * (single-user mode, no fsync) are kept.
  */
 export const pgliteOptions = {
   parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
-  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
+  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
 };
 
 async function openPglite(dataDir: string, unlock: () => void, loadDataDir?: Blob): Promise<Database> {
