@@ -117,7 +117,6 @@ export async function createProduct(ctx: Ctx, actor: Actor, input: CreateProduct
   return (await productViews(ctx, [product], lang))[0];
 }
 
-
 /** `knownCounters`: available keys and units sold per product when the caller read them already (the catalogue's page). */
 export async function productViews(ctx: Ctx, products: Product[], lang: Lang = defaultLang, knownCounters?: Map<string, { available: number; sold: number }>): Promise<ProductView[]> {
   if (products.length === 0) return [];

@@ -6,6 +6,7 @@ import type { Db, Tx } from '../db/connect';
  * transaction of every change (migrations 019, 031): a product's figure is the sum of its slots,
  * read in a few index rows however many keys or orders it has.
  */
+
 /** A product's available card keys, as an SQL expression (the merchant dashboard's low-stock list). */
 export const availableKeysSql = (productIdColumn: RawBuilder<unknown>): RawBuilder<number> =>
   sql<number>`coalesce((select sum(s.available) from product_stock s where s.product_id = ${productIdColumn}), 0)`;

@@ -66,46 +66,30 @@ export async function postEntries(tx: Tx, inputs: readonly EntryInput[]): Promis
 
 /**
  * postEntry for money taken from `payer`'s balance (a wallet payment): the lock on the payer's
- * account, the check that it holds enough and the entry are ONE statement instead of lockBalance's and
- * postEntry's two. The payer's row is locked first (FOR NO KEY UPDATE, like lockAccounts: a lock
- * waited for returns the balance as that transaction left it); every write of the statement is
- * conditional on that balance covering what the entry takes, so when it does not, nothing is written
- * and the balance comes back (`short`). An account created meanwhile by another transaction is not
- * seen (no row: a balance of 0). Otherwise as postEntry: the other accounts are created on first use
- * and the CHECK still refuses a non-negative account below zero. Writes queued behind ride along.
+ * account, the check that it holds enough and the entry are ONE statement (postEntries' own, with the
+ * payer's guard) instead of lockBalance's and postEntry's two. The payer's row is locked first (FOR
+ * NO KEY UPDATE, like lockAccounts: a lock waited for returns the balance as that transaction left
+ * it); every write of the statement is conditional on that balance covering what the entry takes,
+ * so when it does not, nothing is written and the balance comes back (`short`). An account created
+ * meanwhile by another transaction is not seen (no row: a balance of 0). Otherwise as postEntry: the
+ * other accounts are created on first use and the CHECK still refuses a non-negative account below
+ * zero. Writes queued behind ride along.
  */
 export async function postEntryFrom(tx: Tx, payer: AccountSpec, input: EntryInput): Promise<{ entryId: string } | { short: number }> {
   invariant(payer.tracked && payer.nonNegative, 'postEntryFrom takes from a tracked, non-negative account');
-  const postings = checkedPostings(input);
-  const touched = sumsByAccount(postings);
+  const entry = { id: randomUUID(), input, postings: checkedPostings(input) };
+  const touched = sumsByAccount(entry.postings);
   const moved = touched.filter(({ account, amount }) => account.tracked && amount !== 0);
   const need = -(touched.find(({ account }) => account.id === payer.id)?.amount ?? 0);
   invariant(need > 0, `journal entry ${input.kind} takes nothing from ${payer.id}`);
-  const entryId = randomUUID();
-  const ok = sql`(select ok from covered)`;
-  const { rows } = await withLaterWrites(tx, sql<{ ok: boolean; balance: number | null; moved: string[] | string }>`with
-      payer as (select balance from ledger_accounts where id = ${payer.id} for no key update),
-      covered as (select coalesce((select balance from payer), 0) >= ${need}::bigint as ok),
-      created as (insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at, balance)
-        select * from (values ${sql.join(touched.map((t) => sql`(${t.account.id}::text, ${t.account.kind}::text, ${t.account.ownerId}::text, ${t.account.nonNegative}::boolean, ${t.account.tracked}::boolean, ${input.at}::timestamptz, ${firstBalance(t)}::bigint)`))}) as a
-        where ${ok}
-        on conflict (id) do nothing returning id),
-      ${sql.join(moved.map(({ account, amount }, i) => sql`${sql.ref(`m${i}`)} as (update ledger_accounts set balance = balance + ${amount}::bigint
-        where id = ${account.id} and ${ok} and not exists (select 1 from created c where c.id = ${account.id}) returning id),`), sql``)}
-      entry as (insert into journal_entries (id, kind, memo, order_id, shop_id, created_at)
-        select ${entryId}::uuid, ${input.kind}::text, ${input.memo}::text, ${input.orderId ?? null}::uuid, ${input.shopId ?? null}::uuid, ${input.at}::timestamptz where ${ok}),
-      posted as (insert into postings (entry_id, account_id, amount)
-        select * from (values ${sql.join(postings.map((p) => sql`(${entryId}::uuid, ${p.account.id}::text, ${p.amount}::bigint)`))}) as p where ${ok})
-      select ${ok} as ok, (select balance from payer) as balance,
-        (select coalesce(json_agg(id), '[]') from (select id from created ${sql.join(moved.map((_, i) => sql`union all select id from ${sql.ref(`m${i}`)}`), sql` `)}) as done) as moved`);
-  const row = rows[0];
-  if (!row.ok) return { short: Number(row.balance ?? 0) };
-  const done = new Set(typeof row.moved === 'string' ? JSON.parse(row.moved) as string[] : row.moved);
+  const { rows } = await withLaterWrites(tx, entriesStatement([entry], touched, moved, { account: payer, need }));
+  if (!rows[0].ok) return { short: Number(rows[0].balance ?? 0) };
+  const done = new Set(rows.map((r) => r.id));
   // The payer was locked and moved; another account created after this statement's snapshot is moved now (as postEntries).
   for (const { account, amount } of moved) {
     if (!done.has(account.id)) await tx.updateTable('ledger_accounts').set({ balance: sql`balance + ${amount}` }).where('id', '=', account.id).execute();
   }
-  return { entryId };
+  return { entryId: entry.id };
 }
 
 /** An entry's non-zero postings, after checking it has two, each in integer fen, and balances. */
@@ -136,32 +120,48 @@ function sumsByAccount(postings: readonly Posting[]): Posting[] {
  * exist). All parts see one snapshot: a row the insert creates is not locked nor moved again.
  * Untracked accounts (a channel's clearing account, hot) are only created, never locked. Each column
  * is one array (unnest), so the text and its parameters stay the same for one entry or a batch.
+ *
+ * With a `payer` (postEntryFrom), the payer's row is locked before anything else and every part is
+ * conditional on its balance covering `need` (the moves through the locks they join): when it does
+ * not, nothing is locked nor written. Every row then also carries `ok` and the payer's balance (null
+ * when it has no row); when nothing was written, the one row names no account.
  */
-function entriesStatement(entries: ReadonlyArray<{ id: string; input: EntryInput; postings: Posting[] }>, touched: readonly Posting[], moved: readonly Posting[]) {
+function entriesStatement(
+  entries: ReadonlyArray<{ id: string; input: EntryInput; postings: Posting[] }>, touched: readonly Posting[], moved: readonly Posting[],
+  payer?: { account: AccountSpec; need: number },
+) {
   const at = entries[0].input.at;
   const accountsIn = touched.map((t) => t.account);
   const postings = entries.flatMap(({ id, postings: ps }) => ps.map((p) => ({ id, account: p.account.id, amount: p.amount })));
-  return sql<{ id: string; created: boolean }>`with created as (
+  const ok = payer ? sql`(select ok from covered)` : sql`true`;
+  const done = sql`select id, true as created from created union all select id, false from moved`;
+  return sql<{ id: string | null; created: boolean | null; ok?: boolean; balance?: number | null }>`with ${payer ? sql`
+    payer as (select balance from ledger_accounts where id = ${payer.account.id} for no key update),
+    covered as (select coalesce((select balance from payer), 0) >= ${payer.need}::bigint as ok),` : sql``}
+    created as (
       insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at, balance)
       select id, kind, owner_id, non_negative, tracked, ${at}, balance
       from unnest(${accountsIn.map((a) => a.id)}::text[], ${accountsIn.map((a) => a.kind)}::text[],
         ${accountsIn.map((a) => a.ownerId)}::text[], ${accountsIn.map((a) => a.nonNegative)}::boolean[],
         ${accountsIn.map((a) => a.tracked)}::boolean[], ${touched.map(firstBalance)}::bigint[])
         as a(id, kind, owner_id, non_negative, tracked, balance)
+      where ${ok}
       order by id
       on conflict (id) do nothing returning id),
-    locked as (select id from ledger_accounts where id = any(${moved.map((m) => m.account.id)}::text[]) order by id for no key update),
+    locked as (select id from ledger_accounts where id = any(${moved.map((m) => m.account.id)}::text[]) and ${ok} order by id for no key update),
     moved as (update ledger_accounts set balance = balance + m.amount
       from locked, unnest(${moved.map((m) => m.account.id)}::text[], ${moved.map((m) => m.amount)}::bigint[]) as m(id, amount)
       where ledger_accounts.id = locked.id and m.id = locked.id returning ledger_accounts.id),
     entry as (insert into journal_entries (id, kind, memo, order_id, shop_id, created_at)
       select * from unnest(${entries.map((e) => e.id)}::uuid[], ${entries.map((e) => e.input.kind)}::text[],
         ${entries.map((e) => e.input.memo)}::text[], ${entries.map((e) => e.input.orderId ?? null)}::uuid[],
-        ${entries.map((e) => e.input.shopId ?? null)}::uuid[], ${entries.map((e) => e.input.at.toISOString())}::timestamptz[])),
+        ${entries.map((e) => e.input.shopId ?? null)}::uuid[], ${entries.map((e) => e.input.at.toISOString())}::timestamptz[])
+      where ${ok}),
     posted as (insert into postings (entry_id, account_id, amount)
       select * from unnest(${postings.map((p) => p.id)}::uuid[], ${postings.map((p) => p.account)}::text[],
-        ${postings.map((p) => p.amount)}::bigint[]))
-    select id, true as created from created union all select id, false from moved`;
+        ${postings.map((p) => p.amount)}::bigint[])
+      where ${ok})
+    ${payer ? sql`select done.id, done.created, ok, (select balance from payer) as balance from covered left join (${done}) as done on true` : done}`;
 }
 
 /** The balance an account's row is proposed with: a tracked one's sum, but never below zero for a non-negative one. */
