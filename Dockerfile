@@ -14,6 +14,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY web ./web
+COPY scripts/build-server.mjs ./scripts/
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime

@@ -1,7 +1,7 @@
 // `npm start`: builds what changed since the last start, then runs the built server in this process.
 // The web app (vite) is rebuilt when a file under web/ or src/ (the web app imports types and rule
 // defaults from there) is newer than web/dist/index.html; the server bundle (esbuild, the same build
-// as `npm run build:server`) when a file under src/ or package-lock.json is newer than dist/main.js.
+// as `npm run build:server`) when a file under src/, package-lock.json or the build script is newer than dist/main.js.
 // An unchanged checkout starts in about the time `npm run start:prod` takes: no vite build
 // (seconds of CPU) and no TypeScript compiled at run time (tsx), which `npm start` did every time.
 import { spawnSync } from 'node:child_process';
@@ -37,7 +37,7 @@ function run(script) {
 
 const sources = newest('src');
 if (Math.max(sources, newest('web')) > mtime('web/dist/index.html')) run('build:web');
-if (Math.max(sources, mtime('package-lock.json'), mtime('package.json')) > mtime('dist/main.js')) run('build:server');
+if (Math.max(sources, mtime('package-lock.json'), mtime('package.json'), mtime('scripts/build-server.mjs')) > mtime('dist/main.js')) run('build:server');
 
 process.setSourceMapsEnabled(true);
 await import(pathToFileURL(path.join(root, 'dist/main.js')).href);

@@ -71,6 +71,9 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   // Read (or, on a first start, generated on the thread pool) while the database opens.
   const sandboxKeysLoaded = config.sandbox ? loadSandboxKeys(config.dataDir) : undefined;
   sandboxKeysLoaded?.catch(() => undefined);
+  // The verifier's dummy hash (argon2, a few hundred ms on the thread pool) is made while the database opens too.
+  const passwordsReady = PasswordVerifier.create();
+  passwordsReady.catch(() => undefined);
   const database = options.database ?? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
   phase('database open');
   await migrate(database.db);
@@ -87,7 +90,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   const ctx: Ctx = {
     config, db: database.db, engine: database.engine, clock, log, rules: new RuleBook(database.db, ruleBase), box: new SecretBox(config.secret),
     scheduler: new Scheduler(database.db, clock, log), topups: simulator, settlementHolds: [openCaseHold, waitingRefundHold],
-    passwords: await PasswordVerifier.create(), mailer: await createMailer(config.smtpUrl), evidenceStore: createEvidenceStore(config),
+    passwords: await passwordsReady, mailer: await createMailer(config.smtpUrl), evidenceStore: createEvidenceStore(config),
     keyCheckers: createKeyCheckers(config.sandbox), sms: createSmsProvider(config.sms, config.sandbox),
     rails: new PaymentRails(config.sandbox, config.rails ?? {}, () => clock.now()),
     // On PostgreSQL it serves only once its listener is heard (listenForSessionChanges).
