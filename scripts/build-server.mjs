@@ -1,6 +1,6 @@
 // `npm run build:server`: the server and the `kameng` CLI as two ES module bundles, dist/main.js and
 // dist/cli.js, each with the dependencies they load at start bundled in (issue 10: a PGlite server's
-// reopen). Loading ~1,500 files from node_modules one by one — resolve, stat, read, compile, link —
+// reopen). Loading ~1,300 files from node_modules one by one — resolve, stat, read, compile, link —
 // was half of a reopen: 2.4–3.1 s from spawn to healthy became 1.7–1.9 s on the same machine in the
 // same minutes, and dist/main.js grows from 0.9 to 5.5 MB.
 //
