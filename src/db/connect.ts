@@ -251,10 +251,13 @@ export async function migrate(db: Db): Promise<void> {
 /**
  * The usual start: every migration is already recorded. One read tells, instead of the migrator's
  * own round of DDL and table locks (seconds on a reopened PGlite). A new database (no migration
- * table yet) or anything missing goes through the migrator.
+ * table yet) or anything missing goes through the migrator. The table is looked up first, so a new
+ * database's first start puts no error in PostgreSQL's log.
  */
 async function upToDate(db: Db): Promise<boolean> {
   try {
+    const { rows: [table] } = await sql<{ present: boolean }>`select to_regclass('kysely_migration') is not null as present`.execute(db);
+    if (!table?.present) return false;
     const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
     const done = new Set(rows.map((r) => r.name));
     return done.size === Object.keys(migrations).length && Object.keys(migrations).every((name) => done.has(name));
