@@ -10,18 +10,24 @@
 // - what is imported only on demand, so a start never loads it: the S3 client, nodemailer, Scalar's
 //   5 MB API reference page;
 // - pg-native, pg's optional native driver, which is not installed.
-// The source maps map the project's own code only (src/), without the sources' text: that is what a
-// stack trace needs. Node (start:prod's --enable-source-maps) decodes a bundle's whole map the first
-// time it formats a stack (the first logged error): with the dependencies' mappings too, that took
-// half a second and ~100 MB of resident memory for the server's life.
+// The source maps map the project's own code (src/) only, without the sources' text: a stack frame
+// in src/ names its file and line, one in a dependency its place in the bundle. Node (start:prod's
+// --enable-source-maps) decodes a bundle's whole map the first time it formats a stack (the first
+// logged error): with the dependencies' mappings too, that took ~1 s and 70 MB of heap (120 MB of
+// resident memory) for the server's life.
+//   node scripts/build-server.mjs [outdir] [--full-map]   (dist; --full-map keeps every mapping: the test compares)
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
 
 const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'; // base64 VLQ
 
+const outdir = process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 'dist';
+const ownCode = path.resolve('src') + path.sep;
+
 await build({
   entryPoints: ['src/main.ts', 'src/cli.ts'],
-  outdir: 'dist',
+  outdir,
   bundle: true,
   platform: 'node',
   target: 'node22',
@@ -34,16 +40,23 @@ await build({
   logLevel: 'warning',
 });
 
-for (const entry of ['main', 'cli']) {
-  const file = `dist/${entry}.js.map`;
-  writeFileSync(file, JSON.stringify(onlySources(JSON.parse(readFileSync(file, 'utf8')), (source) => source.startsWith('../src/'))));
+for (const entry of process.argv.includes('--full-map') ? [] : ['main', 'cli']) {
+  const file = path.join(outdir, `${entry}.js.map`);
+  const map = JSON.parse(readFileSync(file, 'utf8'));
+  writeFileSync(file, JSON.stringify(onlySources(map, (source) => path.resolve(outdir, source).startsWith(ownCode))));
 }
 
-/** The map without the segments of sources `keep` refuses (their generated lines map to nothing). */
+/**
+ * The map with only the mappings of the sources `keep` accepts. Where the others' code begins, a
+ * segment without a source marks it unmapped: Node maps a position to the closest mapping before it,
+ * so a stack frame in a dependency would otherwise borrow the project's line above it; unmapped, it
+ * shows its place in the bundle.
+ */
 function onlySources(map, keep) {
   const kept = map.sources.map(keep);
   const state = [0, 0, 0, 0]; // source, original line, original column, name: relative across the whole map
   const out = [0, 0, 0, 0];
+  let unmapped = false;
   const lines = map.mappings.split(';').map((line) => {
     let column = 0;
     let outColumn = 0;
@@ -52,7 +65,15 @@ function onlySources(map, keep) {
       const fields = decodeVlq(segment);
       column += fields[0];
       for (let i = 1; i < fields.length; i++) state[i - 1] += fields[i];
-      if (fields.length === 1 || !kept[state[0]]) continue;
+      const own = fields.length > 1 && kept[state[0]];
+      if (!own) {
+        if (!unmapped) segments.push(encodeVlq(column - outColumn));
+        else continue;
+        unmapped = true;
+        outColumn = column;
+        continue;
+      }
+      unmapped = false;
       const encoded = [column - outColumn, state[0] - out[0], state[1] - out[1], state[2] - out[2]];
       if (fields.length === 5) encoded.push(state[3] - out[3]);
       outColumn = column;
