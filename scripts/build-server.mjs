@@ -67,10 +67,11 @@ function onlySources(map, keep) {
       for (let i = 1; i < fields.length; i++) state[i - 1] += fields[i];
       const own = fields.length > 1 && kept[state[0]];
       if (!own) {
-        if (!unmapped) segments.push(encodeVlq(column - outColumn));
-        else continue;
-        unmapped = true;
-        outColumn = column;
+        if (!unmapped) {
+          segments.push(encodeVlq(column - outColumn));
+          outColumn = column;
+          unmapped = true;
+        }
         continue;
       }
       unmapped = false;

@@ -71,7 +71,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   // Read (or, on a first start, generated on the thread pool) while the database opens.
   const sandboxKeysLoaded = config.sandbox ? loadSandboxKeys(config.dataDir) : undefined;
   sandboxKeysLoaded?.catch(() => undefined);
-  // The verifier's dummy hash (argon2, a few hundred ms on the thread pool) is made while the database opens too.
+  // The verifier's dummy hash (argon2, ~20 ms on the thread pool) is made while the database opens too.
   const passwordsReady = PasswordVerifier.create();
   passwordsReady.catch(() => undefined);
   const database = options.database ?? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
