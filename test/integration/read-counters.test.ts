@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { checkLedger } from '../../src/ledger/check';
+import { appendEvent } from '../../src/timeline/timeline';
 import { verifyAllTimelines } from '../../src/timeline/verify-all';
 import { engine } from '../support/databases';
 import { useTestApp } from '../support/harness';
@@ -189,17 +190,23 @@ describe('streamed timeline verification', () => {
     for (let i = 0; i < 3; i += 1) await t.api.buyAndPay(await t.api.user('buyer'), product.id);
     const orders = Number((await sql<{ n: string }>`select count(*) as n from orders`.execute(db)).rows[0].n);
     const events = Number((await sql<{ n: string }>`select count(*) as n from order_events`.execute(db)).rows[0].n);
+    // Each event travels as a line of JSON values: text with newlines, commas and quotes stays one line.
+    const awkward = (await db.selectFrom('orders').select('id').executeTakeFirstOrThrow()).id;
+    await db.transaction().execute((tx) => appendEvent(tx, awkward, 'note,"x"\n', {
+      actor: 'staff:a,b\n"c"', at: new Date(), data: { text: 'line one\nline two, "quoted" \\ end', n: [1, 2.5, -0], nested: { z: null, a: '\u2028' } },
+    }));
     for (const batch of [2, 3, 1000]) {
-      expect(await verifyAllTimelines(db, () => {}, batch)).toEqual({ orders, broken: 0, events });
+      expect(await verifyAllTimelines(db, () => {}, batch)).toEqual({ orders, broken: 0, events: events + 1 });
     }
-    const victim = (await db.selectFrom('order_events').select(['order_id', 'seq']).where('seq', '=', 2).executeTakeFirstOrThrow());
+    const victim = (await db.selectFrom('order_events').select(['order_id', 'seq']).where('seq', '=', 2).where('order_id', '<>', awkward).executeTakeFirstOrThrow());
     await sql`update order_events set data = '{"tampered":true}' where order_id = ${victim.order_id} and seq = 2`.execute(db);
-    // Data emptied to {} (the text verify-all does not parse) is caught as well.
-    const emptied = (await db.selectFrom('order_events').select('order_id').where('seq', '=', 1).where('order_id', '<>', victim.order_id)
+    // Data emptied to {} is caught as well, and a hash altered to hold a newline is reported, not a crash.
+    const emptied = (await db.selectFrom('order_events').select('order_id').where('seq', '=', 1).where('order_id', 'not in', [victim.order_id, awkward])
       .where(sql<boolean>`data <> '{}'::jsonb`).executeTakeFirstOrThrow()).order_id;
     await sql`update order_events set data = '{}' where order_id = ${emptied} and seq = 1`.execute(db);
+    await sql`update order_events set hash = hash || e'\n' where order_id = ${awkward} and seq = 1`.execute(db);
     const broken: Array<[string, number | undefined]> = [];
-    expect(await verifyAllTimelines(db, (id, at) => broken.push([id, at]), 2)).toMatchObject({ orders, broken: 2 });
-    expect(broken.sort()).toEqual([[victim.order_id, 2], [emptied, 1]].sort());
+    expect(await verifyAllTimelines(db, (id, at) => broken.push([id, at]), 2)).toMatchObject({ orders, broken: 3 });
+    expect(broken.sort()).toEqual([[victim.order_id, 2], [emptied, 1], [awkward, 1]].sort());
   });
 });
