@@ -39,7 +39,12 @@ export const revealConsentText = (lang: Lang): string => [revealConsent[lang].le
  * Delivery right after payment: card keys are handed over now; a top-up is recorded as a request
  * to the supplier (sent after commit by the dispatch job); manual goods wait for the merchant.
  */
-export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: RuleSet, now: Date): Promise<string> {
+export async function deliverPaidOrder(
+  ctx: Ctx, tx: Tx, order: Order, rules: RuleSet, now: Date,
+  /** The payment's UPDATE wrote the card-key order as delivered at `now` already (order-state.ts payOrderIf). */
+  options: { deliveredWritten?: boolean } = {},
+): Promise<string> {
+  invariant(!options.deliveredWritten || order.product_type === 'card_key', 'only a card-key order is delivered by its payment');
   if (order.product_type === 'card_key') {
     // The writes queued behind (the paid event, the sales counter, webhook deliveries) ride along: none touches keys.
     const { rows: keys } = await withLaterWrites(tx, tx.updateTable('card_keys').set({ status: 'sold' }).where('order_id', '=', order.id).where('status', '=', 'reserved')
@@ -52,8 +57,10 @@ export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: Ru
     await later(tx, tx.insertInto('deliveries').values({
       id: delivery.id, order_id: order.id, kind: 'card_key', content_cipher: null, detail: JSON.stringify(delivery.detail), created_at: now,
     }));
-    // The order moved to paid in this transaction's previous change of it (pay-order.ts): its row is held and known.
-    const delivered = await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: keys.length }, 'delivered', 'system', { held: true });
+    // The order moved to paid in this transaction's previous change of it (pay-order.ts): its row is held and known
+    // (and, after a payment awaited, already written as delivered).
+    const delivered = await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: keys.length }, 'delivered', 'system',
+      { held: true, written: options.deliveredWritten });
     deliveredHere.set(tx, { ...delivered, delivery });
     await noticeOrderPaid(ctx, tx, order, null, now);
     await noticeOrderDelivered(ctx, tx, order, now);
@@ -83,14 +90,18 @@ export async function deliverPaidOrder(ctx: Ctx, tx: Tx, order: Order, rules: Ru
 export async function markDelivered(
   tx: Tx, order: Order, from: 'paid' | 'delivering', rules: RuleSet, now: Date, data: Record<string, unknown>,
   status: 'delivered' | 'partially_refunded' = 'delivered', by: OrderMover = 'system',
-  /** `held`: `order` is the row as this transaction last wrote it (order-state.ts transitionHeldOrder). */
-  options: { held?: boolean } = {},
+  /**
+   * `held`: `order` is the row as this transaction last wrote it (order-state.ts transitionHeldOrder);
+   * `written`: and the row is written as `status` at `now` already (payOrderIf).
+   */
+  options: { held?: boolean; written?: boolean } = {},
 ): Promise<{ order: Order; autoConfirmAt: Date }> {
   let updated: Order;
   if (options.held) {
     invariant(order.status === from, `a held order in status ${order.status} is not ${from}`);
-    updated = await transitionHeldOrder(tx, order, status, by, { delivered_at: now });
+    updated = await transitionHeldOrder(tx, order, status, by, { delivered_at: now }, undefined, { written: options.written });
   } else {
+    invariant(!options.written, 'only a held order can be written already');
     updated = await transitionOrder(tx, order.id, [from], status, by, { delivered_at: now });
   }
   const autoConfirmAt = minutesFrom(now, ruleNumber(rules, 'escrow.auto-confirm'));

@@ -72,15 +72,54 @@ export async function transitionOrderIf(
 }
 
 /**
+ * An order awaiting its payment is paid (pending_payment → paid); one for card keys, which this
+ * transaction hands over right after (deliver.ts deliverPaidOrder), goes on to delivered in the same
+ * UPDATE. One row version of the order instead of two: with the orders table's indexes, the
+ * delivered UPDATE was one of a checkout's costliest writes (issue 10). Returns the order as the
+ * payment left it (status paid: what the order.paid webhook, emitted here, and the paid event
+ * describe) and whether it is already written as delivered at `deliveredAt`; undefined when the
+ * order no longer awaits its payment (nothing changed).
+ */
+export async function payOrderIf(
+  tx: Tx, orderId: string, by: OrderMover, set: Required<Pick<OrderMoveSet, 'paid' | 'paid_at' | 'cancelled_at'>>, deliveredAt: Date,
+): Promise<{ order: Order; deliveredWritten: boolean } | undefined> {
+  invariant(allowed('pending_payment', 'paid', by) && allowed('paid', 'delivered', 'system'), `order payment by ${by} is not in the table`);
+  const head = headColumnFor(tx, orderId);
+  const cardKeys = sql<boolean>`product_type = 'card_key'`;
+  const row = await tx.updateTable('orders').set({
+    ...set,
+    status: sql<OrderStatus>`case when ${cardKeys} then 'delivered' else 'paid' end`,
+    delivered_at: sql<Date | null>`case when ${cardKeys} then ${deliveredAt}::timestamptz else delivered_at end`,
+  })
+    .where('id', '=', orderId).where('status', '=', 'pending_payment').returningAll()
+    .$if(head !== undefined, (q) => q.returning(head!.as('_head')))
+    .returning(sql<unknown>`${shopHooksColumn('orders.shop_id')}`.as('_hooks'))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { _head, _hooks, ...written } = row as Order & { _head?: string | null; _hooks?: unknown };
+  if (head !== undefined) learnHead(tx, orderId, _head ?? null);
+  else orderRowLocked(tx, orderId);
+  if (!shopHooksKnown(tx, written.shop_id)) learnShopHooks(tx, written.shop_id, _hooks as string);
+  const deliveredWritten = written.status === 'delivered';
+  const paid: Order = { ...written, status: 'paid', delivered_at: deliveredWritten ? null : written.delivered_at };
+  await emitOrderWebhook(tx, paid, set, undefined);
+  return { order: paid, deliveredWritten };
+}
+
+/**
  * transitionOrder for an order this transaction moved itself just before: it holds the row lock and
  * `order` is the row as that statement returned it, so nobody else can have changed it and the
  * compare-and-set is sure to hit. The UPDATE is written behind (db/write-behind.ts, sent with the
  * next statement) and the row as it will be is returned. Only for a row not already queued for
  * another change in this transaction.
  */
-export async function transitionHeldOrder(tx: Tx, order: Order, to: OrderStatus, by: OrderMover, set: OrderMoveSet = {}, at?: Date): Promise<Order> {
+export async function transitionHeldOrder(
+  tx: Tx, order: Order, to: OrderStatus, by: OrderMover, set: OrderMoveSet = {}, at?: Date,
+  /** The row is written so already (payOrderIf): only what follows the change (its webhook) is left. */
+  options: { written?: boolean } = {},
+): Promise<Order> {
   invariant(allowed(order.status, to, by), `order transition ${order.status} → ${to} by ${by} is not in the table`);
-  await later(tx, tx.updateTable('orders').set({ ...set, status: to }).where('id', '=', order.id).where('status', '=', order.status));
+  if (!options.written) await later(tx, tx.updateTable('orders').set({ ...set, status: to }).where('id', '=', order.id).where('status', '=', order.status));
   const updated: Order = { ...order, ...set, status: to };
   await emitOrderWebhook(tx, updated, set, at);
   return updated;

@@ -10,7 +10,7 @@ import { accounts } from '../ledger/accounts';
 import { postEntry, postEntryFrom } from '../ledger/journal';
 import { executeRefund, markOrderRefunded } from '../payments/refunds';
 import { faultOf } from '../trust/fault';
-import { transitionOrder, transitionOrderIf } from './order-state';
+import { payOrderIf, transitionOrder } from './order-state';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
 import { AppError, invariant, notFound } from '../shared/errors';
 import { appendEvent, forgetTimelineHeads } from '../timeline/timeline';
@@ -134,11 +134,13 @@ async function applyOrderPayment(
   ctx: Ctx, tx: Tx, orderId: string, payment: { paymentId: string; amount: number; channel: string }, rules: RuleSet, now: Date,
 ): Promise<string> {
   const mover = payment.channel === 'balance' ? 'buyer' : 'system';
-  // The usual case, an order awaiting its payment (nothing paid yet), moves in one statement; only
-  // an order that is not (expired meanwhile) is read and locked first.
-  let paid = await transitionOrderIf(tx, orderId, ['pending_payment'], 'paid', mover, { paid: payment.amount, paid_at: now, cancelled_at: null });
+  // The usual case, an order awaiting its payment (nothing paid yet), moves in one statement (card
+  // keys on to delivered); only an order that is not (expired meanwhile) is read and locked first.
+  const awaited = await payOrderIf(tx, orderId, mover, { paid: payment.amount, paid_at: now, cancelled_at: null }, now);
+  let paid: Order;
   let order: Pick<Order, 'id' | 'status' | 'coupon_id' | 'paid' | 'amount'>;
-  if (paid) {
+  if (awaited) {
+    paid = awaited.order;
     order = { ...paid, status: 'pending_payment', paid: 0 };
   } else {
     order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
@@ -165,7 +167,7 @@ async function applyOrderPayment(
   // product's row, which every checkout of the product would then hold locked until its commit.
   await later(tx, sql`insert into product_stock as s (product_id, slot, available, sold) values (${paid.product_id}, kameng_slot(), 0, ${paid.quantity})
     on conflict (product_id, slot) do update set sold = s.sold + excluded.sold`);
-  return deliverPaidOrder(ctx, tx, paid, rules, now);
+  return deliverPaidOrder(ctx, tx, paid, rules, now, { deliveredWritten: awaited?.deliveredWritten });
 }
 
 /** After a late payment: reserve the expired order's stock again, or say it is gone. */
