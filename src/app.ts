@@ -74,7 +74,7 @@ export async function createKameng(options: StartOptions = {}): Promise<Kameng> 
   // The verifier's dummy hash (argon2, ~20 ms on the thread pool) is made while the database opens too.
   const passwordsReady = PasswordVerifier.create();
   passwordsReady.catch(() => undefined);
-  const database = options.database ?? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
+  const database = options.database ?? await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), poolSize: config.dbPoolSize });
   phase('database open');
   await migrate(database.db);
   phase('migrations checked');

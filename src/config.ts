@@ -37,6 +37,8 @@ export interface Config {
    * change nothing a buyer decides on; staff and the shop page always read them fresh.
    */
   trustCacheTtlMs: number;
+  /** PostgreSQL connections this server opens at most (KAMENG_DB_POOL_SIZE); ignored on PGlite, which has one. */
+  dbPoolSize: number;
   /** Bearer token that opens GET /metrics; without one, /metrics is served only in the sandbox. */
   metricsToken: string | undefined;
   /** SMS for important notices: off, the sandbox outbox, or Aliyun (KAMENG_SMS_PROVIDER, ALIYUN_SMS_*). */
@@ -80,6 +82,8 @@ export const sessionCacheTtlMsDefault = 5000;
 export const sessionCacheTtlMsMax = 60_000;
 /** 5 s: a catalogue page's trust figures cost five grouped queries per shop set once per 5 s; see Config.trustCacheTtlMs. */
 export const trustCacheTtlMsDefault = 5000;
+/** PostgreSQL connections per server: see README (Configuration) for how it was chosen. */
+export const dbPoolSizeDefault = 10;
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const secretFileName = 'secret.key';
 
@@ -162,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: parseInteger(env, 'KAMENG_SHUTDOWN_TIMEOUT_MS', shutdownTimeoutMsDefault, 100, 120_000),
     sessionCacheTtlMs: parseInteger(env, 'KAMENG_SESSION_CACHE_TTL_MS', sessionCacheTtlMsDefault, 0, sessionCacheTtlMsMax),
     trustCacheTtlMs: parseInteger(env, 'KAMENG_TRUST_CACHE_TTL_MS', trustCacheTtlMsDefault, 0, 60_000),
+    dbPoolSize: parseInteger(env, 'KAMENG_DB_POOL_SIZE', dbPoolSizeDefault, 1, 100),
     metricsToken: readMetricsToken(env),
     sms: readSmsConfig(env, sandbox),
     rails: readRails(env, sandbox),
@@ -208,7 +213,7 @@ const railVariables = [
 /** Every KAMENG_* variable the server, the CLI or the test tools read; anything else is likely a typo. */
 export const knownVariables: readonly string[] = [
   'KAMENG_SANDBOX', 'KAMENG_DATA_DIR', 'KAMENG_SECRET', 'KAMENG_TRUST_PROXY', 'KAMENG_SCHEDULER_INTERVAL_MS', 'KAMENG_TOPUP_SIMULATOR',
-  'KAMENG_PUBLIC_URL', 'KAMENG_SHUTDOWN_TIMEOUT_MS', 'KAMENG_SESSION_CACHE_TTL_MS', 'KAMENG_TRUST_CACHE_TTL_MS', 'KAMENG_METRICS_TOKEN', 'KAMENG_SMS_PROVIDER', 'KAMENG_S3_BUCKET', 'KAMENG_S3_ENDPOINT', 'KAMENG_S3_REGION',
+  'KAMENG_PUBLIC_URL', 'KAMENG_SHUTDOWN_TIMEOUT_MS', 'KAMENG_SESSION_CACHE_TTL_MS', 'KAMENG_TRUST_CACHE_TTL_MS', 'KAMENG_DB_POOL_SIZE', 'KAMENG_METRICS_TOKEN', 'KAMENG_SMS_PROVIDER', 'KAMENG_S3_BUCKET', 'KAMENG_S3_ENDPOINT', 'KAMENG_S3_REGION',
   'KAMENG_S3_ACCESS_KEY_ID', 'KAMENG_S3_SECRET_ACCESS_KEY', 'KAMENG_S3_FORCE_PATH_STYLE',
   ...railVariables,
 ];
