@@ -38,7 +38,8 @@ const settings = {
 const password = 'bench-password-2026';
 const log = (msg: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 
-interface Read { name: string; method: 'GET'; path: string; token?: string }
+/** `paths`: at 16 clients, each client goes round these instead of `path` (different questions: nothing to share). */
+interface Read { name: string; method: 'GET'; path: string; paths?: string[]; token?: string }
 export interface ReadFigures { name: string; aloneMs: number; p50: number; p99: number; rps: number; errors: number }
 export type LargeEngine = 'postgres' | 'pglite';
 export interface LargeResult {
@@ -79,10 +80,10 @@ async function measure(base: URL, r: Read): Promise<ReadFigures> {
   const latencies: number[] = [];
   let errors = 0;
   const until = performance.now() + settings.readSeconds * 1000;
-  await Promise.all(Array.from({ length: settings.readClients }, async () => {
-    while (performance.now() < until) {
+  await Promise.all(Array.from({ length: settings.readClients }, async (_, client) => {
+    for (let i = client; performance.now() < until; i += 1) {
       const t0 = performance.now();
-      const reply = await call(base, r.method, r.path, { token: r.token, timeoutMs: 120_000 });
+      const reply = await call(base, r.method, r.paths ? r.paths[i % r.paths.length] : r.path, { token: r.token, timeoutMs: 120_000 });
       latencies.push(performance.now() - t0);
       if (reply.status !== 200) errors += 1;
     }
@@ -288,6 +289,9 @@ async function openTarget(target: Target): Promise<{ db: SqlClient; end: () => P
 function reads(s: Setup): Read[] {
   return [
     { name: 'catalog GET /api/products', method: 'GET', path: '/api/products' },
+    // The same page for every client above (the front page: concurrent requests share one read); here 16 different pages of 20.
+    { name: 'catalog, 16 different pages', method: 'GET', path: '/api/products?sort=price_asc&limit=20&offset=10',
+      paths: ['newest', 'price_asc', 'price_desc', 'sales'].flatMap((sort) => [0, 10, 20, 30].map((offset) => `/api/products?sort=${sort}&limit=20&offset=${offset}`)) },
     { name: 'product GET /api/products/:id', method: 'GET', path: `/api/products/${s.productId}` },
     { name: 'shop balance', method: 'GET', path: `/api/shops/${s.shopId}/balance`, token: s.merchantToken },
     { name: 'merchant orders', method: 'GET', path: `/api/orders?shopId=${s.shopId}`, token: s.merchantToken },

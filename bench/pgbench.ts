@@ -35,7 +35,8 @@ export interface PgbenchResult {
 export async function runPgbench(bin: string, runs: Array<{ clients: number; threads: number }>, seconds: number, scale = 10): Promise<PgbenchResult[]> {
   const db = await createDatabase('kameng_pgbench');
   const url = new URL(adminUrl);
-  const conn = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres')];
+  // A Unix socket (?host=/var/run/postgresql) as the server connects: the baseline uses the same transport.
+  const conn = ['-h', url.searchParams.get('host') ?? url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres')];
   const env = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) || process.env.PGPASSWORD };
   try {
     await run(bin, ['-i', '-q', '-s', String(scale), ...conn, db.name], { env, maxBuffer: 16 * 1024 * 1024 });
