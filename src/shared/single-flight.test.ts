@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { singleFlight } from './single-flight';
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 /** A run the test finishes by hand. */
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -18,9 +20,13 @@ describe('singleFlight', () => {
     const work = () => { runs += 1; return runs === 1 ? first.promise : Promise.resolve({ n: runs }); };
     const a = flight(owner, 'page', work);
     const b = flight(owner, 'page', work);
+    expect(runs).toBe(0); // the run starts on the next turn of the event loop, so that calls arriving with it join
+    await nextTurn();
+    const c = flight(owner, 'page', work);
     expect(runs).toBe(1);
     first.resolve({ n: 1 });
     expect(await a).toBe(await b);
+    expect(await c).toBe(await a);
     expect(await flight(owner, 'page', work)).toEqual({ n: 2 });
     expect(runs).toBe(2);
   });
@@ -32,6 +38,7 @@ describe('singleFlight', () => {
     let runs = 0;
     const work = () => { runs += 1; return pending.promise; };
     const calls = [flight(one, 'a', work), flight(one, 'b', work), flight(two, 'a', work), flight(one, 'a', work)];
+    await nextTurn();
     expect(runs).toBe(3);
     pending.resolve('done');
     expect(await Promise.all(calls)).toEqual(['done', 'done', 'done', 'done']);

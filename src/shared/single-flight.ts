@@ -13,7 +13,10 @@ export function singleFlight<T>(): (owner: object, key: string, work: () => Prom
     if (!inFlight) runs.set(owner, (inFlight = new Map()));
     const running = inFlight.get(key);
     if (running) return running;
-    const run = work().finally(() => inFlight.delete(key));
+    // The run starts on the event loop's next turn, so calls that came in with this one (requests
+    // read from their sockets in the same turn) join it: PGlite answers in microtasks, and a read
+    // started at once would end before Node read the next request.
+    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(work).finally(() => inFlight.delete(key));
     inFlight.set(key, run);
     return run;
   };
