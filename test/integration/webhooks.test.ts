@@ -121,6 +121,8 @@ describe('merchant webhooks', () => {
       expect(r.body).not.toContain(buyer.user.email);
     }
     expect(got.find((r) => r.event.type === 'order.delivered')!.event.data.status).toBe('delivered');
+    // The payment and the delivery are one UPDATE of the order (payOrderIf); the paid event still describes the paid step.
+    expect(got.find((r) => r.event.type === 'order.paid')!.event.data).toMatchObject({ status: 'paid', deliveredAt: null });
     expect(new Set(got.map((r) => r.event.id)).size).toBe(2);
     const list = await deliveries(shop, hook.id);
     expect(list).toHaveLength(2);
