@@ -50,6 +50,7 @@ describe('singleFlight', () => {
     const failing = deferred<string>();
     const a = flight(owner, 'k', () => failing.promise);
     const b = flight(owner, 'k', () => Promise.resolve('never run'));
+    await nextTurn(); // the run has started (a promise rejected before anyone awaits it would be an unhandled rejection)
     failing.reject(new Error('database went away'));
     await expect(a).rejects.toThrow('database went away');
     await expect(b).rejects.toThrow('database went away');
