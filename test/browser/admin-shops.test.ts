@@ -16,7 +16,8 @@ describe('the admin console: shops', () => {
   const onSale = async (page: Page) => {
     await page.goto(app.baseUrl);
     await page.getByRole('heading', { level: 1 }).first().waitFor();
-    await page.waitForLoadState('networkidle');
+    // The catalogue has rendered: its count line, or its empty state (counting before that found 0 now and then).
+    await page.getByText(/^共 \d+ 件商品$/).or(page.getByText('还没有上架的商品。', { exact: false })).first().waitFor();
     return page.getByText(steamCard).count();
   };
 
