@@ -18,6 +18,14 @@ const retryBackoffMsBase = 5;
  */
 const retryableConstraints = new Set(['order_events_pkey', 'orders_order_no_key']);
 
+/**
+ * Thrown by work that finds it cannot go on without taking locks out of order (lockAccounts): it has
+ * the code of a serialization failure, so withTransaction rolls back and runs the work again.
+ */
+export class StartOver extends Error {
+  readonly code = '40001';
+}
+
 export const isRetryable = (error: unknown) => {
   const e = (error ?? {}) as { code?: string; constraint?: string };
   return retryableCodes.has(e.code ?? '') || (e.code === '23505' && retryableConstraints.has(e.constraint ?? ''));

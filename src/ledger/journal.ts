@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/connect';
 import { withLaterWrites } from '../db/write-behind';
+import { StartOver } from '../db/transaction';
 import { AppError, invariant } from '../shared/errors';
 import type { AccountSpec } from './accounts';
 
@@ -186,11 +187,14 @@ export async function lockAccounts(tx: Tx, specs: AccountSpec[], at: Date): Prom
   invariant(tracked.length > 0, 'lockAccounts needs at least one tracked account');
   // New rows come back from the insert (created here, so locked by it); existing ones from the locking
   // select, whose snapshot predates the insert. One created meanwhile by another transaction is in
-  // neither: the insert waited for it, so a second select finds and locks it.
+  // neither: the insert waited for that transaction, and the rows this statement locked may sort after
+  // the missing one. Locking it now would take locks out of account-id order (two first settlements
+  // of a new shop deadlocked that way, and six tries in a row did), so the transaction starts over
+  // instead: it finds every account existing and locks them all in one ordered select.
   // Writes queued behind in the transaction (db/write-behind.ts) ride along: none touches the ledger.
   // Each column one array (unnest): the same statement for one account or a batch's hundreds.
   const ids = tracked.map((a) => a.id);
-  let rows = (await withLaterWrites(tx, sql<{ id: string; balance: number }>`with created as (
+  const rows = (await withLaterWrites(tx, sql<{ id: string; balance: number }>`with created as (
       insert into ledger_accounts (id, kind, owner_id, non_negative, tracked, created_at)
       select id, kind, owner_id, non_negative, true, ${at}
       from unnest(${ids}::text[], ${tracked.map((a) => a.kind)}::text[], ${tracked.map((a) => a.ownerId)}::text[],
@@ -199,11 +203,7 @@ export async function lockAccounts(tx: Tx, specs: AccountSpec[], at: Date): Prom
       on conflict (id) do nothing returning id, balance),
     locked as (select id, balance from ledger_accounts where id = any(${ids}::text[]) order by id for no key update)
     select id, balance from created union all select id, balance from locked`)).rows;
-  if (rows.length !== tracked.length) {
-    rows = await tx.selectFrom('ledger_accounts').select(['id', 'balance'])
-      .where(sql<boolean>`id = any(${ids}::text[])`).orderBy('id').forNoKeyUpdate().execute();
-  }
-  invariant(rows.length === tracked.length, 'every locked account exists');
+  if (rows.length !== tracked.length) throw new StartOver('a ledger account this transaction locks was created by another one meanwhile');
   return new Map(rows.map((r) => [r.id, r.balance]));
 }
 
