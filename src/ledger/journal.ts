@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/connect';
-import { withLaterWrites } from '../db/write-behind';
+import { later, withLaterWrites } from '../db/write-behind';
 import { StartOver } from '../db/transaction';
 import { AppError, invariant } from '../shared/errors';
 import type { AccountSpec } from './accounts';
@@ -63,6 +63,31 @@ export async function postEntries(tx: Tx, inputs: readonly EntryInput[]): Promis
     throw error;
   }
   return entries.map((e) => e.id);
+}
+
+/**
+ * postEntry for an entry whose tracked accounts this transaction opens: each is new (an order's
+ * escrow at its first payment, under the order's row lock) and starts with its sum as balance; the
+ * untracked ones are created on first use. Nothing of it is read back, so it is written behind
+ * (db/write-behind.ts) and rides with the transaction's next statement or its COMMIT: no round trip
+ * of its own. A tracked account that existed already is a bug, and the primary key says so at that
+ * statement (the transaction rolls back); nothing is ever moved out of a non-negative account here.
+ */
+export async function postOpeningEntryLater(tx: Tx, input: EntryInput): Promise<string> {
+  const id = randomUUID();
+  const postings = checkedPostings(input);
+  const touched = sumsByAccount(postings);
+  const opened = touched.filter(({ account }) => account.tracked);
+  const used = touched.filter(({ account }) => !account.tracked);
+  for (const { account, amount } of opened) invariant(!account.nonNegative || amount >= 0, `an opening entry takes ${-amount} fen from new account ${account.id}`);
+  const row = ({ account }: Posting) => ({ id: account.id, kind: account.kind, owner_id: account.ownerId, non_negative: account.nonNegative, tracked: account.tracked, created_at: input.at });
+  if (used.length > 0) await later(tx, tx.insertInto('ledger_accounts').values(used.map(row)).onConflict((oc) => oc.column('id').doNothing()));
+  if (opened.length > 0) await later(tx, tx.insertInto('ledger_accounts').values(opened.map((p) => ({ ...row(p), balance: p.amount }))));
+  await later(tx, tx.insertInto('journal_entries').values({
+    id, kind: input.kind, memo: input.memo, order_id: input.orderId ?? null, shop_id: input.shopId ?? null, created_at: input.at,
+  }));
+  await later(tx, tx.insertInto('postings').values(postings.map(({ account, amount }) => ({ entry_id: id, account_id: account.id, amount }))));
+  return id;
 }
 
 /**

@@ -41,25 +41,29 @@ export const revealConsentText = (lang: Lang): string => [revealConsent[lang].le
  */
 export async function deliverPaidOrder(
   ctx: Ctx, tx: Tx, order: Order, rules: RuleSet, now: Date,
-  /** The payment's UPDATE wrote the card-key order as delivered at `now` already (order-state.ts payOrderIf). */
-  options: { deliveredWritten?: boolean } = {},
+  /**
+   * The payment's UPDATE wrote the card-key order as delivered at `now` already and sold its reserved
+   * keys (`keysSold` of them; order-state.ts payOrderIf).
+   */
+  options: { deliveredWritten?: boolean; keysSold?: number } = {},
 ): Promise<string> {
   invariant(!options.deliveredWritten || order.product_type === 'card_key', 'only a card-key order is delivered by its payment');
   if (order.product_type === 'card_key') {
     // The writes queued behind (the paid event, the sales counter, webhook deliveries) ride along: none touches keys.
-    const { rows: keys } = await withLaterWrites(tx, tx.updateTable('card_keys').set({ status: 'sold' }).where('order_id', '=', order.id).where('status', '=', 'reserved')
-      .returning('id'));
+    const sold = options.deliveredWritten ? options.keysSold ?? 0
+      : (await withLaterWrites(tx, tx.updateTable('card_keys').set({ status: 'sold' }).where('order_id', '=', order.id).where('status', '=', 'reserved')
+        .returning('id'))).rows.length;
     // Exactly the keys reserved for this order, one per unit: never more, never fewer.
-    invariant(keys.length === order.quantity, `order ${order.id} delivers ${keys.length} keys for ${order.quantity} units`);
+    invariant(sold === order.quantity, `order ${order.id} delivers ${sold} keys for ${order.quantity} units`);
     // Written behind (db/write-behind.ts): nothing in this transaction reads the items or the delivery back.
     await later(tx, tx.updateTable('order_items').set({ status: 'delivered' }).where('order_id', '=', order.id).where('status', '=', 'pending'));
-    const delivery = { id: randomUUID(), at: now, detail: { keyCount: keys.length } };
+    const delivery = { id: randomUUID(), at: now, detail: { keyCount: sold } };
     await later(tx, tx.insertInto('deliveries').values({
       id: delivery.id, order_id: order.id, kind: 'card_key', content_cipher: null, detail: JSON.stringify(delivery.detail), created_at: now,
     }));
     // The order moved to paid in this transaction's previous change of it (pay-order.ts): its row is held and known
     // (and, after a payment awaited, already written as delivered).
-    const delivered = await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: keys.length }, 'delivered', 'system',
+    const delivered = await markDelivered(tx, order, 'paid', rules, now, { kind: 'card_key', keyCount: sold }, 'delivered', 'system',
       { held: true, written: options.deliveredWritten });
     deliveredHere.set(tx, { ...delivered, delivery });
     await noticeOrderPaid(ctx, tx, order, null, now);

@@ -77,16 +77,23 @@ export async function transitionOrderIf(
  * UPDATE. One row version of the order instead of two: with the orders table's indexes, the
  * delivered UPDATE was one of a checkout's costliest writes (issue 10). Returns the order as the
  * payment left it (status paid: what the order.paid webhook, emitted here, and the paid event
- * describe) and whether it is already written as delivered at `deliveredAt`; undefined when the
- * order no longer awaits its payment (nothing changed).
+ * describe), whether it is already written as delivered at `deliveredAt` and how many of its reserved
+ * keys it sold; undefined when the order no longer awaits its payment (nothing changed).
  */
 export async function payOrderIf(
   tx: Tx, orderId: string, by: OrderMover, set: Required<Pick<OrderMoveSet, 'paid' | 'paid_at' | 'cancelled_at'>>, deliveredAt: Date,
-): Promise<{ order: Order; deliveredWritten: boolean } | undefined> {
+): Promise<{ order: Order; deliveredWritten: boolean; keysSold: number } | undefined> {
   invariant(allowed('pending_payment', 'paid', by) && allowed('paid', 'delivered', 'system'), `order payment by ${by} is not in the table`);
   const head = headColumnFor(tx, orderId);
   const cardKeys = sql<boolean>`product_type = 'card_key'`;
-  const row = await tx.updateTable('orders').set({
+  // The keys reserved for a card-key order are sold by the same statement (a data-modifying CTE):
+  // only while the order awaits its payment (as of the statement's snapshot; a key released meanwhile
+  // by a cancellation is no longer reserved for it when its row lock is granted, so it is skipped).
+  const row = await tx.with('sold', (db) => db.updateTable('card_keys').set({ status: 'sold' })
+    .where('order_id', '=', orderId).where('status', '=', 'reserved')
+    .where(sql<boolean>`exists (select 1 from orders where id = ${orderId} and status = 'pending_payment')`)
+    .returning('card_keys.id'))
+    .updateTable('orders').set({
     ...set,
     status: sql<OrderStatus>`case when ${cardKeys} then 'delivered' else 'paid' end`,
     delivered_at: sql<Date | null>`case when ${cardKeys} then ${deliveredAt}::timestamptz else delivered_at end`,
@@ -94,16 +101,17 @@ export async function payOrderIf(
     .where('id', '=', orderId).where('status', '=', 'pending_payment').returningAll()
     .$if(head !== undefined, (q) => q.returning(head!.as('_head')))
     .returning(sql<unknown>`${shopHooksColumn('orders.shop_id')}`.as('_hooks'))
+    .returning(sql<number>`(select count(*) from sold)::int`.as('_keys_sold'))
     .executeTakeFirst();
   if (!row) return undefined;
-  const { _head, _hooks, ...written } = row as Order & { _head?: string | null; _hooks?: unknown };
+  const { _head, _hooks, _keys_sold: keysSold, ...written } = row as Order & { _head?: string | null; _hooks?: unknown; _keys_sold: number };
   if (head !== undefined) learnHead(tx, orderId, _head ?? null);
   else orderRowLocked(tx, orderId);
   if (!shopHooksKnown(tx, written.shop_id)) learnShopHooks(tx, written.shop_id, _hooks as string);
   const deliveredWritten = written.status === 'delivered';
   const paid: Order = { ...written, status: 'paid', delivered_at: deliveredWritten ? null : written.delivered_at };
   await emitOrderWebhook(tx, paid, set, undefined);
-  return { order: paid, deliveredWritten };
+  return { order: paid, deliveredWritten, keysSold };
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Ctx } from '../context';
 import type { Tx } from '../db/connect';
 import type { Order } from '../db/schema';
 import { accounts } from '../ledger/accounts';
-import { postEntry, postEntryFrom } from '../ledger/journal';
+import { postEntry, postEntryFrom, postOpeningEntryLater, type EntryInput } from '../ledger/journal';
 import { executeRefund, markOrderRefunded } from '../payments/refunds';
 import { faultOf } from '../trust/fault';
 import { payOrderIf, transitionOrder } from './order-state';
@@ -99,11 +99,11 @@ export async function succeedPayment(ctx: Ctx, paymentId: string, via?: Provider
       });
       return { payment: view, replayed: false };
     }
-    await postEntry(tx, {
+    const entry: EntryInput = {
       kind: 'order_payment', memo: `order payment ${payment.id}`, orderId: payment.order_id, shopId: payment.shop_id, at: now,
       postings: [{ account: clearing, amount: -payment.amount }, { account: accounts.escrow(payment.order_id!), amount: payment.amount }],
-    });
-    const status = await applyOrderPayment(ctx, tx, payment.order_id!, { paymentId: payment.id, amount: payment.amount, channel: payment.channel }, rules, now);
+    };
+    const status = await applyOrderPayment(ctx, tx, payment.order_id!, { paymentId: payment.id, amount: payment.amount, channel: payment.channel }, rules, now, entry);
     return { payment: view, replayed: false, orderStatus: status };
   });
 }
@@ -132,6 +132,12 @@ async function recordConfirmation(tx: Tx, paymentId: string, via: ProviderConfir
  */
 async function applyOrderPayment(
   ctx: Ctx, tx: Tx, orderId: string, payment: { paymentId: string; amount: number; channel: string }, rules: RuleSet, now: Date,
+  /**
+   * The payment's journal entry when the caller has not posted it (a gateway's payment): for an order
+   * that awaited it, its escrow is new (never paid, row locked by the payment's UPDATE), so the entry
+   * is written behind; otherwise it is posted before anything else moves money.
+   */
+  entry?: EntryInput,
 ): Promise<string> {
   const mover = payment.channel === 'balance' ? 'buyer' : 'system';
   // The usual case, an order awaiting its payment (nothing paid yet), moves in one statement (card
@@ -142,7 +148,9 @@ async function applyOrderPayment(
   if (awaited) {
     paid = awaited.order;
     order = { ...paid, status: 'pending_payment', paid: 0 };
+    if (entry) await postOpeningEntryLater(tx, entry);
   } else {
+    if (entry) await postEntry(tx, entry);
     order = await tx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirstOrThrow();
     invariant(order.status === 'cancelled', `payment for an order in status ${order.status}`);
     paid = await transitionOrder(tx, order.id, [order.status], 'paid', mover, { paid: order.paid + payment.amount, paid_at: now, cancelled_at: null });
@@ -167,7 +175,7 @@ async function applyOrderPayment(
   // product's row, which every checkout of the product would then hold locked until its commit.
   await later(tx, sql`insert into product_stock as s (product_id, slot, available, sold) values (${paid.product_id}, kameng_slot(), 0, ${paid.quantity})
     on conflict (product_id, slot) do update set sold = s.sold + excluded.sold`);
-  return deliverPaidOrder(ctx, tx, paid, rules, now, { deliveredWritten: awaited?.deliveredWritten });
+  return deliverPaidOrder(ctx, tx, paid, rules, now, { deliveredWritten: awaited?.deliveredWritten, keysSold: awaited?.keysSold });
 }
 
 /** After a late payment: reserve the expired order's stock again, or say it is gone. */
