@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Tx } from '../db/connect';
 import { later } from '../db/write-behind';
-import type { Order, OrderStatus } from '../db/schema';
+import type { Order, OrderStatus, PaymentsTable } from '../db/schema';
 import { conflict, invariant } from '../shared/errors';
 import { headColumnFor, learnHead, orderRowLocked } from '../timeline/timeline';
-import { emitWebhookEvent, learnShopHooks, orderEventData, shopHooksColumn, shopHooksKnown, type WebhookEventType } from '../webhooks/events';
+import { emitWebhookEvent, learnShopHooks, orderEventData, shopHooksColumn, shopHooksKnown, shopHooksSql, type WebhookEventType } from '../webhooks/events';
 
 /** Who moves an order: a party to it, or the platform (a job or a provider's verified callback). */
 export type OrderMover = 'buyer' | 'merchant' | 'staff' | 'system';
@@ -104,14 +104,64 @@ export async function payOrderIf(
     .returning(sql<number>`(select count(*) from sold)::int`.as('_keys_sold'))
     .executeTakeFirst();
   if (!row) return undefined;
-  const { _head, _hooks, _keys_sold: keysSold, ...written } = row as Order & { _head?: string | null; _hooks?: unknown; _keys_sold: number };
-  if (head !== undefined) learnHead(tx, orderId, _head ?? null);
-  else orderRowLocked(tx, orderId);
+  return orderPaid(tx, row as PaidOrderRow, set, head !== undefined);
+}
+
+export type PaidOrder = { order: Order; deliveredWritten: boolean; keysSold: number };
+type PaidOrderRow = Order & { _head?: string | null; _hooks?: unknown; _keys_sold: number };
+
+/** What follows payOrderIf's UPDATE (or the gateway payment's statement) in Node: the head and hooks it read, the paid webhook. */
+async function orderPaid(tx: Tx, row: PaidOrderRow, set: OrderMoveSet, headRead: boolean): Promise<PaidOrder> {
+  const { _head, _hooks, _keys_sold: keysSold, ...written } = row;
+  if (headRead) learnHead(tx, written.id, _head ?? null);
+  else orderRowLocked(tx, written.id);
   if (!shopHooksKnown(tx, written.shop_id)) learnShopHooks(tx, written.shop_id, _hooks as string);
   const deliveredWritten = written.status === 'delivered';
   const paid: Order = { ...written, status: 'paid', delivered_at: deliveredWritten ? null : written.delivered_at };
   await emitOrderWebhook(tx, paid, set, undefined);
   return { order: paid, deliveredWritten, keysSold };
+}
+
+/** The columns of a payment the gateway's success callback goes on with. */
+export type SucceededPayment = Pick<PaymentsTable, 'id' | 'status' | 'purpose' | 'amount' | 'channel' | 'order_id' | 'shop_id' | 'user_id'>;
+
+/**
+ * A gateway payment's success and, for an order awaiting it, the order's payment (payOrderIf) in ONE
+ * statement: `paymentUpdate` (the guarded UPDATE of the payment, returning *) and the order's UPDATE
+ * are data-modifying CTEs of it, the order's conditional on the payment's having changed and being
+ * for an order. Undefined when the payment did not change (nothing did); otherwise the payment as
+ * updated, and the order as payOrderIf answers it when it awaited the payment (undefined when it
+ * did not, or the payment is not for an order: the order was not touched).
+ */
+export async function succeedPaymentPayingOrder(
+  tx: Tx, paymentUpdate: CompiledQuery, by: OrderMover, at: Date,
+): Promise<{ payment: SucceededPayment; paid: PaidOrder | undefined } | undefined> {
+  invariant(allowed('pending_payment', 'paid', by) && allowed('paid', 'delivered', 'system'), `order payment by ${by} is not in the table`);
+  invariant(/^update "payments" .* returning \*$/s.test(paymentUpdate.sql), 'the payment update returns the whole row');
+  const n = paymentUpdate.parameters.length;
+  const cardKeys = `orders.product_type = 'card_key'`;
+  const statement = `with _pay as (${paymentUpdate.sql}),
+    _sold as (update card_keys set status = 'sold'
+      where order_id = (select order_id from _pay where purpose = 'order') and status = 'reserved'
+        and exists (select 1 from orders o join _pay on o.id = _pay.order_id where o.status = 'pending_payment')
+      returning card_keys.id),
+    _order as (update orders set paid = _pay.amount, paid_at = $${n + 1}::timestamptz, cancelled_at = null,
+        status = case when ${cardKeys} then 'delivered' else 'paid' end,
+        delivered_at = case when ${cardKeys} then $${n + 1}::timestamptz else orders.delivered_at end
+      from _pay where orders.id = _pay.order_id and _pay.purpose = 'order' and orders.status = 'pending_payment'
+      returning orders.*, (select e.seq || ' ' || e.hash from order_events e where e.order_id = orders.id order by e.seq desc limit 1) as _head,
+        ${shopHooksSql('orders.shop_id')} as _hooks, (select count(*) from _sold)::int as _keys_sold)
+    select _pay.id as _p_id, _pay.status as _p_status, _pay.purpose as _p_purpose, _pay.amount as _p_amount, _pay.channel as _p_channel,
+      _pay.order_id as _p_order_id, _pay.shop_id as _p_shop_id, _pay.user_id as _p_user_id, _order.*
+    from _pay left join _order on true`;
+  const { rows } = await tx.executeQuery<Record<string, unknown>>(CompiledQuery.raw(statement, [...paymentUpdate.parameters, at]));
+  if (rows.length === 0) return undefined;
+  const { _p_id, _p_status, _p_purpose, _p_amount, _p_channel, _p_order_id, _p_shop_id, _p_user_id, ...order } = rows[0];
+  const payment = {
+    id: _p_id, status: _p_status, purpose: _p_purpose, amount: _p_amount, channel: _p_channel, order_id: _p_order_id, shop_id: _p_shop_id, user_id: _p_user_id,
+  } as SucceededPayment;
+  if (order.id === null || order.id === undefined) return { payment, paid: undefined };
+  return { payment, paid: await orderPaid(tx, order as unknown as PaidOrderRow, { paid: payment.amount, paid_at: at, cancelled_at: null }, true) };
 }
 
 /**

@@ -10,7 +10,7 @@ import { accounts } from '../ledger/accounts';
 import { postEntry, postEntryFrom, postOpeningEntryLater, type EntryInput } from '../ledger/journal';
 import { executeRefund, markOrderRefunded } from '../payments/refunds';
 import { faultOf } from '../trust/fault';
-import { payOrderIf, transitionOrder } from './order-state';
+import { payOrderIf, succeedPaymentPayingOrder, transitionOrder, type PaidOrder } from './order-state';
 import { ruleNumber, type RuleSet } from '../rules/rule-sets';
 import { AppError, invariant, notFound } from '../shared/errors';
 import { appendEvent, forgetTimelineHeads } from '../timeline/timeline';
@@ -68,8 +68,9 @@ export async function succeedPayment(ctx: Ctx, paymentId: string, via?: Provider
     // A provider's word pays only the payment it names, on its channel, for exactly its amount.
     if (via) update = update.where('channel', '=', via.channel).where('amount', '=', via.amount);
     if (options?.offRail) update = update.where('channel', 'not in', [...railChannels]);
-    const payment = await update.returningAll().executeTakeFirst();
-    if (!payment) {
+    // The payment's UPDATE and, for an order awaiting it, the order's (paid, card keys delivered): one statement.
+    const updated = await succeedPaymentPayingOrder(tx, update.returningAll().compile(), 'system', now);
+    if (!updated) {
       const existing = await tx.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
       if (!existing) throw notFound('payment');
       if (options?.offRail && isRailChannel(existing.channel)) return undefined;
@@ -81,7 +82,9 @@ export async function succeedPayment(ctx: Ctx, paymentId: string, via?: Provider
       if (existing.status === 'cancelled') throw new AppError('PAYMENT_CANCELLED', 409, 'this payment was closed when its order was cancelled');
       return { payment: { id: existing.id, status: existing.status, purpose: existing.purpose, amount: existing.amount }, replayed: true };
     }
+    const { payment } = updated;
     if (via) await recordConfirmation(tx, payment.id, via, 'applied', now);
+    invariant(payment.purpose === 'order' || !updated.paid, 'only an order payment pays an order');
     const view = { id: payment.id, status: payment.status, purpose: payment.purpose, amount: payment.amount };
     const clearing = accounts.clearing(payment.channel);
     if (payment.purpose === 'deposit') {
@@ -103,7 +106,8 @@ export async function succeedPayment(ctx: Ctx, paymentId: string, via?: Provider
       kind: 'order_payment', memo: `order payment ${payment.id}`, orderId: payment.order_id, shopId: payment.shop_id, at: now,
       postings: [{ account: clearing, amount: -payment.amount }, { account: accounts.escrow(payment.order_id!), amount: payment.amount }],
     };
-    const status = await applyOrderPayment(ctx, tx, payment.order_id!, { paymentId: payment.id, amount: payment.amount, channel: payment.channel }, rules, now, entry);
+    const status = await applyOrderPayment(ctx, tx, payment.order_id!, { paymentId: payment.id, amount: payment.amount, channel: payment.channel }, rules, now, entry,
+      { awaited: updated.paid });
     return { payment: view, replayed: false, orderStatus: status };
   });
 }
@@ -120,10 +124,11 @@ export interface ProviderConfirmation {
 
 /** Every confirmation is kept, once per channel and notification id (a redelivery adds nothing). */
 async function recordConfirmation(tx: Tx, paymentId: string, via: ProviderConfirmation, outcome: 'applied' | 'already_paid', now: Date): Promise<void> {
-  await tx.insertInto('payment_notifications').values({
+  // Nothing in the transaction reads it back: written behind (db/write-behind.ts).
+  await later(tx, tx.insertInto('payment_notifications').values({
     id: randomUUID(), channel: via.channel, notification_id: via.notificationId, payment_id: paymentId, provider_trade_no: via.providerTradeNo,
     amount: via.amount, source: via.source, outcome, received_at: now,
-  }).onConflict((oc) => oc.columns(['channel', 'notification_id']).doNothing()).execute();
+  }).onConflict((oc) => oc.columns(['channel', 'notification_id']).doNothing()));
 }
 
 /**
@@ -138,11 +143,13 @@ async function applyOrderPayment(
    * is written behind; otherwise it is posted before anything else moves money.
    */
   entry?: EntryInput,
+  /** The caller's statement tried payOrderIf already (the gateway's, with the payment's UPDATE): its answer. */
+  tried?: { awaited: PaidOrder | undefined },
 ): Promise<string> {
   const mover = payment.channel === 'balance' ? 'buyer' : 'system';
   // The usual case, an order awaiting its payment (nothing paid yet), moves in one statement (card
   // keys on to delivered); only an order that is not (expired meanwhile) is read and locked first.
-  const awaited = await payOrderIf(tx, orderId, mover, { paid: payment.amount, paid_at: now, cancelled_at: null }, now);
+  const awaited = tried ? tried.awaited : await payOrderIf(tx, orderId, mover, { paid: payment.amount, paid_at: now, cancelled_at: null }, now);
   let paid: Order;
   let order: Pick<Order, 'id' | 'status' | 'coupon_id' | 'paid' | 'amount'>;
   if (awaited) {

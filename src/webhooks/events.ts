@@ -58,8 +58,10 @@ async function shopHooks(tx: Tx, shopId: string): Promise<ShopHooks> {
  * this transaction knows them already. `learnShopHooks` keeps what the column returned.
  */
 export const shopHooksKnown = (tx: Tx, shopId: string) => hooksOf(tx).has(shopId);
-export const shopHooksColumn = (shopIdColumn: string) => sql<ShopHooks>`(select coalesce(json_agg(json_build_object('id', w.id, 'events', w.events) order by w.id), '[]'::json)
-  from webhooks w where w.shop_id = ${sql.ref(shopIdColumn)} and w.deleted_at is null)`;
+export const shopHooksColumn = (shopIdColumn: string) => sql<ShopHooks>`${sql.raw(shopHooksSql(shopIdColumn))}`;
+/** shopHooksColumn's text, for a statement written as text (`shopIdColumn` is a column reference, never input). */
+export const shopHooksSql = (shopIdColumn: string) => `(select coalesce(json_agg(json_build_object('id', w.id, 'events', w.events) order by w.id), '[]'::json)
+  from webhooks w where w.shop_id = ${shopIdColumn.split('.').map((part) => `"${part}"`).join('.')} and w.deleted_at is null)`;
 export function learnShopHooks(tx: Tx, shopId: string, hooks: ShopHooks | string): void {
   hooksOf(tx).set(shopId, typeof hooks === 'string' ? JSON.parse(hooks) as ShopHooks : hooks);
 }
