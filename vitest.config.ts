@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node', sequence: { groupOrder: 0 } } },
+      // A few unit files start an in-memory PGlite in beforeAll: seconds on a busy machine (10 s, the default, ran out once).
+      { test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node', hookTimeout: 60_000, sequence: { groupOrder: 0 } } },
       {
         test: {
           name: 'integration', include: ['test/integration/**/*.test.ts'], environment: 'node',
