@@ -23,6 +23,7 @@ import { assertNotClaimedByOther } from './workbench';
 import { compensateMerchant, executeOutcome, outcomeAmount, rearmSettlement, refundedByCase } from './execute';
 import { caseFault } from '../trust/fault';
 import { partyIds } from './respond';
+import { pageWithTotal } from '../shared/capped-count';
 
 export const decisionReasonLengthMin = 10;
 export const queuePageSizeMax = 100;
@@ -48,14 +49,14 @@ export async function staffQueue(ctx: Ctx, actor: Actor, query: { limit?: number
     case 'unclaimed': base = base.where('refund_cases.claimed_by', 'is', null); break;
     case undefined: break;
   }
-  const [rows, count] = await Promise.all([
+  // The page and its total in one statement (the queue holds open cases only: counted whole).
+  const { rows, total } = await pageWithTotal(ctx.db,
     base.selectAll('refund_cases').select(['orders.order_no', 'orders.title', 'shops.name as shop_name', 'claimer.display_name as claimer_name'])
       // Overdue cases (flagged by the SLA job, or past the decision deadline already) lead the queue.
       .orderBy(sql`case when refund_cases.overdue_at is not null or refund_cases.decision_by < ${now} then 0 else 1 end`)
       .orderBy(sql`coalesce(case when refund_cases.status = 'awaiting_evidence' then refund_cases.evidence_by end, refund_cases.decision_by)`)
-      .orderBy('refund_cases.id').limit(limit).offset(offset).execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
+      .orderBy('refund_cases.id').limit(limit).offset(offset),
+    base, null);
   return {
     items: rows.map((c) => {
       const due = c.status === 'awaiting_evidence' ? c.evidence_by : c.decision_by;
@@ -68,7 +69,7 @@ export async function staffQueue(ctx: Ctx, actor: Actor, query: { limit?: number
         actions: staffActions(c, actor),
       };
     }),
-    total: Number(count.n), limit, offset, filter: query.filter ?? null,
+    total, limit, offset, filter: query.filter ?? null,
   };
 }
 

@@ -4,7 +4,7 @@ import type { Actor, Ctx } from '../context';
 import type { CaseStatus } from '../db/schema';
 import { notFound } from '../shared/errors';
 import { nextActor } from './cases';
-import { cappedCount } from '../shared/capped-count';
+import { pageWithTotal } from '../shared/capped-count';
 
 export const casePageSizeMax = 100;
 export const casePageSizeDefault = 50;
@@ -39,7 +39,7 @@ export async function listCases(ctx: Ctx, actor: Actor, query: CaseListQuery) {
   const offset = query.offset ?? 0;
   // The ORDER BY is the index refund_cases_list (migration 019), so a page reads a page of rows; the
   // total of an unbounded list (every case, for staff) stops counting at the cap.
-  const [rows, count] = await Promise.all([
+  const { rows, ...count } = await pageWithTotal(ctx.db,
     // Only the columns a list item shows: a case row is wide (description, warnings, snapshots) and a
     // page of whole rows was most of the list's time on PGlite, which decodes every column it is sent.
     base.innerJoin('orders', 'orders.id', 'refund_cases.order_id')
@@ -47,9 +47,8 @@ export async function listCases(ctx: Ctx, actor: Actor, query: CaseListQuery) {
         'refund_cases.merchant_by', 'refund_cases.buyer_by', 'refund_cases.decision_by', 'refund_cases.overdue_at', 'refund_cases.created_at',
         'orders.order_no', 'orders.title'])
       .orderBy(sql`(case when refund_cases.overdue_at is not null then 0 else 1 end)`) // overdue cases first (the SLA job flags them)
-      .orderBy('refund_cases.merchant_by').orderBy('refund_cases.created_at', 'desc').orderBy('refund_cases.id').limit(limit).offset(offset).execute(),
-    cappedCount(ctx.db, base),
-  ]);
+      .orderBy('refund_cases.merchant_by').orderBy('refund_cases.created_at', 'desc').orderBy('refund_cases.id').limit(limit).offset(offset),
+    base);
   return {
     items: rows.map((c) => ({
       id: c.id, orderId: c.order_id, orderNo: c.order_no, title: c.title, status: c.status, nextActor: nextActor(c), reason: c.reason, amount: c.amount,

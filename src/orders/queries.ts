@@ -9,7 +9,7 @@ import { hitRateLimit } from '../shared/rate-limit';
 import { readTimeline, verifyChain, type TimelineEvent } from '../timeline/timeline';
 import { loadOrderFor } from './access';
 import { orderView, type OrderView } from './views';
-import { cappedCount } from '../shared/capped-count';
+import { listTotalCap, pageWithTotal } from '../shared/capped-count';
 
 export const orderPageSizeMax = 100;
 const lookupWindowMinutes = 10;
@@ -72,10 +72,10 @@ export async function listOrders(
   else if (query.status === 'aftersales') base = base.where(inAftersales);
   else if (query.status) base = base.where('status', '=', query.status as never);
   // A buyer's own orders are few; a shop's have no bound, so their total stops counting at the cap.
-  const { total, totalCapped } = query.shopId || actor.kind === 'api_key'
-    ? await cappedCount(ctx.db, base)
-    : { total: Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n), totalCapped: false };
-  const rows = await base.selectAll().orderBy('created_at', 'desc').limit(Math.min(query.limit ?? 20, orderPageSizeMax)).offset(query.offset ?? 0).execute();
+  // The page and the total in one statement (a buyer's own orders are counted whole).
+  const { rows, total, totalCapped } = await pageWithTotal(ctx.db,
+    base.selectAll().orderBy('created_at', 'desc').limit(Math.min(query.limit ?? 20, orderPageSizeMax)).offset(query.offset ?? 0),
+    base, query.shopId || actor.kind === 'api_key' ? listTotalCap : null);
   return {
     total, totalCapped,
     ...(query.shopId || actor.kind !== 'user' ? {} : { counts: await buyerTabCounts(ctx, actor.userId) }),
