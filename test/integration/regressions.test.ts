@@ -325,7 +325,14 @@ describe('7. case lists page with a total', () => {
       expect(new Set(seen).size).toBe(seen.length);
       expect(seen).toHaveLength(total);
       expect([...caseIds].filter((id) => !seen.includes(id))).toEqual([]);
+      // A page past the end has no row to carry the total (shared/capped-count.ts pageWithTotal): it is counted apart.
+      const past = await t.api.ok('GET', `${path}?limit=10&offset=${total + 20}`, { token: who.token });
+      expect({ items: past.items, total: past.total }).toEqual({ items: [], total });
     }
+    const orders = await t.api.ok('GET', `/api/orders?shopId=${shop.shopId}&limit=5&offset=0`, { token: shop.merchant.token });
+    const pastOrders = await t.api.ok('GET', `/api/orders?shopId=${shop.shopId}&limit=5&offset=500`, { token: shop.merchant.token });
+    expect({ first: orders.items.length, total: orders.total, capped: orders.totalCapped }).toEqual({ first: 5, total: 105, capped: false });
+    expect({ items: pastOrders.items, total: pastOrders.total }).toEqual({ items: [], total: 105 });
   });
 });
 
